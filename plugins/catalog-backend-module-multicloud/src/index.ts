@@ -1,0 +1,9 @@
+/**
+ * Catalog backend module that ingests AWS, Azure, GCP and Kubernetes
+ * resources as `Resource` entities.
+ *
+ * @packageDocumentation
+ */
+
+export { catalogModuleMulticloud as default } from './module';
+export { MulticloudEntityProvider } from './providers/MulticloudEntityProvider';

@@ -1,0 +1,7 @@
+/**
+ * The multicloud backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { multicloudPlugin as default } from './plugin';

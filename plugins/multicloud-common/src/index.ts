@@ -1,0 +1,9 @@
+/**
+ * Types, annotations and permissions shared by the multicloud plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,34 @@
+import {
+  isCreatePermission,
+  isUpdatePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  multicloudAlertUpdatePermission,
+  multicloudCostImportPermission,
+  multicloudPermissions,
+} from './permissions';
+
+describe('multicloudPermissions', () => {
+  it('holds the four permissions DESIGN.md promises, named multicloud.<resource>.<verb>', () => {
+    expect(multicloudPermissions.map(p => p.name).sort()).toEqual([
+      'multicloud.alert.read',
+      'multicloud.alert.update',
+      'multicloud.cost.import',
+      'multicloud.cost.read',
+    ]);
+    for (const permission of multicloudPermissions) {
+      expect(permission.name).toMatch(/^multicloud\.[a-z]+\.[a-z]+$/);
+      expect(permission.type).toBe('basic');
+    }
+  });
+
+  it('gives writes a write action so policies can tell them from reads', () => {
+    expect(isCreatePermission(multicloudCostImportPermission)).toBe(true);
+    expect(isUpdatePermission(multicloudAlertUpdatePermission)).toBe(true);
+    const reads = multicloudPermissions.filter(p => p.attributes.action === 'read');
+    expect(reads.map(p => p.name).sort()).toEqual([
+      'multicloud.alert.read',
+      'multicloud.cost.read',
+    ]);
+  });
+});

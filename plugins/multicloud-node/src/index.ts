@@ -1,0 +1,11 @@
+/**
+ * Node.js building blocks of the multicloud plugins: the `CloudSource`
+ * interface that every cloud adapter implements, and the extension point
+ * through which other modules contribute sources.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './extensions';
+export { resourceEntityName } from './entityName';

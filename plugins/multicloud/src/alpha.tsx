@@ -1,0 +1,45 @@
+import {
+  ApiBlueprint,
+  PageBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import CloudIcon from '@material-ui/icons/Cloud';
+import { MulticloudClient, multicloudApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+const multicloudApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: multicloudApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new MulticloudClient(deps),
+    }),
+});
+
+const cloudOverviewPage = PageBlueprint.make({
+  params: {
+    path: '/multicloud',
+    title: 'Cloud',
+    icon: <CloudIcon fontSize="inherit" />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    loader: () =>
+      import('./components/CloudOverviewPage').then(m => (
+        <m.CloudOverviewPage />
+      )),
+  },
+});
+
+/**
+ * The multicloud frontend plugin for the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'multicloud',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [multicloudApi, cloudOverviewPage],
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+});

@@ -1,0 +1,2 @@
+export * from './MulticloudApi';
+export * from './MulticloudClient';

@@ -1,0 +1,63 @@
+import {
+  Content,
+  ContentHeader,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+  StructuredMetadataTable,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { multicloudApiRef } from '../../api';
+
+const DATABASE_LABELS = {
+  sqlite: 'SQLite',
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+};
+
+/** Status of the multicloud backend, the first card of the overview page. */
+export const BackendStatusCard = () => {
+  const multicloudApi = useApi(multicloudApiRef);
+  const { value, loading, error } = useAsync(() => multicloudApi.getHealth(), [
+    multicloudApi,
+  ]);
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return <ResponseErrorPanel title="Multicloud backend unavailable" error={error} />;
+  }
+  return (
+    <InfoCard title="Multicloud backend">
+      <StructuredMetadataTable
+        metadata={{
+          status: value!.status,
+          version: value!.version,
+          database: DATABASE_LABELS[value!.database],
+        }}
+      />
+    </InfoCard>
+  );
+};
+
+/**
+ * The Cloud overview page: multicloud status across every team.
+ *
+ * @public
+ */
+export const CloudOverviewPage = () => (
+  <Page themeId="tool">
+    <Header
+      title="Cloud overview"
+      subtitle="Cloud resources, cost and alerts across every team"
+    />
+    <Content>
+      <ContentHeader title="Status" />
+      <BackendStatusCard />
+    </Content>
+  </Page>
+);

@@ -1,0 +1,1 @@
+export { CloudOverviewPage } from './CloudOverviewPage';

@@ -1,0 +1,9 @@
+/**
+ * Cost, Topology and Alerts for catalog entities, and a Cloud overview page.
+ * The new frontend system's plugin is the default export of `/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export { multicloudPlugin, CloudOverviewPage } from './plugin';
+export * from './api';

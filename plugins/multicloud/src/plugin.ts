@@ -1,0 +1,40 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { MulticloudClient, multicloudApiRef } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The multicloud frontend plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const multicloudPlugin = createPlugin({
+  id: 'multicloud',
+  apis: [
+    createApiFactory({
+      api: multicloudApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new MulticloudClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The Cloud overview page, for the legacy frontend system.
+ *
+ * @public
+ */
+export const CloudOverviewPage = multicloudPlugin.provide(
+  createRoutableExtension({
+    name: 'CloudOverviewPage',
+    component: () =>
+      import('./components/CloudOverviewPage').then(m => m.CloudOverviewPage),
+    mountPoint: rootRouteRef,
+  }),
+);
