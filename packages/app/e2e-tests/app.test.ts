@@ -1,33 +1,32 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
+const SCREENSHOTS = 'e2e-test-results/screenshots';
 
-test('App should render the welcome page', async ({ page }) => {
+test('a developer signs in as guest, finds a component and the Cloud page', async ({
+  page,
+}) => {
   await page.goto('/');
-
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-  await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
-  ).toBeVisible();
+  await nav.getByRole('link', { name: 'Catalog', exact: true }).click();
+  // The guest belongs to platform-team, so the catalog opens on "Owned".
+  await page.getByTestId('user-picker-all').click();
+  const checkoutApi = page.getByRole('link', { name: 'checkout-api', exact: true });
+  await expect(checkoutApi).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/catalog.png`, fullPage: true });
+
+  await checkoutApi.click();
+  await expect(page.getByRole('heading', { name: 'checkout-api' }).first()).toBeVisible();
+  await expect(page.getByText('checkout-team').first()).toBeVisible();
+  await expect(page.getByText('About', { exact: true })).toBeVisible();
+  await expect(page.getByText('Relations', { exact: true })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/component.png`, fullPage: true });
+
+  await nav.getByRole('link', { name: 'Cloud', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Cloud overview' })).toBeVisible();
+  await expect(page.getByText('SQLite')).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/cloud-overview.png`, fullPage: true });
 });

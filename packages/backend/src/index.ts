@@ -66,7 +66,4 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.add(import('@multicloud/plugin-multicloud-backend'));
-backend.add(import('@multicloud/plugin-catalog-backend-module-multicloud'));
-backend.add(import('@multicloud/plugin-scaffolder-backend-module-iac'));
 backend.start();

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check: type check, lint, unit and
+# backend tests (SQLite and PostgreSQL), and the end-to-end test in Chromium.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+"$ROOT/scripts/bootstrap.sh" --with-browser
+cd "$ROOT"
+
+# PostgreSQL for the backend tests: 127.0.0.1:5432 unless overridden.
+POSTGRES_URL="${MULTICLOUD_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}"
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+if pg_major="$(node scripts/check-postgres.mjs "$POSTGRES_URL")"; then
+  export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=$POSTGRES_URL"
+  say "Backend tests run on SQLite and PostgreSQL ${pg_major}"
+elif [ "${CI:-}" = "true" ]; then
+  fail "PostgreSQL is required in CI: start it (pg_ctlcluster <version> main start) or set MULTICLOUD_TEST_POSTGRES_URL"
+else
+  echo "WARNING: PostgreSQL unreachable, backend tests run on SQLite only; set MULTICLOUD_TEST_POSTGRES_URL to include it" >&2
+fi
+
+say "Type check"
+yarn tsc
+
+say "Lint"
+yarn backstage-cli repo lint
+
+REPORTS="$ROOT/e2e-test-results"
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+trap 'node scripts/summary.mjs "$REPORTS/jest.json" "$REPORTS/playwright.json"' EXIT
+
+say "Unit and backend tests"
+CI=true yarn backstage-cli repo test --json --outputFile="$REPORTS/jest.json"
+
+say "End-to-end test (Chromium)"
+node scripts/check-ports.mjs 7007 || exit 1
+[ -x /usr/bin/chromium ] || fail "Chromium is missing: install the Debian package chromium (apt-get install chromium)"
+yarn workspace app build > "$REPORTS/app-build.log" 2>&1 ||
+  { tail -n 40 "$REPORTS/app-build.log"; fail "building the app failed; full log in $REPORTS/app-build.log"; }
+rm -rf .data/e2e
+yarn playwright test
