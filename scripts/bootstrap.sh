@@ -49,6 +49,8 @@ packages=(libsecret-1-dev python3 make g++)
 $WITH_BROWSER && packages+=(chromium)
 apt_install "${packages[@]}"
 
+[ "$(node_major)" -ge "$NODE_MAJOR_REQUIRED" ] || fail "Node $(node --version) is first on PATH; Node ${NODE_MAJOR_REQUIRED}+ is required"
+
 # 4. Dependencies, when the lockfile, a manifest or Node changed.
 stamp_file="$ROOT/node_modules/.multicloud-install-stamp"
 stamp="$( (node --version; cat "$ROOT/yarn.lock" "$ROOT/package.json" "$ROOT"/packages/*/package.json "$ROOT"/plugins/*/package.json) | sha256sum | cut -d' ' -f1)"

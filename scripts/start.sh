@@ -4,6 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/bootstrap.sh"
+# Again: bootstrap may just have installed Node 22 into .tools.
+source "$ROOT/scripts/lib.sh"
 cd "$ROOT"
 
 node scripts/check-ports.mjs 3000 7007 || exit 1

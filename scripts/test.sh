@@ -4,6 +4,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 "$ROOT/scripts/bootstrap.sh" --with-browser
+# Again: bootstrap may just have installed Node 22 into .tools.
+source "$ROOT/scripts/lib.sh"
 cd "$ROOT"
 
 # PostgreSQL for the backend tests: 127.0.0.1:5432 unless overridden.
