@@ -11,13 +11,13 @@ cd "$ROOT"
 # PostgreSQL for the backend tests: 127.0.0.1:5432 unless overridden.
 POSTGRES_URL="${MULTICLOUD_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}"
 export BACKSTAGE_TEST_DISABLE_DOCKER=1
-if pg_major="$(node scripts/check-postgres.mjs "$POSTGRES_URL")"; then
+if pg_major="$(node scripts/check-postgres.mjs "$POSTGRES_URL" 2>/tmp/multicloud-pg-check.err)"; then
   export "BACKSTAGE_TEST_DATABASE_POSTGRES${pg_major}_CONNECTION_STRING=$POSTGRES_URL"
   say "Backend tests run on SQLite and PostgreSQL ${pg_major}"
 elif [ "${CI:-}" = "true" ]; then
-  fail "PostgreSQL is required in CI: start it (pg_ctlcluster <version> main start) or set MULTICLOUD_TEST_POSTGRES_URL"
+  fail "$(cat /tmp/multicloud-pg-check.err); CI requires it: start PostgreSQL (pg_ctlcluster <version> main start) or set MULTICLOUD_TEST_POSTGRES_URL"
 else
-  echo "WARNING: PostgreSQL unreachable, backend tests run on SQLite only; set MULTICLOUD_TEST_POSTGRES_URL to include it" >&2
+  echo "WARNING: $(cat /tmp/multicloud-pg-check.err); backend tests run on SQLite only (set MULTICLOUD_TEST_POSTGRES_URL to include PostgreSQL)" >&2
 fi
 
 say "Type check"
@@ -35,7 +35,8 @@ CI=true yarn backstage-cli repo test --json --outputFile="$REPORTS/jest.json"
 
 say "End-to-end test (Chromium)"
 node scripts/check-ports.mjs 7007 || exit 1
-[ -x /usr/bin/chromium ] || fail "Chromium is missing: install the Debian package chromium (apt-get install chromium)"
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] ||
+  fail "Chromium is missing at ${CHROMIUM_PATH:-/usr/bin/chromium}: install the Debian package chromium (apt-get install chromium) or set CHROMIUM_PATH"
 yarn workspace app build > "$REPORTS/app-build.log" 2>&1 ||
   { tail -n 40 "$REPORTS/app-build.log"; fail "building the app failed; full log in $REPORTS/app-build.log"; }
 rm -rf .data/e2e
