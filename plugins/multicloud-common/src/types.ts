@@ -43,6 +43,11 @@ export type CloudResource = {
   consoleUrl?: string;
   /** The id FOCUS cost exports use in `ResourceId` for this resource. */
   costResourceId: string;
+  /**
+   * Provider-specific annotations, such as `amazonaws.com/arn` or the
+   * `kubernetes.io/api-server` of a cluster.
+   */
+  annotations?: Record<string, string>;
 };
 
 /**

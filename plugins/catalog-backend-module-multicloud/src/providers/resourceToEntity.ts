@@ -68,6 +68,7 @@ export function resourceToEntity(
       name: resourceEntityName(resource.name, resource.nativeId),
       title: resource.name,
       annotations: {
+        ...resource.annotations,
         [ANNOTATION_LOCATION]: location,
         [ANNOTATION_ORIGIN_LOCATION]: location,
         [MULTICLOUD_ANNOTATIONS.provider]: resource.provider,
