@@ -11,8 +11,15 @@ export interface Config {
       multicloud?: {
         [sourceId: string]: {
           /**
-           * Owner of resources whose owner tags name no group, as an entity
-           * ref such as `group:platform-team`. Default: `unknown`.
+           * Kind of source: `aws`, `azure`, `gcp`, `kubernetes` or
+           * `inventory` (a folder of CLI exports). May be omitted only for a
+           * source that another module adds through the extension point.
+           * @visibility backend
+           */
+          type?: 'aws' | 'azure' | 'gcp' | 'kubernetes' | 'inventory';
+          /**
+           * Owner of resources whose owner tags name no existing group, as an
+           * entity ref such as `group:platform-team`. Default: `unknown`.
            * @visibility backend
            */
           defaultOwner?: string;
@@ -23,11 +30,190 @@ export interface Config {
            */
           ownerTagKeys?: string[];
           /**
+           * Largest share (0..1) of the source's entities one run may
+           * remove; a run that would remove more is refused with a warning.
+           * Default: 0.5.
+           * @visibility backend
+           */
+          maxRemovalShare?: number;
+          /**
            * How often the source is read. Default: every 30 minutes, with a
            * 10 minute timeout and a 15 second initial delay.
            * @visibility backend
            */
           schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+          /**
+           * Requests in flight at once for this source. Default: 4.
+           * @visibility backend
+           */
+          concurrency?: number;
+          /**
+           * Retries of a throttled or failed request, with exponential
+           * backoff and jitter. Default: 5.
+           * @visibility backend
+           */
+          retries?: number;
+          /**
+           * Timeout of one request in milliseconds. Default: 30000.
+           * @visibility backend
+           */
+          requestTimeoutMs?: number;
+
+          /**
+           * inventory: folder of JSON files printed by `aws ec2 describe-*`,
+           * `az resource list`, `az group list`, `gcloud asset
+           * search-all-resources --format=json` and `kubectl get ... -o json`,
+           * relative to the backend's working directory.
+           * @visibility backend
+           */
+          path?: string;
+
+          /**
+           * aws: regions to read. Default: every region enabled for the
+           * account (`DescribeRegions`).
+           * @visibility backend
+           */
+          regions?: string[];
+          /**
+           * aws: region for `DescribeRegions`, STS and AssumeRole calls.
+           * Default: `us-east-1`.
+           * @visibility backend
+           */
+          defaultRegion?: string;
+          /**
+           * aws: accounts to read through STS AssumeRole. Without it the
+           * default credential chain is used and the account is the caller's.
+           * @visibility backend
+           */
+          accounts?: Array<{
+            /** @visibility backend */
+            accountId: string;
+            /** @visibility backend */
+            roleArn: string;
+            /** @visibility secret */
+            externalId?: string;
+          }>;
+          /**
+           * aws: EC2 endpoint override (VPC endpoints, tests); azure: ARM
+           * endpoint for sovereign clouds or Azure Stack Hub.
+           * @visibility backend
+           */
+          endpoint?: string;
+          /**
+           * aws: STS endpoint override.
+           * @visibility backend
+           */
+          stsEndpoint?: string;
+          /**
+           * aws: kinds to read, a subset of `instances`, `vpcs`, `subnets`,
+           * `security-groups`, `volumes`, `network-interfaces`,
+           * `elastic-ips`, `nat-gateways`. Default: all.
+           * @visibility backend
+           */
+          resourceKinds?: string[];
+
+          /**
+           * azure: subscriptions to read, with `DefaultAzureCredential`.
+           * @visibility backend
+           */
+          subscriptionIds?: string[];
+          /**
+           * azure: PEM of a private CA that signs the ARM endpoint's
+           * certificate (Azure Stack Hub).
+           * @visibility backend
+           */
+          caCertificate?: string;
+          /**
+           * azure: token scope of the credential. Default: the endpoint's
+           * origin + `/.default`.
+           * @visibility backend
+           */
+          tokenScope?: string;
+          /**
+           * azure: portal base URL for console links. Default:
+           * `https://portal.azure.com`.
+           * @visibility backend
+           */
+          portalUrl?: string;
+          /**
+           * azure: also ingest resource groups. Default: true.
+           * @visibility backend
+           */
+          includeResourceGroups?: boolean;
+          /**
+           * azure: ARM resource types to read, for example
+           * `Microsoft.Compute/virtualMachines`. Default: all.
+           * @visibility backend
+           */
+          resourceTypes?: string[];
+
+          /**
+           * gcp: `organizations/<number>`, `folders/<number>` or
+           * `projects/<id>`, searched with Application Default Credentials.
+           * @visibility backend
+           */
+          scope?: string;
+          /**
+           * gcp: Cloud Asset types to read, for example
+           * `compute.googleapis.com/Instance`. Default: all.
+           * @visibility backend
+           */
+          assetTypes?: string[];
+          /**
+           * gcp: Cloud Asset search query. Default: none.
+           * @visibility backend
+           */
+          query?: string;
+          /**
+           * gcp: results per page (gcp, default 500) or list page size
+           * (kubernetes, default 500).
+           * @visibility backend
+           */
+          pageSize?: number;
+          /**
+           * gcp: `grpc` (default) or `rest`.
+           * @visibility backend
+           */
+          transport?: 'grpc' | 'rest';
+          /**
+           * gcp: Cloud Asset API endpoint override.
+           * @visibility backend
+           */
+          apiEndpoint?: string;
+
+          /**
+           * kubernetes: the cluster to read, with exactly one way to connect:
+           * `kubeconfigPath` (and `context`), `inCluster`, or `url` with
+           * `serviceAccountToken` (and `caData` or `skipTLSVerify`).
+           * @visibility backend
+           */
+          cluster?: {
+            /** @visibility backend */
+            name: string;
+            /** @visibility backend */
+            region?: string;
+            /** @visibility backend */
+            dashboardUrl?: string;
+            /** @visibility backend */
+            kubeconfigPath?: string;
+            /** @visibility backend */
+            context?: string;
+            /** @visibility backend */
+            inCluster?: boolean;
+            /** @visibility backend */
+            url?: string;
+            /** @visibility secret */
+            serviceAccountToken?: string;
+            /** @visibility backend */
+            caData?: string;
+            /** @visibility backend */
+            skipTLSVerify?: boolean;
+          };
+          /**
+           * kubernetes: namespaces to read. Default: all.
+           * @visibility backend
+           */
+          namespaces?: string[];
         };
       };
     };

@@ -1,24 +1,21 @@
 import {
   coreServices,
   createBackendModule,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import {
   CloudSource,
   multicloudSourcesExtensionPoint,
 } from '@multicloud/plugin-multicloud-node';
 import { MulticloudEntityProvider } from './providers/MulticloudEntityProvider';
 
-const DEFAULT_SCHEDULE = {
-  frequency: { minutes: 30 },
-  timeout: { minutes: 10 },
-  initialDelay: { seconds: 15 },
-};
-const DEFAULT_OWNER_TAG_KEYS = ['owner', 'team'];
-
 /**
- * Catalog module that ingests cloud resources as `Resource` entities.
+ * Catalog module that ingests cloud resources as `Resource` entities: one
+ * provider per source configured under `catalog.providers.multicloud` or
+ * added through {@link multicloudSourcesExtensionPoint}.
  *
  * @public
  */
@@ -26,53 +23,48 @@ export const catalogModuleMulticloud = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'multicloud',
   register(reg) {
-    const sources = new Map<string, CloudSource>();
+    const extraSources = new Map<string, CloudSource>();
     reg.registerExtensionPoint(multicloudSourcesExtensionPoint, {
       addSource(...added) {
         for (const source of added) {
-          if (sources.has(source.id)) {
+          if (extraSources.has(source.id)) {
             throw new Error(`Duplicate multicloud source id '${source.id}'`);
           }
-          sources.set(source.id, source);
+          extraSources.set(source.id, source);
         }
       },
     });
 
     reg.registerInit({
       deps: {
-        catalog: catalogProcessingExtensionPoint,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        catalogProcessing: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
       },
-      async init({ catalog, config, logger, scheduler }) {
-        const providersConfig = config.getOptionalConfig(
-          'catalog.providers.multicloud',
+      async init({
+        auth,
+        catalog,
+        catalogProcessing,
+        config,
+        logger,
+        scheduler,
+      }) {
+        const providers = MulticloudEntityProvider.fromConfig(config, {
+          auth,
+          catalog,
+          logger,
+          scheduler,
+          extraSources: [...extraSources.values()],
+        });
+        catalogProcessing.addEntityProvider(providers);
+        logger.info(
+          `Registered ${providers.length} multicloud source(s): ${providers
+            .map(p => p.getProviderName())
+            .join(', ')}`,
         );
-        for (const source of sources.values()) {
-          const sourceConfig = providersConfig?.getOptionalConfig(source.id);
-          const schedule = sourceConfig?.has('schedule')
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                sourceConfig.getConfig('schedule'),
-              )
-            : DEFAULT_SCHEDULE;
-          catalog.addEntityProvider(
-            new MulticloudEntityProvider(
-              source,
-              {
-                defaultOwner:
-                  sourceConfig?.getOptionalString('defaultOwner') ??
-                  'unknown',
-                ownerTagKeys:
-                  sourceConfig?.getOptionalStringArray('ownerTagKeys') ??
-                  DEFAULT_OWNER_TAG_KEYS,
-              },
-              scheduler.createScheduledTaskRunner(schedule),
-              logger,
-            ),
-          );
-        }
-        logger.info(`Registered ${sources.size} multicloud source(s)`);
       },
     });
   },

@@ -1,4 +1,7 @@
-import { DefaultNamespaceEntityPolicy, FieldFormatEntityPolicy } from '@backstage/catalog-model';
+import {
+  DefaultNamespaceEntityPolicy,
+  FieldFormatEntityPolicy,
+} from '@backstage/catalog-model';
 import { resourceEntityName } from './entityName';
 
 const fieldFormat = new FieldFormatEntityPolicy();
@@ -23,8 +26,14 @@ describe('resourceEntityName', () => {
   });
 
   it('tells apart resources that share a human name', () => {
-    const a = resourceEntityName('web', '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web');
-    const b = resourceEntityName('web', '/subscriptions/s2/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web');
+    const a = resourceEntityName(
+      'web',
+      '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web',
+    );
+    const b = resourceEntityName(
+      'web',
+      '/subscriptions/s2/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web',
+    );
     expect(a).not.toBe(b);
   });
 

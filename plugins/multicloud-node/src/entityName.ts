@@ -15,7 +15,10 @@ const HASH_LENGTH = 8;
  *
  * @public
  */
-export function resourceEntityName(humanName: string, nativeId: string): string {
+export function resourceEntityName(
+  humanName: string,
+  nativeId: string,
+): string {
   const hash = createHash('sha256')
     .update(nativeId)
     .digest('hex')

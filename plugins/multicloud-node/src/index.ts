@@ -9,3 +9,5 @@
 export * from './types';
 export * from './extensions';
 export { resourceEntityName } from './entityName';
+export { createCloudSourceFromConfig } from './sources/createCloudSourceFromConfig';
+export type { CloudSourceFactoryOptions } from './sources/types';

@@ -1,6 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { CloudSource } from '@multicloud/plugin-multicloud-node';
 import { MulticloudEntityProvider } from './MulticloudEntityProvider';
@@ -13,28 +15,62 @@ const vpc: CloudResource = {
   nativeId: 'arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1',
   costResourceId: 'arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1',
   name: 'main vpc',
-  tags: {},
+  tags: { 'cost-center': 'CC 1234', environment: 'prod' },
   relations: [],
 };
 const instance: CloudResource = {
   ...vpc,
   type: 'ec2-instance',
   nativeId: 'arn:aws:ec2:eu-west-1:123456789012:instance/i-1',
-  costResourceId: 'arn:aws:ec2:eu-west-1:123456789012:instance/i-1',
+  costResourceId: 'i-1',
   name: 'checkout-api-1',
-  tags: { team: 'checkout-team', system: 'checkout', component: 'checkout-api' },
+  tags: {
+    team: 'Checkout-Team',
+    system: 'checkout',
+    component: 'checkout-api',
+  },
   relations: [{ type: 'dependsOn', targetNativeId: vpc.nativeId }],
-  consoleUrl: 'https://console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-1',
+  consoleUrl:
+    'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-1',
+  annotations: {
+    'amazonaws.com/arn': 'arn:aws:ec2:eu-west-1:123456789012:instance/i-1',
+  },
 };
+const group = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name },
+  spec: { type: 'team', children: [] },
+});
+const existingResource = (name: string, sourceId: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name,
+    annotations: {
+      'backstage.io/managed-by-location': `multicloud:${sourceId}`,
+    },
+  },
+  spec: { type: 'vpc', owner: 'unknown' },
+});
 
-function setup(source: CloudSource) {
+function setup(
+  source: CloudSource,
+  catalogEntities: Entity[] = [group('checkout-team')],
+) {
   const tasks: SchedulerServiceTaskInvocationDefinition[] = [];
   const logger = mockServices.logger.mock();
   const provider = new MulticloudEntityProvider(
     source,
-    { defaultOwner: 'group:platform-team', ownerTagKeys: ['owner', 'team'] },
+    {
+      defaultOwner: 'group:platform-team',
+      ownerTagKeys: ['owner', 'team'],
+      maxRemovalShare: 0.5,
+    },
     { run: async task => void tasks.push(task) },
     logger,
+    catalogServiceMock({ entities: catalogEntities }),
+    mockServices.auth(),
   );
   const connection: jest.Mocked<EntityProviderConnection> = {
     applyMutation: jest.fn(),
@@ -43,52 +79,88 @@ function setup(source: CloudSource) {
   return { provider, connection, tasks, logger };
 }
 
+function appliedEntities(
+  connection: jest.Mocked<EntityProviderConnection>,
+  call = 0,
+) {
+  const mutation = connection.applyMutation.mock.calls[call][0];
+  return mutation.type === 'full' ? mutation.entities : [];
+}
+
 describe('MulticloudEntityProvider', () => {
   it('applies one full mutation per source with mapped Resource entities', async () => {
-    const source = { id: 'aws-prod', readResources: async () => [vpc, instance] };
+    const source = {
+      id: 'aws-prod',
+      readResources: async () => [vpc, instance],
+    };
     const { provider, connection, tasks } = setup(source);
     await provider.connect(connection);
 
-    expect(provider.getProviderName()).toBe('MulticloudEntityProvider:aws-prod');
-    expect(tasks.map(t => t.id)).toEqual(['MulticloudEntityProvider:aws-prod:refresh']);
+    expect(provider.getProviderName()).toBe(
+      'MulticloudEntityProvider:aws-prod',
+    );
+    expect(tasks.map(t => t.id)).toEqual([
+      'MulticloudEntityProvider:aws-prod:refresh',
+    ]);
     await tasks[0].fn(new AbortController().signal);
 
     expect(connection.applyMutation).toHaveBeenCalledTimes(1);
-    const mutation = connection.applyMutation.mock.calls[0][0];
-    expect(mutation.type).toBe('full');
-    const entities = mutation.type === 'full' ? mutation.entities : [];
+    const entities = appliedEntities(connection);
     expect(entities.map(e => e.locationKey)).toEqual([
       'MulticloudEntityProvider:aws-prod',
       'MulticloudEntityProvider:aws-prod',
     ]);
     const [vpcEntity, instanceEntity] = entities.map(e => e.entity);
-    expect(vpcEntity.spec).toEqual({ type: 'vpc', owner: 'group:platform-team' });
+    expect(vpcEntity.spec).toEqual({
+      type: 'vpc',
+      owner: 'group:platform-team',
+    });
+    expect(vpcEntity.metadata.labels).toEqual({
+      'cost-center': 'CC-1234',
+      environment: 'prod',
+      'multicloud.io/provider': 'aws',
+      'multicloud.io/account': '123456789012',
+      'multicloud.io/region': 'eu-west-1',
+    });
     expect(instanceEntity).toMatchObject({
       kind: 'Resource',
       metadata: {
         name: expect.stringMatching(/^checkout-api-1-[0-9a-f]{8}$/),
         title: 'checkout-api-1',
         annotations: {
+          'amazonaws.com/arn': instance.nativeId,
           'multicloud.io/provider': 'aws',
           'multicloud.io/region': 'eu-west-1',
-          'multicloud.io/resource-id': instance.costResourceId,
+          'multicloud.io/resource-id': 'i-1',
           'backstage.io/view-url': instance.consoleUrl,
           'backstage.io/managed-by-location': 'multicloud:aws-prod',
-        },
-        labels: {
-          'multicloud.io/provider': 'aws',
-          'multicloud.io/account': '123456789012',
-          'multicloud.io/region': 'eu-west-1',
         },
       },
       spec: {
         type: 'ec2-instance',
-        owner: 'group:checkout-team',
+        owner: 'group:default/checkout-team',
         system: 'checkout',
         dependencyOf: ['component:checkout-api'],
         dependsOn: [`resource:${vpcEntity.metadata.name}`],
       },
     });
+  });
+
+  it('falls back to the default owner when the owner tag names no existing group', async () => {
+    const orphan = {
+      ...instance,
+      tags: { owner: 'growth-team', system: 'Checkout System' },
+    };
+    const { provider, connection } = setup({
+      id: 'aws',
+      readResources: async () => [orphan],
+    });
+    await provider.connect(connection);
+    await provider.refresh();
+    const [entity] = appliedEntities(connection).map(e => e.entity);
+    expect(entity.spec?.owner).toBe('group:platform-team');
+    // Free text is no entity ref, so it is not turned into a broken relation.
+    expect(entity.spec?.system).toBeUndefined();
   });
 
   it('keeps the previous entities when the source fails', async () => {
@@ -104,17 +176,58 @@ describe('MulticloudEntityProvider', () => {
 
     expect(connection.applyMutation).not.toHaveBeenCalled();
     expect(logger.error).toHaveBeenCalledWith(
-      expect.stringContaining("Reading cloud source 'azure-prod' failed; keeping its previous entities"),
+      expect.stringContaining(
+        "Reading cloud source 'azure-prod' failed; keeping its previous entities",
+      ),
     );
   });
 
+  it('refuses a run that would remove more than half of the source entities', async () => {
+    const existing = Array.from({ length: 10 }, (_, i) =>
+      existingResource(`r-${i}`, 'gcp'),
+    );
+    const other = Array.from({ length: 10 }, (_, i) =>
+      existingResource(`o-${i}`, 'other'),
+    );
+    const { provider, connection, logger } = setup(
+      { id: 'gcp', readResources: async () => [vpc, instance] },
+      [group('checkout-team'), ...existing, ...other],
+    );
+    await provider.connect(connection);
+    await provider.refresh();
+
+    expect(connection.applyMutation).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining(
+        "Cloud source 'gcp' returned 2 resources where the catalog holds 10",
+      ),
+    );
+  });
+
+  it('applies a run that removes less than the allowed share', async () => {
+    const existing = Array.from({ length: 3 }, (_, i) =>
+      existingResource(`r-${i}`, 'gcp'),
+    );
+    const { provider, connection } = setup(
+      { id: 'gcp', readResources: async () => [vpc, instance] },
+      [group('checkout-team'), ...existing],
+    );
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(appliedEntities(connection)).toHaveLength(2);
+  });
+
   it('maps unchanged resources to identical entities, so a second run causes no churn', async () => {
-    const source = { id: 'aws-prod', readResources: async () => [vpc, instance] };
+    const source = {
+      id: 'aws-prod',
+      readResources: async () => [vpc, instance],
+    };
     const { provider, connection } = setup(source);
     await provider.connect(connection);
     await provider.refresh();
     await provider.refresh();
-    const [first, second] = connection.applyMutation.mock.calls.map(c => c[0]);
-    expect(second).toEqual(first);
+    expect(appliedEntities(connection, 1)).toEqual(
+      appliedEntities(connection, 0),
+    );
   });
 });

@@ -1,14 +1,58 @@
 import {
+  AuthService,
   LoggerService,
+  SchedulerService,
   SchedulerServiceTaskRunner,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
 import {
+  CatalogService,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { CloudSource } from '@multicloud/plugin-multicloud-node';
-import { resourceEntityName } from '@multicloud/plugin-multicloud-node';
-import { ResourceMappingOptions, resourceToEntity } from './resourceToEntity';
+import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import {
+  CloudSource,
+  createCloudSourceFromConfig,
+  resourceEntityName,
+} from '@multicloud/plugin-multicloud-node';
+import { createOwnerResolver } from './owners';
+import { resourceToEntity } from './resourceToEntity';
+
+const DEFAULT_SCHEDULE = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 15 },
+};
+
+/** Per-source behaviour of the provider, from its config block. */
+export type MulticloudProviderOptions = {
+  /** Owner when no owner tag names a known group. */
+  defaultOwner: string;
+  /** Tag keys that name the owner, first match wins. */
+  ownerTagKeys: string[];
+  /**
+   * Largest share of the source's entities one run may remove; a run that
+   * would remove more is refused, so a cloud API answering with a fraction of
+   * the estate cannot wipe the catalog.
+   */
+  maxRemovalShare: number;
+};
+
+function readProviderOptions(
+  config: Config | undefined,
+): MulticloudProviderOptions {
+  return {
+    defaultOwner: config?.getOptionalString('defaultOwner') ?? 'unknown',
+    ownerTagKeys: config?.getOptionalStringArray('ownerTagKeys') ?? [
+      'owner',
+      'team',
+    ],
+    maxRemovalShare: config?.getOptionalNumber('maxRemovalShare') ?? 0.5,
+  };
+}
 
 /**
  * Turns the resources of one cloud source into `Resource` entities.
@@ -23,15 +67,67 @@ import { ResourceMappingOptions, resourceToEntity } from './resourceToEntity';
 export class MulticloudEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
 
+  /**
+   * One provider per source: every key under `catalog.providers.multicloud`
+   * with a `type`, plus the sources other modules added through the
+   * extension point (configured by a key of the same id, if any).
+   */
+  static fromConfig(
+    rootConfig: Config,
+    deps: {
+      logger: LoggerService;
+      scheduler: SchedulerService;
+      catalog: CatalogService;
+      auth: AuthService;
+      extraSources?: CloudSource[];
+    },
+  ): MulticloudEntityProvider[] {
+    const providersConfig = rootConfig.getOptionalConfig(
+      'catalog.providers.multicloud',
+    );
+    const extraSources = new Map((deps.extraSources ?? []).map(s => [s.id, s]));
+    const ids = new Set([
+      ...(providersConfig?.keys() ?? []),
+      ...extraSources.keys(),
+    ]);
+
+    return [...ids].map(id => {
+      const sourceConfig = providersConfig?.getOptionalConfig(id);
+      const logger = deps.logger.child({ sourceId: id });
+      const source =
+        extraSources.get(id) ??
+        createCloudSourceFromConfig({ id, config: sourceConfig!, logger });
+      const schedule = sourceConfig?.has('schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            sourceConfig.getConfig('schedule'),
+          )
+        : DEFAULT_SCHEDULE;
+      return new MulticloudEntityProvider(
+        source,
+        readProviderOptions(sourceConfig),
+        deps.scheduler.createScheduledTaskRunner(schedule),
+        logger,
+        deps.catalog,
+        deps.auth,
+      );
+    });
+  }
+
   constructor(
     private readonly source: CloudSource,
-    private readonly mapping: Omit<ResourceMappingOptions, 'sourceId'>,
+    private readonly options: MulticloudProviderOptions,
     private readonly taskRunner: SchedulerServiceTaskRunner,
     private readonly logger: LoggerService,
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
   ) {}
 
   getProviderName(): string {
     return `MulticloudEntityProvider:${this.source.id}`;
+  }
+
+  private get location(): string {
+    return `multicloud:${this.source.id}`;
   }
 
   async connect(connection: EntityProviderConnection): Promise<void> {
@@ -44,17 +140,41 @@ export class MulticloudEntityProvider implements EntityProvider {
     });
   }
 
-  /** Reads the source and replaces its entities; on failure logs and keeps them. */
+  /** Reads the source and replaces its entities; on any failure logs and keeps them. */
   async refresh(signal?: AbortSignal): Promise<void> {
     if (!this.connection) {
       throw new Error(`${this.getProviderName()} is not connected`);
     }
-    let resources;
+    const sourceId = this.source.id;
+    const started = Date.now();
+    let resources: CloudResource[];
+    let resolveOwner: (value: string | undefined) => string | undefined;
+    let previousCount: number;
     try {
       resources = await this.source.readResources({ signal });
+      const credentials = await this.auth.getOwnServiceCredentials();
+      [resolveOwner, previousCount] = await Promise.all([
+        createOwnerResolver(this.catalog, credentials),
+        this.countOwnEntities(credentials),
+      ]);
     } catch (error) {
       this.logger.error(
-        `Reading cloud source '${this.source.id}' failed; keeping its previous entities: ${error}`,
+        `Reading cloud source '${sourceId}' failed; keeping its previous entities: ${error}`,
+      );
+      return;
+    }
+
+    const removed = previousCount - resources.length;
+    if (
+      previousCount > 0 &&
+      removed / previousCount > this.options.maxRemovalShare
+    ) {
+      this.logger.warn(
+        `Cloud source '${sourceId}' returned ${resources.length} resources where the catalog holds ${previousCount}; ` +
+          `refusing to remove more than ${Math.round(
+            this.options.maxRemovalShare * 100,
+          )}% of its entities in one run ` +
+          `(raise catalog.providers.multicloud.${sourceId}.maxRemovalShare if this is intended)`,
       );
       return;
     }
@@ -62,14 +182,40 @@ export class MulticloudEntityProvider implements EntityProvider {
     const names = new Map(
       resources.map(r => [r.nativeId, resourceEntityName(r.name, r.nativeId)]),
     );
-    const options = { ...this.mapping, sourceId: this.source.id };
     const entities = resources.map(resource => ({
-      entity: resourceToEntity(resource, options, id => names.get(id)),
+      entity: resourceToEntity(
+        resource,
+        { location: this.location, ...this.options },
+        {
+          nameOf: id => names.get(id),
+          ownerOf: resolveOwner,
+        },
+      ),
       locationKey: this.getProviderName(),
     }));
     await this.connection.applyMutation({ type: 'full', entities });
     this.logger.info(
-      `Applied ${entities.length} resources from cloud source '${this.source.id}'`,
+      `Applied ${
+        entities.length
+      } resources from cloud source '${sourceId}' in ${
+        Date.now() - started
+      } ms`,
     );
+  }
+
+  private async countOwnEntities(
+    credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
+  ): Promise<number> {
+    const { items } = await this.catalog.getEntities(
+      {
+        filter: {
+          kind: 'Resource',
+          [`metadata.annotations.${ANNOTATION_LOCATION}`]: this.location,
+        },
+        fields: ['metadata.name'],
+      },
+      { credentials },
+    );
+    return items.length;
   }
 }

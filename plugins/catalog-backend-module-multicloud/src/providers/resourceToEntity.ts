@@ -12,14 +12,31 @@ import { resourceEntityName } from '@multicloud/plugin-multicloud-node';
 
 /** How resources of one source become entities. */
 export type ResourceMappingOptions = {
-  sourceId: string;
+  /** `backstage.io/managed-by-location` of the source's entities. */
+  location: string;
   /** Owner used when no owner tag names a group. */
   defaultOwner: string;
   /** Tag keys that name the owner, first match wins. */
   ownerTagKeys: string[];
 };
 
+/** Lookups that need the whole run: entity names by native id, groups. */
+export type ResourceMappingLookups = {
+  nameOf: (nativeId: string) => string | undefined;
+  /** The ref of the group an owner tag names, or undefined. */
+  ownerOf: (tagValue: string | undefined) => string | undefined;
+};
+
 const LABEL_PREFIX = 'multicloud.io';
+/** Tags the mapping consumes itself; every other tag becomes a label. */
+const STRUCTURAL_TAGS = new Set(['system', 'component']);
+const ENTITY_NAME = /^[a-z0-9A-Z][a-z0-9A-Z._-]{0,62}$/;
+
+/** A tag value usable as an entity name, or undefined (free text such as "Checkout API"). */
+function entityNameTag(value: string | undefined): string | undefined {
+  const trimmed = value?.trim().toLowerCase();
+  return trimmed && ENTITY_NAME.test(trimmed) ? trimmed : undefined;
+}
 
 /** Label values must be 1-63 characters of `[a-zA-Z0-9._-]`, alphanumeric at both ends. */
 function labelValue(value: string): string | undefined {
@@ -38,18 +55,33 @@ function labelValue(value: string): string | undefined {
 export function resourceToEntity(
   resource: CloudResource,
   options: ResourceMappingOptions,
-  nameOf: (nativeId: string) => string | undefined,
+  lookups: ResourceMappingLookups,
 ): Entity {
-  const location = `multicloud:${options.sourceId}`;
-  const ownerTag = options.ownerTagKeys
-    .map(key => resource.tags[key])
-    .find(value => value && value.trim());
+  const { location } = options;
+  const owner = options.ownerTagKeys
+    .map(key => lookups.ownerOf(resource.tags[key]))
+    .find(Boolean);
+  const system = entityNameTag(resource.tags.system);
+  const component = entityNameTag(resource.tags.component);
   const dependsOn = resource.relations
-    .map(relation => nameOf(relation.targetNativeId))
+    .map(relation => lookups.nameOf(relation.targetNativeId))
     .filter((name): name is string => Boolean(name))
     .map(name => `resource:${name}`);
 
   const labels: Record<string, string> = {};
+  const ownerTagKeys = new Set(options.ownerTagKeys);
+  for (const [key, value] of Object.entries(resource.tags)) {
+    const labelKey = labelValue(key);
+    const sanitized = labelValue(value);
+    if (
+      labelKey &&
+      sanitized &&
+      !STRUCTURAL_TAGS.has(key) &&
+      !ownerTagKeys.has(key)
+    ) {
+      labels[labelKey] = sanitized;
+    }
+  }
   for (const [key, value] of Object.entries({
     provider: resource.provider,
     account: resource.accountId,
@@ -82,11 +114,9 @@ export function resourceToEntity(
     },
     spec: {
       type: resource.type,
-      owner: ownerTag ? `group:${ownerTag.trim()}` : options.defaultOwner,
-      ...(resource.tags.system ? { system: resource.tags.system } : {}),
-      ...(resource.tags.component
-        ? { dependencyOf: [`component:${resource.tags.component}`] }
-        : {}),
+      owner: owner ?? options.defaultOwner,
+      ...(system ? { system } : {}),
+      ...(component ? { dependencyOf: [`component:${component}`] } : {}),
       ...(dependsOn.length ? { dependsOn } : {}),
     },
   };

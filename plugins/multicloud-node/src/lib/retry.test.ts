@@ -3,8 +3,14 @@ import { isRetryableError, isThrottlingError, withRetry } from './retry';
 describe('isRetryableError', () => {
   it.each([
     ['HTTP 429', { statusCode: 429 }],
-    ['AWS RequestLimitExceeded', Object.assign(new Error('x'), { name: 'RequestLimitExceeded' })],
-    ['AWS Throttling in $metadata', { name: 'Throttling', $metadata: { httpStatusCode: 400 } }],
+    [
+      'AWS RequestLimitExceeded',
+      Object.assign(new Error('x'), { name: 'RequestLimitExceeded' }),
+    ],
+    [
+      'AWS Throttling in $metadata',
+      { name: 'Throttling', $metadata: { httpStatusCode: 400 } },
+    ],
     ['gRPC RESOURCE_EXHAUSTED', { code: 8 }],
   ])('treats %s as throttling', (_label, error) => {
     expect(isThrottlingError(error)).toBe(true);
@@ -15,12 +21,25 @@ describe('isRetryableError', () => {
     ['HTTP 500', { statusCode: 500 }, true],
     ['HTTP 503 from the AWS SDK', { $metadata: { httpStatusCode: 503 } }, true],
     ['gRPC UNAVAILABLE', { code: 14 }, true],
+    ['gRPC INTERNAL', { code: 13 }, true],
     ['a reset connection', { code: 'ECONNRESET' }, true],
     ['a timeout', { name: 'TimeoutError' }, true],
+    [
+      'an AbortSignal.timeout() DOMException',
+      { name: 'TimeoutError', code: 23 },
+      true,
+    ],
+    [
+      'a Kubernetes ApiException 429',
+      { code: 429, body: '{"kind":"Status"}' },
+      true,
+    ],
+    ['a Kubernetes ApiException 500', { code: 500, body: '{}' }, true],
+    ['a Kubernetes ApiException 403', { code: 403, body: '{}' }, false],
     ['HTTP 401', { statusCode: 401 }, false],
     ['HTTP 403 from Kubernetes', { response: { statusCode: 403 } }, false],
     ['gRPC PERMISSION_DENIED', { code: 7 }, false],
-    ["a malformed answer", new SyntaxError("Unexpected token < in JSON")],
+    ['a malformed answer', new SyntaxError('Unexpected token < in JSON')],
   ])('classifies %s', (_label, error, expected = false) => {
     expect(isRetryableError(error)).toBe(expected);
   });

@@ -9,7 +9,11 @@ export type RetryOptions = {
   signal?: AbortSignal;
   /** Which errors are worth another attempt. Default {@link isRetryableError}. */
   isRetryable?: (error: unknown) => boolean;
-  onRetry?: (info: { error: unknown; attempt: number; delayMs: number }) => void;
+  onRetry?: (info: {
+    error: unknown;
+    attempt: number;
+    delayMs: number;
+  }) => void;
 };
 
 const THROTTLING_NAMES = new Set([
@@ -32,8 +36,8 @@ const TRANSIENT_NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
 ]);
-/** gRPC status codes: RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED. */
-const RETRYABLE_GRPC_CODES = new Set([8, 14, 4]);
+/** gRPC status codes: RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL (as HTTP 500). */
+const RETRYABLE_GRPC_CODES = new Set([8, 14, 4, 13]);
 
 function httpStatusOf(error: any): number | undefined {
   const status =
@@ -42,7 +46,14 @@ function httpStatusOf(error: any): number | undefined {
     error?.response?.status ??
     error?.response?.statusCode ??
     error?.status;
-  return typeof status === 'number' ? status : undefined;
+  if (typeof status === 'number') {
+    return status;
+  }
+  // @kubernetes/client-node throws ApiException { code: <HTTP status>, body }.
+  if (typeof error?.code === 'number' && error.code >= 100 && 'body' in error) {
+    return error.code;
+  }
+  return undefined;
 }
 
 /** True when an error is throttling or a transient server or network fault. */
@@ -73,13 +84,15 @@ export function isRetryableError(error: unknown): boolean {
   if (status !== undefined) {
     return status >= 500;
   }
+  if (e?.name === 'TimeoutError') {
+    return true;
+  }
   if (typeof e?.code === 'number') {
     return RETRYABLE_GRPC_CODES.has(e.code);
   }
   return (
     TRANSIENT_NETWORK_CODES.has(e?.code) ||
-    TRANSIENT_NETWORK_CODES.has(e?.cause?.code) ||
-    e?.name === 'TimeoutError'
+    TRANSIENT_NETWORK_CODES.has(e?.cause?.code)
   );
 }
 
@@ -89,14 +102,15 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason ?? new Error('Aborted'));
       return;
     }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason ?? new Error('Aborted'));
     };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,0 +1,301 @@
+import { InputError } from '@backstage/errors';
+import { parseAwsInventory } from './parseAwsInventory';
+import instances from './__fixtures__/describe-instances.json';
+import vpcs from './__fixtures__/describe-vpcs.json';
+import subnets from './__fixtures__/describe-subnets.json';
+import securityGroups from './__fixtures__/describe-security-groups.json';
+import volumes from './__fixtures__/describe-volumes.json';
+import networkInterfaces from './__fixtures__/describe-network-interfaces.json';
+import addresses from './__fixtures__/describe-addresses.json';
+import natGateways from './__fixtures__/describe-nat-gateways.json';
+
+const ARN = 'arn:aws:ec2:eu-west-1:123456789012';
+const context = {
+  region: 'eu-west-1',
+  accountId: '123456789012',
+  source: 'inventory/aws',
+};
+
+describe('parseAwsInventory', () => {
+  it('maps aws ec2 describe-instances output, leaving out terminated instances', () => {
+    const resources = parseAwsInventory(instances);
+    expect(resources.map(r => r.nativeId)).toEqual([
+      `${ARN}:instance/i-0123abcd4567ef890`,
+      `${ARN}:instance/i-0ae9b7c5d3f1a2b34`,
+    ]);
+    expect(resources[1]).toEqual({
+      provider: 'aws',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      type: 'ec2-instance',
+      nativeId: `${ARN}:instance/i-0ae9b7c5d3f1a2b34`,
+      name: 'web-1',
+      tags: { Name: 'web-1', team: 'payments', system: 'checkout' },
+      status: 'running',
+      relations: [
+        {
+          type: 'dependsOn',
+          targetNativeId: `${ARN}:subnet/subnet-0123456789abcdef0`,
+        },
+        {
+          type: 'dependsOn',
+          targetNativeId: `${ARN}:vpc/vpc-0a1b2c3d4e5f60001`,
+        },
+        {
+          type: 'dependsOn',
+          targetNativeId: `${ARN}:security-group/sg-0f1e2d3c4b5a69788`,
+        },
+        {
+          type: 'dependsOn',
+          targetNativeId: `${ARN}:security-group/sg-0aa11bb22cc33dd44`,
+        },
+      ],
+      consoleUrl:
+        'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-0ae9b7c5d3f1a2b34',
+      costResourceId: 'i-0ae9b7c5d3f1a2b34',
+      annotations: {
+        'amazonaws.com/arn': `${ARN}:instance/i-0ae9b7c5d3f1a2b34`,
+        'amazonaws.com/account-id': '123456789012',
+      },
+    });
+    expect(resources[0]).toMatchObject({
+      name: 'i-0123abcd4567ef890',
+      status: 'stopped',
+      tags: {},
+    });
+  });
+
+  it('maps VPCs, subnets and security groups with their relations', () => {
+    const [named, defaultVpc] = parseAwsInventory(vpcs, context).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
+    expect(named).toMatchObject({
+      type: 'vpc',
+      name: 'prod-eu',
+      status: 'available',
+      nativeId: `${ARN}:vpc/vpc-0a1b2c3d4e5f60001`,
+      costResourceId: `${ARN}:vpc/vpc-0a1b2c3d4e5f60001`,
+      tags: { Name: 'prod-eu', owner: 'platform' },
+      relations: [],
+      consoleUrl:
+        'https://eu-west-1.console.aws.amazon.com/vpcconsole/home?region=eu-west-1#VpcDetails:VpcId=vpc-0a1b2c3d4e5f60001',
+    });
+    expect(defaultVpc.name).toBe('vpc-06e4ab6c6cEXAMPLE');
+
+    const [subnet] = parseAwsInventory(subnets);
+    expect(subnet).toMatchObject({
+      type: 'subnet',
+      name: 'prod-eu-private-a',
+      region: 'eu-west-1',
+      nativeId: `${ARN}:subnet/subnet-0123456789abcdef0`,
+      relations: [
+        {
+          type: 'dependsOn',
+          targetNativeId: `${ARN}:vpc/vpc-0a1b2c3d4e5f60001`,
+        },
+      ],
+      consoleUrl:
+        'https://eu-west-1.console.aws.amazon.com/vpcconsole/home?region=eu-west-1#SubnetDetails:subnetId=subnet-0123456789abcdef0',
+    });
+    // The API's own ARN and ours agree.
+    expect(subnet.nativeId).toBe(subnets.Subnets[0].SubnetArn);
+
+    const groups = parseAwsInventory(securityGroups, context);
+    const web = groups.find(g => g.nativeId.endsWith('sg-0f1e2d3c4b5a69788'))!;
+    expect(web).toMatchObject({
+      type: 'security-group',
+      name: 'web',
+      nativeId: securityGroups.SecurityGroups[0].SecurityGroupArn,
+      tags: { team: 'payments' },
+      relations: [
+        {
+          type: 'dependsOn',
+          targetNativeId: `${ARN}:vpc/vpc-0a1b2c3d4e5f60001`,
+        },
+      ],
+      consoleUrl:
+        'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#SecurityGroup:groupId=sg-0f1e2d3c4b5a69788',
+    });
+  });
+
+  it('maps volumes, network interfaces, Elastic IPs and NAT gateways', () => {
+    const [attached, scratch] = parseAwsInventory(volumes, context);
+    expect(attached).toMatchObject({
+      type: 'ebs-volume',
+      name: 'vol-049df61146c4d7901',
+      status: 'in-use',
+      costResourceId: 'vol-049df61146c4d7901',
+      relations: [
+        {
+          type: 'dependsOn',
+          targetNativeId: `${ARN}:instance/i-0ae9b7c5d3f1a2b34`,
+        },
+      ],
+      consoleUrl:
+        'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#VolumeDetails:volumeId=vol-049df61146c4d7901',
+    });
+    expect(scratch).toMatchObject({
+      name: 'old-scratch',
+      status: 'available',
+      relations: [],
+    });
+
+    const enis = parseAwsInventory(networkInterfaces);
+    expect(
+      enis.map(e => [e.name, e.status, e.relations.map(r => r.targetNativeId)]),
+    ).toEqual([
+      ['nat-eni', 'in-use', [`${ARN}:subnet/subnet-0123456789abcdef0`]],
+      [
+        'eni-0c9d8e7f6a5b4c3d2',
+        'in-use',
+        [
+          `${ARN}:subnet/subnet-0123456789abcdef0`,
+          `${ARN}:instance/i-0ae9b7c5d3f1a2b34`,
+        ],
+      ],
+    ]);
+    expect(enis[1]).toMatchObject({
+      type: 'network-interface',
+      costResourceId: `${ARN}:network-interface/eni-0c9d8e7f6a5b4c3d2`,
+    });
+
+    const eips = parseAwsInventory(addresses, { accountId: '123456789012' });
+    expect(eips).toEqual([
+      expect.objectContaining({
+        type: 'elastic-ip',
+        name: 'egress-ip',
+        region: 'eu-west-1',
+        nativeId: `${ARN}:elastic-ip/eipalloc-0f9e8d7c6b5a43210`,
+        costResourceId: `${ARN}:elastic-ip/eipalloc-0f9e8d7c6b5a43210`,
+        relations: [
+          {
+            type: 'dependsOn',
+            targetNativeId: `${ARN}:network-interface/eni-0a7b8c9d0e1f2a3b4`,
+          },
+        ],
+        consoleUrl:
+          'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#ElasticIpDetails:AllocationId=eipalloc-0f9e8d7c6b5a43210',
+      }),
+      expect.objectContaining({
+        name: '203.0.113.25',
+        relations: [
+          {
+            type: 'dependsOn',
+            targetNativeId: `${ARN}:instance/i-0ae9b7c5d3f1a2b34`,
+          },
+        ],
+      }),
+    ]);
+
+    const nats = parseAwsInventory(natGateways, context);
+    expect(nats).toEqual([
+      expect.objectContaining({
+        type: 'nat-gateway',
+        name: 'prod-eu-egress',
+        status: 'available',
+        nativeId: `${ARN}:natgateway/nat-05dba92075d71c408`,
+        costResourceId: `${ARN}:natgateway/nat-05dba92075d71c408`,
+        relations: [
+          {
+            type: 'dependsOn',
+            targetNativeId: `${ARN}:subnet/subnet-0123456789abcdef0`,
+          },
+        ],
+        consoleUrl:
+          'https://eu-west-1.console.aws.amazon.com/vpcconsole/home?region=eu-west-1#NatGatewayDetails:natGatewayId=nat-05dba92075d71c408',
+      }),
+    ]);
+  });
+
+  it('derives the region of local zones and other partitions', () => {
+    const [localZone] = parseAwsInventory({
+      Subnets: [
+        {
+          SubnetId: 'subnet-1',
+          OwnerId: '123456789012',
+          AvailabilityZone: 'us-west-2-lax-1a',
+        },
+      ],
+    });
+    expect(localZone.region).toBe('us-west-2');
+    const china = parseAwsInventory({
+      Subnets: [
+        {
+          SubnetId: 'subnet-2',
+          OwnerId: '123456789012',
+          AvailabilityZone: 'cn-north-1a',
+        },
+      ],
+    });
+    expect(china[0].nativeId).toBe(
+      'arn:aws-cn:ec2:cn-north-1:123456789012:subnet/subnet-2',
+    );
+    expect(china[0].consoleUrl).toBe(
+      'https://console.amazonaws.cn/vpcconsole/home?region=cn-north-1#SubnetDetails:subnetId=subnet-2',
+    );
+  });
+
+  it('points relations at resources shared from another account', () => {
+    const resources = parseAwsInventory({
+      Reservations: [
+        {
+          OwnerId: '111111111111',
+          Instances: [
+            {
+              InstanceId: 'i-1',
+              Placement: { AvailabilityZone: 'eu-west-1a' },
+              SubnetId: 'subnet-shared',
+            },
+          ],
+        },
+      ],
+      Subnets: [
+        {
+          SubnetId: 'subnet-shared',
+          OwnerId: '222222222222',
+          AvailabilityZone: 'eu-west-1a',
+        },
+      ],
+    });
+    expect(resources[0].relations).toEqual([
+      {
+        type: 'dependsOn',
+        targetNativeId:
+          'arn:aws:ec2:eu-west-1:222222222222:subnet/subnet-shared',
+      },
+    ]);
+  });
+
+  it('names the source when the account or region is missing', () => {
+    expect(() =>
+      parseAwsInventory(volumes, {
+        region: 'eu-west-1',
+        source: 'inv/volumes.json',
+      }),
+    ).toThrow(
+      new InputError(
+        'inv/volumes.json: volume vol-049df61146c4d7901 has no OwnerId and no account id was given',
+      ),
+    );
+    expect(() => parseAwsInventory(vpcs, { source: 'inv/vpcs.json' })).toThrow(
+      'inv/vpcs.json: VPC vpc-0a1b2c3d4e5f60001 has no availability zone and no region was given',
+    );
+  });
+
+  it('rejects output it does not understand', () => {
+    expect(() => parseAwsInventory([], { source: 'a.json' })).toThrow(
+      InputError,
+    );
+    expect(() =>
+      parseAwsInventory({ Buckets: [] }, { source: 'a.json' }),
+    ).toThrow(
+      /a.json: not the output of a supported "aws ec2 describe-\*" command; expected one of the keys Reservations, Vpcs/,
+    );
+    expect(() => parseAwsInventory({ Vpcs: {} }, context)).toThrow(
+      'inventory/aws: "Vpcs" is not a list',
+    );
+    expect(() =>
+      parseAwsInventory({ Vpcs: [{ CidrBlock: '10.0.0.0/16' }] }, context),
+    ).toThrow('inventory/aws: found a VPC without VpcId');
+  });
+});

@@ -1,0 +1,504 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, Server } from 'node:https';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import { createAzureSourceFromConfig } from './createAzureSource';
+
+const SUB_A = '0b1f6471-1bf0-4dda-aec3-111122223333';
+const SUB_B = '9c5d2e11-7a3b-4f60-8d9e-444455556666';
+const API_VERSION = /^\d{4}-\d{2}-\d{2}$/;
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
+
+let server: Server;
+let baseUrl: string;
+let certificate: string;
+let tmp: string;
+/** Answers a request before the fake ARM does, when it returns true. */
+let fault:
+  | ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean)
+  | undefined;
+let requests: { path: string; url: URL; authorization?: string }[];
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers = {},
+) {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
+
+const rgId = (sub: string, rg: string) =>
+  `/subscriptions/${sub}/resourceGroups/${rg}`;
+
+function group(sub: string, name: string, tags?: Record<string, string>) {
+  return {
+    id: rgId(sub, name),
+    name,
+    type: 'Microsoft.Resources/resourceGroups',
+    location: 'westeurope',
+    managedBy: null,
+    tags,
+    properties: { provisioningState: 'Succeeded' },
+  };
+}
+
+function resource(
+  sub: string,
+  rg: string,
+  path: string,
+  extra: Record<string, unknown> = {},
+) {
+  const [namespace, ...rest] = path.split('/');
+  return {
+    id: `${rgId(sub, rg)}/providers/${path}`,
+    name: rest.filter((_, i) => i % 2 === 1).join('/'),
+    type: [namespace, ...rest.filter((_, i) => i % 2 === 0)].join('/'),
+    location: 'westeurope',
+    createdTime: '2025-01-10T08:00:00.0000000Z',
+    changedTime: '2025-03-01T08:00:00.0000000Z',
+    provisioningState: 'Succeeded',
+    ...extra,
+  };
+}
+
+/** Subscription A lists its resources in 3 pages and its groups in 2. */
+const RESOURCE_PAGES: Record<string, unknown[][]> = {
+  [SUB_A]: [
+    [
+      resource(SUB_A, 'rg-web', 'Microsoft.Compute/virtualMachines/vm-web-1', {
+        tags: { owner: 'team-web', Name: 'Web frontend 1' },
+      }),
+      resource(SUB_A, 'RG-WEB', 'Microsoft.Compute/disks/vm-web-1_OsDisk_1', {
+        tags: null,
+      }),
+    ],
+    [
+      resource(SUB_A, 'rg-data', 'Microsoft.Sql/servers/sql-a', {
+        tags: { owner: 'team-data' },
+      }),
+      resource(
+        SUB_A,
+        'rg-data',
+        'Microsoft.Sql/servers/sql-a/databases/orders',
+        {
+          tags: { component: 'orders' },
+        },
+      ),
+    ],
+    [
+      resource(SUB_A, 'rg-web', 'Microsoft.Web/staticSites/docs', {
+        location: undefined,
+        provisioningState: undefined,
+      }),
+    ],
+  ],
+  [SUB_B]: [
+    [resource(SUB_B, 'rg-b', 'Microsoft.Storage/storageAccounts/stb001')],
+  ],
+};
+const GROUP_PAGES: Record<string, unknown[][]> = {
+  [SUB_A]: [
+    [group(SUB_A, 'rg-web', { owner: 'team-web' })],
+    [group(SUB_A, 'rg-data')],
+  ],
+  [SUB_B]: [[group(SUB_B, 'rg-b')]],
+};
+
+/** The fake ARM: `GET /subscriptions/{id}/resources|resourcegroups`, paged by `$skiptoken`. */
+function arm(res: ServerResponse, url: URL) {
+  const match = /^\/subscriptions\/([^/]+)\/(resources|resourcegroups)$/.exec(
+    url.pathname,
+  );
+  const pages =
+    match &&
+    (match[2] === 'resources' ? RESOURCE_PAGES : GROUP_PAGES)[match[1]];
+  if (!pages) {
+    sendJson(res, 404, {
+      error: { code: 'NotFound', message: `No route for ${url.pathname}` },
+    });
+    return;
+  }
+  const index = Number(url.searchParams.get('$skiptoken') ?? 0);
+  const body: { value: unknown[]; nextLink?: string } = { value: pages[index] };
+  if (index + 1 < pages.length) {
+    const next = new URL(url.href);
+    next.searchParams.set('$skiptoken', String(index + 1));
+    body.nextLink = next.href;
+  }
+  sendJson(res, 200, body);
+}
+
+const handle: Handler = (req, res, url) => {
+  requests.push({
+    path: `${url.pathname}${url.search}`,
+    url,
+    authorization: req.headers.authorization,
+  });
+  if (!fault?.(req, res, url)) {
+    arm(res, url);
+  }
+};
+
+const credential = {
+  scopes: [] as string[][],
+  async getToken(scopes: string | string[]) {
+    this.scopes.push([scopes].flat());
+    return { token: 'test-token', expiresOnTimestamp: Date.now() + 3_600_000 };
+  },
+};
+
+function createSource(
+  config: Record<string, unknown> = {},
+  logger = mockServices.logger.mock(),
+) {
+  return createAzureSourceFromConfig({
+    id: 'azure-test',
+    config: new ConfigReader({
+      type: 'azure',
+      subscriptionIds: [SUB_A, SUB_B],
+      endpoint: baseUrl,
+      caCertificate: certificate,
+      retries: 3,
+      ...config,
+    }),
+    logger,
+    credential,
+    retryBaseDelayMs: 1,
+  });
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'azure-source-test-'));
+  await promisify(execFile)('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    join(tmp, 'key.pem'),
+    '-out',
+    join(tmp, 'cert.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  certificate = await readFile(join(tmp, 'cert.pem'), 'utf8');
+  server = createServer(
+    { key: await readFile(join(tmp, 'key.pem')), cert: certificate },
+    (req, res) => handle(req, res, new URL(req.url!, baseUrl)),
+  );
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise(resolve => server.close(resolve));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  fault = undefined;
+  requests = [];
+});
+
+const byId = (resources: CloudResource[]) =>
+  new Map(resources.map(r => [r.nativeId, r]));
+const pathsOf = (sub: string, list: string) =>
+  requests.filter(r => r.url.pathname === `/subscriptions/${sub}/${list}`);
+
+describe('createAzureSourceFromConfig', () => {
+  it('lists every page of resources and groups of two subscriptions through the SDK', async () => {
+    const resources = await createSource().readResources();
+
+    expect(resources.map(r => r.nativeId)).toEqual([
+      rgId(SUB_A, 'RG-WEB/providers/Microsoft.Compute/disks/vm-web-1_OsDisk_1'),
+      rgId(SUB_A, 'rg-data'),
+      rgId(SUB_A, 'rg-data/providers/Microsoft.Sql/servers/sql-a'),
+      rgId(
+        SUB_A,
+        'rg-data/providers/Microsoft.Sql/servers/sql-a/databases/orders',
+      ),
+      rgId(SUB_A, 'rg-web'),
+      rgId(
+        SUB_A,
+        'rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-1',
+      ),
+      rgId(SUB_A, 'rg-web/providers/Microsoft.Web/staticSites/docs'),
+      rgId(SUB_B, 'rg-b'),
+      rgId(SUB_B, 'rg-b/providers/Microsoft.Storage/storageAccounts/stb001'),
+    ]);
+    expect(pathsOf(SUB_A, 'resources')).toHaveLength(3);
+    expect(pathsOf(SUB_A, 'resourcegroups')).toHaveLength(2);
+    expect(pathsOf(SUB_B, 'resources')).toHaveLength(1);
+    const first = pathsOf(SUB_A, 'resources')[0].url;
+    expect(first.searchParams.get('api-version')).toMatch(API_VERSION);
+    expect(first.searchParams.get('$expand')).toBe(
+      'createdTime,changedTime,provisioningState',
+    );
+    expect(
+      pathsOf(SUB_A, 'resourcegroups')[0].url.searchParams.get('api-version'),
+    ).toMatch(API_VERSION);
+    expect(requests.every(r => r.authorization === 'Bearer test-token')).toBe(
+      true,
+    );
+    expect(credential.scopes).toContainEqual([`${baseUrl}/.default`]);
+  });
+
+  it('maps names, types, tags, status, relations, cost ids, annotations and console links', async () => {
+    const resources = byId(await createSource().readResources());
+    const vmId = rgId(
+      SUB_A,
+      'rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-1',
+    );
+
+    expect(resources.get(vmId)).toEqual({
+      provider: 'azure',
+      accountId: SUB_A,
+      region: 'westeurope',
+      type: 'azure-virtual-machine',
+      nativeId: vmId,
+      name: 'Web frontend 1',
+      tags: { owner: 'team-web', Name: 'Web frontend 1' },
+      status: 'Succeeded',
+      relations: [{ type: 'dependsOn', targetNativeId: rgId(SUB_A, 'rg-web') }],
+      consoleUrl: `https://portal.azure.com/#@/resource${vmId}`,
+      costResourceId: vmId.toLowerCase(),
+      annotations: {
+        'management.azure.com/resource-id': vmId,
+        'management.azure.com/subscription-id': SUB_A,
+      },
+    });
+    expect(resources.get(rgId(SUB_A, 'rg-web'))).toMatchObject({
+      type: 'azure-resource-group',
+      name: 'rg-web',
+      tags: { owner: 'team-web' },
+      status: 'Succeeded',
+      relations: [],
+      costResourceId: `/subscriptions/${SUB_A}/resourcegroups/rg-web`,
+    });
+    // The disk's id names its group in upper case; the relation uses the group's own id.
+    expect(
+      resources.get(
+        rgId(
+          SUB_A,
+          'RG-WEB/providers/Microsoft.Compute/disks/vm-web-1_OsDisk_1',
+        ),
+      ),
+    ).toMatchObject({
+      type: 'azure-disk',
+      tags: {},
+      relations: [{ type: 'dependsOn', targetNativeId: rgId(SUB_A, 'rg-web') }],
+    });
+    expect(
+      resources.get(
+        rgId(
+          SUB_A,
+          'rg-data/providers/Microsoft.Sql/servers/sql-a/databases/orders',
+        ),
+      ),
+    ).toMatchObject({
+      type: 'azure-sql-database',
+      name: 'sql-a/orders',
+      relations: [
+        { type: 'dependsOn', targetNativeId: rgId(SUB_A, 'rg-data') },
+        {
+          type: 'dependsOn',
+          targetNativeId: rgId(
+            SUB_A,
+            'rg-data/providers/Microsoft.Sql/servers/sql-a',
+          ),
+        },
+      ],
+    });
+    const site = resources.get(
+      rgId(SUB_A, 'rg-web/providers/Microsoft.Web/staticSites/docs'),
+    )!;
+    expect(site).toMatchObject({
+      type: 'azure-web-static-sites',
+      region: 'global',
+      name: 'docs',
+    });
+    expect(site.status).toBeUndefined();
+    expect(
+      resources.get(
+        rgId(SUB_B, 'rg-b/providers/Microsoft.Storage/storageAccounts/stb001'),
+      ),
+    ).toMatchObject({ accountId: SUB_B, type: 'azure-storage-account' });
+  });
+
+  it('leaves out groups when includeResourceGroups is false and filters by resourceTypes', async () => {
+    const resources = await createSource({
+      includeResourceGroups: false,
+      resourceTypes: ['microsoft.sql/servers'],
+    }).readResources();
+
+    expect(resources.map(r => [r.name, r.relations])).toEqual([['sql-a', []]]);
+    expect(pathsOf(SUB_A, 'resourcegroups')).toHaveLength(0);
+    expect(pathsOf(SUB_A, 'resources')[0].url.searchParams.get('$filter')).toBe(
+      "resourceType eq 'microsoft.sql/servers'",
+    );
+  });
+
+  it('retries a throttled page at its nextLink and returns every resource', async () => {
+    let throttled = 0;
+    fault = (_req, res, url) => {
+      if (
+        url.pathname.endsWith(`${SUB_A}/resources`) &&
+        url.searchParams.get('$skiptoken') === '1' &&
+        throttled < 2
+      ) {
+        throttled++;
+        sendJson(
+          res,
+          429,
+          {
+            error: {
+              code: 'TooManyRequests',
+              message:
+                'Number of read requests for subscription exceeded the limit.',
+            },
+          },
+          { 'retry-after': throttled === 1 ? '1' : '0' },
+        );
+        return true;
+      }
+      return false;
+    };
+    const logger = mockServices.logger.mock();
+
+    const resources = await createSource({}, logger).readResources();
+
+    expect(resources).toHaveLength(9);
+    const pages = pathsOf(SUB_A, 'resources').map(r =>
+      r.url.searchParams.get('$skiptoken'),
+    );
+    expect(pages).toEqual([null, '1', '1', '1', '2']);
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        new RegExp(
+          `resources.list of subscription ${SUB_A}, page 2, failed \\(HTTP 429 TooManyRequests: Number of read requests.*\\); retry 1 of 3 in \\d+ ms as Retry-After asks`,
+        ),
+      ),
+    );
+    expect(String(logger.warn.mock.calls)).not.toContain('test-token');
+  });
+
+  it('rejects with ARM code and message after retrying a persistent 500', async () => {
+    fault = (_req, res, url) => {
+      if (url.pathname.endsWith(`${SUB_B}/resourcegroups`)) {
+        sendJson(res, 500, {
+          error: {
+            code: 'InternalServerError',
+            message:
+              'Encountered internal server error. Diagnostic information: timestamp 20250314T091244Z.',
+          },
+        });
+        return true;
+      }
+      return false;
+    };
+    const logger = mockServices.logger.mock();
+
+    await expect(
+      createSource({ retries: 2 }, logger).readResources(),
+    ).rejects.toThrow(
+      `Azure source "azure-test": resourceGroups.list of subscription ${SUB_B} at ${baseUrl} failed on page 1 after 3 attempts: HTTP 500 InternalServerError: Encountered internal server error.`,
+    );
+    expect(pathsOf(SUB_B, 'resourcegroups')).toHaveLength(3);
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('rejects when a request never answers, through requestTimeoutMs', async () => {
+    fault = (_req, _res, url) => url.searchParams.get('$skiptoken') === '2';
+
+    await expect(
+      createSource({ requestTimeoutMs: 300, retries: 1 }).readResources(),
+    ).rejects.toThrow(
+      new RegExp(
+        `resources.list of subscription ${SUB_A} .* failed on page 3 after 2 attempts: TimeoutError: GET ${baseUrl}/subscriptions/${SUB_A}/resources got no answer within 300 ms \\(requestTimeoutMs\\)`,
+      ),
+    );
+  });
+
+  it('rejects a page that is not JSON without retrying it', async () => {
+    fault = (_req, res, url) => {
+      if (
+        url.pathname.endsWith(`${SUB_A}/resources`) &&
+        url.searchParams.get('$skiptoken') === '1'
+      ) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"value": [ {"id": ');
+        return true;
+      }
+      return false;
+    };
+
+    await expect(createSource().readResources()).rejects.toThrow(
+      new RegExp(
+        `resources.list of subscription ${SUB_A} .* failed on page 2: malformed answer \\(invalid JSON\\): `,
+      ),
+    );
+    expect(pathsOf(SUB_A, 'resources')).toHaveLength(2);
+  });
+
+  it.each([
+    ['without a value array', { nextLink: null }],
+    ['with items that are not resources', { value: [{ name: 'no id' }] }],
+  ])('rejects a page %s', async (_label, body) => {
+    fault = (_req, res, url) => {
+      if (url.pathname.endsWith(`${SUB_B}/resources`)) {
+        sendJson(res, 200, body);
+        return true;
+      }
+      return false;
+    };
+
+    await expect(createSource().readResources()).rejects.toThrow(
+      new RegExp(
+        `resources.list of subscription ${SUB_B} .* failed on page 1: malformed answer \\(expected an ARM list page`,
+      ),
+    );
+  });
+
+  it('refuses the self-signed endpoint without caCertificate, saying what to set', async () => {
+    await expect(
+      createSource({ caCertificate: undefined, retries: 0 }).readResources(),
+    ).rejects.toThrow(/failed on page 1: TLS .*set caCertificate/);
+  });
+
+  it('stops when the signal aborts', async () => {
+    fault = () => true;
+    const controller = new AbortController();
+    const reading = createSource({ retries: 0 }).readResources({
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 100);
+
+    await expect(reading).rejects.toThrow(/abort/i);
+  });
+
+  it('requires at least one subscription', () => {
+    expect(() => createSource({ subscriptionIds: [] })).toThrow(
+      'catalog.providers.multicloud.azure-test.subscriptionIds must list at least one subscription id',
+    );
+  });
+});

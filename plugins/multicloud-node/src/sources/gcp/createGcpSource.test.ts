@@ -1,0 +1,295 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ConfigReader } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { mockServices } from '@backstage/backend-test-utils';
+import { OAuth2Client } from 'google-auth-library';
+import { createGcpSourceFromConfig, parseGcpInventory } from '.';
+import gcloudOutput from './__fixtures__/gcloud-search-all-resources.json';
+
+const ACCESS_TOKEN = 'test-access-token-do-not-log';
+const SCOPE = 'projects/shop-prod';
+const PAGE_SIZE = 3;
+
+type Answer = { status: number; body: string } | 'hang';
+type RequestLog = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  authorization?: string;
+};
+
+/** Page n (1-based) of the fixture, in the REST API's response shape. */
+function page(n: number): Answer {
+  const results = gcloudOutput.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE);
+  const last = n * PAGE_SIZE >= gcloudOutput.length;
+  return {
+    status: 200,
+    body: JSON.stringify({
+      results,
+      ...(last ? {} : { nextPageToken: `page-${n + 1}` }),
+    }),
+  };
+}
+
+function pageNumberOf(query: URLSearchParams): number {
+  const token = query.get('pageToken');
+  return token ? Number(token.replace('page-', '')) : 1;
+}
+
+const googleError = (
+  code: number,
+  status: string,
+  message: string,
+): Answer => ({
+  status: code,
+  body: JSON.stringify({ error: { code, message, status } }),
+});
+
+describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset API)', () => {
+  let server: http.Server;
+  let port: number;
+  let requests: RequestLog[];
+  let answer: (pageNumber: number, attempt: number) => Answer;
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      requests.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        authorization: req.headers.authorization,
+      });
+      const pageNumber = pageNumberOf(url.searchParams);
+      const attempt = requests.filter(
+        r => pageNumberOf(r.query) === pageNumber,
+      ).length;
+      const reply = answer(pageNumber, attempt);
+      if (reply === 'hang') {
+        return;
+      }
+      res.writeHead(reply.status, {
+        'content-type': 'application/json; charset=UTF-8',
+      });
+      res.end(reply.body);
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  beforeEach(() => {
+    requests = [];
+    answer = n => page(n);
+  });
+
+  afterEach(() => {
+    // Drops the connections of requests left hanging on purpose.
+    server.closeAllConnections();
+  });
+
+  afterAll(async () => {
+    await new Promise(resolve => server.close(resolve));
+  });
+
+  function makeSource(extraConfig: Record<string, unknown> = {}) {
+    const logger = mockServices.logger.mock();
+    // gaxios loads node-fetch (ESM) by dynamic import, which Jest's CommonJS
+    // runtime refuses; Node's own fetch speaks the same HTTP.
+    const authClient = new OAuth2Client({
+      transporterOptions: { fetchImplementation: fetch },
+    });
+    authClient.setCredentials({ access_token: ACCESS_TOKEN });
+    const source = createGcpSourceFromConfig({
+      id: 'gcp-shop',
+      config: new ConfigReader({
+        type: 'gcp',
+        scope: SCOPE,
+        assetTypes: [
+          'compute.googleapis.com/Instance',
+          'storage.googleapis.com/Bucket',
+        ],
+        query: 'labels.env:*',
+        pageSize: PAGE_SIZE,
+        transport: 'rest',
+        apiEndpoint: '127.0.0.1',
+        retries: 2,
+        ...extraConfig,
+      }),
+      logger,
+      port,
+      protocol: 'http',
+      authClient,
+      retryBaseDelayMs: 1,
+    });
+    return { source, logger };
+  }
+
+  it('reads every page and maps them exactly as the gcloud inventory', async () => {
+    const { source, logger } = makeSource();
+
+    const resources = await source.readResources();
+
+    expect(resources).toEqual(parseGcpInventory(gcloudOutput));
+    expect(resources).toHaveLength(gcloudOutput.length);
+    expect(requests).toHaveLength(3);
+    for (const request of requests) {
+      expect(request.method).toBe('GET');
+      expect(request.path).toBe(`/v1/${SCOPE}:searchAllResources`);
+      expect(request.query.getAll('assetTypes')).toEqual([
+        'compute.googleapis.com/Instance',
+        'storage.googleapis.com/Bucket',
+      ]);
+      expect(request.query.get('query')).toBe('labels.env:*');
+      expect(request.query.get('pageSize')).toBe(String(PAGE_SIZE));
+      expect(request.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+    }
+    expect(requests.map(r => r.query.get('pageToken'))).toEqual([
+      null,
+      'page-2',
+      'page-3',
+    ]);
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('retries a throttled page (429 RESOURCE_EXHAUSTED) and resumes at that page', async () => {
+    answer = (n, attempt) =>
+      n === 2 && attempt === 1
+        ? googleError(
+            429,
+            'RESOURCE_EXHAUSTED',
+            "Quota exceeded for quota metric 'Search requests'",
+          )
+        : page(n);
+    const { source, logger } = makeSource();
+
+    const resources = await source.readResources();
+
+    expect(resources).toHaveLength(gcloudOutput.length);
+    expect(requests.map(r => r.query.get('pageToken'))).toEqual([
+      null,
+      'page-2',
+      'page-2',
+      'page-3',
+    ]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    const [message] = (logger.warn as jest.Mock).mock.calls[0];
+    expect(message).toMatch(
+      /^GCP source 'gcp-shop': Cloud Asset searchAllResources on projects\/shop-prod, page 2 failed \(HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded for quota metric 'Search requests'\); retry 1 of 2 in \d+ ms$/,
+    );
+    expect(message).not.toContain(ACCESS_TOKEN);
+  });
+
+  it('rejects after the retries when a page keeps failing with 500', async () => {
+    answer = n =>
+      n === 1
+        ? page(1)
+        : googleError(500, 'INTERNAL', 'Internal error encountered.');
+    const { source, logger } = makeSource();
+
+    await expect(source.readResources()).rejects.toThrow(
+      "GCP source 'gcp-shop': Cloud Asset searchAllResources on projects/shop-prod failed on page 2 after 3 attempts: HTTP 500 INTERNAL: Internal error encountered.",
+    );
+    expect(requests.map(r => r.query.get('pageToken'))).toEqual([
+      null,
+      'page-2',
+      'page-2',
+      'page-2',
+    ]);
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not retry a permission error', async () => {
+    answer = () =>
+      googleError(
+        403,
+        'PERMISSION_DENIED',
+        "The caller does not have permission 'cloudasset.assets.searchAllResources'",
+      );
+    const { source } = makeSource();
+
+    await expect(source.readResources()).rejects.toThrow(
+      /failed on page 1 after 1 attempt: HTTP 403 PERMISSION_DENIED: The caller does not have permission/,
+    );
+    expect(requests).toHaveLength(1);
+  });
+
+  it('rejects through the request timeout when the API never answers', async () => {
+    answer = n => (n === 2 ? 'hang' : page(n));
+    const { source, logger } = makeSource({
+      requestTimeoutMs: 150,
+      retries: 1,
+    });
+
+    await expect(source.readResources()).rejects.toThrow(
+      /failed on page 2 after 2 attempts: no answer within 150 ms \(requestTimeoutMs\)$/,
+    );
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['invalid JSON', '{"results": [', /malformed answer \(/],
+    [
+      'results that are not a list',
+      JSON.stringify({ results: 'none' }),
+      /expected an array for field results/,
+    ],
+    [
+      'a result without a name',
+      JSON.stringify({
+        results: [{ assetType: 'compute.googleapis.com/Instance' }],
+      }),
+      /malformed answer: result 1 has no full resource name/,
+    ],
+  ])('rejects a page with %s', async (_label, body, detail) => {
+    answer = n => (n === 2 ? { status: 200, body } : page(n));
+    const { source } = makeSource();
+
+    const error = await source.readResources().then(
+      () => undefined,
+      e => e as Error,
+    );
+    expect(error?.message).toMatch(
+      /^GCP source 'gcp-shop': Cloud Asset searchAllResources on projects\/shop-prod failed on page 2 after 1 attempt: /,
+    );
+    expect(error?.message).toMatch(detail);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('stops when the run is aborted', async () => {
+    answer = () => 'hang';
+    const { source } = makeSource();
+    const controller = new AbortController();
+    const run = source.readResources({ signal: controller.signal });
+    setTimeout(
+      () => controller.abort(new Error('catalog refresh cancelled')),
+      50,
+    );
+
+    await expect(run).rejects.toThrow('catalog refresh cancelled');
+  });
+
+  it.each([
+    [
+      { scope: 'my-project' },
+      /scope is 'my-project'; expected organizations\/<number>, folders\/<number> or projects\//,
+    ],
+    [{ scope: 'organizations/acme' }, /scope is 'organizations\/acme'/],
+    [{ pageSize: 0 }, /pageSize is 0/],
+    [{ transport: 'http2' }, /transport is 'http2'; expected 'grpc' or 'rest'/],
+  ])('refuses the config %j', (config, message) => {
+    expect(() => makeSource(config)).toThrow(InputError);
+    expect(() => makeSource(config)).toThrow(message);
+  });
+
+  it('accepts folder, organization and project number scopes', () => {
+    for (const scope of [
+      'folders/418253016442',
+      'organizations/730114526071',
+      'projects/482913847261',
+      'projects/example.com:shop-prod',
+    ]) {
+      expect(() => makeSource({ scope })).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,227 @@
+import { InputError } from '@backstage/errors';
+import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import { parseGcpInventory } from '.';
+import { computeFullResourceName } from './mapGcpResources';
+import gcloudOutput from './__fixtures__/gcloud-search-all-resources.json';
+
+const PROJECT = '//cloudresourcemanager.googleapis.com/projects/482913847261';
+const WEB =
+  '//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/instances/web-1';
+const VPC =
+  '//compute.googleapis.com/projects/shop-prod/global/networks/shop-vpc';
+
+function byNativeId(
+  resources: CloudResource[],
+  nativeId: string,
+): CloudResource {
+  const resource = resources.find(r => r.nativeId === nativeId);
+  if (!resource) {
+    throw new Error(`no resource ${nativeId}`);
+  }
+  return resource;
+}
+
+describe('parseGcpInventory', () => {
+  const resources = parseGcpInventory(gcloudOutput, {
+    source: 'gcp/shop.json',
+  });
+
+  it('maps every search result, sorted by native id', () => {
+    expect(resources.map(r => r.nativeId)).toEqual(
+      gcloudOutput.map(r => r.name).sort(),
+    );
+    expect(resources.map(r => r.type)).toEqual([
+      'gcp-project',
+      'gcp-cloudsql-instance',
+      'gcp-network',
+      'gcp-subnetwork',
+      'gcp-compute-disk',
+      'gcp-compute-instance',
+      'gcp-compute-instance',
+      'gcp-pubsub-topic',
+      'gcp-storage-bucket',
+    ]);
+  });
+
+  it('maps a Compute Engine instance', () => {
+    expect(byNativeId(resources, WEB)).toEqual({
+      provider: 'gcp',
+      accountId: 'shop-prod',
+      region: 'europe-west1-b',
+      type: 'gcp-compute-instance',
+      nativeId: WEB,
+      name: 'web-1',
+      tags: { component: 'storefront', env: 'prod', owner: 'team-shop' },
+      status: 'RUNNING',
+      relations: [
+        // parentFullResourceName names the project by id; its asset by number.
+        { type: 'dependsOn', targetNativeId: PROJECT },
+        { type: 'dependsOn', targetNativeId: VPC },
+      ],
+      consoleUrl:
+        'https://console.cloud.google.com/compute/instancesDetail/zones/europe-west1-b/instances/web-1?project=shop-prod',
+      costResourceId: WEB,
+      annotations: {
+        'cloud.google.com/asset-name': WEB,
+        'cloud.google.com/project-id': 'shop-prod',
+      },
+    });
+  });
+
+  it('relates an instance to every network of its interfaces, by full resource name', () => {
+    const worker = byNativeId(
+      resources,
+      '//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/instances/worker-1',
+    );
+    expect(worker.relations.map(r => r.targetNativeId)).toEqual([
+      PROJECT,
+      VPC,
+      '//compute.googleapis.com/projects/shared-net/global/networks/shared-vpc',
+    ]);
+    expect(worker.status).toBe('TERMINATED');
+    expect(worker.tags).toEqual({});
+  });
+
+  it('maps the project asset by its id, with the id as account', () => {
+    const project = byNativeId(resources, PROJECT);
+    expect(project).toMatchObject({
+      accountId: 'shop-prod',
+      region: 'global',
+      name: 'Shop production',
+      status: 'ACTIVE',
+      relations: [
+        {
+          type: 'dependsOn',
+          targetNativeId:
+            '//cloudresourcemanager.googleapis.com/folders/418253016442',
+        },
+      ],
+      consoleUrl:
+        'https://console.cloud.google.com/home/dashboard?project=shop-prod',
+      costResourceId: PROJECT,
+    });
+  });
+
+  it('names the account of a bucket, whose name has no project, from the project number', () => {
+    const bucket = byNativeId(
+      resources,
+      '//storage.googleapis.com/shop-prod-assets',
+    );
+    expect(bucket).toMatchObject({
+      accountId: 'shop-prod',
+      region: 'europe-west1',
+      type: 'gcp-storage-bucket',
+      name: 'shop-prod-assets',
+      tags: { owner: 'team-shop', system: 'shop' },
+      consoleUrl:
+        'https://console.cloud.google.com/storage/browser/shop-prod-assets?project=shop-prod',
+      costResourceId: '//storage.googleapis.com/shop-prod-assets',
+      annotations: {
+        'cloud.google.com/asset-name':
+          '//storage.googleapis.com/shop-prod-assets',
+        'cloud.google.com/project-id': 'shop-prod',
+      },
+    });
+    expect(bucket.status).toBeUndefined();
+  });
+
+  it('derives types of unlisted asset types and defaults the region to global', () => {
+    const topic = byNativeId(
+      resources,
+      '//pubsub.googleapis.com/projects/shop-prod/topics/orders',
+    );
+    expect(topic).toMatchObject({
+      type: 'gcp-pubsub-topic',
+      region: 'global',
+      name: 'orders',
+      tags: { team: 'checkout' },
+      consoleUrl:
+        'https://console.cloud.google.com/home/dashboard?project=shop-prod',
+    });
+  });
+
+  it('keeps the parent of a project whose own asset is not in the output as named', () => {
+    const db = byNativeId(
+      resources,
+      '//cloudsql.googleapis.com/projects/shop-staging/instances/orders-db',
+    );
+    expect(db).toMatchObject({
+      accountId: 'shop-staging',
+      type: 'gcp-cloudsql-instance',
+      status: 'RUNNABLE',
+      relations: [
+        {
+          type: 'dependsOn',
+          targetNativeId:
+            '//cloudresourcemanager.googleapis.com/projects/shop-staging',
+        },
+      ],
+    });
+  });
+
+  it('falls back to the project number, then unknown, for the account', () => {
+    const [orphan, numbered] = parseGcpInventory([
+      {
+        name: '//storage.googleapis.com/lonely-bucket',
+        assetType: 'storage.googleapis.com/Bucket',
+        project: 'projects/111222333444',
+      },
+      {
+        name: '//iam.googleapis.com/roles/custom',
+        assetType: 'iam.googleapis.com/Role',
+      },
+    ]);
+    expect(orphan).toMatchObject({
+      accountId: 'unknown',
+      name: 'custom',
+      consoleUrl: 'https://console.cloud.google.com/home/dashboard',
+      annotations: {
+        'cloud.google.com/asset-name': '//iam.googleapis.com/roles/custom',
+      },
+    });
+    expect(orphan.annotations).not.toHaveProperty(
+      'cloud.google.com/project-id',
+    );
+    expect(numbered.accountId).toBe('111222333444');
+  });
+
+  it('rejects what gcloud does not print, saying where', () => {
+    expect(() =>
+      parseGcpInventory({ results: [] }, { source: 'x.json' }),
+    ).toThrow(InputError);
+    expect(() =>
+      parseGcpInventory([{ assetType: 'compute.googleapis.com/Instance' }], {
+        source: 'x.json',
+      }),
+    ).toThrow(/x\.json: search result 1 has no full resource name/);
+    expect(() =>
+      parseGcpInventory([{ name: '//storage.googleapis.com/b' }]),
+    ).toThrow(
+      /search result 1 \/\/storage\.googleapis\.com\/b has no assetType/,
+    );
+  });
+});
+
+describe('computeFullResourceName', () => {
+  it.each([
+    [
+      'https://www.googleapis.com/compute/v1/projects/p/global/networks/n',
+      '//compute.googleapis.com/projects/p/global/networks/n',
+    ],
+    [
+      'https://compute.googleapis.com/compute/beta/projects/p/global/networks/n',
+      '//compute.googleapis.com/projects/p/global/networks/n',
+    ],
+    [
+      'projects/p/global/networks/n',
+      '//compute.googleapis.com/projects/p/global/networks/n',
+    ],
+    [
+      '//compute.googleapis.com/projects/p/global/networks/n',
+      '//compute.googleapis.com/projects/p/global/networks/n',
+    ],
+    ['default', undefined],
+  ])('turns %s into %s', (link, expected) => {
+    expect(computeFullResourceName(link)).toBe(expected);
+  });
+});

@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubernetesClusterInfo } from './mapKubernetesResources';
+
+/** How the source reaches the API server: exactly one of these is configured. */
+export type KubernetesConnection =
+  | { method: 'kubeconfig'; kubeconfigPath: string; context?: string }
+  | { method: 'inCluster' }
+  | {
+      method: 'url';
+      url: string;
+      serviceAccountToken: string;
+      caData?: string;
+      skipTLSVerify: boolean;
+    };
+
+export type KubernetesSourceConfig = {
+  clusterName: string;
+  region: string;
+  dashboardUrl?: string;
+  /** Written to `kubernetes.io/auth-provider` on the cluster resource. */
+  authProvider: string;
+  connection: KubernetesConnection;
+  /** Namespaces to read; undefined reads all namespaces. */
+  namespaces?: string[];
+  pageSize: number;
+};
+
+const DEFAULT_PAGE_SIZE = 500;
+const DEFAULT_AUTH_PROVIDER = 'serviceAccount';
+
+/**
+ * Reads and validates a `type: kubernetes` source block. Throws an
+ * InputError naming the offending key; never includes the token.
+ */
+export function readKubernetesSourceConfig(
+  sourceId: string,
+  config: Config,
+): KubernetesSourceConfig {
+  const key = `catalog.providers.multicloud.${sourceId}`;
+  const cluster = config.getConfig('cluster');
+  const clusterName = cluster.getString('name');
+
+  const kubeconfigPath = cluster.getOptionalString('kubeconfigPath');
+  const context = cluster.getOptionalString('context');
+  const inCluster = cluster.getOptionalBoolean('inCluster') ?? false;
+  const url = cluster.getOptionalString('url');
+  const hasToken = cluster.has('serviceAccountToken');
+  const caData = cluster.getOptionalString('caData');
+  const skipTLSVerify = cluster.getOptionalBoolean('skipTLSVerify');
+
+  const methods = [
+    kubeconfigPath !== undefined && 'cluster.kubeconfigPath',
+    inCluster && 'cluster.inCluster',
+    (url !== undefined || hasToken) &&
+      'cluster.url + cluster.serviceAccountToken',
+  ].filter((m): m is string => Boolean(m));
+  if (methods.length !== 1) {
+    const found =
+      methods.length === 0 ? 'none is set' : `found ${methods.join(' and ')}`;
+    throw new InputError(
+      `${key}: configure exactly one way to connect to cluster '${clusterName}': ` +
+        `cluster.kubeconfigPath (optionally with cluster.context), cluster.inCluster: true, ` +
+        `or cluster.url with cluster.serviceAccountToken; ${found}`,
+    );
+  }
+  if (context !== undefined && kubeconfigPath === undefined) {
+    throw new InputError(
+      `${key}: cluster.context is only valid with cluster.kubeconfigPath`,
+    );
+  }
+  if (
+    (caData !== undefined || skipTLSVerify !== undefined) &&
+    url === undefined
+  ) {
+    throw new InputError(
+      `${key}: cluster.caData and cluster.skipTLSVerify are only valid with cluster.url`,
+    );
+  }
+
+  let connection: KubernetesConnection;
+  if (kubeconfigPath !== undefined) {
+    connection = { method: 'kubeconfig', kubeconfigPath, context };
+  } else if (inCluster) {
+    connection = { method: 'inCluster' };
+  } else {
+    if (url === undefined || !hasToken) {
+      throw new InputError(
+        `${key}: cluster.url and cluster.serviceAccountToken must be set together`,
+      );
+    }
+    if (!URL.canParse(url)) {
+      throw new InputError(`${key}: cluster.url '${url}' is not a valid URL`);
+    }
+    if (new URL(url).protocol === 'http:' && !skipTLSVerify) {
+      // @kubernetes/client-node refuses plain HTTP unless TLS verification is off.
+      throw new InputError(
+        `${key}: cluster.url uses http://, which the Kubernetes client only allows with cluster.skipTLSVerify: true`,
+      );
+    }
+    connection = {
+      method: 'url',
+      url,
+      serviceAccountToken: cluster.getString('serviceAccountToken'),
+      caData,
+      skipTLSVerify: skipTLSVerify ?? false,
+    };
+  }
+
+  const dashboardUrl = cluster.getOptionalString('dashboardUrl');
+  if (dashboardUrl !== undefined && !URL.canParse(dashboardUrl)) {
+    throw new InputError(
+      `${key}: cluster.dashboardUrl '${dashboardUrl}' is not a valid URL`,
+    );
+  }
+
+  const namespaces = config.getOptionalStringArray('namespaces');
+  if (namespaces !== undefined && namespaces.length === 0) {
+    throw new InputError(
+      `${key}: namespaces is empty; omit it to read all namespaces`,
+    );
+  }
+  const pageSize = config.getOptionalNumber('pageSize') ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new InputError(
+      `${key}: pageSize must be a positive integer, got ${pageSize}`,
+    );
+  }
+
+  return {
+    clusterName,
+    region: cluster.getOptionalString('region') ?? 'global',
+    dashboardUrl,
+    authProvider:
+      cluster.getOptionalString('authProvider') ?? DEFAULT_AUTH_PROVIDER,
+    connection,
+    namespaces: namespaces && [...new Set(namespaces)],
+    pageSize,
+  };
+}
+
+/** The message of a kubeconfig loading error, without js-yaml's source snippet (it may hold a token). */
+function loadErrorMessage(error: unknown): string {
+  const e = error as {
+    name?: string;
+    reason?: string;
+    mark?: { line?: number };
+    message?: string;
+  };
+  if (e?.name === 'YAMLException' && e.reason) {
+    return `invalid YAML: ${e.reason}${
+      e.mark?.line !== undefined ? ` (line ${e.mark.line + 1})` : ''
+    }`;
+  }
+  return e?.message ?? String(error);
+}
+
+/** Builds the client configuration for one run (re-read each run, so rotated credentials apply). */
+export function loadKubeConfig(
+  sourceId: string,
+  config: KubernetesSourceConfig,
+): KubeConfig {
+  const prefix = `Kubernetes source '${sourceId}' (cluster '${config.clusterName}')`;
+  const kc = new KubeConfig();
+  const { connection } = config;
+  switch (connection.method) {
+    case 'kubeconfig': {
+      try {
+        kc.loadFromFile(connection.kubeconfigPath);
+      } catch (error) {
+        throw new InputError(
+          `${prefix}: cannot load kubeconfig ${
+            connection.kubeconfigPath
+          }: ${loadErrorMessage(error)}`,
+        );
+      }
+      if (connection.context !== undefined) {
+        if (!kc.getContextObject(connection.context)) {
+          const known = kc.getContexts().map(c => c.name);
+          throw new InputError(
+            `${prefix}: context '${connection.context}' not found in ${
+              connection.kubeconfigPath
+            }; it has ${known.length ? known.join(', ') : 'no contexts'}`,
+          );
+        }
+        kc.setCurrentContext(connection.context);
+      }
+      break;
+    }
+    case 'inCluster':
+      if (!process.env.KUBERNETES_SERVICE_HOST) {
+        throw new InputError(
+          `${prefix}: cluster.inCluster is set but KUBERNETES_SERVICE_HOST is not; the backend is not running in a Kubernetes pod`,
+        );
+      }
+      kc.loadFromCluster();
+      break;
+    default:
+      kc.loadFromOptions({
+        clusters: [
+          {
+            name: config.clusterName,
+            server: connection.url,
+            caData: connection.caData,
+            skipTLSVerify: connection.skipTLSVerify,
+          },
+        ],
+        users: [
+          {
+            name: `${config.clusterName}-reader`,
+            token: connection.serviceAccountToken,
+          },
+        ],
+        contexts: [
+          {
+            name: config.clusterName,
+            cluster: config.clusterName,
+            user: `${config.clusterName}-reader`,
+          },
+        ],
+        currentContext: config.clusterName,
+      });
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new InputError(`${prefix}: the kubeconfig has no current cluster`);
+  }
+  return kc;
+}
+
+function withoutCredentials(server: string): string {
+  try {
+    const url = new URL(server);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return server;
+  }
+}
+
+function readCaData(
+  caData: string | undefined,
+  caFile: string | undefined,
+): string | undefined {
+  if (caData) {
+    return caData;
+  }
+  if (!caFile) {
+    return undefined;
+  }
+  try {
+    return readFileSync(caFile).toString('base64');
+  } catch {
+    // The CA only feeds an annotation; the client reports unreadable files itself.
+    return undefined;
+  }
+}
+
+/** What the cluster resource says about the cluster this run connected to. */
+export function clusterInfoOf(
+  config: KubernetesSourceConfig,
+  kc: KubeConfig,
+): KubernetesClusterInfo {
+  const cluster = kc.getCurrentCluster();
+  return {
+    name: config.clusterName,
+    region: config.region,
+    dashboardUrl: config.dashboardUrl,
+    apiServerUrl: cluster ? withoutCredentials(cluster.server) : undefined,
+    caData: cluster ? readCaData(cluster.caData, cluster.caFile) : undefined,
+    skipTLSVerify: cluster?.skipTLSVerify ?? false,
+    authProvider: config.authProvider,
+  };
+}

@@ -1,0 +1,743 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
+import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import { createKubernetesSourceFromConfig } from './createKubernetesSourceFromConfig';
+import kubectlGetAll from './__fixtures__/kubectl-get-all.json';
+
+const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.test-service-account-token';
+const CA_DATA = Buffer.from(
+  '-----BEGIN CERTIFICATE-----\nMIIBdummytestca\n-----END CERTIFICATE-----\n',
+).toString('base64');
+const DASHBOARD = 'https://dashboard.prod-eu.example.com';
+
+type Fault =
+  | '429'
+  | '500'
+  | '403'
+  | 'hang'
+  | 'invalid-json'
+  | 'wrong-shape'
+  | 'nameless-item';
+type RecordedRequest = {
+  path: string;
+  query: URLSearchParams;
+  authorization?: string;
+};
+
+/** Collections of the fake API server: path suffix -> kind and list kind. */
+const COLLECTIONS: Record<
+  string,
+  { group: string; kind: string; listKind: string; apiVersion: string }
+> = {
+  namespaces: {
+    group: '/api/v1',
+    kind: 'Namespace',
+    listKind: 'NamespaceList',
+    apiVersion: 'v1',
+  },
+  deployments: {
+    group: '/apis/apps/v1',
+    kind: 'Deployment',
+    listKind: 'DeploymentList',
+    apiVersion: 'apps/v1',
+  },
+  statefulsets: {
+    group: '/apis/apps/v1',
+    kind: 'StatefulSet',
+    listKind: 'StatefulSetList',
+    apiVersion: 'apps/v1',
+  },
+  daemonsets: {
+    group: '/apis/apps/v1',
+    kind: 'DaemonSet',
+    listKind: 'DaemonSetList',
+    apiVersion: 'apps/v1',
+  },
+  services: {
+    group: '/api/v1',
+    kind: 'Service',
+    listKind: 'ServiceList',
+    apiVersion: 'v1',
+  },
+  ingresses: {
+    group: '/apis/networking.k8s.io/v1',
+    kind: 'Ingress',
+    listKind: 'IngressList',
+    apiVersion: 'networking.k8s.io/v1',
+  },
+};
+
+type KubeObject = {
+  kind: string;
+  apiVersion: string;
+  metadata: { name: string; namespace?: string };
+};
+
+/**
+ * A Kubernetes API server stand-in on 127.0.0.1 that serves the objects of the
+ * kubectl fixture with the real paths, `limit`/`continue` paging, list
+ * envelopes and Status error objects.
+ */
+class FakeApiServer {
+  readonly requests: RecordedRequest[] = [];
+  /** Faults per request path (pathname + `continue` when paging), consumed in order; `always` repeats. */
+  readonly faults = new Map<string, Fault[]>();
+  readonly alwaysFaults = new Map<string, Fault>();
+  private readonly server = http.createServer((req, res) =>
+    this.handle(req, res),
+  );
+  private readonly objects = (kubectlGetAll.items as KubeObject[]).map(
+    item => item,
+  );
+
+  async start(): Promise<string> {
+    await new Promise<void>(resolve =>
+      this.server.listen(0, '127.0.0.1', resolve),
+    );
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise(resolve => this.server.close(resolve));
+  }
+
+  requestsTo(path: string): RecordedRequest[] {
+    return this.requests.filter(r => r.path === path);
+  }
+
+  private status(
+    res: http.ServerResponse,
+    code: number,
+    reason: string,
+    message: string,
+  ) {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message,
+        reason,
+        code,
+      }),
+    );
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    this.requests.push({
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: req.headers.authorization,
+    });
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+      this.status(res, 401, 'Unauthorized', 'Unauthorized');
+      return;
+    }
+    const pageKey = `${url.pathname}#${url.searchParams.get('continue') ?? ''}`;
+    const fault =
+      this.alwaysFaults.get(url.pathname) ?? this.faults.get(pageKey)?.shift();
+    switch (fault) {
+      case '429':
+        res.setHeader('retry-after', '1');
+        this.status(res, 429, 'TooManyRequests', 'storage is (re)initializing');
+        return;
+      case '500':
+        this.status(
+          res,
+          500,
+          'InternalError',
+          'Internal error occurred: etcdserver: request timed out',
+        );
+        return;
+      case '403':
+        this.status(
+          res,
+          403,
+          'Forbidden',
+          `services is forbidden: User "system:serviceaccount:backstage:reader" cannot list resource "services" in API group "" at the cluster scope`,
+        );
+        return;
+      case 'hang':
+        return;
+      case 'invalid-json':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"kind":"ServiceList","items":[{"metadata":');
+        return;
+      case 'wrong-shape':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'ServiceList',
+            apiVersion: 'v1',
+            metadata: {},
+            items: { kubernetes: {} },
+          }),
+        );
+        return;
+      case 'nameless-item':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'ServiceList',
+            apiVersion: 'v1',
+            metadata: {},
+            items: [{ spec: {} }],
+          }),
+        );
+        return;
+      default:
+    }
+    this.serve(url, res);
+  }
+
+  private serve(url: URL, res: http.ServerResponse) {
+    const match =
+      /^(\/api\/v1|\/apis\/apps\/v1|\/apis\/networking\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(
+        url.pathname,
+      ) ?? /^(\/api\/v1)\/(namespaces)\/([^/]+)$/.exec(url.pathname);
+    if (!match) {
+      this.status(
+        res,
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+      return;
+    }
+    if (match[2] === 'namespaces' && match[3]) {
+      // GET /api/v1/namespaces/<name>
+      const ns = this.objects.find(
+        o => o.kind === 'Namespace' && o.metadata.name === match[3],
+      );
+      if (!ns) {
+        this.status(res, 404, 'NotFound', `namespaces "${match[3]}" not found`);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(ns));
+      return;
+    }
+    const [, group, namespace, plural] = match;
+    const collection = COLLECTIONS[plural];
+    if (!collection || collection.group !== group) {
+      this.status(
+        res,
+        404,
+        'NotFound',
+        'the server could not find the requested resource',
+      );
+      return;
+    }
+    // List items carry neither kind nor apiVersion; the list does.
+    const all = this.objects
+      .filter(
+        o =>
+          o.kind === collection.kind &&
+          (!namespace || o.metadata.namespace === namespace),
+      )
+      .map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest);
+    const limit = Number(url.searchParams.get('limit') ?? all.length);
+    const token = url.searchParams.get('continue');
+    const start = token
+      ? JSON.parse(Buffer.from(token, 'base64').toString()).start
+      : 0;
+    const end = start + limit;
+    const metadata: Record<string, unknown> = { resourceVersion: '100999' };
+    if (end < all.length) {
+      metadata.continue = Buffer.from(
+        JSON.stringify({ v: 'meta.k8s.io/v1', rv: 100999, start: end }),
+      ).toString('base64');
+      metadata.remainingItemCount = all.length - end;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        kind: collection.listKind,
+        apiVersion: collection.apiVersion,
+        metadata,
+        items: all.slice(start, end),
+      }),
+    );
+  }
+}
+
+describe('createKubernetesSourceFromConfig', () => {
+  let server: FakeApiServer;
+  let baseUrl: string;
+
+  beforeEach(async () => {
+    server = new FakeApiServer();
+    baseUrl = await server.start();
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  /** A source for the fake server; `connection` replaces the url + token connection. */
+  function makeSource(overrides: JsonObject = {}, connection?: JsonObject) {
+    const logger = mockServices.logger.mock();
+    const source = createKubernetesSourceFromConfig({
+      id: 'k8s-prod-eu',
+      logger,
+      retryBaseDelayMs: 1,
+      config: new ConfigReader({
+        type: 'kubernetes',
+        cluster: {
+          name: 'prod-eu',
+          region: 'eu-west-1',
+          dashboardUrl: DASHBOARD,
+          ...(connection ?? {
+            url: baseUrl,
+            serviceAccountToken: TOKEN,
+            caData: CA_DATA,
+            skipTLSVerify: true,
+          }),
+        },
+        pageSize: 2,
+        retries: 3,
+        ...overrides,
+      }),
+    });
+    return { source, logger };
+  }
+
+  const byId = (resources: CloudResource[], nativeId: string) => {
+    const found = resources.find(r => r.nativeId === nativeId);
+    if (!found) {
+      throw new Error(`no resource ${nativeId}`);
+    }
+    return found;
+  };
+
+  it('pages through every collection with limit and continue, sending the token', async () => {
+    const { source } = makeSource();
+    const resources = await source.readResources();
+
+    expect(resources).toHaveLength(17);
+    expect(resources.map(r => r.nativeId)).toEqual(
+      [...resources.map(r => r.nativeId)].sort(),
+    );
+
+    const deploymentPages = server.requestsTo('/apis/apps/v1/deployments');
+    expect(deploymentPages).toHaveLength(3);
+    expect(deploymentPages.map(r => r.query.get('limit'))).toEqual([
+      '2',
+      '2',
+      '2',
+    ]);
+    expect(deploymentPages[0].query.has('continue')).toBe(false);
+    expect(deploymentPages[1].query.get('continue')).toBeTruthy();
+    expect(deploymentPages[2].query.get('continue')).not.toBe(
+      deploymentPages[1].query.get('continue'),
+    );
+    expect(server.requestsTo('/api/v1/services')).toHaveLength(3);
+    expect(server.requestsTo('/api/v1/namespaces')).toHaveLength(2);
+    expect(
+      server.requestsTo('/apis/networking.k8s.io/v1/ingresses'),
+    ).toHaveLength(1);
+
+    expect(
+      server.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
+    ).toBe(true);
+    expect(
+      resources.filter(r => r.type === 'kubernetes-deployment'),
+    ).toHaveLength(5);
+  });
+
+  it('maps names, types, tags, status, relations, annotations, cost ids and console links', async () => {
+    const { source } = makeSource();
+    const resources = await source.readResources();
+
+    expect(byId(resources, 'k8s:prod-eu')).toEqual({
+      provider: 'kubernetes',
+      accountId: 'prod-eu',
+      region: 'eu-west-1',
+      type: 'kubernetes-cluster',
+      nativeId: 'k8s:prod-eu',
+      name: 'prod-eu',
+      tags: {},
+      relations: [],
+      consoleUrl: DASHBOARD,
+      costResourceId: 'k8s:prod-eu',
+      annotations: {
+        'kubernetes.io/api-server': baseUrl,
+        'kubernetes.io/api-server-certificate-authority': CA_DATA,
+        'kubernetes.io/auth-provider': 'serviceAccount',
+        'kubernetes.io/skip-tls-verify': 'true',
+        'kubernetes.io/dashboard-url': DASHBOARD,
+      },
+    });
+
+    expect(byId(resources, 'k8s:prod-eu/namespaces/shop')).toEqual({
+      provider: 'kubernetes',
+      accountId: 'prod-eu',
+      region: 'eu-west-1',
+      type: 'kubernetes-namespace',
+      nativeId: 'k8s:prod-eu/namespaces/shop',
+      name: 'shop',
+      tags: {
+        'kubernetes.io/metadata.name': 'shop',
+        owner: 'team-shop',
+        system: 'webshop',
+      },
+      status: 'Active',
+      relations: [{ type: 'dependsOn', targetNativeId: 'k8s:prod-eu' }],
+      consoleUrl: `${DASHBOARD}/#/workloads?namespace=shop`,
+      costResourceId: 'k8s:prod-eu/namespaces/shop',
+      annotations: {},
+    });
+
+    expect(
+      byId(resources, 'k8s:prod-eu/shop/deployments/checkout-api'),
+    ).toEqual({
+      provider: 'kubernetes',
+      accountId: 'prod-eu',
+      region: 'eu-west-1',
+      type: 'kubernetes-deployment',
+      nativeId: 'k8s:prod-eu/shop/deployments/checkout-api',
+      name: 'checkout-api',
+      tags: {
+        'app.kubernetes.io/name': 'checkout-api',
+        'backstage.io/kubernetes-id': 'checkout',
+        owner: 'team-shop',
+        component: 'checkout',
+      },
+      status: '2/3 ready',
+      relations: [
+        { type: 'dependsOn', targetNativeId: 'k8s:prod-eu/namespaces/shop' },
+      ],
+      consoleUrl: `${DASHBOARD}/#/deployment/shop/checkout-api?namespace=shop`,
+      costResourceId: 'k8s:prod-eu/shop/deployments/checkout-api',
+      annotations: {
+        'backstage.io/kubernetes-id': 'checkout',
+        'backstage.io/kubernetes-cluster': 'prod-eu',
+        'backstage.io/kubernetes-namespace': 'shop',
+      },
+    });
+
+    // Falls back to app.kubernetes.io/name and tells the Kubernetes plugin how to select it.
+    expect(
+      byId(resources, 'k8s:prod-eu/shop/deployments/cart').annotations,
+    ).toEqual({
+      'backstage.io/kubernetes-id': 'cart',
+      'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=cart',
+      'backstage.io/kubernetes-cluster': 'prod-eu',
+      'backstage.io/kubernetes-namespace': 'shop',
+    });
+    const hello = byId(resources, 'k8s:prod-eu/default/deployments/hello');
+    expect(hello.status).toBe('0/1 ready');
+    expect(hello.tags).toEqual({});
+    expect(hello.annotations).toEqual({
+      'backstage.io/kubernetes-cluster': 'prod-eu',
+      'backstage.io/kubernetes-namespace': 'default',
+    });
+
+    expect(
+      byId(resources, 'k8s:prod-eu/shop/statefulsets/postgres'),
+    ).toMatchObject({
+      type: 'kubernetes-statefulset',
+      status: '1/1 ready',
+      consoleUrl: `${DASHBOARD}/#/statefulset/shop/postgres?namespace=shop`,
+    });
+    expect(
+      byId(resources, 'k8s:prod-eu/kube-system/daemonsets/fluent-bit'),
+    ).toMatchObject({
+      type: 'kubernetes-daemonset',
+      status: '3/3 ready',
+    });
+
+    const relationsOf = (nativeId: string) =>
+      byId(resources, nativeId)
+        .relations.map(r => r.targetNativeId)
+        .sort();
+    // Selector app=checkout,tier=api matches checkout-api but not checkout-worker (tier=worker).
+    expect(relationsOf('k8s:prod-eu/shop/services/checkout')).toEqual([
+      'k8s:prod-eu/namespaces/shop',
+      'k8s:prod-eu/shop/deployments/checkout-api',
+    ]);
+    expect(relationsOf('k8s:prod-eu/shop/services/postgres')).toEqual([
+      'k8s:prod-eu/namespaces/shop',
+      'k8s:prod-eu/shop/statefulsets/postgres',
+    ]);
+    expect(relationsOf('k8s:prod-eu/kube-system/services/kube-dns')).toEqual([
+      'k8s:prod-eu/kube-system/deployments/coredns',
+      'k8s:prod-eu/namespaces/kube-system',
+    ]);
+    // No selector: no workload.
+    expect(relationsOf('k8s:prod-eu/default/services/kubernetes')).toEqual([
+      'k8s:prod-eu/namespaces/default',
+    ]);
+    // Rules and default backend; the missing legacy-search service is not linked.
+    expect(relationsOf('k8s:prod-eu/shop/ingresses/storefront')).toEqual([
+      'k8s:prod-eu/namespaces/shop',
+      'k8s:prod-eu/shop/services/cart',
+      'k8s:prod-eu/shop/services/checkout',
+    ]);
+    expect(
+      byId(resources, 'k8s:prod-eu/shop/services/checkout').status,
+    ).toBeUndefined();
+
+    const ids = new Set(resources.map(r => r.nativeId));
+    for (const resource of resources) {
+      expect(resource.costResourceId).toBe(resource.nativeId);
+      for (const relation of resource.relations) {
+        expect(ids.has(relation.targetNativeId)).toBe(true);
+      }
+    }
+  });
+
+  it('never puts the token in annotations, resources or logs', async () => {
+    const { source, logger } = makeSource();
+    server.faults.set('/api/v1/namespaces#', ['429']);
+    const resources = await source.readResources();
+
+    expect(server.requests[0].authorization).toBe(`Bearer ${TOKEN}`);
+    for (const resource of resources) {
+      for (const value of Object.values(resource.annotations ?? {})) {
+        expect(value).not.toContain(TOKEN);
+      }
+    }
+    expect(JSON.stringify(resources)).not.toContain(TOKEN);
+    const logged = JSON.stringify([
+      logger.warn.mock.calls,
+      logger.info.mock.calls,
+      logger.debug.mock.calls,
+      logger.error.mock.calls,
+    ]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logged).not.toContain(TOKEN);
+  });
+
+  it('retries a throttled page (429) and resumes at that page', async () => {
+    const { source, logger } = makeSource();
+    // Throttle page 2 of the deployments once; its continue token comes from page 1.
+    const deploymentsPath = '/apis/apps/v1/deployments';
+    const page2Token = Buffer.from(
+      JSON.stringify({ v: 'meta.k8s.io/v1', rv: 100999, start: 2 }),
+    ).toString('base64');
+    server.faults.set(`${deploymentsPath}#${page2Token}`, ['429']);
+
+    const resources = await source.readResources();
+
+    expect(
+      resources.filter(r => r.type === 'kubernetes-deployment'),
+    ).toHaveLength(5);
+    const pages = server
+      .requestsTo(deploymentsPath)
+      .map(r => r.query.get('continue'));
+    expect(pages).toEqual([null, page2Token, page2Token, expect.any(String)]);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.warn.mock.calls[0][0]).toMatch(
+      /^Kubernetes source 'k8s-prod-eu' \(cluster 'prod-eu'\): listDeploymentForAllNamespaces page 2 failed: HTTP 429 TooManyRequests: storage is \(re\)initializing; retry 1 of 3 in \d+ ms$/,
+    );
+  });
+
+  it('rejects after the retries when the API keeps answering 500', async () => {
+    const { source, logger } = makeSource({ retries: 2 });
+    server.alwaysFaults.set('/api/v1/services', '500');
+
+    await expect(source.readResources()).rejects.toThrow(
+      "Kubernetes source 'k8s-prod-eu' (cluster 'prod-eu'): listServiceForAllNamespaces page 1 failed: HTTP 500 InternalError: Internal error occurred: etcdserver: request timed out",
+    );
+    expect(server.requestsTo('/api/v1/services')).toHaveLength(3);
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not retry a forbidden list', async () => {
+    const { source, logger } = makeSource();
+    server.alwaysFaults.set('/api/v1/services', '403');
+
+    await expect(source.readResources()).rejects.toThrow(
+      /listServiceForAllNamespaces page 1 failed: HTTP 403 Forbidden: services is forbidden/,
+    );
+    expect(server.requestsTo('/api/v1/services')).toHaveLength(1);
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+
+  it('rejects via the request timeout when the API never answers', async () => {
+    const { source, logger } = makeSource({
+      requestTimeoutMs: 200,
+      retries: 1,
+    });
+    server.alwaysFaults.set('/apis/networking.k8s.io/v1/ingresses', 'hang');
+
+    await expect(source.readResources()).rejects.toThrow(
+      "Kubernetes source 'k8s-prod-eu' (cluster 'prod-eu'): listIngressForAllNamespaces page 1 timed out after 200 ms",
+    );
+    expect(
+      server.requestsTo('/apis/networking.k8s.io/v1/ingresses'),
+    ).toHaveLength(2);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    [
+      'invalid-json' as const,
+      /listServiceForAllNamespaces page 1 returned a malformed answer \(HTTP 200\)/,
+    ],
+    [
+      'wrong-shape' as const,
+      /listServiceForAllNamespaces page 1 returned a malformed answer/,
+    ],
+    [
+      'nameless-item' as const,
+      /listServiceForAllNamespaces page 1 returned a malformed answer: an object has no metadata.name/,
+    ],
+  ])(
+    'rejects a malformed page (%s) without retrying',
+    async (fault, message) => {
+      const { source } = makeSource();
+      server.alwaysFaults.set('/api/v1/services', fault);
+
+      await expect(source.readResources()).rejects.toThrow(message);
+      expect(server.requestsTo('/api/v1/services')).toHaveLength(1);
+    },
+  );
+
+  it('reads only the configured namespaces, through the namespaced paths', async () => {
+    const { source } = makeSource({ namespaces: ['shop'] });
+    const resources = await source.readResources();
+
+    expect(server.requestsTo('/api/v1/namespaces/shop')).toHaveLength(1);
+    expect(
+      server.requestsTo('/apis/apps/v1/namespaces/shop/deployments'),
+    ).toHaveLength(2);
+    expect(server.requestsTo('/apis/apps/v1/deployments')).toHaveLength(0);
+    expect(server.requestsTo('/api/v1/namespaces')).toHaveLength(0);
+    expect(resources.map(r => r.nativeId)).toEqual([
+      'k8s:prod-eu',
+      'k8s:prod-eu/namespaces/shop',
+      'k8s:prod-eu/shop/deployments/cart',
+      'k8s:prod-eu/shop/deployments/checkout-api',
+      'k8s:prod-eu/shop/deployments/checkout-worker',
+      'k8s:prod-eu/shop/ingresses/storefront',
+      'k8s:prod-eu/shop/services/cart',
+      'k8s:prod-eu/shop/services/checkout',
+      'k8s:prod-eu/shop/services/postgres',
+      'k8s:prod-eu/shop/statefulsets/postgres',
+    ]);
+  });
+
+  it('rejects with the API message when a configured namespace does not exist', async () => {
+    const { source } = makeSource({ namespaces: ['payments'] });
+    await expect(source.readResources()).rejects.toThrow(
+      `readNamespace (namespace 'payments') failed: HTTP 404 NotFound: namespaces "payments" not found`,
+    );
+  });
+
+  it('connects through a kubeconfig file and its named context', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-source-'));
+    try {
+      const kubeconfigPath = join(dir, 'config');
+      writeFileSync(
+        kubeconfigPath,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          'current-context: elsewhere',
+          'clusters:',
+          '- name: local',
+          '  cluster:',
+          `    server: ${baseUrl}`,
+          '    insecure-skip-tls-verify: true',
+          '- name: other',
+          '  cluster:',
+          '    server: https://203.0.113.99:6443',
+          'users:',
+          '- name: reader',
+          '  user:',
+          `    token: ${TOKEN}`,
+          'contexts:',
+          '- name: prod-eu',
+          '  context: {cluster: local, user: reader}',
+          '- name: elsewhere',
+          '  context: {cluster: other, user: reader}',
+          '',
+        ].join('\n'),
+      );
+      const { source } = makeSource({}, { kubeconfigPath, context: 'prod-eu' });
+      const resources = await source.readResources();
+      expect(resources).toHaveLength(17);
+      expect(byId(resources, 'k8s:prod-eu').annotations).toMatchObject({
+        'kubernetes.io/api-server': baseUrl,
+        'kubernetes.io/skip-tls-verify': 'true',
+      });
+
+      const missing = makeSource(
+        {},
+        { kubeconfigPath, context: 'staging' },
+      ).source;
+      await expect(missing.readResources()).rejects.toThrow(
+        `context 'staging' not found in ${kubeconfigPath}; it has prod-eu, elsewhere`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops when the caller aborts', async () => {
+    const { source } = makeSource({ requestTimeoutMs: 10_000 });
+    server.alwaysFaults.set('/api/v1/services', 'hang');
+    const controller = new AbortController();
+    const run = source.readResources({ signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('shutting down')), 100);
+    await expect(run).rejects.toThrow('shutting down');
+  });
+
+  it.each([
+    [
+      'no connection method',
+      {},
+      /configure exactly one way to connect to cluster 'prod-eu'.*none is set/,
+    ],
+    [
+      'several connection methods',
+      { kubeconfigPath: '/etc/kube/config', inCluster: true },
+      /found cluster.kubeconfigPath and cluster.inCluster/,
+    ],
+    [
+      'a url without token',
+      { url: 'https://k8s.example.com' },
+      /cluster.url and cluster.serviceAccountToken must be set together/,
+    ],
+    [
+      'plain http without skipTLSVerify',
+      { url: 'http://127.0.0.1:1', serviceAccountToken: TOKEN },
+      /only allows with cluster.skipTLSVerify: true/,
+    ],
+    [
+      'a context without kubeconfig',
+      { inCluster: true, context: 'x' },
+      /cluster.context is only valid with cluster.kubeconfigPath/,
+    ],
+  ])('rejects config with %s', (_name, cluster, message) => {
+    const create = () =>
+      createKubernetesSourceFromConfig({
+        id: 'k8s-prod-eu',
+        logger: mockServices.logger.mock(),
+        config: new ConfigReader({
+          type: 'kubernetes',
+          cluster: { name: 'prod-eu', ...cluster },
+        }),
+      });
+    expect(create).toThrow(message);
+    let thrown: unknown;
+    try {
+      create();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(String(thrown)).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,2 @@
+export { createKubernetesSourceFromConfig } from './createKubernetesSourceFromConfig';
+export { parseKubernetesInventory } from './parseKubernetesInventory';

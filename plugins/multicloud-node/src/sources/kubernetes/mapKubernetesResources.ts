@@ -1,0 +1,417 @@
+import {
+  CLOUD_ANNOTATIONS,
+  CloudResource,
+  CloudResourceRelation,
+  resourceTypeFor,
+} from '@multicloud/plugin-multicloud-common';
+import { compareByNativeId } from '../../lib/order';
+
+/**
+ * The Kubernetes kinds this adapter reads, with the lowercase plural that
+ * appears in their API paths and native ids.
+ */
+export const KUBERNETES_KINDS = {
+  Namespace: 'namespaces',
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Service: 'services',
+  Ingress: 'ingresses',
+} as const;
+
+export type KubernetesKind = keyof typeof KUBERNETES_KINDS;
+
+/** One object as the API (or `kubectl get -o json`) returns it, with its kind. */
+export type KubernetesObjectEntry = {
+  kind: KubernetesKind;
+  object: unknown;
+};
+
+/** What the mapper knows about the cluster the objects come from. */
+export type KubernetesClusterInfo = {
+  name: string;
+  region: string;
+  /** Kubernetes Dashboard base URL; links use its `#/<kind>/<ns>/<name>` routes. */
+  dashboardUrl?: string;
+  /** API server URL; known when the cluster is read live, not from an inventory. */
+  apiServerUrl?: string;
+  /** Base64 PEM of the API server's CA. */
+  caData?: string;
+  skipTLSVerify?: boolean;
+  /** Value of `kubernetes.io/auth-provider` on the cluster resource. */
+  authProvider?: string;
+};
+
+/**
+ * Annotations of Backstage's Kubernetes plugin
+ * (`@backstage/plugin-kubernetes-common` `catalog-entity-constants`, read by the
+ * catalog cluster locator and the fan-out handler of
+ * `@backstage/plugin-kubernetes-backend`).
+ */
+const K8S_ANNOTATIONS = {
+  apiServer: 'kubernetes.io/api-server',
+  apiServerCa: 'kubernetes.io/api-server-certificate-authority',
+  authProvider: 'kubernetes.io/auth-provider',
+  skipTlsVerify: 'kubernetes.io/skip-tls-verify',
+  dashboardUrl: 'kubernetes.io/dashboard-url',
+  namespace: 'backstage.io/kubernetes-namespace',
+  labelSelector: 'backstage.io/kubernetes-label-selector',
+} as const;
+
+const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+const APP_NAME_LABEL = 'app.kubernetes.io/name';
+const WORKLOAD_KINDS: ReadonlySet<KubernetesKind> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+]);
+/** Routes of the Kubernetes Dashboard, as Backstage's standard link formatter uses them. */
+const DASHBOARD_KINDS: Record<Exclude<KubernetesKind, 'Namespace'>, string> = {
+  Deployment: 'deployment',
+  StatefulSet: 'statefulset',
+  DaemonSet: 'daemonset',
+  Service: 'service',
+  Ingress: 'ingress',
+};
+
+export function clusterNativeId(cluster: string): string {
+  return `k8s:${cluster}`;
+}
+
+export function namespaceNativeId(cluster: string, namespace: string): string {
+  return `k8s:${cluster}/namespaces/${namespace}`;
+}
+
+export function objectNativeId(
+  cluster: string,
+  kind: Exclude<KubernetesKind, 'Namespace'>,
+  namespace: string,
+  name: string,
+): string {
+  return `k8s:${cluster}/${namespace}/${KUBERNETES_KINDS[kind]}/${name}`;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, item] of Object.entries(asRecord(value) ?? {})) {
+    if (typeof item === 'string') {
+      result[key] = item;
+    }
+  }
+  return result;
+}
+
+function path(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) {
+    current = asRecord(current)?.[key];
+  }
+  return current;
+}
+
+function dashboardLink(
+  base: string | undefined,
+  hash: string,
+): string | undefined {
+  if (!base) {
+    return undefined;
+  }
+  const url = new URL(base);
+  if (!url.pathname.endsWith('/')) {
+    url.pathname += '/';
+  }
+  url.hash = hash;
+  return url.toString();
+}
+
+/** `<ready>/<desired> ready` of a workload, or undefined when the object has no status. */
+function workloadStatus(
+  kind: KubernetesKind,
+  object: unknown,
+): string | undefined {
+  const status = asRecord(path(object, 'status'));
+  if (kind === 'DaemonSet') {
+    if (!status) {
+      return undefined;
+    }
+    const ready = asNumber(status.numberReady) ?? 0;
+    const desired = asNumber(status.desiredNumberScheduled) ?? 0;
+    return `${ready}/${desired} ready`;
+  }
+  // spec.replicas defaults to 1 when unset (apps/v1 API defaulting).
+  const desired = asNumber(path(object, 'spec', 'replicas')) ?? 1;
+  const ready = asNumber(status?.readyReplicas) ?? 0;
+  return `${ready}/${desired} ready`;
+}
+
+/** Names of the services an Ingress routes to (rules and default backend). */
+function ingressServiceNames(object: unknown): string[] {
+  const names = new Set<string>();
+  const add = (backend: unknown) => {
+    const name = asString(path(backend, 'service', 'name'));
+    if (name) {
+      names.add(name);
+    }
+  };
+  add(path(object, 'spec', 'defaultBackend'));
+  for (const rule of asArray(path(object, 'spec', 'rules'))) {
+    for (const httpPath of asArray(path(rule, 'http', 'paths'))) {
+      add(path(httpPath, 'backend'));
+    }
+  }
+  return [...names];
+}
+
+function selectorMatches(
+  selector: Record<string, string>,
+  labels: Record<string, string>,
+): boolean {
+  const pairs = Object.entries(selector);
+  return (
+    pairs.length > 0 && pairs.every(([key, value]) => labels[key] === value)
+  );
+}
+
+function clusterResource(cluster: KubernetesClusterInfo): CloudResource {
+  const annotations: Record<string, string> = {};
+  if (cluster.apiServerUrl) {
+    annotations[K8S_ANNOTATIONS.apiServer] = cluster.apiServerUrl;
+    if (cluster.caData) {
+      annotations[K8S_ANNOTATIONS.apiServerCa] = cluster.caData;
+    }
+    if (cluster.authProvider) {
+      annotations[K8S_ANNOTATIONS.authProvider] = cluster.authProvider;
+    }
+    if (cluster.skipTLSVerify) {
+      annotations[K8S_ANNOTATIONS.skipTlsVerify] = 'true';
+    }
+  }
+  if (cluster.dashboardUrl) {
+    annotations[K8S_ANNOTATIONS.dashboardUrl] = cluster.dashboardUrl;
+  }
+  const nativeId = clusterNativeId(cluster.name);
+  return {
+    provider: 'kubernetes',
+    accountId: cluster.name,
+    region: cluster.region,
+    type: resourceTypeFor('kubernetes', 'Cluster'),
+    nativeId,
+    name: cluster.name,
+    tags: {},
+    relations: [],
+    consoleUrl: cluster.dashboardUrl,
+    costResourceId: nativeId,
+    annotations,
+  };
+}
+
+type MappedObject = {
+  kind: KubernetesKind;
+  namespace?: string;
+  labels: Record<string, string>;
+  object: unknown;
+  resource: CloudResource;
+};
+
+function describeObject(kind: string, object: unknown): string {
+  const namespace = asString(path(object, 'metadata', 'namespace'));
+  const name = asString(path(object, 'metadata', 'name'));
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name ?? '<unnamed>'}`;
+}
+
+function mapObject(
+  cluster: KubernetesClusterInfo,
+  entry: KubernetesObjectEntry,
+): MappedObject {
+  const { kind, object } = entry;
+  const name = asString(path(object, 'metadata', 'name'));
+  if (!name) {
+    throw new Error(`${kind} object has no metadata.name`);
+  }
+  const labels = stringMap(path(object, 'metadata', 'labels'));
+  const base = {
+    provider: 'kubernetes' as const,
+    accountId: cluster.name,
+    region: cluster.region,
+    type: resourceTypeFor('kubernetes', kind),
+    name,
+    tags: labels,
+  };
+
+  if (kind === 'Namespace') {
+    const nativeId = namespaceNativeId(cluster.name, name);
+    return {
+      kind,
+      labels,
+      object,
+      resource: {
+        ...base,
+        nativeId,
+        status: asString(path(object, 'status', 'phase')),
+        relations: [
+          { type: 'dependsOn', targetNativeId: clusterNativeId(cluster.name) },
+        ],
+        consoleUrl: dashboardLink(
+          cluster.dashboardUrl,
+          `/workloads?namespace=${encodeURIComponent(name)}`,
+        ),
+        costResourceId: nativeId,
+        annotations: {},
+      },
+    };
+  }
+
+  const namespace = asString(path(object, 'metadata', 'namespace'));
+  if (!namespace) {
+    throw new Error(
+      `${describeObject(kind, object)} has no metadata.namespace`,
+    );
+  }
+  const nativeId = objectNativeId(cluster.name, kind, namespace, name);
+  const annotations: Record<string, string> = {
+    [CLOUD_ANNOTATIONS.kubernetesCluster]: cluster.name,
+    [K8S_ANNOTATIONS.namespace]: namespace,
+  };
+  const kubernetesId = labels[KUBERNETES_ID_LABEL];
+  const appName = labels[APP_NAME_LABEL];
+  if (kubernetesId) {
+    annotations[CLOUD_ANNOTATIONS.kubernetesId] = kubernetesId;
+  } else if (appName) {
+    annotations[CLOUD_ANNOTATIONS.kubernetesId] = appName;
+    // The Kubernetes plugin selects objects by `backstage.io/kubernetes-id=<id>`
+    // unless told otherwise; these objects only carry the app name label.
+    annotations[K8S_ANNOTATIONS.labelSelector] = `${APP_NAME_LABEL}=${appName}`;
+  }
+  const encodedNamespace = encodeURIComponent(namespace);
+  return {
+    kind,
+    namespace,
+    labels,
+    object,
+    resource: {
+      ...base,
+      nativeId,
+      status: WORKLOAD_KINDS.has(kind)
+        ? workloadStatus(kind, object)
+        : undefined,
+      relations: [
+        {
+          type: 'dependsOn',
+          targetNativeId: namespaceNativeId(cluster.name, namespace),
+        },
+      ],
+      consoleUrl: dashboardLink(
+        cluster.dashboardUrl,
+        `/${DASHBOARD_KINDS[kind]}/${encodedNamespace}/${encodeURIComponent(
+          name,
+        )}?namespace=${encodedNamespace}`,
+      ),
+      costResourceId: nativeId,
+      annotations,
+    },
+  };
+}
+
+/**
+ * Maps Kubernetes objects of one cluster, plus the cluster itself, to
+ * CloudResources. Shared by the live source and the `kubectl` inventory
+ * parser, since `kubectl get -o json` prints the API's own object shape.
+ *
+ * Relations (`dependsOn`): namespace -> cluster; every namespaced object ->
+ * its namespace; service -> each deployment, statefulset or daemonset of its
+ * namespace whose pod template labels match all of the service's selector;
+ * ingress -> each service named in its rules and default backend. Relations
+ * whose target is not among the mapped resources are dropped, so every
+ * `targetNativeId` names a resource of the result.
+ *
+ * @throws Error when an object lacks `metadata.name` (or, when namespaced,
+ *   `metadata.namespace`).
+ */
+export function mapKubernetesResources(
+  cluster: KubernetesClusterInfo,
+  entries: readonly KubernetesObjectEntry[],
+): CloudResource[] {
+  const mapped = entries.map(entry => mapObject(cluster, entry));
+
+  const workloadsByNamespace = new Map<string, MappedObject[]>();
+  for (const item of mapped) {
+    if (WORKLOAD_KINDS.has(item.kind) && item.namespace) {
+      const list = workloadsByNamespace.get(item.namespace) ?? [];
+      list.push(item);
+      workloadsByNamespace.set(item.namespace, list);
+    }
+  }
+
+  for (const item of mapped) {
+    if (item.kind === 'Service' && item.namespace) {
+      const selector = stringMap(path(item.object, 'spec', 'selector'));
+      for (const workload of workloadsByNamespace.get(item.namespace) ?? []) {
+        const podLabels = stringMap(
+          path(workload.object, 'spec', 'template', 'metadata', 'labels'),
+        );
+        if (selectorMatches(selector, podLabels)) {
+          item.resource.relations.push({
+            type: 'dependsOn',
+            targetNativeId: workload.resource.nativeId,
+          });
+        }
+      }
+    } else if (item.kind === 'Ingress' && item.namespace) {
+      for (const serviceName of ingressServiceNames(item.object)) {
+        item.resource.relations.push({
+          type: 'dependsOn',
+          targetNativeId: objectNativeId(
+            cluster.name,
+            'Service',
+            item.namespace,
+            serviceName,
+          ),
+        });
+      }
+    }
+  }
+
+  const byId = new Map<string, CloudResource>();
+  const clusterRes = clusterResource(cluster);
+  byId.set(clusterRes.nativeId, clusterRes);
+  for (const item of mapped) {
+    byId.set(item.resource.nativeId, item.resource);
+  }
+  const resources = [...byId.values()];
+  for (const resource of resources) {
+    const seen = new Set<string>();
+    resource.relations = resource.relations.filter(
+      (relation: CloudResourceRelation) => {
+        if (
+          !byId.has(relation.targetNativeId) ||
+          seen.has(relation.targetNativeId)
+        ) {
+          return false;
+        }
+        seen.add(relation.targetNativeId);
+        return true;
+      },
+    );
+  }
+  return resources.sort(compareByNativeId);
+}

@@ -1,0 +1,182 @@
+import { parseKubernetesInventory } from './parseKubernetesInventory';
+import kubectlGetAll from './__fixtures__/kubectl-get-all.json';
+import deploymentList from './__fixtures__/deployment-list.json';
+
+describe('parseKubernetesInventory', () => {
+  it('maps the List printed by kubectl get ... -A -o json, with the cluster', () => {
+    const resources = parseKubernetesInventory(kubectlGetAll, {
+      clusterName: 'prod-eu',
+    });
+
+    expect(resources.map(r => `${r.type} ${r.nativeId}`)).toEqual([
+      'kubernetes-cluster k8s:prod-eu',
+      'kubernetes-deployment k8s:prod-eu/default/deployments/hello',
+      'kubernetes-service k8s:prod-eu/default/services/kubernetes',
+      'kubernetes-daemonset k8s:prod-eu/kube-system/daemonsets/fluent-bit',
+      'kubernetes-deployment k8s:prod-eu/kube-system/deployments/coredns',
+      'kubernetes-service k8s:prod-eu/kube-system/services/kube-dns',
+      'kubernetes-namespace k8s:prod-eu/namespaces/default',
+      'kubernetes-namespace k8s:prod-eu/namespaces/kube-system',
+      'kubernetes-namespace k8s:prod-eu/namespaces/shop',
+      'kubernetes-deployment k8s:prod-eu/shop/deployments/cart',
+      'kubernetes-deployment k8s:prod-eu/shop/deployments/checkout-api',
+      'kubernetes-deployment k8s:prod-eu/shop/deployments/checkout-worker',
+      'kubernetes-ingress k8s:prod-eu/shop/ingresses/storefront',
+      'kubernetes-service k8s:prod-eu/shop/services/cart',
+      'kubernetes-service k8s:prod-eu/shop/services/checkout',
+      'kubernetes-service k8s:prod-eu/shop/services/postgres',
+      'kubernetes-statefulset k8s:prod-eu/shop/statefulsets/postgres',
+    ]);
+
+    const cluster = resources[0];
+    expect(cluster).toEqual({
+      provider: 'kubernetes',
+      accountId: 'prod-eu',
+      region: 'global',
+      type: 'kubernetes-cluster',
+      nativeId: 'k8s:prod-eu',
+      name: 'prod-eu',
+      tags: {},
+      relations: [],
+      consoleUrl: undefined,
+      costResourceId: 'k8s:prod-eu',
+      // An inventory does not say where the API server is.
+      annotations: {},
+    });
+
+    const ingress = resources.find(
+      r => r.nativeId === 'k8s:prod-eu/shop/ingresses/storefront',
+    )!;
+    expect(ingress).toEqual({
+      provider: 'kubernetes',
+      accountId: 'prod-eu',
+      region: 'global',
+      type: 'kubernetes-ingress',
+      nativeId: 'k8s:prod-eu/shop/ingresses/storefront',
+      name: 'storefront',
+      tags: { 'app.kubernetes.io/name': 'storefront' },
+      relations: [
+        { type: 'dependsOn', targetNativeId: 'k8s:prod-eu/namespaces/shop' },
+        { type: 'dependsOn', targetNativeId: 'k8s:prod-eu/shop/services/cart' },
+        {
+          type: 'dependsOn',
+          targetNativeId: 'k8s:prod-eu/shop/services/checkout',
+        },
+      ],
+      consoleUrl: undefined,
+      costResourceId: 'k8s:prod-eu/shop/ingresses/storefront',
+      annotations: {
+        'backstage.io/kubernetes-id': 'storefront',
+        'backstage.io/kubernetes-label-selector':
+          'app.kubernetes.io/name=storefront',
+        'backstage.io/kubernetes-cluster': 'prod-eu',
+        'backstage.io/kubernetes-namespace': 'shop',
+      },
+    });
+
+    const coredns = resources.find(
+      r => r.nativeId === 'k8s:prod-eu/kube-system/deployments/coredns',
+    )!;
+    expect(coredns.status).toBe('2/2 ready');
+    expect(coredns.tags).toEqual({ 'k8s-app': 'kube-dns' });
+    expect(
+      resources.find(r => r.nativeId === 'k8s:prod-eu/namespaces/kube-system')!
+        .relations,
+    ).toEqual([{ type: 'dependsOn', targetNativeId: 'k8s:prod-eu' }]);
+  });
+
+  it('uses the region it is given', () => {
+    const resources = parseKubernetesInventory(kubectlGetAll, {
+      clusterName: 'prod-eu',
+      region: 'europe-west4',
+    });
+    expect(new Set(resources.map(r => r.region))).toEqual(
+      new Set(['europe-west4']),
+    );
+  });
+
+  it('infers the kind of items of a single-kind list from the list kind', () => {
+    const resources = parseKubernetesInventory(deploymentList, {
+      clusterName: 'prod-eu',
+    });
+    expect(resources.map(r => [r.type, r.nativeId, r.status])).toEqual([
+      ['kubernetes-cluster', 'k8s:prod-eu', undefined],
+      [
+        'kubernetes-deployment',
+        'k8s:prod-eu/shop/deployments/cart',
+        '2/2 ready',
+      ],
+      [
+        'kubernetes-deployment',
+        'k8s:prod-eu/shop/deployments/checkout-api',
+        '2/3 ready',
+      ],
+    ]);
+    // The namespace is not in this inventory, so no relation points at it.
+    expect(resources[1].relations).toEqual([]);
+  });
+
+  it('skips kinds it does not map, such as pods and replicasets', () => {
+    const resources = parseKubernetesInventory(
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        metadata: { resourceVersion: '' },
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name: 'cart-7d9f8b6c5-x2x9z', namespace: 'shop' },
+          },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            metadata: { name: 'cart-7d9f8b6c5', namespace: 'shop' },
+          },
+          {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: 'shop' },
+            status: { phase: 'Terminating' },
+          },
+        ],
+      },
+      { clusterName: 'dev' },
+    );
+    expect(resources.map(r => [r.nativeId, r.status])).toEqual([
+      ['k8s:dev', undefined],
+      ['k8s:dev/namespaces/shop', 'Terminating'],
+    ]);
+  });
+
+  it.each([
+    [
+      'not a list',
+      { kind: 'Deployment', metadata: { name: 'x' } },
+      /is not the output of 'kubectl get \.\.\. -o json'/,
+    ],
+    ['an array', [], /is not the output of 'kubectl get \.\.\. -o json'/],
+    [
+      'an item without kind',
+      { kind: 'List', items: [{ metadata: { name: 'x' } }] },
+      /item 0 of the List has no kind/,
+    ],
+    [
+      'an object without name',
+      {
+        kind: 'List',
+        items: [{ kind: 'Service', metadata: { namespace: 'shop' } }],
+      },
+      /cluster 'prod-eu': Service object has no metadata.name/,
+    ],
+    [
+      'a namespaced object without namespace',
+      { kind: 'ServiceList', items: [{ metadata: { name: 'cart' } }] },
+      /Service cart has no metadata.namespace/,
+    ],
+  ])('rejects %s', (_name, json, message) => {
+    expect(() =>
+      parseKubernetesInventory(json, { clusterName: 'prod-eu' }),
+    ).toThrow(message);
+  });
+});

@@ -1,0 +1,372 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ApiException,
+  AppsV1Api,
+  ConfigurationOptions,
+  CoreV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+  Observable,
+  RequestContext,
+  ResponseContext,
+} from '@kubernetes/client-node';
+import { mapWithConcurrency } from '../../lib/limit';
+import { isRetryableError, withRetry } from '../../lib/retry';
+import {
+  KubernetesKind,
+  KubernetesObjectEntry,
+} from './mapKubernetesResources';
+
+export type ReadKubernetesObjectsOptions = {
+  /** Prefix of every error message and log line, naming the source and cluster. */
+  describeSource: string;
+  kubeConfig: KubeConfig;
+  /** Namespaces to read; undefined reads every namespace. */
+  namespaces?: string[];
+  pageSize: number;
+  concurrency: number;
+  retries: number;
+  requestTimeoutMs: number;
+  retryBaseDelayMs?: number;
+  logger: LoggerService;
+  signal?: AbortSignal;
+};
+
+/** A failed request, classified for {@link withRetry}. Its message names the call and never holds credentials. */
+export class KubernetesRequestError extends Error {
+  readonly retryable: boolean;
+  /** HTTP status of an API error answer. */
+  readonly statusCode?: number;
+  /** `reason` of the API's Status object, such as `TooManyRequests` or `Forbidden`. */
+  readonly reason?: string;
+
+  constructor(
+    message: string,
+    options: {
+      retryable: boolean;
+      statusCode?: number;
+      reason?: string;
+      cause?: unknown;
+    },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'KubernetesRequestError';
+    this.retryable = options.retryable;
+    this.statusCode = options.statusCode;
+    this.reason = options.reason;
+  }
+}
+
+type ListPage = { metadata?: { _continue?: string }; items?: unknown };
+type PageParams = { limit: number; _continue?: string };
+type ListCall = (
+  params: PageParams,
+  options: ConfigurationOptions,
+) => Promise<ListPage>;
+
+type ReadTask =
+  | { kind: KubernetesKind; what: string; list: ListCall }
+  | {
+      kind: KubernetesKind;
+      what: string;
+      get: (options: ConfigurationOptions) => Promise<unknown>;
+    };
+
+function isRetryable(error: unknown): boolean {
+  return error instanceof KubernetesRequestError
+    ? error.retryable
+    : isRetryableError(error);
+}
+
+/** The API's Status object of an error answer (the client hands it over as text). */
+function statusOf(body: unknown): { reason?: string; message?: string } {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return { message: body.slice(0, 300) || undefined };
+    }
+  }
+  const status = value as { reason?: unknown; message?: unknown } | undefined;
+  return {
+    reason: typeof status?.reason === 'string' ? status.reason : undefined,
+    message: typeof status?.message === 'string' ? status.message : undefined,
+  };
+}
+
+function errorMessageOf(error: unknown): string {
+  const e = error as {
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return `${e?.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
+}
+
+/**
+ * Per-request options: a middleware that puts the request's abort signal on
+ * the fetch (the v2 client's `RequestContext.setSignal`) and notes whether an
+ * answer arrived, so that a failure after it counts as a malformed answer.
+ */
+function requestOptions(
+  signal: AbortSignal,
+  onResponse: (status: number) => void,
+): ConfigurationOptions {
+  return {
+    middleware: [
+      {
+        pre: (context: RequestContext) => {
+          context.setSignal(signal);
+          return new Observable(Promise.resolve(context));
+        },
+        post: (context: ResponseContext) => {
+          onResponse(context.httpStatusCode);
+          return new Observable(Promise.resolve(context));
+        },
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}
+
+/**
+ * Lists namespaces, deployments, statefulsets, daemonsets, services and
+ * ingresses of a cluster (every namespace, or the configured ones), page by
+ * page with `limit` and `continue`. Each request runs under its own timeout
+ * and inside {@link withRetry}; a retried page resumes at that page. The
+ * first request that fails for good aborts the others and rejects.
+ */
+export async function readKubernetesObjects(
+  options: ReadKubernetesObjectsOptions,
+): Promise<KubernetesObjectEntry[]> {
+  const { describeSource, kubeConfig, namespaces, pageSize, logger } = options;
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+
+  const tasks: ReadTask[] = [];
+  if (!namespaces) {
+    tasks.push(
+      {
+        kind: 'Namespace',
+        what: 'listNamespace',
+        list: (p, o) => core.listNamespace(p, o),
+      },
+      {
+        kind: 'Deployment',
+        what: 'listDeploymentForAllNamespaces',
+        list: (p, o) => apps.listDeploymentForAllNamespaces(p, o),
+      },
+      {
+        kind: 'StatefulSet',
+        what: 'listStatefulSetForAllNamespaces',
+        list: (p, o) => apps.listStatefulSetForAllNamespaces(p, o),
+      },
+      {
+        kind: 'DaemonSet',
+        what: 'listDaemonSetForAllNamespaces',
+        list: (p, o) => apps.listDaemonSetForAllNamespaces(p, o),
+      },
+      {
+        kind: 'Service',
+        what: 'listServiceForAllNamespaces',
+        list: (p, o) => core.listServiceForAllNamespaces(p, o),
+      },
+      {
+        kind: 'Ingress',
+        what: 'listIngressForAllNamespaces',
+        list: (p, o) => networking.listIngressForAllNamespaces(p, o),
+      },
+    );
+  } else {
+    for (const namespace of namespaces) {
+      const ns = `(namespace '${namespace}')`;
+      tasks.push(
+        {
+          kind: 'Namespace',
+          what: `readNamespace ${ns}`,
+          get: o => core.readNamespace({ name: namespace }, o),
+        },
+        {
+          kind: 'Deployment',
+          what: `listNamespacedDeployment ${ns}`,
+          list: (p, o) => apps.listNamespacedDeployment({ namespace, ...p }, o),
+        },
+        {
+          kind: 'StatefulSet',
+          what: `listNamespacedStatefulSet ${ns}`,
+          list: (p, o) =>
+            apps.listNamespacedStatefulSet({ namespace, ...p }, o),
+        },
+        {
+          kind: 'DaemonSet',
+          what: `listNamespacedDaemonSet ${ns}`,
+          list: (p, o) => apps.listNamespacedDaemonSet({ namespace, ...p }, o),
+        },
+        {
+          kind: 'Service',
+          what: `listNamespacedService ${ns}`,
+          list: (p, o) => core.listNamespacedService({ namespace, ...p }, o),
+        },
+        {
+          kind: 'Ingress',
+          what: `listNamespacedIngress ${ns}`,
+          list: (p, o) =>
+            networking.listNamespacedIngress({ namespace, ...p }, o),
+        },
+      );
+    }
+  }
+
+  // Aborted by the caller's signal, or by the first failure so that the
+  // other paginations stop instead of running to completion.
+  const run = new AbortController();
+  const onCallerAbort = () => run.abort(options.signal?.reason);
+  if (options.signal?.aborted) {
+    throw options.signal.reason ?? new Error(`${describeSource}: aborted`);
+  }
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+  const send = async <T>(
+    what: string,
+    call: (o: ConfigurationOptions) => Promise<T>,
+  ): Promise<T> => {
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () =>
+        timeout.abort(
+          new KubernetesRequestError(
+            `${describeSource}: ${what} timed out after ${options.requestTimeoutMs} ms`,
+            { retryable: true },
+          ),
+        ),
+      options.requestTimeoutMs,
+    );
+    let answeredWith: number | undefined;
+    try {
+      return await call(
+        requestOptions(
+          AbortSignal.any([run.signal, timeout.signal]),
+          status => {
+            answeredWith = status;
+          },
+        ),
+      );
+    } catch (error) {
+      if (run.signal.aborted) {
+        throw run.signal.reason ?? error;
+      }
+      if (timeout.signal.aborted) {
+        throw timeout.signal.reason;
+      }
+      if (error instanceof ApiException) {
+        const { reason, message } = statusOf(error.body);
+        throw new KubernetesRequestError(
+          `${describeSource}: ${what} failed: HTTP ${error.code}${
+            reason ? ` ${reason}` : ''
+          }: ${message ?? 'no message'}`,
+          {
+            retryable: error.code === 429 || error.code >= 500,
+            statusCode: error.code,
+            reason,
+            cause: error,
+          },
+        );
+      }
+      if (answeredWith !== undefined && !isRetryableError(error)) {
+        throw new KubernetesRequestError(
+          `${describeSource}: ${what} returned a malformed answer (HTTP ${answeredWith}): ${errorMessageOf(
+            error,
+          )}`,
+          { retryable: false, cause: error },
+        );
+      }
+      throw new KubernetesRequestError(
+        `${describeSource}: ${what} failed: ${errorMessageOf(error)}`,
+        {
+          retryable: isRetryableError(error),
+          cause: error,
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const retrying = <T>(
+    what: string,
+    call: (o: ConfigurationOptions) => Promise<T>,
+  ): Promise<T> =>
+    withRetry(() => send(what, call), {
+      retries: options.retries,
+      baseDelayMs: options.retryBaseDelayMs,
+      signal: run.signal,
+      isRetryable,
+      onRetry: ({ error, attempt, delayMs }) =>
+        logger.warn(
+          `${(error as Error)?.message ?? String(error)}; retry ${attempt} of ${
+            options.retries
+          } in ${delayMs} ms`,
+        ),
+    });
+
+  const malformed = (what: string, detail: string) =>
+    new KubernetesRequestError(
+      `${describeSource}: ${what} returned a malformed answer: ${detail}`,
+      {
+        retryable: false,
+      },
+    );
+
+  const checkObject = (what: string, object: unknown): unknown => {
+    const name = (object as { metadata?: { name?: unknown } } | undefined)
+      ?.metadata?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw malformed(what, 'an object has no metadata.name');
+    }
+    return object;
+  };
+
+  const runTask = async (task: ReadTask): Promise<KubernetesObjectEntry[]> => {
+    if ('get' in task) {
+      const object = await retrying(task.what, task.get);
+      return [{ kind: task.kind, object: checkObject(task.what, object) }];
+    }
+    const entries: KubernetesObjectEntry[] = [];
+    let continueToken: string | undefined;
+    for (let pageNumber = 1; ; pageNumber++) {
+      const what = `${task.what} page ${pageNumber}`;
+      const params: PageParams = { limit: pageSize, _continue: continueToken };
+      const page = await retrying(what, o => task.list(params, o));
+      if (!Array.isArray(page?.items)) {
+        throw malformed(what, 'the list has no items array');
+      }
+      for (const object of page.items) {
+        entries.push({ kind: task.kind, object: checkObject(what, object) });
+      }
+      continueToken = page.metadata?._continue || undefined;
+      if (!continueToken) {
+        return entries;
+      }
+    }
+  };
+
+  try {
+    const results = await mapWithConcurrency(
+      tasks,
+      options.concurrency,
+      async task => {
+        try {
+          return await runTask(task);
+        } catch (error) {
+          run.abort(error);
+          throw error;
+        }
+      },
+    );
+    return results.flat();
+  } finally {
+    options.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
