@@ -1,0 +1,94 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createInventorySourceFromConfig, readInventoryFolder } from './index';
+
+const DEMO = resolve(__dirname, '../../../../../examples/inventory');
+
+async function folderWith(files: Record<string, unknown>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'multicloud-inventory-'));
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return root;
+}
+
+describe('readInventoryFolder', () => {
+  it('reads the bundled demo inventory of every provider, with context from the paths', async () => {
+    const resources = await readInventoryFolder(DEMO);
+    const byProvider = new Map<string, number>();
+    for (const r of resources) {
+      byProvider.set(r.provider, (byProvider.get(r.provider) ?? 0) + 1);
+    }
+    expect(resources.length).toBeGreaterThanOrEqual(300);
+    expect([...byProvider.keys()].sort()).toEqual(['aws', 'azure', 'gcp', 'kubernetes']);
+    expect(new Set(resources.filter(r => r.provider === 'aws').map(r => r.accountId))).toEqual(
+      new Set(['111122223333', '444455556666']),
+    );
+    expect(resources.filter(r => r.type === 'kubernetes-cluster').map(r => r.accountId).sort()).toEqual([
+      'prod-eu',
+      'staging-eu',
+    ]);
+    // Every relation points at a resource of the same read, except a GCP
+    // project's parent folder, which is outside the exported scope.
+    const ids = new Set(resources.map(r => r.nativeId));
+    const dangling = resources.flatMap(r =>
+      r.relations
+        .map(rel => rel.targetNativeId)
+        .filter(target => !ids.has(target)),
+    );
+    expect(dangling.length).toBeGreaterThan(0);
+    for (const target of dangling) {
+      expect(target).toMatch(
+        /^\/\/cloudresourcemanager\.googleapis\.com\/(folders|organizations)\//,
+      );
+    }
+    // Stable order, so a second run is identical.
+    expect(await readInventoryFolder(DEMO)).toEqual(resources);
+  });
+
+  it('resolves relations whose target another file spells in other case', async () => {
+    const sub = '00000000-0000-0000-0000-000000000001';
+    const root = await folderWith({
+      'azure/groups.json': [
+        { id: `/subscriptions/${sub}/resourceGroups/rg-web`, name: 'rg-web', location: 'westeurope', type: 'Microsoft.Resources/resourceGroups', properties: { provisioningState: 'Succeeded' }, tags: {} },
+      ],
+      'azure/resources.json': [
+        { id: `/subscriptions/${sub}/resourceGroups/RG-WEB/providers/Microsoft.Compute/disks/os-1`, name: 'os-1', type: 'Microsoft.Compute/disks', location: 'westeurope', resourceGroup: 'RG-WEB', tags: {} },
+      ],
+    });
+    const resources = await readInventoryFolder(root);
+    const disk = resources.find(r => r.type === 'azure-disk')!;
+    expect(disk.relations).toEqual([
+      { type: 'dependsOn', targetNativeId: `/subscriptions/${sub}/resourceGroups/rg-web` },
+    ]);
+  });
+
+  it('fails the whole read on a file it cannot parse, naming the file', async () => {
+    const root = await folderWith({
+      'aws/111122223333/eu-west-1/describe-vpcs.json': { Vpcs: [] },
+      'aws/111122223333/eu-west-1/describe-subnets.json': '{"Subnets": [',
+    });
+    await expect(readInventoryFolder(root)).rejects.toThrow(/describe-subnets\.json/);
+  });
+
+  it('fails on JSON that no supported CLI prints, saying which ones it understands', async () => {
+    const root = await folderWith({ 'notes.json': { hello: 'world' } });
+    await expect(readInventoryFolder(root)).rejects.toThrow(
+      /notes\.json is not a recognized inventory file: expected the JSON printed by 'aws ec2 describe-\*'/,
+    );
+  });
+
+  it('is a CloudSource configured by a path', async () => {
+    const source = createInventorySourceFromConfig({
+      id: 'demo',
+      config: new ConfigReader({ type: 'inventory', path: DEMO }),
+      logger: mockServices.logger.mock(),
+    });
+    expect(source.id).toBe('demo');
+    await expect(source.readResources()).resolves.toHaveLength((await readInventoryFolder(DEMO)).length);
+  });
+});
