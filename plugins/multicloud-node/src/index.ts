@@ -11,3 +11,8 @@ export * from './extensions';
 export { resourceEntityName } from './entityName';
 export { createCloudSourceFromConfig } from './sources/createCloudSourceFromConfig';
 export type { CloudSourceFactoryOptions } from './sources/types';
+export * from './sources/aws';
+export * from './sources/azure';
+export * from './sources/gcp';
+export * from './sources/kubernetes';
+export { createInventorySourceFromConfig, readInventoryFolder } from './sources/inventory';
