@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
-test('a developer signs in as guest, finds a component and the Cloud page', async ({
+test('a developer signs in as guest, finds a component, what it runs on, and the Cloud page', async ({
   page,
 }) => {
   await page.goto('/');
@@ -21,9 +21,22 @@ test('a developer signs in as guest, finds a component and the Cloud page', asyn
   await checkoutApi.click();
   await expect(page.getByRole('heading', { name: 'checkout-api' }).first()).toBeVisible();
   await expect(page.getByText('checkout-team').first()).toBeVisible();
-  await expect(page.getByText('About', { exact: true })).toBeVisible();
+
+  // The demo inventory's instances tagged component=checkout-api appear under
+  // "Depends on resources" once the entity provider's first run is processed.
+  const instance = page.getByRole('link', { name: 'checkout-api-prod-1', exact: true });
+  await expect(async () => {
+    await page.reload();
+    await expect(instance).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 150_000 });
   await expect(page.getByText('Relations', { exact: true })).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/component.png`, fullPage: true });
+
+  await instance.click();
+  await expect(page.getByRole('heading', { name: 'checkout-api-prod-1' }).first()).toBeVisible();
+  await expect(page.getByText('ec2-instance').first()).toBeVisible();
+  await expect(page.getByText('checkout-team').first()).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/resource.png`, fullPage: true });
 
   await nav.getByRole('link', { name: 'Cloud', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Cloud overview' })).toBeVisible();
