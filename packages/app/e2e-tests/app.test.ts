@@ -11,35 +11,58 @@ test('a developer signs in as guest, finds a component, what it runs on, and the
   await enter.click();
 
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await nav.getByRole('link', { name: 'Catalog', exact: true }).click();
-  // The guest belongs to platform-team, so the catalog opens on "Owned".
-  await page.getByTestId('user-picker-all').click();
-  const checkoutApi = page.getByRole('link', { name: 'checkout-api', exact: true });
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+  // The guest belongs to platform-team, so the catalog would open on "Owned";
+  // ask for all components in the URL rather than racing the picker's start-up.
+  await page.goto('/?filters%5Bkind%5D=component&filters%5Buser%5D=all');
+  const checkoutApi = page.getByRole('link', {
+    name: 'checkout-api',
+    exact: true,
+  });
   await expect(checkoutApi).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/catalog.png`, fullPage: true });
 
   await checkoutApi.click();
-  await expect(page.getByRole('heading', { name: 'checkout-api' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'checkout-api' }).first(),
+  ).toBeVisible();
   await expect(page.getByText('checkout-team').first()).toBeVisible();
 
   // The demo inventory's instances tagged component=checkout-api appear under
   // "Depends on resources" once the entity provider's first run is processed.
-  const instance = page.getByRole('link', { name: 'checkout-api-prod-1', exact: true });
+  const instance = page
+    .getByRole('link', { name: 'checkout-api-prod-1', exact: true })
+    .first();
   await expect(async () => {
     await page.reload();
     await expect(instance).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 150_000 });
   await expect(page.getByText('Relations', { exact: true })).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/component.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/component.png`,
+    fullPage: true,
+  });
 
   await instance.click();
-  await expect(page.getByRole('heading', { name: 'checkout-api-prod-1' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'checkout-api-prod-1' }).first(),
+  ).toBeVisible();
   await expect(page.getByText('ec2-instance').first()).toBeVisible();
   await expect(page.getByText('checkout-team').first()).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/resource.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/resource.png`,
+    fullPage: true,
+  });
 
   await nav.getByRole('link', { name: 'Cloud', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Cloud overview' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Cloud overview' }),
+  ).toBeVisible();
   await expect(page.getByText('SQLite')).toBeVisible();
-  await page.screenshot({ path: `${SCREENSHOTS}/cloud-overview.png`, fullPage: true });
+  await page.screenshot({
+    path: `${SCREENSHOTS}/cloud-overview.png`,
+    fullPage: true,
+  });
 });
