@@ -15,4 +15,7 @@ export * from './sources/aws';
 export * from './sources/azure';
 export * from './sources/gcp';
 export * from './sources/kubernetes';
-export { createInventorySourceFromConfig, readInventoryFolder } from './sources/inventory';
+export {
+  createInventorySourceFromConfig,
+  readInventoryFolder,
+} from './sources/inventory';

@@ -206,16 +206,17 @@ export class MulticloudEntityProvider implements EntityProvider {
   private async countOwnEntities(
     credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
   ): Promise<number> {
-    const { items } = await this.catalog.getEntities(
+    const { totalItems } = await this.catalog.queryEntities(
       {
         filter: {
           kind: 'Resource',
           [`metadata.annotations.${ANNOTATION_LOCATION}`]: this.location,
         },
         fields: ['metadata.name'],
+        limit: 1,
       },
       { credentials },
     );
-    return items.length;
+    return totalItems;
   }
 }

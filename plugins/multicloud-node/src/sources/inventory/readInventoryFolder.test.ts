@@ -11,7 +11,10 @@ async function folderWith(files: Record<string, unknown>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'multicloud-inventory-'));
   for (const [path, content] of Object.entries(files)) {
     await mkdir(join(root, path, '..'), { recursive: true });
-    await writeFile(join(root, path), typeof content === 'string' ? content : JSON.stringify(content));
+    await writeFile(
+      join(root, path),
+      typeof content === 'string' ? content : JSON.stringify(content),
+    );
   }
   return root;
 }
@@ -24,14 +27,23 @@ describe('readInventoryFolder', () => {
       byProvider.set(r.provider, (byProvider.get(r.provider) ?? 0) + 1);
     }
     expect(resources.length).toBeGreaterThanOrEqual(300);
-    expect([...byProvider.keys()].sort()).toEqual(['aws', 'azure', 'gcp', 'kubernetes']);
-    expect(new Set(resources.filter(r => r.provider === 'aws').map(r => r.accountId))).toEqual(
-      new Set(['111122223333', '444455556666']),
-    );
-    expect(resources.filter(r => r.type === 'kubernetes-cluster').map(r => r.accountId).sort()).toEqual([
-      'prod-eu',
-      'staging-eu',
+    expect([...byProvider.keys()].sort()).toEqual([
+      'aws',
+      'azure',
+      'gcp',
+      'kubernetes',
     ]);
+    expect(
+      new Set(
+        resources.filter(r => r.provider === 'aws').map(r => r.accountId),
+      ),
+    ).toEqual(new Set(['111122223333', '444455556666']));
+    expect(
+      resources
+        .filter(r => r.type === 'kubernetes-cluster')
+        .map(r => r.accountId)
+        .sort(),
+    ).toEqual(['prod-eu', 'staging-eu']);
     // Every relation points at a resource of the same read, except a GCP
     // project's parent folder, which is outside the exported scope.
     const ids = new Set(resources.map(r => r.nativeId));
@@ -54,16 +66,33 @@ describe('readInventoryFolder', () => {
     const sub = '00000000-0000-0000-0000-000000000001';
     const root = await folderWith({
       'azure/groups.json': [
-        { id: `/subscriptions/${sub}/resourceGroups/rg-web`, name: 'rg-web', location: 'westeurope', type: 'Microsoft.Resources/resourceGroups', properties: { provisioningState: 'Succeeded' }, tags: {} },
+        {
+          id: `/subscriptions/${sub}/resourceGroups/rg-web`,
+          name: 'rg-web',
+          location: 'westeurope',
+          type: 'Microsoft.Resources/resourceGroups',
+          properties: { provisioningState: 'Succeeded' },
+          tags: {},
+        },
       ],
       'azure/resources.json': [
-        { id: `/subscriptions/${sub}/resourceGroups/RG-WEB/providers/Microsoft.Compute/disks/os-1`, name: 'os-1', type: 'Microsoft.Compute/disks', location: 'westeurope', resourceGroup: 'RG-WEB', tags: {} },
+        {
+          id: `/subscriptions/${sub}/resourceGroups/RG-WEB/providers/Microsoft.Compute/disks/os-1`,
+          name: 'os-1',
+          type: 'Microsoft.Compute/disks',
+          location: 'westeurope',
+          resourceGroup: 'RG-WEB',
+          tags: {},
+        },
       ],
     });
     const resources = await readInventoryFolder(root);
     const disk = resources.find(r => r.type === 'azure-disk')!;
     expect(disk.relations).toEqual([
-      { type: 'dependsOn', targetNativeId: `/subscriptions/${sub}/resourceGroups/rg-web` },
+      {
+        type: 'dependsOn',
+        targetNativeId: `/subscriptions/${sub}/resourceGroups/rg-web`,
+      },
     ]);
   });
 
@@ -72,7 +101,9 @@ describe('readInventoryFolder', () => {
       'aws/111122223333/eu-west-1/describe-vpcs.json': { Vpcs: [] },
       'aws/111122223333/eu-west-1/describe-subnets.json': '{"Subnets": [',
     });
-    await expect(readInventoryFolder(root)).rejects.toThrow(/describe-subnets\.json/);
+    await expect(readInventoryFolder(root)).rejects.toThrow(
+      /describe-subnets\.json/,
+    );
   });
 
   it('fails on JSON that no supported CLI prints, saying which ones it understands', async () => {
@@ -89,6 +120,10 @@ describe('readInventoryFolder', () => {
       logger: mockServices.logger.mock(),
     });
     expect(source.id).toBe('demo');
-    await expect(source.readResources()).resolves.toHaveLength((await readInventoryFolder(DEMO)).length);
+    await expect(source.readResources()).resolves.toHaveLength(
+      (
+        await readInventoryFolder(DEMO)
+      ).length,
+    );
   });
 });

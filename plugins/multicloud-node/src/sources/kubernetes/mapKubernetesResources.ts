@@ -353,22 +353,37 @@ export function mapKubernetesResources(
 ): CloudResource[] {
   const mapped = entries.map(entry => mapObject(cluster, entry));
 
-  const workloadsByNamespace = new Map<string, MappedObject[]>();
+  // Workloads indexed by namespace and one pod label pair, so a service is
+  // checked only against workloads sharing a pair of its selector rather than
+  // against every workload of its namespace (quadratic in big namespaces).
+  const workloadsByLabel = new Map<
+    string,
+    { workload: MappedObject; podLabels: Record<string, string> }[]
+  >();
+  const labelKey = (namespace: string, key: string, value: string) =>
+    `${namespace}\u0000${key}\u0000${value}`;
   for (const item of mapped) {
     if (WORKLOAD_KINDS.has(item.kind) && item.namespace) {
-      const list = workloadsByNamespace.get(item.namespace) ?? [];
-      list.push(item);
-      workloadsByNamespace.set(item.namespace, list);
+      const podLabels = stringMap(
+        path(item.object, 'spec', 'template', 'metadata', 'labels'),
+      );
+      for (const [key, value] of Object.entries(podLabels)) {
+        const indexKey = labelKey(item.namespace, key, value);
+        const list = workloadsByLabel.get(indexKey) ?? [];
+        list.push({ workload: item, podLabels });
+        workloadsByLabel.set(indexKey, list);
+      }
     }
   }
 
   for (const item of mapped) {
     if (item.kind === 'Service' && item.namespace) {
       const selector = stringMap(path(item.object, 'spec', 'selector'));
-      for (const workload of workloadsByNamespace.get(item.namespace) ?? []) {
-        const podLabels = stringMap(
-          path(workload.object, 'spec', 'template', 'metadata', 'labels'),
-        );
+      const [firstPair] = Object.entries(selector);
+      const candidates = firstPair
+        ? workloadsByLabel.get(labelKey(item.namespace, ...firstPair)) ?? []
+        : [];
+      for (const { workload, podLabels } of candidates) {
         if (selectorMatches(selector, podLabels)) {
           item.resource.relations.push({
             type: 'dependsOn',

@@ -1,0 +1,43 @@
+/*
+ * `yarn bench:ingest`: how fast the multicloud module ingests a large estate.
+ * Prints figures; asserts nothing about time. See README.md in this folder.
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs \
+ *     plugins/catalog-backend-module-multicloud/bench/ingest.ts [--part=provider|catalog|all]
+ *     [--provider-resources=100000] [--catalog-resources=20000]
+ */
+import os from 'node:os';
+import { runCatalogBench } from './catalogBench';
+import { readOptions, USAGE, UsageError } from './lib';
+import { runProviderBench } from './providerBench';
+
+async function main() {
+  const options = readOptions(process.argv.slice(2), process.env);
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  console.log(
+    `multicloud ingestion benchmark: part=${options.part}, provider resources=${options.providerResources}, ` +
+      `catalog resources=${options.catalogResources}; node ${
+        process.version
+      }, ${os.cpus().length} CPUs, ` +
+      `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM`,
+  );
+  if (options.part !== 'catalog') {
+    await runProviderBench(options.providerResources);
+  }
+  if (options.part !== 'provider') {
+    await runCatalogBench(options.catalogResources);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(
+      error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error,
+    );
+    process.exit(1);
+  },
+);
