@@ -23,8 +23,9 @@ fi
 say "Type check"
 yarn tsc
 
-say "Lint"
+say "Lint and formatting"
 yarn backstage-cli repo lint
+yarn prettier --check plugins packages examples scripts
 
 REPORTS="$ROOT/e2e-test-results"
 rm -rf "$REPORTS" && mkdir -p "$REPORTS"

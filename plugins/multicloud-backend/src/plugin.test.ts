@@ -23,10 +23,7 @@ describe('multicloud backend plugin', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       const { server } = await startTestBackend({
-        features: [
-          multicloudPlugin,
-          mockServices.database.factory({ knex }),
-        ],
+        features: [multicloudPlugin, mockServices.database.factory({ knex })],
       });
 
       const res = await request(server).get('/api/multicloud/health');
@@ -58,7 +55,9 @@ describe('multicloud backend plugin', () => {
       .set('Authorization', mockCredentials.service.header());
 
     expect(res.status).toBe(200);
-    expect(res.body.permissions.map((p: { name: string }) => p.name).sort()).toEqual([
+    expect(
+      res.body.permissions.map((p: { name: string }) => p.name).sort(),
+    ).toEqual([
       'multicloud.alert.read',
       'multicloud.alert.update',
       'multicloud.cost.import',

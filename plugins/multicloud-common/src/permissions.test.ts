@@ -25,7 +25,9 @@ describe('multicloudPermissions', () => {
   it('gives writes a write action so policies can tell them from reads', () => {
     expect(isCreatePermission(multicloudCostImportPermission)).toBe(true);
     expect(isUpdatePermission(multicloudAlertUpdatePermission)).toBe(true);
-    const reads = multicloudPermissions.filter(p => p.attributes.action === 'read');
+    const reads = multicloudPermissions.filter(
+      p => p.attributes.action === 'read',
+    );
     expect(reads.map(p => p.name).sort()).toEqual([
       'multicloud.alert.read',
       'multicloud.cost.read',

@@ -20,54 +20,230 @@ export type ResourceTypeInfo = {
  * @public
  */
 export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
-  'ec2-instance': { provider: 'aws', title: 'EC2 instance', nativeTypes: ['AWS::EC2::Instance'] },
+  'ec2-instance': {
+    provider: 'aws',
+    title: 'EC2 instance',
+    nativeTypes: ['AWS::EC2::Instance'],
+  },
   vpc: { provider: 'aws', title: 'VPC', nativeTypes: ['AWS::EC2::VPC'] },
-  subnet: { provider: 'aws', title: 'Subnet', nativeTypes: ['AWS::EC2::Subnet'] },
-  'security-group': { provider: 'aws', title: 'Security group', nativeTypes: ['AWS::EC2::SecurityGroup'] },
-  'ebs-volume': { provider: 'aws', title: 'EBS volume', nativeTypes: ['AWS::EC2::Volume'] },
-  'network-interface': { provider: 'aws', title: 'Network interface', nativeTypes: ['AWS::EC2::NetworkInterface'] },
-  'elastic-ip': { provider: 'aws', title: 'Elastic IP', nativeTypes: ['AWS::EC2::EIP'] },
-  'nat-gateway': { provider: 'aws', title: 'NAT gateway', nativeTypes: ['AWS::EC2::NatGateway'] },
-  's3-bucket': { provider: 'aws', title: 'S3 bucket', nativeTypes: ['AWS::S3::Bucket'] },
-  'rds-instance': { provider: 'aws', title: 'RDS instance', nativeTypes: ['AWS::RDS::DBInstance'] },
-  'lambda-function': { provider: 'aws', title: 'Lambda function', nativeTypes: ['AWS::Lambda::Function'] },
-  'eks-cluster': { provider: 'aws', title: 'EKS cluster', nativeTypes: ['AWS::EKS::Cluster'] },
+  subnet: {
+    provider: 'aws',
+    title: 'Subnet',
+    nativeTypes: ['AWS::EC2::Subnet'],
+  },
+  'security-group': {
+    provider: 'aws',
+    title: 'Security group',
+    nativeTypes: ['AWS::EC2::SecurityGroup'],
+  },
+  'ebs-volume': {
+    provider: 'aws',
+    title: 'EBS volume',
+    nativeTypes: ['AWS::EC2::Volume'],
+  },
+  'network-interface': {
+    provider: 'aws',
+    title: 'Network interface',
+    nativeTypes: ['AWS::EC2::NetworkInterface'],
+  },
+  'elastic-ip': {
+    provider: 'aws',
+    title: 'Elastic IP',
+    nativeTypes: ['AWS::EC2::EIP'],
+  },
+  'nat-gateway': {
+    provider: 'aws',
+    title: 'NAT gateway',
+    nativeTypes: ['AWS::EC2::NatGateway'],
+  },
+  's3-bucket': {
+    provider: 'aws',
+    title: 'S3 bucket',
+    nativeTypes: ['AWS::S3::Bucket'],
+  },
+  'rds-instance': {
+    provider: 'aws',
+    title: 'RDS instance',
+    nativeTypes: ['AWS::RDS::DBInstance'],
+  },
+  'lambda-function': {
+    provider: 'aws',
+    title: 'Lambda function',
+    nativeTypes: ['AWS::Lambda::Function'],
+  },
+  'eks-cluster': {
+    provider: 'aws',
+    title: 'EKS cluster',
+    nativeTypes: ['AWS::EKS::Cluster'],
+  },
 
-  'azure-resource-group': { provider: 'azure', title: 'Resource group', nativeTypes: ['Microsoft.Resources/resourceGroups'] },
-  'azure-virtual-machine': { provider: 'azure', title: 'Virtual machine', nativeTypes: ['Microsoft.Compute/virtualMachines'] },
-  'azure-vm-scale-set': { provider: 'azure', title: 'VM scale set', nativeTypes: ['Microsoft.Compute/virtualMachineScaleSets'] },
-  'azure-disk': { provider: 'azure', title: 'Managed disk', nativeTypes: ['Microsoft.Compute/disks'] },
-  'azure-virtual-network': { provider: 'azure', title: 'Virtual network', nativeTypes: ['Microsoft.Network/virtualNetworks'] },
-  'azure-network-interface': { provider: 'azure', title: 'Network interface', nativeTypes: ['Microsoft.Network/networkInterfaces'] },
-  'azure-network-security-group': { provider: 'azure', title: 'Network security group', nativeTypes: ['Microsoft.Network/networkSecurityGroups'] },
-  'azure-public-ip': { provider: 'azure', title: 'Public IP address', nativeTypes: ['Microsoft.Network/publicIPAddresses'] },
-  'azure-load-balancer': { provider: 'azure', title: 'Load balancer', nativeTypes: ['Microsoft.Network/loadBalancers'] },
-  'azure-storage-account': { provider: 'azure', title: 'Storage account', nativeTypes: ['Microsoft.Storage/storageAccounts'] },
-  'azure-sql-server': { provider: 'azure', title: 'SQL server', nativeTypes: ['Microsoft.Sql/servers'] },
-  'azure-sql-database': { provider: 'azure', title: 'SQL database', nativeTypes: ['Microsoft.Sql/servers/databases'] },
-  'azure-aks-cluster': { provider: 'azure', title: 'AKS cluster', nativeTypes: ['Microsoft.ContainerService/managedClusters'] },
-  'azure-app-service': { provider: 'azure', title: 'App Service', nativeTypes: ['Microsoft.Web/sites'] },
-  'azure-key-vault': { provider: 'azure', title: 'Key vault', nativeTypes: ['Microsoft.KeyVault/vaults'] },
+  'azure-resource-group': {
+    provider: 'azure',
+    title: 'Resource group',
+    nativeTypes: ['Microsoft.Resources/resourceGroups'],
+  },
+  'azure-virtual-machine': {
+    provider: 'azure',
+    title: 'Virtual machine',
+    nativeTypes: ['Microsoft.Compute/virtualMachines'],
+  },
+  'azure-vm-scale-set': {
+    provider: 'azure',
+    title: 'VM scale set',
+    nativeTypes: ['Microsoft.Compute/virtualMachineScaleSets'],
+  },
+  'azure-disk': {
+    provider: 'azure',
+    title: 'Managed disk',
+    nativeTypes: ['Microsoft.Compute/disks'],
+  },
+  'azure-virtual-network': {
+    provider: 'azure',
+    title: 'Virtual network',
+    nativeTypes: ['Microsoft.Network/virtualNetworks'],
+  },
+  'azure-network-interface': {
+    provider: 'azure',
+    title: 'Network interface',
+    nativeTypes: ['Microsoft.Network/networkInterfaces'],
+  },
+  'azure-network-security-group': {
+    provider: 'azure',
+    title: 'Network security group',
+    nativeTypes: ['Microsoft.Network/networkSecurityGroups'],
+  },
+  'azure-public-ip': {
+    provider: 'azure',
+    title: 'Public IP address',
+    nativeTypes: ['Microsoft.Network/publicIPAddresses'],
+  },
+  'azure-load-balancer': {
+    provider: 'azure',
+    title: 'Load balancer',
+    nativeTypes: ['Microsoft.Network/loadBalancers'],
+  },
+  'azure-storage-account': {
+    provider: 'azure',
+    title: 'Storage account',
+    nativeTypes: ['Microsoft.Storage/storageAccounts'],
+  },
+  'azure-sql-server': {
+    provider: 'azure',
+    title: 'SQL server',
+    nativeTypes: ['Microsoft.Sql/servers'],
+  },
+  'azure-sql-database': {
+    provider: 'azure',
+    title: 'SQL database',
+    nativeTypes: ['Microsoft.Sql/servers/databases'],
+  },
+  'azure-aks-cluster': {
+    provider: 'azure',
+    title: 'AKS cluster',
+    nativeTypes: ['Microsoft.ContainerService/managedClusters'],
+  },
+  'azure-app-service': {
+    provider: 'azure',
+    title: 'App Service',
+    nativeTypes: ['Microsoft.Web/sites'],
+  },
+  'azure-key-vault': {
+    provider: 'azure',
+    title: 'Key vault',
+    nativeTypes: ['Microsoft.KeyVault/vaults'],
+  },
 
-  'gcp-project': { provider: 'gcp', title: 'Project', nativeTypes: ['cloudresourcemanager.googleapis.com/Project'] },
-  'gcp-compute-instance': { provider: 'gcp', title: 'Compute Engine instance', nativeTypes: ['compute.googleapis.com/Instance'] },
-  'gcp-compute-disk': { provider: 'gcp', title: 'Persistent disk', nativeTypes: ['compute.googleapis.com/Disk'] },
-  'gcp-network': { provider: 'gcp', title: 'VPC network', nativeTypes: ['compute.googleapis.com/Network'] },
-  'gcp-subnetwork': { provider: 'gcp', title: 'Subnetwork', nativeTypes: ['compute.googleapis.com/Subnetwork'] },
-  'gcp-firewall': { provider: 'gcp', title: 'Firewall rule', nativeTypes: ['compute.googleapis.com/Firewall'] },
-  'gcp-address': { provider: 'gcp', title: 'IP address', nativeTypes: ['compute.googleapis.com/Address'] },
-  'gcp-storage-bucket': { provider: 'gcp', title: 'Cloud Storage bucket', nativeTypes: ['storage.googleapis.com/Bucket'] },
-  'gcp-cloudsql-instance': { provider: 'gcp', title: 'Cloud SQL instance', nativeTypes: ['sqladmin.googleapis.com/Instance'] },
-  'gcp-gke-cluster': { provider: 'gcp', title: 'GKE cluster', nativeTypes: ['container.googleapis.com/Cluster'] },
-  'gcp-cloud-run-service': { provider: 'gcp', title: 'Cloud Run service', nativeTypes: ['run.googleapis.com/Service'] },
+  'gcp-project': {
+    provider: 'gcp',
+    title: 'Project',
+    nativeTypes: ['cloudresourcemanager.googleapis.com/Project'],
+  },
+  'gcp-compute-instance': {
+    provider: 'gcp',
+    title: 'Compute Engine instance',
+    nativeTypes: ['compute.googleapis.com/Instance'],
+  },
+  'gcp-compute-disk': {
+    provider: 'gcp',
+    title: 'Persistent disk',
+    nativeTypes: ['compute.googleapis.com/Disk'],
+  },
+  'gcp-network': {
+    provider: 'gcp',
+    title: 'VPC network',
+    nativeTypes: ['compute.googleapis.com/Network'],
+  },
+  'gcp-subnetwork': {
+    provider: 'gcp',
+    title: 'Subnetwork',
+    nativeTypes: ['compute.googleapis.com/Subnetwork'],
+  },
+  'gcp-firewall': {
+    provider: 'gcp',
+    title: 'Firewall rule',
+    nativeTypes: ['compute.googleapis.com/Firewall'],
+  },
+  'gcp-address': {
+    provider: 'gcp',
+    title: 'IP address',
+    nativeTypes: ['compute.googleapis.com/Address'],
+  },
+  'gcp-storage-bucket': {
+    provider: 'gcp',
+    title: 'Cloud Storage bucket',
+    nativeTypes: ['storage.googleapis.com/Bucket'],
+  },
+  'gcp-cloudsql-instance': {
+    provider: 'gcp',
+    title: 'Cloud SQL instance',
+    nativeTypes: ['sqladmin.googleapis.com/Instance'],
+  },
+  'gcp-gke-cluster': {
+    provider: 'gcp',
+    title: 'GKE cluster',
+    nativeTypes: ['container.googleapis.com/Cluster'],
+  },
+  'gcp-cloud-run-service': {
+    provider: 'gcp',
+    title: 'Cloud Run service',
+    nativeTypes: ['run.googleapis.com/Service'],
+  },
 
-  'kubernetes-cluster': { provider: 'kubernetes', title: 'Kubernetes cluster', nativeTypes: ['Cluster'] },
-  'kubernetes-namespace': { provider: 'kubernetes', title: 'Namespace', nativeTypes: ['Namespace'] },
-  'kubernetes-deployment': { provider: 'kubernetes', title: 'Deployment', nativeTypes: ['Deployment'] },
-  'kubernetes-statefulset': { provider: 'kubernetes', title: 'StatefulSet', nativeTypes: ['StatefulSet'] },
-  'kubernetes-daemonset': { provider: 'kubernetes', title: 'DaemonSet', nativeTypes: ['DaemonSet'] },
-  'kubernetes-service': { provider: 'kubernetes', title: 'Service', nativeTypes: ['Service'] },
-  'kubernetes-ingress': { provider: 'kubernetes', title: 'Ingress', nativeTypes: ['Ingress'] },
+  'kubernetes-cluster': {
+    provider: 'kubernetes',
+    title: 'Kubernetes cluster',
+    nativeTypes: ['Cluster'],
+  },
+  'kubernetes-namespace': {
+    provider: 'kubernetes',
+    title: 'Namespace',
+    nativeTypes: ['Namespace'],
+  },
+  'kubernetes-deployment': {
+    provider: 'kubernetes',
+    title: 'Deployment',
+    nativeTypes: ['Deployment'],
+  },
+  'kubernetes-statefulset': {
+    provider: 'kubernetes',
+    title: 'StatefulSet',
+    nativeTypes: ['StatefulSet'],
+  },
+  'kubernetes-daemonset': {
+    provider: 'kubernetes',
+    title: 'DaemonSet',
+    nativeTypes: ['DaemonSet'],
+  },
+  'kubernetes-service': {
+    provider: 'kubernetes',
+    title: 'Service',
+    nativeTypes: ['Service'],
+  },
+  'kubernetes-ingress': {
+    provider: 'kubernetes',
+    title: 'Ingress',
+    nativeTypes: ['Ingress'],
+  },
 };
 
 const byNativeType = new Map<string, string>();
@@ -93,7 +269,10 @@ function kebab(value: string): string {
  *
  * @public
  */
-export function resourceTypeFor(provider: CloudProvider, nativeType: string): string {
+export function resourceTypeFor(
+  provider: CloudProvider,
+  nativeType: string,
+): string {
   const known = byNativeType.get(`${provider}:${nativeType.toLowerCase()}`);
   if (known) {
     return known;

@@ -11,7 +11,10 @@ import { MulticloudApi } from './MulticloudApi';
  */
 export class MulticloudClient implements MulticloudApi {
   constructor(
-    private readonly options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+    private readonly options: {
+      discoveryApi: DiscoveryApi;
+      fetchApi: FetchApi;
+    },
   ) {}
 
   async getHealth(): Promise<MulticloudHealth> {

@@ -12,7 +12,9 @@ const MASK = '***';
 export type Redactor = (line: string) => string;
 
 /** Builds a {@link Redactor} for a set of secret values; empty values are ignored. */
-export function createRedactor(secrets: Iterable<string | undefined>): Redactor {
+export function createRedactor(
+  secrets: Iterable<string | undefined>,
+): Redactor {
   const spellings = new Set<string>();
   for (const secret of secrets) {
     if (!secret) {

@@ -25,7 +25,10 @@ export async function createHealthService(options: {
   const { knex } = options;
   const packageJson = JSON.parse(
     await readFile(
-      resolvePackagePath('@multicloud/plugin-multicloud-backend', 'package.json'),
+      resolvePackagePath(
+        '@multicloud/plugin-multicloud-backend',
+        'package.json',
+      ),
       'utf8',
     ),
   );

@@ -27,11 +27,14 @@ describe('CloudOverviewPage', () => {
   it('says plainly when the backend cannot be reached', async () => {
     const api = apiAnswering(async () => {
       throw await ResponseError.fromResponse(
-        new Response(JSON.stringify({ error: { name: 'Error', message: 'boom' } }), {
-          status: 503,
-          statusText: 'Service Unavailable',
-          headers: { 'Content-Type': 'application/json' },
-        }),
+        new Response(
+          JSON.stringify({ error: { name: 'Error', message: 'boom' } }),
+          {
+            status: 503,
+            statusText: 'Service Unavailable',
+            headers: { 'Content-Type': 'application/json' },
+          },
+        ),
       );
     });
     await renderInTestApp(<CloudOverviewPage />, {

@@ -21,15 +21,21 @@ const DATABASE_LABELS = {
 /** Status of the multicloud backend, the first card of the overview page. */
 export const BackendStatusCard = () => {
   const multicloudApi = useApi(multicloudApiRef);
-  const { value, loading, error } = useAsync(() => multicloudApi.getHealth(), [
-    multicloudApi,
-  ]);
+  const { value, loading, error } = useAsync(
+    () => multicloudApi.getHealth(),
+    [multicloudApi],
+  );
 
   if (loading) {
     return <Progress />;
   }
   if (error) {
-    return <ResponseErrorPanel title="Multicloud backend unavailable" error={error} />;
+    return (
+      <ResponseErrorPanel
+        title="Multicloud backend unavailable"
+        error={error}
+      />
+    );
   }
   return (
     <InfoCard title="Multicloud backend">
