@@ -8,7 +8,9 @@ let passed = 0;
 let failed = 0;
 if (existsSync(jestReport)) {
   const jest = JSON.parse(readFileSync(jestReport, 'utf8'));
-  lines.push(`unit: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed`);
+  lines.push(
+    `unit: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed`,
+  );
   passed += jest.numPassedTests;
   failed += jest.numFailedTests;
 }
