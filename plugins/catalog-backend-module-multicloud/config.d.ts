@@ -166,7 +166,7 @@ export interface Config {
           query?: string;
           /**
            * gcp: results per page (gcp, default 500) or list page size
-           * (kubernetes, default 500).
+           * (kubernetes, default 250).
            * @visibility backend
            */
           pageSize?: number;

@@ -1022,7 +1022,12 @@ const SQL_SERVER_KIND: AzureKind = {
   extra: () => ({ kind: 'v12.0' }),
 };
 
-function azureResource(w: AzureWorld, r: number): Record<string, unknown> {
+/** A resource as ARM lists it when `$expand` names the properties in `expanded`. */
+function azureResource(
+  w: AzureWorld,
+  r: number,
+  expanded: Set<string>,
+): Record<string, unknown> {
   const g = r % w.groups;
   const groupName = azureGroupName(w, g);
   // The first resource of every group is its SQL server, parent of the group's databases.
@@ -1044,10 +1049,17 @@ function azureResource(w: AzureWorld, r: number): Record<string, unknown> {
     type: kind.type,
     ...(kind.extra?.(w, r, groupName) ?? {}),
     location: pick(AZURE_LOCATIONS, w.salt + g),
-    createdTime: isoDate(seed).replace('Z', '0000+00:00'),
-    changedTime: isoDate(seed + 1).replace('Z', '0000+00:00'),
-    provisioningState: mix(seed) % 50 === 0 ? 'Failed' : 'Succeeded',
   };
+  // ARM adds these only when `$expand` asks for them.
+  if (expanded.has('createdTime')) {
+    record.createdTime = isoDate(seed).replace('Z', '0000+00:00');
+  }
+  if (expanded.has('changedTime')) {
+    record.changedTime = isoDate(seed + 1).replace('Z', '0000+00:00');
+  }
+  if (expanded.has('provisioningState')) {
+    record.provisioningState = mix(seed) % 50 === 0 ? 'Failed' : 'Succeeded';
+  }
   const tags = azureTags(seed);
   if (tags) {
     record.tags = tags;
@@ -1142,9 +1154,14 @@ function createAzureHandler(
       return;
     }
     const end = Math.min(count, start + AZURE_PAGE);
+    const expanded = new Set(
+      (url.searchParams.get('$expand') ?? '').split(',').filter(Boolean),
+    );
     const value: unknown[] = [];
     for (let i = start; i < end; i++) {
-      value.push(groups ? azureGroup(world, i) : azureResource(world, i));
+      value.push(
+        groups ? azureGroup(world, i) : azureResource(world, i, expanded),
+      );
     }
     stats.items += end - start;
     const body: { value: unknown[]; nextLink?: string } = { value };
@@ -1411,9 +1428,20 @@ function createGcpHandler(total: number, stats: ServerStats) {
       return;
     }
     const end = Math.min(world.total, start + pageSize);
+    // As the API does, `readMask` keeps the top-level fields it names.
+    const readMask = url.searchParams.get('readMask');
+    const fields =
+      readMask && readMask !== '*' ? new Set(readMask.split(',')) : undefined;
     const results: unknown[] = [];
     for (let i = start; i < end; i++) {
-      results.push(gcpResult(world, i));
+      const result = gcpResult(world, i);
+      results.push(
+        fields
+          ? Object.fromEntries(
+              Object.entries(result).filter(([key]) => fields.has(key)),
+            )
+          : result,
+      );
     }
     stats.items += end - start;
     sendJson(

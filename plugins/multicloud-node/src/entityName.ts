@@ -31,5 +31,7 @@ export function resourceEntityName(
     .replace(/^-+|-+$/g, '')
     .slice(0, MAX_NAME_LENGTH - HASH_LENGTH - 1)
     .replace(/-+$/, '');
-  return slug ? `${slug}-${hash}` : `resource-${hash}`;
+  // Joined rather than concatenated: V8 keeps a concatenation as a tree of
+  // its parts, and names live as long as the catalog holds the entities.
+  return [slug || 'resource', hash].join('-');
 }

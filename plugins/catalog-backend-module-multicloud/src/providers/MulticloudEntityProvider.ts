@@ -9,6 +9,7 @@ import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
   CatalogService,
+  DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
@@ -145,8 +146,28 @@ export class MulticloudEntityProvider implements EntityProvider {
     if (!this.connection) {
       throw new Error(`${this.getProviderName()} is not connected`);
     }
-    const sourceId = this.source.id;
     const started = Date.now();
+    const entities = await this.readEntities(signal);
+    if (!entities) {
+      return;
+    }
+    await this.connection.applyMutation({ type: 'full', entities });
+    this.logger.info(
+      `Applied ${entities.length} resources from cloud source '${
+        this.source.id
+      }' in ${Date.now() - started} ms`,
+    );
+  }
+
+  /**
+   * The entities of the source's resources, or undefined when this run must
+   * keep the previous ones (logged). The resources are garbage once it
+   * returns, so they are not held while the catalog applies the mutation.
+   */
+  private async readEntities(
+    signal?: AbortSignal,
+  ): Promise<DeferredEntity[] | undefined> {
+    const sourceId = this.source.id;
     let resources: CloudResource[];
     let resolveOwner: (value: string | undefined) => string | undefined;
     let previousCount: number;
@@ -161,7 +182,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       this.logger.error(
         `Reading cloud source '${sourceId}' failed; keeping its previous entities: ${error}`,
       );
-      return;
+      return undefined;
     }
 
     const removed = previousCount - resources.length;
@@ -176,31 +197,40 @@ export class MulticloudEntityProvider implements EntityProvider {
           )}% of its entities in one run ` +
           `(raise catalog.providers.multicloud.${sourceId}.maxRemovalShare if this is intended)`,
       );
-      return;
+      return undefined;
     }
 
-    const names = new Map(
-      resources.map(r => [r.nativeId, resourceEntityName(r.name, r.nativeId)]),
+    const entityNames = resources.map(r =>
+      resourceEntityName(r.name, r.nativeId),
     );
-    const entities = resources.map(resource => ({
+    const namesByNativeId = new Map(
+      resources.map((r, index) => [r.nativeId, entityNames[index]]),
+    );
+    const sharedStrings = new Map<string, string>();
+    const lookups = {
+      nameOf: (nativeId: string) => namesByNativeId.get(nativeId),
+      ownerOf: resolveOwner,
+      shared: (value: string) => {
+        const known = sharedStrings.get(value);
+        if (known !== undefined) {
+          return known;
+        }
+        sharedStrings.set(value, value);
+        return value;
+      },
+    };
+    // One string and one options object for all entities, not one each.
+    const mappingOptions = { location: this.location, ...this.options };
+    const locationKey = this.getProviderName();
+    return resources.map((resource, index) => ({
       entity: resourceToEntity(
         resource,
-        { location: this.location, ...this.options },
-        {
-          nameOf: id => names.get(id),
-          ownerOf: resolveOwner,
-        },
+        entityNames[index],
+        mappingOptions,
+        lookups,
       ),
-      locationKey: this.getProviderName(),
+      locationKey,
     }));
-    await this.connection.applyMutation({ type: 'full', entities });
-    this.logger.info(
-      `Applied ${
-        entities.length
-      } resources from cloud source '${sourceId}' in ${
-        Date.now() - started
-      } ms`,
-    );
   }
 
   private async countOwnEntities(

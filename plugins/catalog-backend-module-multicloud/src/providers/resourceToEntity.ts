@@ -8,7 +8,6 @@ import {
   CloudResource,
   MULTICLOUD_ANNOTATIONS,
 } from '@multicloud/plugin-multicloud-common';
-import { resourceEntityName } from '@multicloud/plugin-multicloud-node';
 
 /** How resources of one source become entities. */
 export type ResourceMappingOptions = {
@@ -20,11 +19,18 @@ export type ResourceMappingOptions = {
   ownerTagKeys: string[];
 };
 
-/** Lookups that need the whole run: entity names by native id, groups. */
+/** Lookups that need the whole run: entity names by native id, groups, shared strings. */
 export type ResourceMappingLookups = {
   nameOf: (nativeId: string) => string | undefined;
   /** The ref of the group an owner tag names, or undefined. */
   ownerOf: (tagValue: string | undefined) => string | undefined;
+  /**
+   * The run's one copy of a string equal to `value`. The catalog holds all
+   * entities of a run at once, and most of their values repeat (regions,
+   * accounts, tag values, relation targets) while every resource brings its
+   * own copy from its API answer.
+   */
+  shared: (value: string) => string;
 };
 
 const LABEL_PREFIX = 'multicloud.io';
@@ -48,16 +54,19 @@ function labelValue(value: string): string | undefined {
 }
 
 /**
- * Maps a normalized cloud resource to a `Resource` entity. Pure: the same
- * resource always gives the same entity, so unchanged resources cause no
- * churn in the catalog.
+ * Maps a normalized cloud resource, named `name` (its
+ * `resourceEntityName`), to a `Resource` entity. Pure: the same resource
+ * always gives the same entity, so unchanged resources cause no churn in the
+ * catalog.
  */
 export function resourceToEntity(
   resource: CloudResource,
+  name: string,
   options: ResourceMappingOptions,
   lookups: ResourceMappingLookups,
 ): Entity {
   const { location } = options;
+  const { shared } = lookups;
   const owner = options.ownerTagKeys
     .map(key => lookups.ownerOf(resource.tags[key]))
     .find(Boolean);
@@ -65,8 +74,8 @@ export function resourceToEntity(
   const component = entityNameTag(resource.tags.component);
   const dependsOn = resource.relations
     .map(relation => lookups.nameOf(relation.targetNativeId))
-    .filter((name): name is string => Boolean(name))
-    .map(name => `resource:${name}`);
+    .filter((targetName): targetName is string => Boolean(targetName))
+    .map(targetName => shared(`resource:${targetName}`));
 
   const labels: Record<string, string> = {};
   const ownerTagKeys = new Set(options.ownerTagKeys);
@@ -79,7 +88,7 @@ export function resourceToEntity(
       !STRUCTURAL_TAGS.has(key) &&
       !ownerTagKeys.has(key)
     ) {
-      labels[labelKey] = sanitized;
+      labels[labelKey] = shared(sanitized);
     }
   }
   for (const [key, value] of Object.entries({
@@ -89,34 +98,39 @@ export function resourceToEntity(
   })) {
     const sanitized = labelValue(value);
     if (sanitized) {
-      labels[`${LABEL_PREFIX}/${key}`] = sanitized;
+      labels[`${LABEL_PREFIX}/${key}`] = shared(sanitized);
     }
+  }
+
+  const annotations: Record<string, string> = {};
+  for (const [key, value] of Object.entries(resource.annotations ?? {})) {
+    annotations[key] = shared(value);
+  }
+  annotations[ANNOTATION_LOCATION] = location;
+  annotations[ANNOTATION_ORIGIN_LOCATION] = location;
+  annotations[MULTICLOUD_ANNOTATIONS.provider] = resource.provider;
+  annotations[MULTICLOUD_ANNOTATIONS.region] = shared(resource.region);
+  annotations[MULTICLOUD_ANNOTATIONS.resourceId] = resource.costResourceId;
+  if (resource.consoleUrl) {
+    annotations[ANNOTATION_VIEW_URL] = resource.consoleUrl;
   }
 
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
     metadata: {
-      name: resourceEntityName(resource.name, resource.nativeId),
+      name,
       title: resource.name,
-      annotations: {
-        ...resource.annotations,
-        [ANNOTATION_LOCATION]: location,
-        [ANNOTATION_ORIGIN_LOCATION]: location,
-        [MULTICLOUD_ANNOTATIONS.provider]: resource.provider,
-        [MULTICLOUD_ANNOTATIONS.region]: resource.region,
-        [MULTICLOUD_ANNOTATIONS.resourceId]: resource.costResourceId,
-        ...(resource.consoleUrl
-          ? { [ANNOTATION_VIEW_URL]: resource.consoleUrl }
-          : {}),
-      },
+      annotations,
       labels,
     },
     spec: {
-      type: resource.type,
+      type: shared(resource.type),
       owner: owner ?? options.defaultOwner,
-      ...(system ? { system } : {}),
-      ...(component ? { dependencyOf: [`component:${component}`] } : {}),
+      ...(system ? { system: shared(system) } : {}),
+      ...(component
+        ? { dependencyOf: [shared(`component:${component}`)] }
+        : {}),
       ...(dependsOn.length ? { dependsOn } : {}),
     },
   };

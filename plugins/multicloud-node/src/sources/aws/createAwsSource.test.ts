@@ -333,9 +333,9 @@ describe('createAwsSourceFromConfig', () => {
       'page-3',
     ]);
     expect(pages.map(r => r.params.get('MaxResults'))).toEqual([
-      '1000',
-      '1000',
-      '1000',
+      '500',
+      '500',
+      '500',
     ]);
   });
 

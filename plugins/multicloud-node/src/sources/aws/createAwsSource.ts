@@ -87,8 +87,13 @@ function requireList<T>(items: T[] | undefined, element: string): T[] {
   return items;
 }
 
-/** Largest page every listing below accepts. */
-const MAX_RESULTS = 1000;
+/**
+ * Half the largest page the listings accept (1000). The SDK decodes a page
+ * whole, holding its XML text, parse tree and output at once for long enough
+ * that the garbage collector moves them to the old generation; half-size
+ * pages leave less there, for a few more requests.
+ */
+const MAX_RESULTS = 500;
 
 /** One `Describe*` call per kind, each driven page by page with `NextToken`. */
 const LISTINGS: Record<AwsResourceKind, { action: string; list: PageLister }> =

@@ -117,15 +117,25 @@ function partitionOf(region: string): string {
   return 'aws';
 }
 
+// ARNs and console URLs are joined rather than concatenated: V8 keeps a
+// concatenation as a tree of its parts (32 bytes a part) until something
+// flattens it, and these strings live as long as the catalog holds the
+// entities.
+
 function ec2Arn(
   kind: KindName,
   region: string,
   accountId: string,
   id: string,
 ): string {
-  return `arn:${partitionOf(region)}:ec2:${region}:${accountId}:${
-    KINDS[kind].arnType
-  }/${id}`;
+  return [
+    'arn',
+    partitionOf(region),
+    'ec2',
+    region,
+    accountId,
+    `${KINDS[kind].arnType}/${id}`,
+  ].join(':');
 }
 
 function consoleUrl(
@@ -139,9 +149,11 @@ function consoleUrl(
     'aws-cn': 'console.amazonaws.cn',
     'aws-us-gov': 'console.amazonaws-us-gov.com',
   }[partitionOf(region)];
-  return host
-    ? `https://${host}/${app}/home?region=${region}#${fragment}${id}`
-    : undefined;
+  if (!host) {
+    return undefined;
+  }
+  const page = `https://${host}/${app}/home?region=${region}#${fragment}`;
+  return [page, id].join('');
 }
 
 /**
@@ -409,7 +421,9 @@ function accountlessKey(arn: string): string {
  * Makes a result stable and self-consistent: one resource per native id,
  * sorted by native id, and relations that point at resources of another
  * account (a subnet shared through AWS RAM, listed with its owner's
- * account id) rewritten to that resource's native id.
+ * account id) rewritten to that resource's native id. The relations are
+ * rewritten in place: the resources come fresh from the mappers above, and
+ * an account holds too many to copy them all once more.
  */
 export function finalizeAwsResources(
   resources: CloudResource[],
@@ -424,22 +438,19 @@ export function finalizeAwsResources(
   for (const nativeId of byNativeId.keys()) {
     byAccountlessKey.set(accountlessKey(nativeId), nativeId);
   }
-  return [...byNativeId.values()]
-    .map(resource => {
-      const targets = new Set(
-        resource.relations.map(
-          relation =>
-            byAccountlessKey.get(accountlessKey(relation.targetNativeId)) ??
-            relation.targetNativeId,
-        ),
-      );
-      return {
-        ...resource,
-        relations: [...targets].map(targetNativeId => ({
-          type: 'dependsOn' as const,
-          targetNativeId,
-        })),
-      };
-    })
-    .sort(compareByNativeId);
+  const unique = [...byNativeId.values()];
+  for (const resource of unique) {
+    const targets = new Set(
+      resource.relations.map(
+        relation =>
+          byAccountlessKey.get(accountlessKey(relation.targetNativeId)) ??
+          relation.targetNativeId,
+      ),
+    );
+    resource.relations = [...targets].map(targetNativeId => ({
+      type: 'dependsOn' as const,
+      targetNativeId,
+    }));
+  }
+  return unique.sort(compareByNativeId);
 }

@@ -250,9 +250,7 @@ describe('createAzureSourceFromConfig', () => {
     expect(pathsOf(SUB_B, 'resources')).toHaveLength(1);
     const first = pathsOf(SUB_A, 'resources')[0].url;
     expect(first.searchParams.get('api-version')).toMatch(API_VERSION);
-    expect(first.searchParams.get('$expand')).toBe(
-      'createdTime,changedTime,provisioningState',
-    );
+    expect(first.searchParams.get('$expand')).toBe('provisioningState');
     expect(
       pathsOf(SUB_A, 'resourcegroups')[0].url.searchParams.get('api-version'),
     ).toMatch(API_VERSION);

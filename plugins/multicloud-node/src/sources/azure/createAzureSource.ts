@@ -17,7 +17,11 @@ import {
   describeArmError,
   retryAfterMsOf,
 } from './armRequests';
-import { AzureArmRecord, mapAzureResources } from './mapAzureResources';
+import {
+  AzureArmRecord,
+  mapAzureResources,
+  mappedFieldsOf,
+} from './mapAzureResources';
 
 /**
  * Injections for tests: a fixed credential instead of
@@ -31,8 +35,12 @@ export type AzureSourceTestOptions = {
 };
 
 const DEFAULT_ENDPOINT = 'https://management.azure.com';
-/** Resource properties beyond the basics; `az resource list` asks for the same. */
-const EXPAND = 'createdTime,changedTime,provisioningState';
+/**
+ * The one property beyond the basics that the mapping reads (as the status);
+ * `createdTime` and `changedTime`, which `az resource list` also asks for,
+ * would only make every page bigger.
+ */
+const EXPAND = 'provisioningState';
 /** Longest `Retry-After` honoured, so a bogus header cannot stall a run. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -105,7 +113,7 @@ function checkPage(page: unknown[], list: ListTask['list']): AzureArmRecord[] {
 
 /**
  * A source over Azure subscriptions: every resource (`resources.list` with
- * `$expand=createdTime,changedTime,provisioningState`) and, unless turned off,
+ * `$expand=provisioningState`) and, unless turned off,
  * every resource group of each subscription, through ARM at `endpoint`.
  *
  * Each page is fetched with its own retries; a retry resumes at the failed
@@ -191,9 +199,12 @@ export function createAzureSourceFromConfig(
           if (result.done) {
             return [];
           }
-          return Object.assign(checkPage(result.value, task.list), {
-            continuationToken: result.value.continuationToken,
-          });
+          return Object.assign(
+            checkPage(result.value, task.list).map(mappedFieldsOf),
+            {
+              continuationToken: result.value.continuationToken,
+            },
+          );
         },
         {
           retries: shared.retries,

@@ -95,6 +95,22 @@ function provisioningStateOf(record: AzureArmRecord): string | undefined {
 }
 
 /**
+ * What the mapping reads of a record: a page's decoded records (with their
+ * `createdTime` / `changedTime` dates, SKUs and properties) need not outlive
+ * the page, since relations can only be resolved once every page is read.
+ */
+export function mappedFieldsOf(record: AzureArmRecord): AzureArmRecord {
+  return {
+    id: record.id,
+    name: record.name,
+    type: record.type,
+    location: record.location,
+    tags: record.tags,
+    provisioningState: provisioningStateOf(record),
+  };
+}
+
+/**
  * Maps ARM resources and resource groups to `CloudResource`s, sorted by
  * native id. Relations resolve case-insensitively (ARM is inconsistent about
  * the case of `resourceGroups` and group names inside resource ids) and

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  AzureArmRecord,
+  mapAzureResources,
+  mappedFieldsOf,
+} from './mapAzureResources';
 import { parseAzureInventory } from './parseAzureInventory';
 
 const SUB = '6f2e8c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b';
@@ -15,6 +20,16 @@ function fixture(name: string): unknown {
 describe('parseAzureInventory', () => {
   const resources = fixture('az-resource-list.json');
   const groups = fixture('az-group-list.json');
+
+  it('maps the fields a live source keeps of each record as the whole records', () => {
+    const records = [
+      ...(resources as AzureArmRecord[]),
+      ...(groups as AzureArmRecord[]),
+    ];
+    expect(mapAzureResources(records.map(mappedFieldsOf))).toEqual(
+      mapAzureResources(records),
+    );
+  });
 
   it('maps `az resource list` and `az group list` given together', () => {
     const parsed = parseAzureInventory([resources, groups], {

@@ -142,6 +142,10 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
       ]);
       expect(request.query.get('query')).toBe('labels.env:*');
       expect(request.query.get('pageSize')).toBe(String(PAGE_SIZE));
+      // Only the fields the mapping reads.
+      expect(request.query.get('readMask')).toBe(
+        'name,assetType,project,displayName,location,labels,state,parentFullResourceName,additionalAttributes',
+      );
       expect(request.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
     }
     expect(requests.map(r => r.query.get('pageToken'))).toEqual([

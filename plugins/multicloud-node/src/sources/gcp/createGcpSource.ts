@@ -8,7 +8,9 @@ import { CloudSource, CloudSourceReadOptions } from '../../types';
 import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
 import {
   GcpSearchResult,
+  MAPPED_RESULT_FIELDS,
   mapGcpResources,
+  mappedFieldsOf,
   problemWithResult,
 } from './mapGcpResources';
 
@@ -237,6 +239,7 @@ export function createGcpSource(
       query: gcp.query,
       pageSize: gcp.pageSize,
       pageToken,
+      readMask: { paths: [...MAPPED_RESULT_FIELDS] },
     };
     const [, , response] = await bounded(
       getClient().searchAllResources(request, {
@@ -255,7 +258,10 @@ export function createGcpSource(
         throw new Error(`malformed answer: result ${index + 1} ${problem}`);
       }
     });
-    return { results, nextPageToken: response?.nextPageToken || undefined };
+    return {
+      results: results.map(mappedFieldsOf),
+      nextPageToken: response?.nextPageToken || undefined,
+    };
   };
 
   /** One page with its retries; a retry asks for the same page again. */

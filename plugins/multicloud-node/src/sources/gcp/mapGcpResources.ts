@@ -192,22 +192,27 @@ function networkNamesOf(attributes: Record<string, unknown>): string[] {
     .filter((n): n is string => Boolean(n));
 }
 
+/**
+ * Joined rather than concatenated: V8 keeps a concatenation as a tree of its
+ * parts (32 bytes a part) until something flattens it, and console URLs live
+ * as long as the catalog holds the entities.
+ */
 function consoleUrlOf(
   assetType: string,
   name: string,
   projectId: string | undefined,
 ): string {
   const project = projectId ? `?project=${encodeURIComponent(projectId)}` : '';
-  if (assetType === 'compute.googleapis.com/Instance') {
-    const instance = name.match(/\/zones\/([^/]+)\/instances\/([^/]+)$/);
-    if (instance) {
-      return `${CONSOLE}/compute/instancesDetail/zones/${instance[1]}/instances/${instance[2]}${project}`;
-    }
+  let page = `${CONSOLE}/home/dashboard`;
+  const instance =
+    assetType === 'compute.googleapis.com/Instance' &&
+    name.match(/\/zones\/([^/]+)\/instances\/([^/]+)$/);
+  if (instance) {
+    page = `${CONSOLE}/compute/instancesDetail/zones/${instance[1]}/instances/${instance[2]}`;
+  } else if (assetType === 'storage.googleapis.com/Bucket') {
+    page = `${CONSOLE}/storage/browser/${lastSegment(name)}`;
   }
-  if (assetType === 'storage.googleapis.com/Bucket') {
-    return `${CONSOLE}/storage/browser/${lastSegment(name)}${project}`;
-  }
-  return `${CONSOLE}/home/dashboard${project}`;
+  return [page, project].join('');
 }
 
 function stringMap(value: unknown): Record<string, string> {
@@ -268,6 +273,46 @@ function mapResult(
     // Google's FOCUS billing export puts the full resource name in ResourceId.
     costResourceId: name,
     annotations,
+  };
+}
+
+/**
+ * The top-level fields of a `ResourceSearchResult` that the mapping reads:
+ * the `readMask` of a search, so that the API leaves out the rest.
+ */
+export const MAPPED_RESULT_FIELDS = [
+  'name',
+  'assetType',
+  'project',
+  'displayName',
+  'location',
+  'labels',
+  'state',
+  'parentFullResourceName',
+  'additionalAttributes',
+] as const;
+
+/**
+ * What the mapping reads of a result, as plain JSON: a page's decoded
+ * protobuf messages (timestamps, `Struct`s of every additional attribute)
+ * need not outlive the page, since the results can only be mapped once every
+ * project has been seen.
+ */
+export function mappedFieldsOf(result: GcpSearchResult): GcpSearchResult {
+  const attributes = additionalAttributesOf(result);
+  return {
+    name: text(result.name),
+    assetType: text(result.assetType),
+    project: text(result.project),
+    displayName: text(result.displayName),
+    location: text(result.location),
+    labels: stringMap(result.labels),
+    state: text(result.state),
+    parentFullResourceName: text(result.parentFullResourceName),
+    additionalAttributes: {
+      projectId: attributes.projectId,
+      networkInterfaceNetworks: attributes.networkInterfaceNetworks,
+    },
   };
 }
 

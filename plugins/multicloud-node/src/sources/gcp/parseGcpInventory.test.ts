@@ -1,7 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { parseGcpInventory } from '.';
-import { computeFullResourceName } from './mapGcpResources';
+import {
+  computeFullResourceName,
+  GcpSearchResult,
+  mapGcpResources,
+  mappedFieldsOf,
+} from './mapGcpResources';
 import gcloudOutput from './__fixtures__/gcloud-search-all-resources.json';
 
 const PROJECT = '//cloudresourcemanager.googleapis.com/projects/482913847261';
@@ -41,6 +46,12 @@ describe('parseGcpInventory', () => {
       'gcp-pubsub-topic',
       'gcp-storage-bucket',
     ]);
+  });
+
+  it('maps the fields a live search keeps of each result as the whole results', () => {
+    expect(
+      mapGcpResources((gcloudOutput as GcpSearchResult[]).map(mappedFieldsOf)),
+    ).toEqual(resources);
   });
 
   it('maps a Compute Engine instance', () => {

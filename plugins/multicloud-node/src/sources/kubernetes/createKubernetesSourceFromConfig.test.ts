@@ -23,7 +23,8 @@ type Fault =
   | 'hang'
   | 'invalid-json'
   | 'wrong-shape'
-  | 'nameless-item';
+  | 'nameless-item'
+  | 'namespaceless-item';
 type RecordedRequest = {
   path: string;
   query: URLSearchParams;
@@ -192,6 +193,17 @@ class FakeApiServer {
             apiVersion: 'v1',
             metadata: {},
             items: [{ spec: {} }],
+          }),
+        );
+        return;
+      case 'namespaceless-item':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'ServiceList',
+            apiVersion: 'v1',
+            metadata: {},
+            items: [{ metadata: { name: 'orphan' }, spec: {} }],
           }),
         );
         return;
@@ -594,6 +606,8 @@ describe('createKubernetesSourceFromConfig', () => {
       'nameless-item' as const,
       /listServiceForAllNamespaces page 1 returned a malformed answer: an object has no metadata.name/,
     ],
+    // Mapped as its page arrives, so the read stops right there.
+    ['namespaceless-item' as const, /Service orphan has no metadata.namespace/],
   ])(
     'rejects a malformed page (%s) without retrying',
     async (fault, message) => {

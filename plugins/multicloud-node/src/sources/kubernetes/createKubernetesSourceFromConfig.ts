@@ -6,7 +6,10 @@ import {
   loadKubeConfig,
   readKubernetesSourceConfig,
 } from './config';
-import { mapKubernetesResources } from './mapKubernetesResources';
+import {
+  linkKubernetesResources,
+  mapKubernetesObject,
+} from './mapKubernetesResources';
 import { readKubernetesObjects } from './readKubernetesObjects';
 
 /**
@@ -24,7 +27,7 @@ import { readKubernetesObjects } from './readKubernetesObjects';
  * `cluster.dashboardUrl`, `cluster.authProvider`; exactly one of
  * `cluster.kubeconfigPath` (+ `cluster.context`), `cluster.inCluster: true`, or
  * `cluster.url` + `cluster.serviceAccountToken` (+ `cluster.caData`,
- * `cluster.skipTLSVerify`); optional `namespaces` and `pageSize` (default 500),
+ * `cluster.skipTLSVerify`); optional `namespaces` and `pageSize` (default 250),
  * plus the shared `concurrency`, `retries` and `requestTimeoutMs`.
  */
 export function createKubernetesSourceFromConfig(
@@ -44,19 +47,23 @@ export function createKubernetesSourceFromConfig(
       readOptions?: CloudSourceReadOptions,
     ): Promise<CloudResource[]> {
       const kubeConfig = loadKubeConfig(id, config);
-      const objects = await readKubernetesObjects({
-        describeSource,
-        kubeConfig,
-        namespaces: config.namespaces,
-        pageSize: config.pageSize,
-        concurrency: shared.concurrency,
-        retries: shared.retries,
-        requestTimeoutMs: shared.requestTimeoutMs,
-        retryBaseDelayMs: options.retryBaseDelayMs,
-        logger,
-        signal: readOptions?.signal,
-      });
-      return mapKubernetesResources(clusterInfoOf(config, kubeConfig), objects);
+      const cluster = clusterInfoOf(config, kubeConfig);
+      const mapped = await readKubernetesObjects(
+        {
+          describeSource,
+          kubeConfig,
+          namespaces: config.namespaces,
+          pageSize: config.pageSize,
+          concurrency: shared.concurrency,
+          retries: shared.retries,
+          requestTimeoutMs: shared.requestTimeoutMs,
+          retryBaseDelayMs: options.retryBaseDelayMs,
+          logger,
+          signal: readOptions?.signal,
+        },
+        entry => mapKubernetesObject(cluster, entry),
+      );
+      return linkKubernetesResources(cluster, mapped);
     },
   };
 }

@@ -225,12 +225,20 @@ function clusterResource(cluster: KubernetesClusterInfo): CloudResource {
   };
 }
 
-type MappedObject = {
-  kind: KubernetesKind;
+/**
+ * One object mapped on its own, with what linking needs from it. The API
+ * object itself is not kept: a live source maps each page as it arrives, so
+ * that the decoded pages can be collected before the next one is read.
+ */
+export type MappedKubernetesObject = {
   namespace?: string;
-  labels: Record<string, string>;
-  object: unknown;
   resource: CloudResource;
+  /** Workloads: labels of the pod template, which services select. */
+  podLabels?: Record<string, string>;
+  /** Services: `spec.selector`. */
+  selector?: Record<string, string>;
+  /** Ingresses: the services they route to. */
+  serviceNames?: string[];
 };
 
 function describeObject(kind: string, object: unknown): string {
@@ -239,10 +247,17 @@ function describeObject(kind: string, object: unknown): string {
   return `${kind} ${namespace ? `${namespace}/` : ''}${name ?? '<unnamed>'}`;
 }
 
-function mapObject(
+/**
+ * Maps one object of the cluster to its CloudResource, without the relations
+ * between objects ({@link linkKubernetesResources} adds those).
+ *
+ * @throws Error when the object lacks `metadata.name` (or, when namespaced,
+ *   `metadata.namespace`).
+ */
+export function mapKubernetesObject(
   cluster: KubernetesClusterInfo,
   entry: KubernetesObjectEntry,
-): MappedObject {
+): MappedKubernetesObject {
   const { kind, object } = entry;
   const name = asString(path(object, 'metadata', 'name'));
   if (!name) {
@@ -261,9 +276,6 @@ function mapObject(
   if (kind === 'Namespace') {
     const nativeId = namespaceNativeId(cluster.name, name);
     return {
-      kind,
-      labels,
-      object,
       resource: {
         ...base,
         nativeId,
@@ -304,10 +316,20 @@ function mapObject(
   }
   const encodedNamespace = encodeURIComponent(namespace);
   return {
-    kind,
     namespace,
-    labels,
-    object,
+    ...(WORKLOAD_KINDS.has(kind)
+      ? {
+          podLabels: stringMap(
+            path(object, 'spec', 'template', 'metadata', 'labels'),
+          ),
+        }
+      : {}),
+    ...(kind === 'Service'
+      ? { selector: stringMap(path(object, 'spec', 'selector')) }
+      : {}),
+    ...(kind === 'Ingress'
+      ? { serviceNames: ingressServiceNames(object) }
+      : {}),
     resource: {
       ...base,
       nativeId,
@@ -334,15 +356,10 @@ function mapObject(
 
 /**
  * Maps Kubernetes objects of one cluster, plus the cluster itself, to
- * CloudResources. Shared by the live source and the `kubectl` inventory
- * parser, since `kubectl get -o json` prints the API's own object shape.
- *
- * Relations (`dependsOn`): namespace -> cluster; every namespaced object ->
- * its namespace; service -> each deployment, statefulset or daemonset of its
- * namespace whose pod template labels match all of the service's selector;
- * ingress -> each service named in its rules and default backend. Relations
- * whose target is not among the mapped resources are dropped, so every
- * `targetNativeId` names a resource of the result.
+ * CloudResources. Shared by the `kubectl` inventory parser, since `kubectl
+ * get -o json` prints the API's own object shape; the live source maps each
+ * object with {@link mapKubernetesObject} as its page arrives and links them
+ * with {@link linkKubernetesResources}.
  *
  * @throws Error when an object lacks `metadata.name` (or, when namespaced,
  *   `metadata.namespace`).
@@ -351,22 +368,39 @@ export function mapKubernetesResources(
   cluster: KubernetesClusterInfo,
   entries: readonly KubernetesObjectEntry[],
 ): CloudResource[] {
-  const mapped = entries.map(entry => mapObject(cluster, entry));
+  return linkKubernetesResources(
+    cluster,
+    entries.map(entry => mapKubernetesObject(cluster, entry)),
+  );
+}
 
+/**
+ * Adds the cluster and the relations between the mapped objects, and returns
+ * every resource once, sorted by native id.
+ *
+ * Relations (`dependsOn`): namespace -> cluster; every namespaced object ->
+ * its namespace; service -> each deployment, statefulset or daemonset of its
+ * namespace whose pod template labels match all of the service's selector;
+ * ingress -> each service named in its rules and default backend. Relations
+ * whose target is not among the mapped resources are dropped, so every
+ * `targetNativeId` names a resource of the result.
+ */
+export function linkKubernetesResources(
+  cluster: KubernetesClusterInfo,
+  mapped: readonly MappedKubernetesObject[],
+): CloudResource[] {
   // Workloads indexed by namespace and one pod label pair, so a service is
   // checked only against workloads sharing a pair of its selector rather than
   // against every workload of its namespace (quadratic in big namespaces).
   const workloadsByLabel = new Map<
     string,
-    { workload: MappedObject; podLabels: Record<string, string> }[]
+    { workload: MappedKubernetesObject; podLabels: Record<string, string> }[]
   >();
   const labelKey = (namespace: string, key: string, value: string) =>
     `${namespace}\u0000${key}\u0000${value}`;
   for (const item of mapped) {
-    if (WORKLOAD_KINDS.has(item.kind) && item.namespace) {
-      const podLabels = stringMap(
-        path(item.object, 'spec', 'template', 'metadata', 'labels'),
-      );
+    const { podLabels } = item;
+    if (podLabels && item.namespace) {
       for (const [key, value] of Object.entries(podLabels)) {
         const indexKey = labelKey(item.namespace, key, value);
         const list = workloadsByLabel.get(indexKey) ?? [];
@@ -377,8 +411,8 @@ export function mapKubernetesResources(
   }
 
   for (const item of mapped) {
-    if (item.kind === 'Service' && item.namespace) {
-      const selector = stringMap(path(item.object, 'spec', 'selector'));
+    const { selector } = item;
+    if (selector && item.namespace) {
       const [firstPair] = Object.entries(selector);
       const candidates = firstPair
         ? workloadsByLabel.get(labelKey(item.namespace, ...firstPair)) ?? []
@@ -391,8 +425,8 @@ export function mapKubernetesResources(
           });
         }
       }
-    } else if (item.kind === 'Ingress' && item.namespace) {
-      for (const serviceName of ingressServiceNames(item.object)) {
+    } else if (item.serviceNames && item.namespace) {
+      for (const serviceName of item.serviceNames) {
         item.resource.relations.push({
           type: 'dependsOn',
           targetNativeId: objectNativeId(

@@ -133,13 +133,18 @@ function requestOptions(
 /**
  * Lists namespaces, deployments, statefulsets, daemonsets, services and
  * ingresses of a cluster (every namespace, or the configured ones), page by
- * page with `limit` and `continue`. Each request runs under its own timeout
- * and inside {@link withRetry}; a retried page resumes at that page. The
- * first request that fails for good aborts the others and rejects.
+ * page with `limit` and `continue`, and returns what `mapEntry` makes of each
+ * object. Objects are mapped as their page arrives, so that the client's
+ * decoded pages (`managedFields`, whole pod templates) are garbage before the
+ * next page is read instead of piling up for the whole cluster. Each request
+ * runs under its own timeout and inside {@link withRetry}; a retried page
+ * resumes at that page. The first request or mapping that fails for good
+ * aborts the others and rejects.
  */
-export async function readKubernetesObjects(
+export async function readKubernetesObjects<Mapped>(
   options: ReadKubernetesObjectsOptions,
-): Promise<KubernetesObjectEntry[]> {
+  mapEntry: (entry: KubernetesObjectEntry) => Mapped,
+): Promise<Mapped[]> {
   const { describeSource, kubeConfig, namespaces, pageSize, logger } = options;
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -328,12 +333,14 @@ export async function readKubernetesObjects(
     return object;
   };
 
-  const runTask = async (task: ReadTask): Promise<KubernetesObjectEntry[]> => {
+  const runTask = async (task: ReadTask): Promise<Mapped[]> => {
     if ('get' in task) {
       const object = await retrying(task.what, task.get);
-      return [{ kind: task.kind, object: checkObject(task.what, object) }];
+      return [
+        mapEntry({ kind: task.kind, object: checkObject(task.what, object) }),
+      ];
     }
-    const entries: KubernetesObjectEntry[] = [];
+    const mapped: Mapped[] = [];
     let continueToken: string | undefined;
     for (let pageNumber = 1; ; pageNumber++) {
       const what = `${task.what} page ${pageNumber}`;
@@ -343,11 +350,13 @@ export async function readKubernetesObjects(
         throw malformed(what, 'the list has no items array');
       }
       for (const object of page.items) {
-        entries.push({ kind: task.kind, object: checkObject(what, object) });
+        mapped.push(
+          mapEntry({ kind: task.kind, object: checkObject(what, object) }),
+        );
       }
       continueToken = page.metadata?._continue || undefined;
       if (!continueToken) {
-        return entries;
+        return mapped;
       }
     }
   };
