@@ -9,10 +9,11 @@ import {
 } from './permissions';
 
 describe('multicloudPermissions', () => {
-  it('holds the four permissions DESIGN.md promises, named multicloud.<resource>.<verb>', () => {
+  it('holds the permissions DESIGN.md promises plus budget updates, named multicloud.<resource>.<verb>', () => {
     expect(multicloudPermissions.map(p => p.name).sort()).toEqual([
       'multicloud.alert.read',
       'multicloud.alert.update',
+      'multicloud.budget.update',
       'multicloud.cost.import',
       'multicloud.cost.read',
     ]);

@@ -21,6 +21,16 @@ export const multicloudCostImportPermission = createPermission({
 });
 
 /**
+ * Set or remove an entity's monthly budget through the API.
+ *
+ * @public
+ */
+export const multicloudBudgetUpdatePermission = createPermission({
+  name: 'multicloud.budget.update',
+  attributes: { action: 'update' },
+});
+
+/**
  * Read budget, anomaly, hygiene and Alertmanager alerts.
  *
  * @public
@@ -49,6 +59,7 @@ export const multicloudAlertUpdatePermission = createPermission({
 export const multicloudPermissions = [
   multicloudCostReadPermission,
   multicloudCostImportPermission,
+  multicloudBudgetUpdatePermission,
   multicloudAlertReadPermission,
   multicloudAlertUpdatePermission,
 ];

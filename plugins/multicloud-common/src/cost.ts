@@ -1,0 +1,261 @@
+/**
+ * Dimensions a cost breakdown of one entity can be grouped by.
+ *
+ * @public
+ */
+export type CostGroupBy =
+  | 'service'
+  | 'provider'
+  | 'account'
+  | 'region'
+  | 'resource';
+
+/**
+ * Every {@link CostGroupBy} value, in the order the UI offers them.
+ *
+ * @public
+ */
+export const COST_GROUP_BY: readonly CostGroupBy[] = [
+  'service',
+  'provider',
+  'account',
+  'region',
+  'resource',
+];
+
+/**
+ * Dimensions of the organisation-wide summary: the entity dimensions plus
+ * the catalog's owner groups, systems and domains.
+ *
+ * @public
+ */
+export type CostSummaryGroupBy = CostGroupBy | 'owner' | 'system' | 'domain';
+
+/**
+ * Every {@link CostSummaryGroupBy} value.
+ *
+ * @public
+ */
+export const COST_SUMMARY_GROUP_BY: readonly CostSummaryGroupBy[] = [
+  ...COST_GROUP_BY,
+  'owner',
+  'system',
+  'domain',
+];
+
+/**
+ * Which FOCUS cost column the figures are: `billed` (BilledCost, what the
+ * invoice says), `effective` (EffectiveCost, commitments amortized; the
+ * default) or `list` (ListCost, before discounts).
+ *
+ * @public
+ */
+export type CostMetric = 'billed' | 'effective' | 'list';
+
+/**
+ * Cost of one day (`YYYY-MM-DD`, UTC).
+ *
+ * @public
+ */
+export type CostDailyPoint = {
+  date: string;
+  cost: number;
+};
+
+/**
+ * One line of a breakdown: a service, provider, account, region, resource,
+ * group, system or domain.
+ *
+ * @public
+ */
+export type CostBreakdownItem = {
+  /** The group's value, for example `Amazon EC2`, a resource id or an entity ref. */
+  key: string;
+  /** What to show: a service name, a resource's title, an entity's title. */
+  label: string;
+  cost: number;
+  /** Share of the period's total, 0..1. */
+  share: number;
+  /** Cost of the same group in the previous period of equal length. */
+  previousCost: number;
+  /** The catalog entity behind the line, when there is one. */
+  entityRef?: string;
+  /** Provider of the line (FOCUS ProviderName), when a single one. */
+  provider?: string;
+};
+
+/**
+ * Daily cost of one breakdown line; `values` align with the response's
+ * `daily` dates. The key `other` sums every line not shown on its own.
+ *
+ * @public
+ */
+export type CostBreakdownSeries = {
+  key: string;
+  label: string;
+  values: number[];
+};
+
+/**
+ * Forecast of the month the period ends in.
+ *
+ * @public
+ */
+export type CostForecast = {
+  /** Last day covered by the forecast (`YYYY-MM-DD`), the end of the month. */
+  periodEnd: string;
+  /** Actual cost of the month so far plus the forecast of its remaining days. */
+  monthTotal: number;
+  /** Lower and upper bound of the month total's 80% prediction interval. */
+  monthLower: number;
+  monthUpper: number;
+  /** Forecast for each remaining day of the month. */
+  daily: Array<{ date: string; cost: number; lower: number; upper: number }>;
+  /** Backtest error of the model on this series (mean absolute percentage error, 0..1). */
+  mape: number | null;
+};
+
+/**
+ * A monthly budget and how the month is going against it.
+ *
+ * @public
+ */
+export type CostBudget = {
+  amount: number;
+  currency: string;
+  /** `annotation` (`multicloud.io/monthly-budget`) or `api` (set through `PUT /cost/budgets`). */
+  source: 'annotation' | 'api';
+  /** The month the figures are for (`YYYY-MM`): the month the period ends in. */
+  month: string;
+  actual: number;
+  forecast: number | null;
+  /** actual / amount and forecast / amount. */
+  actualShare: number;
+  forecastShare: number | null;
+};
+
+/**
+ * A day whose cost departs from its day-of-week baseline.
+ *
+ * @public
+ */
+export type CostAnomaly = {
+  date: string;
+  cost: number;
+  /** Expected cost: the median of the same weekday in the preceding weeks. */
+  expected: number;
+  /** cost - expected. */
+  delta: number;
+  /** delta / expected (null when expected is 0). */
+  deltaPercent: number | null;
+  /** Robust z-score: delta / (1.4826 * MAD). */
+  score: number;
+  direction: 'spike' | 'drop';
+};
+
+/**
+ * Answer of `GET /api/multicloud/cost/entity`.
+ *
+ * @public
+ */
+export type EntityCostResponse = {
+  entityRef: string;
+  /** Inclusive dates, `YYYY-MM-DD`. */
+  from: string;
+  to: string;
+  metric: CostMetric;
+  groupBy: CostGroupBy;
+  currency: string;
+  total: number;
+  /** One point per day from `from` to `to`, zero where nothing was billed. */
+  daily: CostDailyPoint[];
+  /** Lines of the breakdown, largest first. */
+  breakdown: CostBreakdownItem[];
+  /** Daily cost of the largest breakdown lines (plus `other`), for a stacked chart. */
+  breakdownSeries: CostBreakdownSeries[];
+  /** The same number of days right before `from`. */
+  previous: {
+    from: string;
+    to: string;
+    total: number;
+    change: number;
+    /** change / previous total, null when the previous total is 0. */
+    changePercent: number | null;
+  };
+  forecast: CostForecast | null;
+  budget: CostBudget | null;
+  anomalies: CostAnomaly[];
+  /** How this entity's cost was found: by resource id or by tags. */
+  attribution: { byResource: number; byTag: number };
+  /** Cost nobody could be attributed to, across the organisation, in the period. */
+  unallocated: { cost: number; share: number };
+  /** Costs in other currencies than `currency`, not included in the figures. */
+  otherCurrencies: Array<{ currency: string; total: number }>;
+  /** When cost data was last imported (ISO timestamp), null when never. */
+  lastImportAt: string | null;
+};
+
+/**
+ * Answer of `GET /api/multicloud/cost/summary`.
+ *
+ * @public
+ */
+export type CostSummaryResponse = {
+  from: string;
+  to: string;
+  metric: CostMetric;
+  groupBy: CostSummaryGroupBy;
+  currency: string;
+  total: number;
+  daily: CostDailyPoint[];
+  breakdown: CostBreakdownItem[];
+  breakdownSeries: CostBreakdownSeries[];
+  previous: EntityCostResponse['previous'];
+  forecast: CostForecast | null;
+  /** Breakdown lines with the largest absolute change against the previous period. */
+  movers: CostBreakdownItem[];
+  unallocated: { cost: number; share: number };
+  otherCurrencies: Array<{ currency: string; total: number }>;
+  lastImportAt: string | null;
+};
+
+/**
+ * Answer of `POST /api/multicloud/cost/imports`.
+ *
+ * @public
+ */
+export type CostImportResult = {
+  id: string;
+  /** `1.0`, `1.1` or `1.2`, from the file's columns. */
+  focusVersion: string;
+  format: 'csv' | 'csv.gz' | 'parquet';
+  /** Rows read from the file. */
+  rows: number;
+  /** Daily cost facts stored after summing hourly rows. */
+  dailyRows: number;
+  /** Billing periods replaced, per provider and billing account. */
+  billingPeriods: Array<{
+    provider: string;
+    billingAccountId: string;
+    billingPeriodStart: string;
+  }>;
+  totals: Array<{
+    provider: string;
+    currency: string;
+    billedCost: number;
+    effectiveCost: number;
+    listCost: number;
+  }>;
+};
+
+/**
+ * One error of a rejected import.
+ *
+ * @public
+ */
+export type CostImportError = {
+  /** Line in the file (1 = header) for CSV; row number (1-based) for Parquet. */
+  line: number | null;
+  column: string | null;
+  message: string;
+};
