@@ -60,6 +60,7 @@ describe('multicloud backend plugin', () => {
     ).toEqual([
       'multicloud.alert.read',
       'multicloud.alert.update',
+      'multicloud.budget.update',
       'multicloud.cost.import',
       'multicloud.cost.read',
     ]);

@@ -2,8 +2,15 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { multicloudPermissions } from '@multicloud/plugin-multicloud-common';
+import os from 'node:os';
+import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
+import { readCostConfig } from './config';
+import { createCostAttributionService } from './services/CostAttribution/createCostAttributionService';
+import { createCostImportService } from './services/CostImport/createCostImportService';
+import { createCostQueryService } from './services/CostQuery/createCostQueryService';
 import { createHealthService } from './services/Health/createHealthService';
 
 /**
@@ -16,17 +23,85 @@ export const multicloudPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+        config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
       },
-      async init({ database, httpAuth, httpRouter, permissionsRegistry }) {
+      async init({
+        auth,
+        catalog,
+        config,
+        database,
+        httpAuth,
+        httpRouter,
+        logger,
+        permissions,
+        permissionsRegistry,
+        scheduler,
+      }) {
         permissionsRegistry.addPermissions(multicloudPermissions);
-        const health = await createHealthService({
-          knex: await database.getClient(),
+        const knex = await database.getClient();
+        await applyDatabaseMigrations(knex, database);
+        const costConfig = readCostConfig(config, os.tmpdir());
+
+        const attribution = createCostAttributionService({
+          knex,
+          catalog,
+          auth,
+          logger,
+          tagKeys: costConfig.tagKeys,
         });
-        httpRouter.use(await createRouter({ httpAuth, health }));
+        const costImport = createCostImportService({
+          knex,
+          logger,
+          attribution,
+          limits: costConfig.limits,
+        });
+        const costQuery = createCostQueryService({
+          knex,
+          lastImportAt: costImport.lastImportAt,
+        });
+
+        await scheduler.scheduleTask({
+          id: 'multicloud-cost-attribution',
+          ...costConfig.attributionSchedule,
+          fn: async () => {
+            await attribution.refresh();
+          },
+        });
+        for (const folder of costConfig.folders) {
+          await scheduler.scheduleTask({
+            id: `multicloud-cost-import:${folder.id}`,
+            ...folder.schedule,
+            fn: async () => {
+              const counts = await costImport.importFolder(folder);
+              if (counts.imported + counts.failed > 0) {
+                logger.info(
+                  `Cost import folder ${folder.id}: ${counts.imported} imported, ${counts.failed} rejected, ${counts.skipped} already known`,
+                );
+              }
+            },
+          });
+        }
+
+        httpRouter.use(
+          await createRouter({
+            auth,
+            httpAuth,
+            permissions,
+            catalog,
+            health: await createHealthService({ knex }),
+            costImport,
+            costQuery,
+          }),
+        );
       },
     });
   },

@@ -1,0 +1,475 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  CostSummaryResponse,
+  EntityCostResponse,
+} from '@multicloud/plugin-multicloud-common';
+import request from 'supertest';
+import { multicloudPlugin } from './plugin';
+import { demoCatalog } from './testUtils/catalog';
+import { FocusRow, focusCsv, focusRow } from './testUtils/focusFiles';
+import { addDays, eachDay } from './services/CostAnalytics/dates';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create();
+
+const FIRST_DAY = '2026-09-01';
+const LAST_DAY = '2026-10-30';
+
+/**
+ * Sixty days of cost: the checkout web server (by resource id), the
+ * checkout database (Azure, id in other case), a checkout-api charge found
+ * by tag only, a data-team charge by owner tag, and an untagged one.
+ */
+function demoExport(): string {
+  const rows: FocusRow[] = [];
+  for (const day of eachDay(FIRST_DAY, LAST_DAY)) {
+    const period = {
+      ChargePeriodStart: `${day}T00:00:00Z`,
+      ChargePeriodEnd: `${addDays(day, 1)}T00:00:00Z`,
+      BillingPeriodStart: `${day.slice(0, 7)}-01T00:00:00Z`,
+    };
+    rows.push(
+      focusRow({ ...period, BilledCost: 10, EffectiveCost: 10, ListCost: 12 }),
+      focusRow({
+        ...period,
+        ProviderName: 'Microsoft',
+        BillingAccountId: 'ea-1',
+        SubAccountId: 's1',
+        RegionId: 'westeurope',
+        ServiceName: 'Azure SQL Database',
+        ResourceId:
+          '/SUBSCRIPTIONS/S1/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.SQL/SERVERS/CHECKOUT-DB',
+        ResourceName: 'checkout-db',
+        BilledCost: 5,
+        EffectiveCost: 5,
+        ListCost: 5,
+      }),
+      focusRow({
+        ...period,
+        ResourceId: 'i-0tagged',
+        ResourceName: 'batch-1',
+        Tags: '{"Component":"checkout-api"}',
+        BilledCost: 2,
+        EffectiveCost: 2,
+        ListCost: 2,
+      }),
+      focusRow({
+        ...period,
+        ResourceId: 'bucket-data',
+        ServiceName: 'Amazon Simple Storage Service',
+        Tags: '{"team":"data-team"}',
+        BilledCost: 3,
+        EffectiveCost: 3,
+        ListCost: 3,
+      }),
+      focusRow({
+        ...period,
+        ResourceId: 'i-0nobody',
+        BilledCost: 1,
+        EffectiveCost: 1,
+        ListCost: 1,
+      }),
+    );
+  }
+  return focusCsv(rows);
+}
+
+describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
+  async function startBackend(
+    options: { result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+  ) {
+    const knex = await databases.init(databaseId);
+    const { server } = await startTestBackend({
+      features: [
+        multicloudPlugin,
+        mockServices.database.factory({ knex }),
+        catalogServiceMock.factory({ entities: demoCatalog() }),
+        mockServices.permissions.factory({
+          result: options.result ?? AuthorizeResult.ALLOW,
+        }),
+      ],
+    });
+    return server;
+  }
+
+  async function importDemo(server: Awaited<ReturnType<typeof startBackend>>) {
+    const res = await request(server)
+      .post('/api/multicloud/cost/imports?fileName=demo.csv')
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from(demoExport()));
+    expect(res.status).toBe(201);
+    return res.body;
+  }
+
+  const entityCost = async (
+    server: Awaited<ReturnType<typeof startBackend>>,
+    query: Record<string, string>,
+  ) =>
+    request(server)
+      .get('/api/multicloud/cost/entity')
+      .query({ from: '2026-10-01', to: LAST_DAY, ...query });
+
+  it('imports, attributes and answers for a component, its system, domain and owner', async () => {
+    const server = await startBackend();
+    const imported = await importDemo(server);
+    expect(imported).toMatchObject({
+      focusVersion: '1.0',
+      format: 'csv',
+      rows: 300,
+      dailyRows: 300,
+      billingPeriods: [
+        {
+          provider: 'AWS',
+          billingAccountId: '111122223333',
+          billingPeriodStart: '2026-09-01',
+        },
+        {
+          provider: 'AWS',
+          billingAccountId: '111122223333',
+          billingPeriodStart: '2026-10-01',
+        },
+        {
+          provider: 'Microsoft',
+          billingAccountId: 'ea-1',
+          billingPeriodStart: '2026-09-01',
+        },
+        {
+          provider: 'Microsoft',
+          billingAccountId: 'ea-1',
+          billingPeriodStart: '2026-10-01',
+        },
+      ],
+    });
+
+    // October has 30 days here: 10 + 5 by resource id, 2 by tag per day.
+    for (const ref of [
+      'component:default/checkout-api',
+      'system:default/checkout',
+      'domain:default/commerce',
+      'group:default/checkout-team',
+    ]) {
+      const res = await entityCost(server, { entityRef: ref });
+      expect({ ref, status: res.status, total: res.body.total }).toEqual({
+        ref,
+        status: 200,
+        total: 510,
+      });
+    }
+
+    const res = await entityCost(server, {
+      entityRef: 'component:default/checkout-api',
+    });
+    const body: EntityCostResponse = res.body;
+    expect(body).toMatchObject({
+      entityRef: 'component:default/checkout-api',
+      currency: 'USD',
+      metric: 'effective',
+      groupBy: 'service',
+      attribution: { byResource: 450, byTag: 60 },
+      previous: {
+        from: '2026-09-01',
+        to: '2026-09-30',
+        total: 510,
+        change: 0,
+        changePercent: 0,
+      },
+      budget: {
+        amount: 500,
+        currency: 'USD',
+        source: 'annotation',
+        month: '2026-10',
+        actual: 510,
+      },
+      otherCurrencies: [],
+    });
+    expect(body.daily).toHaveLength(30);
+    expect(body.daily.every(d => d.cost === 17)).toBe(true);
+    expect(body.breakdown.map(b => [b.label, b.cost])).toEqual([
+      ['Amazon Elastic Compute Cloud', 360],
+      ['Azure SQL Database', 150],
+    ]);
+    expect(body.breakdownSeries.map(s => s.values.length)).toEqual([30, 30]);
+    // Organisation-wide: 3 + 1 of 21 a day is not a component's, 1 a day is nobody's.
+    expect(body.unallocated.cost).toBe(30);
+    expect(body.unallocated.share).toBeCloseTo(30 / 630, 10);
+    expect(body.forecast).toMatchObject({ periodEnd: '2026-10-31' });
+    expect(body.forecast!.monthTotal).toBeCloseTo(527, 0);
+    expect(body.lastImportAt).toMatch(/^\d{4}-/);
+
+    // The resource owner (platform-team) is not the one who pays: the component's team does.
+    const platform = await entityCost(server, {
+      entityRef: 'group:default/platform-team',
+    });
+    expect(platform.body.total).toBe(0);
+    const dataTeam = await entityCost(server, {
+      entityRef: 'group:default/data-team',
+    });
+    expect(dataTeam.body).toMatchObject({
+      total: 90,
+      attribution: { byResource: 0, byTag: 90 },
+    });
+
+    const byResource = await entityCost(server, {
+      entityRef: 'system:default/checkout',
+      groupBy: 'resource',
+    });
+    expect(
+      byResource.body.breakdown.map(
+        (b: { label: string; cost: number; entityRef?: string }) => [
+          b.label,
+          b.cost,
+          b.entityRef,
+        ],
+      ),
+    ).toEqual([
+      ['checkout-web-1', 300, 'resource:default/checkout-web-1'],
+      ['checkout-db', 150, 'resource:default/checkout-db'],
+      ['batch-1', 60, undefined],
+    ]);
+  });
+
+  it('sums the organisation by owner with the unallocated share shown', async () => {
+    const server = await startBackend();
+    await importDemo(server);
+
+    const res = await request(server)
+      .get('/api/multicloud/cost/summary')
+      .query({
+        from: '2026-10-01',
+        to: LAST_DAY,
+        groupBy: 'owner',
+        metric: 'billed',
+      });
+
+    expect(res.status).toBe(200);
+    const body: CostSummaryResponse = res.body;
+    expect(body.total).toBe(630);
+    expect(body.breakdown.map(b => [b.key, b.cost])).toEqual([
+      ['group:default/checkout-team', 510],
+      ['group:default/data-team', 90],
+      ['unallocated', 30],
+    ]);
+    expect(body.breakdown.find(b => b.key.startsWith('group:'))?.label).toBe(
+      'Checkout team',
+    );
+    expect(body.unallocated).toEqual({ cost: 30, share: 30 / 630 });
+    const providers = await request(server)
+      .get('/api/multicloud/cost/summary')
+      .query({ from: '2026-10-01', to: LAST_DAY, groupBy: 'provider' });
+    expect(
+      providers.body.breakdown.map((b: { key: string; cost: number }) => [
+        b.key,
+        b.cost,
+      ]),
+    ).toEqual([
+      ['AWS', 480],
+      ['Microsoft', 150],
+    ]);
+  });
+
+  it('answers bad parameters with a 400 or 404 that says what is wrong', async () => {
+    const server = await startBackend();
+    const cases: Array<[Record<string, string>, number, RegExp]> = [
+      [{}, 400, /entityRef is required/],
+      [
+        { entityRef: 'component:default/checkout-api', from: '2026-13-01' },
+        400,
+        /from "2026-13-01" is not a real calendar date/,
+      ],
+      [
+        { entityRef: 'component:default/checkout-api', from: '01/10/2026' },
+        400,
+        /from must be a date like 2026-11-01/,
+      ],
+      [
+        {
+          entityRef: 'component:default/checkout-api',
+          from: '2026-10-30',
+          to: '2026-10-01',
+        },
+        400,
+        /from \(2026-10-30\) is after to \(2026-10-01\)/,
+      ],
+      [
+        {
+          entityRef: 'component:default/checkout-api',
+          from: '2020-01-01',
+          to: '2026-10-01',
+        },
+        400,
+        /at most 732/,
+      ],
+      [
+        { entityRef: 'component:default/checkout-api', groupBy: 'team' },
+        400,
+        /groupBy must be one of service, provider, account, region, resource/,
+      ],
+      [
+        { entityRef: 'component:default/checkout-api', metric: 'amortized' },
+        400,
+        /metric must be one of billed, effective, list/,
+      ],
+      [{ entityRef: 'not a ref' }, 400, /is not an entity ref/],
+      [
+        { entityRef: 'component:default/nope' },
+        404,
+        /No entity component:default\/nope in the catalog/,
+      ],
+    ];
+    for (const [query, status, message] of cases) {
+      const res = await request(server)
+        .get('/api/multicloud/cost/entity')
+        .query(query);
+      expect({
+        query,
+        status: res.status,
+        message: res.body.error?.message,
+      }).toEqual({
+        query,
+        status,
+        message: expect.stringMatching(message),
+      });
+    }
+    const summary = await request(server)
+      .get('/api/multicloud/cost/summary')
+      .query({ groupBy: 'galaxy' });
+    expect(summary.status).toBe(400);
+  });
+
+  it('rejects a bad upload with its first errors and keeps what was there', async () => {
+    const server = await startBackend();
+    await importDemo(server);
+
+    const wrongType = await request(server)
+      .post('/api/multicloud/cost/imports')
+      .set('Content-Type', 'application/json')
+      .send({ hello: 'world' });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.error.message).toMatch(/Content-Type text\/csv/);
+
+    const bad = await request(server)
+      .post('/api/multicloud/cost/imports')
+      .set('Content-Type', 'text/csv')
+      .send(
+        Buffer.from(
+          focusCsv([
+            focusRow({
+              BillingPeriodStart: '2026-10-01T00:00:00Z',
+              EffectiveCost: 'lots',
+            }),
+          ]),
+        ),
+      );
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      badRows: 1,
+      errors: [
+        {
+          line: 2,
+          column: 'EffectiveCost',
+          message: 'EffectiveCost "lots" is not a number',
+        },
+      ],
+    });
+
+    const after = await entityCost(server, {
+      entityRef: 'component:default/checkout-api',
+    });
+    expect(after.body.total).toBe(510);
+  });
+
+  it('sets and removes a budget through the API, which wins over the annotation', async () => {
+    const server = await startBackend();
+    await importDemo(server);
+
+    const invalid = await request(server)
+      .put('/api/multicloud/cost/budgets')
+      .send({ entityRef: 'component:default/checkout-api', amount: -5 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.message).toMatch(
+      /amount must be a positive number/,
+    );
+
+    const set = await request(server).put('/api/multicloud/cost/budgets').send({
+      entityRef: 'component:default/checkout-api',
+      amount: 1000,
+      currency: 'usd',
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({
+      entityRef: 'component:default/checkout-api',
+      amount: 1000,
+      currency: 'USD',
+    });
+
+    const withBudget = await entityCost(server, {
+      entityRef: 'component:default/checkout-api',
+    });
+    expect(withBudget.body.budget).toMatchObject({
+      amount: 1000,
+      source: 'api',
+      actualShare: 0.51,
+    });
+
+    expect(
+      (
+        await request(server)
+          .delete('/api/multicloud/cost/budgets')
+          .query({ entityRef: 'component:default/checkout-api' })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await request(server)
+          .delete('/api/multicloud/cost/budgets')
+          .query({ entityRef: 'component:default/checkout-api' })
+      ).status,
+    ).toBe(404);
+    const back = await entityCost(server, {
+      entityRef: 'component:default/checkout-api',
+    });
+    expect(back.body.budget).toMatchObject({
+      amount: 500,
+      source: 'annotation',
+    });
+  });
+
+  it('checks permissions and authentication on every cost endpoint', async () => {
+    const server = await startBackend({ result: AuthorizeResult.DENY });
+    const calls = [
+      request(server)
+        .get('/api/multicloud/cost/entity')
+        .query({ entityRef: 'component:default/checkout-api' }),
+      request(server).get('/api/multicloud/cost/summary'),
+      request(server)
+        .post('/api/multicloud/cost/imports')
+        .set('Content-Type', 'text/csv')
+        .send('x'),
+      request(server)
+        .put('/api/multicloud/cost/budgets')
+        .send({ entityRef: 'component:default/checkout-api', amount: 1 }),
+      request(server)
+        .delete('/api/multicloud/cost/budgets')
+        .query({ entityRef: 'component:default/checkout-api' }),
+    ];
+    for (const call of calls) {
+      const res = await call;
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(
+        /You are not allowed to multicloud\./,
+      );
+    }
+    const anonymous = await request(server)
+      .get('/api/multicloud/cost/summary')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+  });
+});

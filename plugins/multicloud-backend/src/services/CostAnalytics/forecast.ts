@@ -1,0 +1,428 @@
+import { InputError } from '@backstage/errors';
+import {
+  CostDailyPoint,
+  CostForecast,
+} from '@multicloud/plugin-multicloud-common';
+import {
+  addDays,
+  assertDate,
+  daysBetween,
+  eachDay,
+  endOfMonth,
+  startOfMonth,
+} from './dates';
+import {
+  fitNonNegativeLine,
+  mean,
+  median,
+  quantile,
+  theilSenSlope,
+} from './statistics';
+import { BacktestOptions, ForecastOptions } from './types';
+
+/*
+ * Month-end forecast of a daily cost series.
+ *
+ * Model: cost(day) = (level + slope * days ahead) * weekday factor.
+ * - Weekday factors: per weekday, the median ratio of its cost to its week's
+ *   mean over the last eight weeks, so a one-off spike or a monthly fee
+ *   barely moves them.
+ * - Slope: Theil–Sen over the weekly medians of the deseasonalised cost of
+ *   the last thirteen weeks (a quarter: fewer weeks give a slope noisy enough
+ *   to dominate the error of a month-long forecast).
+ * - Level: median of the last four weeks, deseasonalised and detrended.
+ * With less than two weeks of history it is the flat mean.
+ *
+ * Intervals come from a rolling-origin backtest on the same series, each
+ * origin forecasting to its month end as the real forecast does.
+ */
+
+const DEFAULT_LEVEL = 0.8;
+const DEFAULT_HORIZON_DAYS = 7;
+const DEFAULT_ORIGIN_DAYS = 56;
+/** Two weeks are the least that tells a weekday from noise. */
+const MIN_SEASONAL_DAYS = 14;
+const MAX_SEASONAL_WEEKS = 8;
+/** Fewer weekly points give a slope that is mostly noise. */
+const MIN_TREND_WEEKS = 3;
+const MAX_TREND_WEEKS = 13;
+const LEVEL_WEEKS = 4;
+/** Below four weeks the backtest has too few origins to mean anything. */
+const MIN_MAPE_DAYS = 28;
+/**
+ * Backtest origins need the history the seasonal model needs, so the
+ * backtest measures the model that forecasts every series long enough to
+ * have a MAPE.
+ */
+const MIN_TRAINING_DAYS = MIN_SEASONAL_DAYS;
+/**
+ * The intervals' backtest reaches further back than the MAPE's: eight weeks
+ * hold only two month-long forecasts, too few to size a month's uncertainty.
+ */
+const INTERVAL_ORIGIN_DAYS = 112;
+const MAX_MONTH_DAYS = 31;
+/** Fewer backtest forecasts than a week of origins cannot size an interval. */
+const MIN_INTERVAL_WINDOWS = 7;
+
+/** Expected cost `step` days after the last day of the history (0 and below: days of the history). */
+type DailyModel = (step: number) => number;
+
+/** Position in the week relative to the last day of the history, 0..6. */
+function phase(step: number): number {
+  return ((step % 7) + 7) % 7;
+}
+
+/** Indexes of the last whole weeks (at most `count`) of a history of `length` days, oldest first. */
+function lastWeeks(length: number, count: number): number[][] {
+  const weeks: number[][] = [];
+  for (let week = Math.min(Math.floor(length / 7), count); week >= 1; week--) {
+    const start = length - 7 * week;
+    weeks.push([0, 1, 2, 3, 4, 5, 6].map(day => start + day));
+  }
+  return weeks;
+}
+
+/** Fits the model described above to one cost per day, oldest first. */
+function fitModel(history: readonly number[]): DailyModel {
+  if (history.length < MIN_SEASONAL_DAYS) {
+    const flat = Math.max(0, mean(history));
+    return () => flat;
+  }
+  const n = history.length;
+  const stepOf = (index: number) => index - (n - 1);
+
+  const ratios: number[][] = [[], [], [], [], [], [], []];
+  for (const week of lastWeeks(n, MAX_SEASONAL_WEEKS)) {
+    const weekMean = mean(week.map(index => history[index]));
+    if (weekMean > 0) {
+      for (const index of week) {
+        ratios[phase(stepOf(index))].push(history[index] / weekMean);
+      }
+    }
+  }
+  const rawFactors = ratios.map(values => (values.length ? median(values) : 1));
+  const factorMean = mean(rawFactors);
+  const factors = rawFactors.map(factor =>
+    factorMean > 0 ? factor / factorMean : 1,
+  );
+
+  // A weekday that never costs anything says nothing about the level.
+  const deseasonalised = (indexes: number[]) =>
+    indexes.flatMap(index => {
+      const factor = factors[phase(stepOf(index))];
+      return factor > 0 ? [{ index, value: history[index] / factor }] : [];
+    });
+
+  const trendWeeks = lastWeeks(n, MAX_TREND_WEEKS);
+  const slope =
+    trendWeeks.length >= MIN_TREND_WEEKS
+      ? theilSenSlope(
+          trendWeeks.flatMap(week => {
+            const values = deseasonalised(week).map(({ value }) => value);
+            return values.length
+              ? [{ x: stepOf(week[3]), y: median(values) }]
+              : [];
+          }),
+        )
+      : 0;
+
+  // Whole weeks, so that no weekday weighs more than another.
+  const level = median(
+    deseasonalised(lastWeeks(n, LEVEL_WEEKS).flat()).map(
+      ({ index, value }) => value - slope * stepOf(index),
+    ),
+  );
+
+  return step => Math.max(0, (level + slope * step) * factors[phase(step)]);
+}
+
+type BacktestError = { actual: number; forecast: number };
+
+/** The errors of one backtest forecast, indexed by days ahead - 1. */
+type BacktestWindow = { origin: number; errors: BacktestError[] };
+
+/**
+ * Forecasts made from every origin (index of the last day of history) in the
+ * last `originDays` days: the model fitted on the days up to the origin
+ * forecasts the following `horizonDays` days, never past the origin's month
+ * end, as the month forecast never does.
+ */
+function backtest(
+  values: readonly number[],
+  start: string,
+  options: Required<BacktestOptions>,
+): BacktestWindow[] {
+  const windows: BacktestWindow[] = [];
+  const firstOrigin = Math.max(
+    MIN_TRAINING_DAYS - 1,
+    values.length - 1 - options.originDays,
+  );
+  for (let origin = firstOrigin; origin < values.length - 1; origin++) {
+    const originDate = addDays(start, origin);
+    const days = Math.min(
+      options.horizonDays,
+      daysBetween(originDate, endOfMonth(originDate)),
+      values.length - 1 - origin,
+    );
+    if (days > 0) {
+      const model = fitModel(values.slice(0, origin + 1));
+      const errors: BacktestError[] = [];
+      for (let step = 1; step <= days; step++) {
+        errors.push({ actual: values[origin + step], forecast: model(step) });
+      }
+      windows.push({ origin, errors });
+    }
+  }
+  return windows;
+}
+
+function mapeOf(windows: BacktestWindow[]): number | null {
+  const percentages = windows
+    .flatMap(window => window.errors)
+    .filter(({ actual }) => actual > 0)
+    .map(({ actual, forecast }) => Math.abs(actual - forecast) / actual);
+  return percentages.length ? mean(percentages) : null;
+}
+
+/** How far off forecasts are, by horizon, for days and for sums of days. */
+type ErrorModel = {
+  /** Standard deviation of the error of the day `step` days ahead. */
+  daySpread(step: number): number;
+  /** Standard deviation of the error of the sum of the next `days` days. */
+  sumSpread(days: number): number;
+  /** How many spreads either side of the forecast the interval reaches. */
+  dayReach: number;
+  sumReach: number;
+};
+
+/**
+ * Quantile of the absolute standardised errors: a symmetric interval, so it
+ * always holds its forecast, and both tails of a short backtest count.
+ */
+function reachOf(standardised: number[], level: number): number {
+  return quantile(
+    standardised.map(value => Math.abs(value)),
+    level,
+  );
+}
+
+function standardise(value: number, spread: number): number[] {
+  return spread > 0 ? [value / spread] : [];
+}
+
+/**
+ * Error spreads from backtest windows that run, like the month forecast, to
+ * their origin's month end.
+ *
+ * A day's error variance grows with the horizon as the level drifts:
+ * a + b * (step - 1). The error variance of a sum of L days grows faster than
+ * L, because a level or weekday factor that is off is off on many of its
+ * days: L * (c + d * (L - 1)), fitted on every window's running sums. Both
+ * fits keep their coefficients >= 0. The reach is then the level's quantile
+ * of the errors measured in these spreads.
+ */
+function errorModelFromBacktest(
+  windows: BacktestWindow[],
+  level: number,
+): ErrorModel {
+  const dayErrors = windows.flatMap(window =>
+    window.errors.map(({ actual, forecast }, index) => ({
+      step: index + 1,
+      error: actual - forecast,
+    })),
+  );
+  const sumErrors = windows.flatMap(window => {
+    let error = 0;
+    return window.errors.map(({ actual, forecast }, index) => {
+      error += actual - forecast;
+      return { days: index + 1, error };
+    });
+  });
+
+  const dayVariance = fitNonNegativeLine(
+    dayErrors.map(({ step, error }) => ({ x: step - 1, y: error ** 2 })),
+  );
+  const dailySumVariance = fitNonNegativeLine(
+    sumErrors.map(({ days, error }) => ({ x: days - 1, y: error ** 2 / days })),
+  );
+  const daySpread = (step: number) =>
+    Math.sqrt(dayVariance.intercept + dayVariance.slope * (step - 1));
+  const sumSpread = (days: number) =>
+    Math.sqrt(
+      days * (dailySumVariance.intercept + dailySumVariance.slope * (days - 1)),
+    );
+
+  return {
+    daySpread,
+    sumSpread,
+    dayReach: reachOf(
+      dayErrors.flatMap(({ step, error }) =>
+        standardise(error, daySpread(step)),
+      ),
+      level,
+    ),
+    sumReach: reachOf(
+      sumErrors.flatMap(({ days, error }) =>
+        standardise(error, sumSpread(days)),
+      ),
+      level,
+    ),
+  };
+}
+
+/**
+ * Without a week of backtest forecasts, the model's fit to the last weeks
+ * stands in for them. A level estimated from m days errs with about 1/m of
+ * the daily variance, and errs alike on every forecast day.
+ */
+function errorModelFromResiduals(
+  values: readonly number[],
+  model: DailyModel,
+  level: number,
+): ErrorModel {
+  const residuals = values
+    .slice(-7 * LEVEL_WEEKS)
+    .map((cost, index, recent) => cost - model(index - (recent.length - 1)));
+  const count = residuals.length;
+  const variance = mean(residuals.map(residual => residual ** 2));
+  const daySpread = Math.sqrt(variance * (1 + 1 / count));
+  const reach = reachOf(
+    residuals.flatMap(residual => standardise(residual, daySpread)),
+    level,
+  );
+  return {
+    daySpread: () => daySpread,
+    sumSpread: days => Math.sqrt(variance * (days + days ** 2 / count)),
+    dayReach: reach,
+    sumReach: reach,
+  };
+}
+
+/**
+ * The days from the first point to `asOf`, zero where `daily` has no point,
+ * as the cost API reports days nothing was billed on. Undefined without
+ * points up to `asOf`.
+ */
+function toDenseSeries(
+  daily: readonly CostDailyPoint[],
+  asOf: string,
+): { start: string; values: number[] } | undefined {
+  const history = daily.filter(point => point.date <= asOf);
+  if (history.length === 0) {
+    return undefined;
+  }
+  const start = history.reduce(
+    (first, point) => (point.date < first ? point.date : first),
+    history[0].date,
+  );
+  const values = new Array<number>(daysBetween(start, asOf) + 1).fill(0);
+  for (const point of history) {
+    values[daysBetween(start, point.date)] += point.cost;
+  }
+  return { start, values };
+}
+
+function withBacktestDefaults(
+  options: BacktestOptions,
+): Required<BacktestOptions> {
+  return {
+    horizonDays: options.horizonDays ?? DEFAULT_HORIZON_DAYS,
+    originDays: options.originDays ?? DEFAULT_ORIGIN_DAYS,
+  };
+}
+
+/**
+ * Mean absolute percentage error (0..1) of the forecast model on `daily`
+ * (one point per day; missing days count as zero), measured by a
+ * rolling-origin backtest over its last weeks; days without cost are left
+ * out. Null with less than four weeks of history.
+ */
+export function backtestMape(
+  daily: readonly CostDailyPoint[],
+  options: BacktestOptions = {},
+): number | null {
+  if (daily.length === 0) {
+    return null;
+  }
+  const asOf = daily.reduce(
+    (last, point) => (point.date > last ? point.date : last),
+    daily[0].date,
+  );
+  const series = toDenseSeries(daily, asOf);
+  if (!series || series.values.length < MIN_MAPE_DAYS) {
+    return null;
+  }
+  return mapeOf(
+    backtest(series.values, series.start, withBacktestDefaults(options)),
+  );
+}
+
+/**
+ * Forecast of the rest of `asOf`'s month from the daily cost up to `asOf`
+ * (one point per day; missing days count as zero). Null without any history.
+ */
+export function forecastMonth(
+  daily: readonly CostDailyPoint[],
+  options: ForecastOptions,
+): CostForecast | null {
+  const { asOf, level = DEFAULT_LEVEL } = options;
+  assertDate(asOf);
+  if (!(level > 0 && level < 1)) {
+    throw new InputError(
+      `Forecast level must be between 0 and 1, got ${level}`,
+    );
+  }
+  const series = toDenseSeries(daily, asOf);
+  if (!series) {
+    return null;
+  }
+  const { start, values } = series;
+
+  const model = fitModel(values);
+  const windows = backtest(values, start, {
+    horizonDays: MAX_MONTH_DAYS,
+    originDays: INTERVAL_ORIGIN_DAYS,
+  });
+  const uncertainty =
+    windows.length >= MIN_INTERVAL_WINDOWS
+      ? errorModelFromBacktest(windows, level)
+      : errorModelFromResiduals(values, model, level);
+  // The first week of the recent windows is exactly backtestMape's backtest.
+  const mapeWindows = windows
+    .filter(({ origin }) => origin >= values.length - 1 - DEFAULT_ORIGIN_DAYS)
+    .map(window => ({
+      ...window,
+      errors: window.errors.slice(0, DEFAULT_HORIZON_DAYS),
+    }));
+
+  const periodEnd = endOfMonth(asOf);
+  const forecastDaily = eachDay(addDays(asOf, 1), periodEnd).map(
+    (date, index) => {
+      const step = index + 1;
+      const cost = model(step);
+      const reach = uncertainty.daySpread(step) * uncertainty.dayReach;
+      return {
+        date,
+        cost,
+        lower: Math.max(0, cost - reach),
+        upper: cost + reach,
+      };
+    },
+  );
+
+  const monthStartIndex = Math.max(0, daysBetween(start, startOfMonth(asOf)));
+  const actual = values
+    .slice(monthStartIndex)
+    .reduce((sum, cost) => sum + cost, 0);
+  const remaining = forecastDaily.reduce((sum, day) => sum + day.cost, 0);
+  const reach =
+    uncertainty.sumSpread(forecastDaily.length) * uncertainty.sumReach;
+  return {
+    periodEnd,
+    monthTotal: actual + remaining,
+    monthLower: actual + Math.max(0, remaining - reach),
+    monthUpper: actual + remaining + reach,
+    daily: forecastDaily,
+    mape: values.length >= MIN_MAPE_DAYS ? mapeOf(mapeWindows) : null,
+  };
+}

@@ -1,0 +1,301 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
+import {
+  AttributionTagKeys,
+  COST_KINDS,
+  CatalogSnapshot,
+  EVERYTHING,
+  ancestorsOf,
+  attribute,
+  buildCatalogSnapshot,
+} from './attributionModel';
+import { CostAttributionService } from './types';
+
+const PAGE_SIZE = 1000;
+/** The account a cost belongs to: the sub account (AWS member account, Azure subscription, GCP project), else the billing account. */
+const ACCOUNT_ID = `CASE WHEN f.sub_account_id <> '' THEN f.sub_account_id ELSE f.billing_account_id END`;
+const INSERT_BATCH = 500;
+
+type AttributionRow = {
+  attribution_key: string;
+  resource_key: string;
+  tags: string;
+  entity_ref: string;
+  via: string;
+};
+
+/** Order-independent digest of table contents (rows as arrays of cells). */
+function fingerprint(tables: unknown[][][]): string {
+  const hash = createHash('sha256');
+  for (const rows of tables) {
+    const lines = rows.map(row => JSON.stringify(row)).sort();
+    hash.update(`${lines.length}\n${lines.join('\n')}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Creates the {@link CostAttributionService}: attribution rows are kept per
+ * distinct (resource, tags) pair, so re-attributing never scans the facts;
+ * rollups are rebuilt in SQL inside the database.
+ */
+export function createCostAttributionService(options: {
+  knex: Knex;
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  tagKeys: AttributionTagKeys;
+}): CostAttributionService {
+  const { knex, catalog, auth, logger, tagKeys } = options;
+
+  async function loadSnapshot(): Promise<CatalogSnapshot> {
+    const credentials = await auth.getOwnServiceCredentials();
+    const entities: Entity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE_SIZE }
+          : {
+              filter: { kind: COST_KINDS },
+              fields: [
+                'kind',
+                'metadata.name',
+                'metadata.namespace',
+                'metadata.title',
+                'metadata.annotations',
+                'relations',
+              ],
+              limit: PAGE_SIZE,
+            },
+        { credentials },
+      );
+      entities.push(...page.items);
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    return buildCatalogSnapshot(entities);
+  }
+
+  async function insertBatches(
+    tx: Knex.Transaction,
+    table: string,
+    rows: object[],
+  ) {
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await tx(table).insert(rows.slice(i, i + INSERT_BATCH));
+    }
+  }
+
+  /** Ancestor rows for every entity the attribution rows name. */
+  function ancestorRows(
+    entityRefs: Iterable<string>,
+    snapshot: CatalogSnapshot,
+  ) {
+    const rows: Array<{
+      entity_ref: string;
+      ancestor_ref: string;
+      ancestor_kind: string;
+    }> = [];
+    for (const ref of new Set(entityRefs)) {
+      for (const ancestor of ancestorsOf(ref, snapshot)) {
+        rows.push({
+          entity_ref: ref,
+          ancestor_ref: ancestor.ref,
+          ancestor_kind: ancestor.kind,
+        });
+      }
+    }
+    return rows;
+  }
+
+  function entityRows(snapshot: CatalogSnapshot) {
+    return [...snapshot.entities.values()]
+      .filter(e => e.kind !== 'resource' || e.budget)
+      .map(e => ({
+        entity_ref: e.ref,
+        kind: e.kind,
+        title: e.title,
+        annotation_budget: e.budget?.amount ?? null,
+        annotation_budget_currency: e.budget?.currency ?? null,
+      }));
+  }
+
+  async function rebuildRollups(
+    tx: Knex.Transaction,
+    days?: { from: string; to: string },
+  ) {
+    const inDays = (q: Knex.QueryBuilder, column: string) =>
+      days ? q.whereBetween(column, [days.from, days.to]) : q;
+    await inDays(tx('multicloud_cost_rollup'), 'usage_date').delete();
+    await inDays(tx('multicloud_cost_rollup_resources'), 'usage_date').delete();
+    const range = days ? 'WHERE f.usage_date BETWEEN ? AND ?' : '';
+    const bindings = days ? [days.from, days.to] : [];
+    await tx.raw(
+      `INSERT INTO multicloud_cost_rollup (entity_ref, entity_kind, usage_date,
+         provider, account_id, region, service_name, currency, via,
+         billed_cost, effective_cost, list_cost)
+       SELECT an.ancestor_ref, an.ancestor_kind, f.usage_date, f.provider,
+         ${ACCOUNT_ID}, f.region, f.service_name, f.currency, at.via,
+         SUM(f.billed_cost), SUM(f.effective_cost), SUM(f.list_cost)
+       FROM multicloud_cost_facts f
+       JOIN multicloud_cost_attribution at ON at.attribution_key = f.attribution_key
+       JOIN multicloud_cost_ancestors an ON an.entity_ref = at.entity_ref
+       ${range}
+       GROUP BY an.ancestor_ref, an.ancestor_kind, f.usage_date, f.provider,
+         ${ACCOUNT_ID}, f.region, f.service_name, f.currency, at.via`,
+      bindings,
+    );
+    await tx.raw(
+      `INSERT INTO multicloud_cost_rollup_resources (entity_ref, usage_date,
+         resource_key, resource_name, resource_ref, provider, currency,
+         billed_cost, effective_cost, list_cost)
+       SELECT an.ancestor_ref, f.usage_date, f.resource_key, MAX(f.resource_name),
+         MAX(CASE WHEN at.via = 'resource' THEN at.entity_ref END), f.provider,
+         f.currency, SUM(f.billed_cost), SUM(f.effective_cost), SUM(f.list_cost)
+       FROM multicloud_cost_facts f
+       JOIN multicloud_cost_attribution at ON at.attribution_key = f.attribution_key
+       JOIN multicloud_cost_ancestors an ON an.entity_ref = at.entity_ref
+       ${range ? `${range} AND` : 'WHERE'} an.ancestor_ref <> ?
+       GROUP BY an.ancestor_ref, f.usage_date, f.resource_key, f.provider, f.currency`,
+      [...bindings, EVERYTHING],
+    );
+  }
+
+  async function applyImport(
+    tx: Knex.Transaction,
+    days: { from: string; to: string },
+    snapshot: CatalogSnapshot,
+  ) {
+    const unseen: Array<{
+      attribution_key: string;
+      resource_key: string;
+      tags: string;
+    }> = await tx('multicloud_cost_facts as f')
+      .leftJoin(
+        'multicloud_cost_attribution as at',
+        'at.attribution_key',
+        'f.attribution_key',
+      )
+      .whereNull('at.attribution_key')
+      .whereBetween('f.usage_date', [days.from, days.to])
+      .distinct('f.attribution_key', 'f.resource_key', 'f.tags');
+    const rows: AttributionRow[] = unseen.map(u => {
+      const { entityRef, via } = attribute(
+        u.resource_key,
+        u.tags,
+        snapshot,
+        tagKeys,
+      );
+      return { ...u, entity_ref: entityRef, via };
+    });
+    await insertBatches(tx, 'multicloud_cost_attribution', rows);
+    const known = new Set(
+      (await tx('multicloud_cost_ancestors').distinct('entity_ref')).map(
+        (r: { entity_ref: string }) => r.entity_ref,
+      ),
+    );
+    await insertBatches(
+      tx,
+      'multicloud_cost_ancestors',
+      ancestorRows(
+        rows.map(r => r.entity_ref).filter(ref => !known.has(ref)),
+        snapshot,
+      ),
+    );
+    await tx('multicloud_cost_entities').delete();
+    await insertBatches(tx, 'multicloud_cost_entities', entityRows(snapshot));
+    await rebuildRollups(tx, days);
+  }
+
+  async function refresh(): Promise<{ changed: boolean }> {
+    const snapshot = await loadSnapshot();
+    const pairs: Array<{
+      attribution_key: string;
+      resource_key: string;
+      tags: string;
+    }> = await knex('multicloud_cost_attribution')
+      .select('attribution_key', 'resource_key', 'tags')
+      .orderBy('attribution_key');
+    const attribution: AttributionRow[] = pairs.map(p => {
+      const { entityRef, via } = attribute(
+        p.resource_key,
+        p.tags,
+        snapshot,
+        tagKeys,
+      );
+      return { ...p, entity_ref: entityRef, via };
+    });
+    const ancestors = ancestorRows(
+      attribution.map(a => a.entity_ref),
+      snapshot,
+    );
+    const entities = entityRows(snapshot);
+    const [storedAttribution, storedAncestors, storedEntities] =
+      await Promise.all([
+        knex('multicloud_cost_attribution').select(
+          'attribution_key',
+          'entity_ref',
+          'via',
+        ),
+        knex('multicloud_cost_ancestors').select(
+          'entity_ref',
+          'ancestor_ref',
+          'ancestor_kind',
+        ),
+        knex('multicloud_cost_entities').select(
+          'entity_ref',
+          'kind',
+          'title',
+          'annotation_budget',
+          'annotation_budget_currency',
+        ),
+      ]);
+    const unchanged =
+      fingerprint([
+        attribution.map(a => [a.attribution_key, a.entity_ref, a.via]),
+        ancestors.map(a => [a.entity_ref, a.ancestor_ref, a.ancestor_kind]),
+        entities.map(e => Object.values(e)),
+      ]) ===
+      fingerprint([
+        storedAttribution.map(a => [a.attribution_key, a.entity_ref, a.via]),
+        storedAncestors.map(a => [
+          a.entity_ref,
+          a.ancestor_ref,
+          a.ancestor_kind,
+        ]),
+        storedEntities.map(e => Object.values(e)),
+      ]);
+    if (unchanged) {
+      return { changed: false };
+    }
+    const started = Date.now();
+    await knex.transaction(async tx => {
+      await tx('multicloud_cost_attribution').delete();
+      await insertBatches(tx, 'multicloud_cost_attribution', attribution);
+      await tx('multicloud_cost_ancestors').delete();
+      await insertBatches(tx, 'multicloud_cost_ancestors', ancestors);
+      await tx('multicloud_cost_entities').delete();
+      await insertBatches(tx, 'multicloud_cost_entities', entities);
+      await rebuildRollups(tx);
+    });
+    const byVia = new Map<string, number>();
+    for (const a of attribution) {
+      byVia.set(a.via, (byVia.get(a.via) ?? 0) + 1);
+    }
+    logger.info(
+      `Cost attribution rebuilt in ${Date.now() - started} ms: ${
+        attribution.length
+      } resource/tag pairs (${byVia.get('resource') ?? 0} by resource id, ${
+        byVia.get('tag') ?? 0
+      } by tag, ${byVia.get('none') ?? 0} unallocated) over ${
+        snapshot.entities.size
+      } catalog entities`,
+    );
+    return { changed: true };
+  }
+
+  return { loadSnapshot, applyImport, refresh };
+}

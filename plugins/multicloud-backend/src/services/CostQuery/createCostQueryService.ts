@@ -1,0 +1,619 @@
+import {
+  CostBreakdownItem,
+  CostBreakdownSeries,
+  CostBudget,
+  CostDailyPoint,
+  CostGroupBy,
+  CostMetric,
+  CostSummaryGroupBy,
+  CostSummaryResponse,
+} from '@multicloud/plugin-multicloud-common';
+import { Knex } from 'knex';
+import { detectAnomalies } from '../CostAnalytics/anomalies';
+import { addDays, daysBetween, eachDay } from '../CostAnalytics/dates';
+import { forecastMonth } from '../CostAnalytics/forecast';
+import { EVERYTHING, UNALLOCATED } from '../CostAttribution/attributionModel';
+import { CostPeriod, CostQueryService } from './types';
+
+const METRIC_COLUMNS: Record<CostMetric, string> = {
+  billed: 'billed_cost',
+  effective: 'effective_cost',
+  list: 'list_cost',
+};
+
+const GROUP_COLUMNS: Record<Exclude<CostGroupBy, 'resource'>, string> = {
+  service: 'service_name',
+  provider: 'provider',
+  account: 'account_id',
+  region: 'region',
+};
+
+/** Lines a stacked chart shows on their own; the rest is `other`. */
+const SERIES_LINES = 6;
+const MOVERS = 10;
+/** History the forecast and the anomaly baseline look at. */
+const HISTORY_DAYS = 120;
+
+type GroupedRow = {
+  usage_date: string;
+  k: string;
+  currency: string;
+  cost: number;
+  label?: string | null;
+  entity_ref?: string | null;
+  provider?: string | null;
+};
+
+type Line = {
+  key: string;
+  label: string;
+  entityRef?: string;
+  provider?: string;
+  cost: number;
+  previousCost: number;
+  daily: Map<string, number>;
+};
+
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
+
+function previousPeriod(period: CostPeriod): CostPeriod {
+  const days = daysBetween(period.from, period.to) + 1;
+  return { from: addDays(period.from, -days), to: addDays(period.from, -1) };
+}
+
+/** The currency with the most cost; figures are in it, the rest are listed apart. */
+function mainCurrency(rows: Array<{ currency: string; cost: number }>) {
+  const totals = new Map<string, number>();
+  for (const row of rows) {
+    totals.set(
+      row.currency,
+      (totals.get(row.currency) ?? 0) + Math.abs(row.cost),
+    );
+  }
+  const sorted = [...totals].sort((a, b) => b[1] - a[1]);
+  return sorted[0]?.[0] ?? 'USD';
+}
+
+function otherCurrencies(
+  rows: Array<{ usage_date: string; currency: string; cost: number }>,
+  currency: string,
+  period: CostPeriod,
+) {
+  const totals = new Map<string, number>();
+  for (const row of rows) {
+    if (
+      row.currency !== currency &&
+      row.usage_date >= period.from &&
+      row.usage_date <= period.to
+    ) {
+      totals.set(
+        row.currency,
+        (totals.get(row.currency) ?? 0) + Number(row.cost),
+      );
+    }
+  }
+  return [...totals].map(([c, total]) => ({
+    currency: c,
+    total: round(total),
+  }));
+}
+
+/** Folds grouped rows into breakdown lines for the period and the one before. */
+function buildLines(
+  rows: GroupedRow[],
+  currency: string,
+  period: CostPeriod,
+  labelOf: (row: GroupedRow) => string,
+): Line[] {
+  const lines = new Map<string, Line>();
+  for (const row of rows) {
+    if (row.currency !== currency) {
+      continue;
+    }
+    let line = lines.get(row.k);
+    if (!line) {
+      line = {
+        key: row.k,
+        label: labelOf(row),
+        entityRef: row.entity_ref ?? undefined,
+        provider: row.provider ?? undefined,
+        cost: 0,
+        previousCost: 0,
+        daily: new Map(),
+      };
+      lines.set(row.k, line);
+    }
+    const cost = Number(row.cost);
+    if (row.usage_date >= period.from) {
+      line.cost += cost;
+      line.daily.set(
+        row.usage_date,
+        (line.daily.get(row.usage_date) ?? 0) + cost,
+      );
+    } else {
+      line.previousCost += cost;
+    }
+  }
+  return [...lines.values()]
+    .filter(l => Math.abs(l.cost) > 1e-9 || Math.abs(l.previousCost) > 1e-9)
+    .sort((a, b) => b.cost - a.cost || b.previousCost - a.previousCost);
+}
+
+function toBreakdown(lines: Line[], total: number): CostBreakdownItem[] {
+  return lines.map(l => ({
+    key: l.key,
+    label: l.label,
+    cost: round(l.cost),
+    share: total ? l.cost / total : 0,
+    previousCost: round(l.previousCost),
+    ...(l.entityRef ? { entityRef: l.entityRef } : {}),
+    ...(l.provider ? { provider: l.provider } : {}),
+  }));
+}
+
+function toSeries(lines: Line[], days: string[]): CostBreakdownSeries[] {
+  const shown = lines.filter(l => l.cost > 0).slice(0, SERIES_LINES);
+  const rest = lines.filter(l => !shown.includes(l));
+  const series = shown.map(l => ({
+    key: l.key,
+    label: l.label,
+    values: days.map(d => round(l.daily.get(d) ?? 0)),
+  }));
+  if (rest.some(l => l.daily.size > 0)) {
+    series.push({
+      key: 'other',
+      label: 'Other',
+      values: days.map(d =>
+        round(rest.reduce((sum, l) => sum + (l.daily.get(d) ?? 0), 0)),
+      ),
+    });
+  }
+  return series;
+}
+
+function changeOf(total: number, previousTotal: number, previous: CostPeriod) {
+  return {
+    ...previous,
+    total: round(previousTotal),
+    change: round(total - previousTotal),
+    changePercent: previousTotal
+      ? (total - previousTotal) / Math.abs(previousTotal)
+      : null,
+  };
+}
+
+function labelForDimension(
+  groupBy: CostSummaryGroupBy,
+  row: GroupedRow,
+): string {
+  if (groupBy === 'region' && !row.k) {
+    return 'No region';
+  }
+  if (groupBy === 'resource') {
+    return row.label || row.k || 'No resource (shared charges)';
+  }
+  return row.label || row.k || '(none)';
+}
+
+/**
+ * Creates the {@link CostQueryService}. Every figure comes from the daily
+ * rollups (one row per entity, day, provider, account, region, service), so
+ * a query reads at most a few thousand rows whatever the size of the facts.
+ */
+export function createCostQueryService(options: {
+  knex: Knex;
+  lastImportAt: () => Promise<string | null>;
+}): CostQueryService {
+  const { knex } = options;
+
+  async function dataEnd(): Promise<string | null> {
+    const row = await knex('multicloud_cost_facts')
+      .max({ last: 'usage_date' })
+      .first();
+    return row?.last ?? null;
+  }
+
+  async function dailyTotals(
+    entityRef: string,
+    from: string,
+    to: string,
+    column: string,
+  ) {
+    const rows: Array<{ usage_date: string; currency: string; cost: number }> =
+      await knex('multicloud_cost_rollup')
+        .where({ entity_ref: entityRef })
+        .whereBetween('usage_date', [from, to])
+        .groupBy('usage_date', 'currency')
+        .select('usage_date', 'currency')
+        .sum({ cost: column });
+    return rows.map(r => ({ ...r, cost: Number(r.cost) }));
+  }
+
+  async function groupedRows(
+    scope: { entityRef: string } | { entityKind: string },
+    groupBy: CostSummaryGroupBy,
+    from: string,
+    to: string,
+    column: string,
+  ): Promise<GroupedRow[]> {
+    if (groupBy === 'resource') {
+      if ('entityRef' in scope && scope.entityRef !== EVERYTHING) {
+        return knex('multicloud_cost_rollup_resources')
+          .where({ entity_ref: scope.entityRef })
+          .whereBetween('usage_date', [from, to])
+          .groupBy('usage_date', 'resource_key', 'currency')
+          .select('usage_date', 'currency', { k: 'resource_key' })
+          .max({
+            label: 'resource_name',
+            entity_ref: 'resource_ref',
+            provider: 'provider',
+          })
+          .sum({ cost: column });
+      }
+      return knex('multicloud_cost_facts as f')
+        .leftJoin(
+          'multicloud_cost_attribution as at',
+          'at.attribution_key',
+          'f.attribution_key',
+        )
+        .whereBetween('f.usage_date', [from, to])
+        .groupBy('f.usage_date', 'f.resource_key', 'f.currency')
+        .select({
+          usage_date: 'f.usage_date',
+          currency: 'f.currency',
+          k: 'f.resource_key',
+        })
+        .max({ label: 'f.resource_name', provider: 'f.provider' })
+        .select(
+          knex.raw(
+            `MAX(CASE WHEN at.via = 'resource' THEN at.entity_ref END) AS entity_ref`,
+          ),
+        )
+        .sum({ cost: `f.${column}` });
+    }
+    if (groupBy === 'owner' || groupBy === 'system' || groupBy === 'domain') {
+      const kind = groupBy === 'owner' ? 'group' : groupBy;
+      return knex('multicloud_cost_rollup as r')
+        .leftJoin(
+          'multicloud_cost_entities as e',
+          'e.entity_ref',
+          'r.entity_ref',
+        )
+        .where({ 'r.entity_kind': kind })
+        .whereBetween('r.usage_date', [from, to])
+        .groupBy('r.usage_date', 'r.entity_ref', 'r.currency')
+        .select({
+          usage_date: 'r.usage_date',
+          currency: 'r.currency',
+          k: 'r.entity_ref',
+        })
+        .max({ label: 'e.title', entity_ref: 'r.entity_ref' })
+        .sum({ cost: `r.${column}` });
+    }
+    const groupColumn = GROUP_COLUMNS[groupBy];
+    const query = knex('multicloud_cost_rollup')
+      .whereBetween('usage_date', [from, to])
+      .groupBy('usage_date', groupColumn, 'currency')
+      .select('usage_date', 'currency', { k: groupColumn })
+      .sum({ cost: column });
+    if (groupBy !== 'provider') {
+      query.max({ provider: 'provider' });
+    }
+    if ('entityRef' in scope) {
+      query.where({ entity_ref: scope.entityRef });
+    } else {
+      query.where({ entity_kind: scope.entityKind });
+    }
+    return (await query) as GroupedRow[];
+  }
+
+  async function periodTotals(
+    period: CostPeriod,
+    column: string,
+    currency: string,
+  ) {
+    const rows: Array<{ entity_ref: string; cost: number }> = await knex(
+      'multicloud_cost_rollup',
+    )
+      .whereIn('entity_ref', [EVERYTHING, UNALLOCATED])
+      .where({ currency })
+      .whereBetween('usage_date', [period.from, period.to])
+      .groupBy('entity_ref')
+      .select('entity_ref')
+      .sum({ cost: column });
+    const of = (ref: string) =>
+      Number(rows.find(r => r.entity_ref === ref)?.cost ?? 0);
+    return { everything: of(EVERYTHING), unallocated: of(UNALLOCATED) };
+  }
+
+  /** Daily series, forecast and anomalies from one history read. */
+  async function history(
+    entityRef: string,
+    period: CostPeriod,
+    column: string,
+  ) {
+    const previous = previousPeriod(period);
+    const end = await dataEnd();
+    const asOf = end && end < period.to ? end : period.to;
+    const historyFrom = [previous.from, addDays(asOf, -HISTORY_DAYS)].sort()[0];
+    const historyTo = [period.to, asOf].sort().reverse()[0];
+    const rows = await dailyTotals(entityRef, historyFrom, historyTo, column);
+    return { previous, asOf, rows, hasData: end !== null };
+  }
+
+  function seriesOf(
+    rows: Array<{ usage_date: string; currency: string; cost: number }>,
+    currency: string,
+    from: string,
+    to: string,
+  ): CostDailyPoint[] {
+    const byDay = new Map<string, number>();
+    for (const row of rows) {
+      if (row.currency === currency) {
+        byDay.set(row.usage_date, (byDay.get(row.usage_date) ?? 0) + row.cost);
+      }
+    }
+    return eachDay(from, to).map(date => ({
+      date,
+      cost: round(byDay.get(date) ?? 0),
+    }));
+  }
+
+  async function analyse(
+    entityRef: string,
+    period: CostPeriod,
+    groupBy: CostSummaryGroupBy,
+    metric: CostMetric,
+    breakdownScope: { entityRef: string } | { entityKind: string },
+  ) {
+    const column = METRIC_COLUMNS[metric];
+    const {
+      previous,
+      asOf,
+      rows: historyRows,
+      hasData,
+    } = await history(entityRef, period, column);
+    const grouped = await groupedRows(
+      breakdownScope,
+      groupBy,
+      previous.from,
+      period.to,
+      column,
+    );
+    const currency = mainCurrency(
+      historyRows.filter(
+        r => r.usage_date >= period.from && r.usage_date <= period.to,
+      ),
+    );
+    const daily = seriesOf(historyRows, currency, period.from, period.to);
+    const total = daily.reduce((sum, d) => sum + d.cost, 0);
+    const previousTotal = seriesOf(
+      historyRows,
+      currency,
+      previous.from,
+      previous.to,
+    ).reduce((sum, d) => sum + d.cost, 0);
+    const lines = buildLines(grouped, currency, period, row =>
+      labelForDimension(groupBy, row),
+    );
+    const upToAsOf = seriesOf(
+      historyRows,
+      currency,
+      [addDays(asOf, -HISTORY_DAYS), previous.from].sort()[0],
+      asOf,
+    );
+    const forecast =
+      hasData && asOf >= period.from ? forecastMonth(upToAsOf, { asOf }) : null;
+    const anomalies = detectAnomalies(
+      seriesOf(
+        historyRows,
+        currency,
+        addDays(period.from, -8 * 7),
+        [period.to, asOf].sort()[0],
+      ),
+    ).filter(a => a.date >= period.from && a.date <= period.to);
+    const totals = await periodTotals(period, column, currency);
+    return {
+      currency,
+      daily,
+      total,
+      previousTotal,
+      previous,
+      lines,
+      forecast,
+      anomalies,
+      totals,
+      asOf,
+      upToAsOf,
+      otherCurrencies: otherCurrencies(historyRows, currency, period),
+    };
+  }
+
+  async function budgetOf(
+    entityRef: string,
+    annotationBudget: { amount: number; currency?: string } | undefined,
+    currency: string,
+    asOf: string,
+    upToAsOf: CostDailyPoint[],
+    forecastTotal: number | null,
+  ): Promise<CostBudget | null> {
+    const stored = await knex('multicloud_cost_budgets')
+      .where({ entity_ref: entityRef })
+      .first();
+    let budget: Pick<CostBudget, 'amount' | 'currency' | 'source'> | null =
+      null;
+    if (stored) {
+      budget = {
+        amount: Number(stored.amount),
+        currency: String(stored.currency),
+        source: 'api',
+      };
+    } else if (annotationBudget) {
+      budget = {
+        amount: annotationBudget.amount,
+        currency: annotationBudget.currency ?? currency,
+        source: 'annotation',
+      };
+    }
+    if (!budget) {
+      return null;
+    }
+    const month = asOf.slice(0, 7);
+    const actual = upToAsOf
+      .filter(d => d.date.startsWith(month))
+      .reduce((sum, d) => sum + d.cost, 0);
+    return {
+      ...budget,
+      month,
+      actual: round(actual),
+      forecast: forecastTotal === null ? null : round(forecastTotal),
+      actualShare: actual / budget.amount,
+      forecastShare:
+        forecastTotal === null ? null : forecastTotal / budget.amount,
+    };
+  }
+
+  return {
+    async entityCost({ entityRef, period, groupBy, metric, annotationBudget }) {
+      const result = await analyse(entityRef, period, groupBy, metric, {
+        entityRef,
+      });
+      const via: Array<{ via: string; cost: number }> = await knex(
+        'multicloud_cost_rollup',
+      )
+        .where({ entity_ref: entityRef, currency: result.currency })
+        .whereBetween('usage_date', [period.from, period.to])
+        .groupBy('via')
+        .select('via')
+        .sum({ cost: METRIC_COLUMNS[metric] });
+      const viaCost = (name: string) =>
+        round(Number(via.find(v => v.via === name)?.cost ?? 0));
+      return {
+        entityRef,
+        from: period.from,
+        to: period.to,
+        metric,
+        groupBy,
+        currency: result.currency,
+        total: round(result.total),
+        daily: result.daily,
+        breakdown: toBreakdown(result.lines, result.total),
+        breakdownSeries: toSeries(
+          result.lines,
+          result.daily.map(d => d.date),
+        ),
+        previous: changeOf(result.total, result.previousTotal, result.previous),
+        forecast: result.forecast,
+        budget: await budgetOf(
+          entityRef,
+          annotationBudget,
+          result.currency,
+          result.asOf,
+          result.upToAsOf,
+          result.forecast?.monthTotal ?? null,
+        ),
+        anomalies: result.anomalies,
+        attribution: { byResource: viaCost('resource'), byTag: viaCost('tag') },
+        unallocated: {
+          cost: round(result.totals.unallocated),
+          share: result.totals.everything
+            ? result.totals.unallocated / result.totals.everything
+            : 0,
+        },
+        otherCurrencies: result.otherCurrencies,
+        lastImportAt: await options.lastImportAt(),
+      };
+    },
+
+    async summary({ period, groupBy, metric }): Promise<CostSummaryResponse> {
+      const scope =
+        groupBy === 'owner' || groupBy === 'system' || groupBy === 'domain'
+          ? { entityKind: groupBy === 'owner' ? 'group' : groupBy }
+          : { entityRef: EVERYTHING };
+      const result = await analyse(EVERYTHING, period, groupBy, metric, scope);
+      const lines = [...result.lines];
+      if ('entityKind' in scope) {
+        // Cost no group (system, domain) carries is shown, never dropped.
+        const days = result.daily.map(d => d.date);
+        const covered = lines.reduce((sum, l) => sum + l.cost, 0);
+        const previousCovered = lines.reduce(
+          (sum, l) => sum + l.previousCost,
+          0,
+        );
+        const rest = result.total - covered;
+        const previousRest = result.previousTotal - previousCovered;
+        if (Math.abs(rest) > 0.005 || Math.abs(previousRest) > 0.005) {
+          const daily = new Map(
+            days.map((d, i) => [
+              d,
+              result.daily[i].cost -
+                lines.reduce((sum, l) => sum + (l.daily.get(d) ?? 0), 0),
+            ]),
+          );
+          lines.push({
+            key: UNALLOCATED,
+            label: `Unallocated (no ${groupBy})`,
+            cost: rest,
+            previousCost: previousRest,
+            daily,
+          });
+          lines.sort((a, b) => b.cost - a.cost);
+        }
+      }
+      const breakdown = toBreakdown(lines, result.total);
+      return {
+        from: period.from,
+        to: period.to,
+        metric,
+        groupBy,
+        currency: result.currency,
+        total: round(result.total),
+        daily: result.daily,
+        breakdown,
+        breakdownSeries: toSeries(
+          lines,
+          result.daily.map(d => d.date),
+        ),
+        previous: changeOf(result.total, result.previousTotal, result.previous),
+        forecast: result.forecast,
+        movers: [...breakdown]
+          .sort(
+            (a, b) =>
+              Math.abs(b.cost - b.previousCost) -
+              Math.abs(a.cost - a.previousCost),
+          )
+          .slice(0, MOVERS),
+        unallocated: {
+          cost: round(result.totals.unallocated),
+          share: result.totals.everything
+            ? result.totals.unallocated / result.totals.everything
+            : 0,
+        },
+        otherCurrencies: result.otherCurrencies,
+        lastImportAt: await options.lastImportAt(),
+      };
+    },
+
+    async setBudget({ entityRef, amount, currency, updatedBy }) {
+      await knex('multicloud_cost_budgets')
+        .insert({
+          entity_ref: entityRef,
+          amount,
+          currency,
+          updated_by: updatedBy ?? null,
+          updated_at: new Date(),
+        })
+        .onConflict('entity_ref')
+        .merge();
+      return { entityRef, amount, currency };
+    },
+
+    async deleteBudget(entityRef) {
+      return (
+        (await knex('multicloud_cost_budgets')
+          .where({ entity_ref: entityRef })
+          .delete()) > 0
+      );
+    },
+  };
+}
