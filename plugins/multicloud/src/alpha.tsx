@@ -6,8 +6,10 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import CloudIcon from '@material-ui/icons/Cloud';
 import { MulticloudClient, multicloudApiRef } from './api';
+import { COST_ENTITY_KINDS } from './lib/costEntities';
 import { rootRouteRef } from './routes';
 
 const multicloudApi = ApiBlueprint.make({
@@ -32,6 +34,17 @@ const cloudOverviewPage = PageBlueprint.make({
   },
 });
 
+const entityCostContent = EntityContentBlueprint.make({
+  name: 'cost',
+  params: {
+    path: 'cost',
+    title: 'Cost',
+    filter: { kind: { $in: [...COST_ENTITY_KINDS] } },
+    loader: () =>
+      import('./components/CostTab').then(m => <m.EntityCostContent />),
+  },
+});
+
 /**
  * The multicloud frontend plugin for the new frontend system.
  *
@@ -40,6 +53,6 @@ const cloudOverviewPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'multicloud',
   info: { packageJson: () => import('../package.json') },
-  extensions: [multicloudApi, cloudOverviewPage],
+  extensions: [multicloudApi, cloudOverviewPage, entityCostContent],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

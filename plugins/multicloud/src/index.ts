@@ -5,5 +5,10 @@
  * @packageDocumentation
  */
 
-export { multicloudPlugin, CloudOverviewPage } from './plugin';
+export {
+  multicloudPlugin,
+  CloudOverviewPage,
+  EntityCostContent,
+} from './plugin';
+export { isCostAvailable } from './lib/costEntities';
 export * from './api';

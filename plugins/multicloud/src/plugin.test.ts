@@ -1,7 +1,18 @@
+import { Entity } from '@backstage/catalog-model';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import alphaPlugin from './alpha';
+import { isCostAvailable } from './lib/costEntities';
 import { multicloudPlugin } from './plugin';
+
+function entityOfKind(kind: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind,
+    metadata: { name: 'x' },
+  };
+}
 
 describe('multicloud frontend plugin', () => {
   it('offers the same plugin id on both frontend systems', () => {
@@ -14,5 +25,24 @@ describe('multicloud frontend plugin', () => {
       alphaPlugin.getExtension('page:multicloud'),
     );
     expect(tester.get(coreExtensionData.routePath)).toBe('/multicloud');
+  });
+
+  it('adds a Cost tab to the entity kinds that carry cost', () => {
+    const tester = createExtensionTester(
+      alphaPlugin.getExtension('entity-content:multicloud/cost'),
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('cost');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Cost');
+
+    const applies = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    for (const kind of ['Component', 'System', 'Domain', 'Group', 'Resource']) {
+      expect(applies(entityOfKind(kind))).toBe(true);
+      expect(isCostAvailable(entityOfKind(kind))).toBe(true);
+    }
+    for (const kind of ['API', 'User', 'Template', 'Location']) {
+      expect(applies(entityOfKind(kind))).toBe(false);
+      expect(isCostAvailable(entityOfKind(kind))).toBe(false);
+    }
+    expect(isCostAvailable(entityOfKind('component'))).toBe(true);
   });
 });

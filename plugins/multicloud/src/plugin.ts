@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -36,5 +37,21 @@ export const CloudOverviewPage = multicloudPlugin.provide(
     component: () =>
       import('./components/CloudOverviewPage').then(m => m.CloudOverviewPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Cost tab of an entity, for the legacy frontend system. Needs an
+ * `EntityProvider` around it, as `EntityLayout.Route` gives; show it for the
+ * entities {@link isCostAvailable} accepts.
+ *
+ * @public
+ */
+export const EntityCostContent = multicloudPlugin.provide(
+  createComponentExtension({
+    name: 'EntityCostContent',
+    component: {
+      lazy: () => import('./components/CostTab').then(m => m.EntityCostContent),
+    },
   }),
 );

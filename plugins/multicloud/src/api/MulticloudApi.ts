@@ -1,5 +1,66 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import { MulticloudHealth } from '@multicloud/plugin-multicloud-common';
+import {
+  CostGroupBy,
+  CostMetric,
+  CostSummaryGroupBy,
+  CostSummaryResponse,
+  EntityCostResponse,
+  MulticloudHealth,
+} from '@multicloud/plugin-multicloud-common';
+
+/**
+ * Options of {@link MulticloudApi.getEntityCost}.
+ *
+ * @public
+ */
+export type GetEntityCostOptions = {
+  /** The entity, for example `component:default/checkout`. */
+  entityRef: string;
+  /** First day of the period, `YYYY-MM-DD` (UTC, inclusive). */
+  from: string;
+  /** Last day of the period, `YYYY-MM-DD` (UTC, inclusive). */
+  to: string;
+  groupBy?: CostGroupBy;
+  metric?: CostMetric;
+};
+
+/**
+ * Options of {@link MulticloudApi.getCostSummary}.
+ *
+ * @public
+ */
+export type GetCostSummaryOptions = {
+  /** First day of the period, `YYYY-MM-DD` (UTC, inclusive). */
+  from: string;
+  /** Last day of the period, `YYYY-MM-DD` (UTC, inclusive). */
+  to: string;
+  groupBy?: CostSummaryGroupBy;
+  metric?: CostMetric;
+};
+
+/**
+ * Options of {@link MulticloudApi.setBudget}.
+ *
+ * @public
+ */
+export type SetBudgetOptions = {
+  entityRef: string;
+  /** Monthly amount. */
+  amount: number;
+  /** ISO 4217 code; the backend's default currency when left out. */
+  currency?: string;
+};
+
+/**
+ * A monthly budget set through the API.
+ *
+ * @public
+ */
+export type EntityBudget = {
+  entityRef: string;
+  amount: number;
+  currency: string;
+};
 
 /**
  * Client of the multicloud backend (`/api/multicloud`).
@@ -8,6 +69,14 @@ import { MulticloudHealth } from '@multicloud/plugin-multicloud-common';
  */
 export interface MulticloudApi {
   getHealth(): Promise<MulticloudHealth>;
+  /** Cost of one entity over a period (`GET /cost/entity`). */
+  getEntityCost(options: GetEntityCostOptions): Promise<EntityCostResponse>;
+  /** Cost across the organisation over a period (`GET /cost/summary`). */
+  getCostSummary(options: GetCostSummaryOptions): Promise<CostSummaryResponse>;
+  /** Sets an entity's monthly budget (`PUT /cost/budgets`). */
+  setBudget(options: SetBudgetOptions): Promise<EntityBudget>;
+  /** Removes the monthly budget set through the API (`DELETE /cost/budgets`). */
+  deleteBudget(entityRef: string): Promise<void>;
 }
 
 /**

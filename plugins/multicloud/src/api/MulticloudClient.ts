@@ -1,7 +1,17 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { MulticloudHealth } from '@multicloud/plugin-multicloud-common';
-import { MulticloudApi } from './MulticloudApi';
+import {
+  CostSummaryResponse,
+  EntityCostResponse,
+  MulticloudHealth,
+} from '@multicloud/plugin-multicloud-common';
+import {
+  EntityBudget,
+  GetCostSummaryOptions,
+  GetEntityCostOptions,
+  MulticloudApi,
+  SetBudgetOptions,
+} from './MulticloudApi';
 
 /**
  * Default {@link MulticloudApi} over the backend's REST API, authenticated
@@ -18,15 +28,67 @@ export class MulticloudClient implements MulticloudApi {
   ) {}
 
   async getHealth(): Promise<MulticloudHealth> {
-    return this.get<MulticloudHealth>('/health');
+    return this.json<MulticloudHealth>('/health');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getEntityCost(
+    options: GetEntityCostOptions,
+  ): Promise<EntityCostResponse> {
+    const { entityRef, from, to, groupBy, metric } = options;
+    return this.json<EntityCostResponse>(
+      `/cost/entity?${query({ entityRef, from, to, groupBy, metric })}`,
+    );
+  }
+
+  async getCostSummary(
+    options: GetCostSummaryOptions,
+  ): Promise<CostSummaryResponse> {
+    const { from, to, groupBy, metric } = options;
+    return this.json<CostSummaryResponse>(
+      `/cost/summary?${query({ from, to, groupBy, metric })}`,
+    );
+  }
+
+  async setBudget(options: SetBudgetOptions): Promise<EntityBudget> {
+    const { entityRef, amount, currency } = options;
+    return this.json<EntityBudget>('/cost/budgets', {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ entityRef, amount, currency }),
+    });
+  }
+
+  async deleteBudget(entityRef: string): Promise<void> {
+    await this.fetch(`/cost/budgets?${query({ entityRef })}`, {
+      method: 'DELETE',
+    });
+  }
+
+  private async json<T>(path: string, init?: RequestInit): Promise<T> {
+    const response = await this.fetch(path, init);
+    return (await response.json()) as T;
+  }
+
+  private async fetch(path: string, init?: RequestInit): Promise<Response> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl('multicloud');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.options.fetchApi.fetch(
+      `${baseUrl}${path}`,
+      init,
+    );
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
+}
+
+/** A query string of the parameters that are set, in the order given. */
+function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined) {
+      search.set(name, value);
+    }
+  }
+  return search.toString();
 }

@@ -1,23 +1,40 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
-import { screen } from '@testing-library/react';
-import { MulticloudApi, multicloudApiRef } from '../../api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { multicloudApiRef } from '../../api';
+import {
+  costSummaryResponse,
+  freezeToday,
+  mockMulticloudApi,
+} from '../../testing/costFixtures';
 import { CloudOverviewPage } from './CloudOverviewPage';
 
-function apiAnswering(getHealth: MulticloudApi['getHealth']): MulticloudApi {
-  return { getHealth };
+// Charts and tables make for a heavy DOM; leave room on a busy machine.
+jest.setTimeout(30_000);
+
+function renderPage(api: ReturnType<typeof mockMulticloudApi>) {
+  return renderInTestApp(<CloudOverviewPage />, {
+    apis: [[multicloudApiRef, api]],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
 }
 
 describe('CloudOverviewPage', () => {
+  beforeEach(() => freezeToday('2025-03-15'));
+  afterEach(() => jest.useRealTimers());
+
   it('shows the backend version and database', async () => {
-    const api = apiAnswering(async () => ({
-      status: 'ok',
-      version: '1.2.3',
-      database: 'postgres',
-    }));
-    await renderInTestApp(<CloudOverviewPage />, {
-      apis: [[multicloudApiRef, api]],
+    const api = mockMulticloudApi({
+      getHealth: async () => ({
+        status: 'ok',
+        version: '1.2.3',
+        database: 'postgres',
+      }),
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
     });
+    renderPage(api);
 
     expect(await screen.findByText('1.2.3')).toBeInTheDocument();
     expect(screen.getByText('PostgreSQL')).toBeInTheDocument();
@@ -25,8 +42,8 @@ describe('CloudOverviewPage', () => {
   });
 
   it('says plainly when the backend cannot be reached', async () => {
-    const api = apiAnswering(async () => {
-      throw await ResponseError.fromResponse(
+    const unavailable = () =>
+      ResponseError.fromResponse(
         new Response(
           JSON.stringify({ error: { name: 'Error', message: 'boom' } }),
           {
@@ -36,13 +53,125 @@ describe('CloudOverviewPage', () => {
           },
         ),
       );
+    const api = mockMulticloudApi({
+      getHealth: async () => {
+        throw await unavailable();
+      },
+      getCostSummary: async () => {
+        throw await unavailable();
+      },
     });
-    await renderInTestApp(<CloudOverviewPage />, {
-      apis: [[multicloudApiRef, api]],
-    });
+    renderPage(api);
 
     expect(
       await screen.findByText(/Multicloud backend unavailable/),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not load the cost summary/),
+    ).toBeInTheDocument();
+  });
+
+  it('breaks the cost down by group, system and provider with the top movers', async () => {
+    const api = mockMulticloudApi({
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
+    });
+    renderPage(api);
+
+    expect(await screen.findByText('$32,000.00')).toBeInTheDocument();
+    for (const groupBy of ['owner', 'system', 'provider']) {
+      expect(api.getCostSummary).toHaveBeenCalledWith({
+        from: '2025-02-14',
+        to: '2025-03-15',
+        groupBy,
+        metric: 'effective',
+      });
+    }
+    expect(
+      screen.getByText('+$4,000.00 (+14.3%) vs previous 15 days'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('$66,000.00')).toBeInTheDocument();
+    expect(screen.getByText('12.5%')).toBeInTheDocument();
+
+    // Groups: bar chart, table with links, movers largest change first.
+    expect(
+      screen.getByLabelText(
+        'Cost by group, largest first: Payments $20,000.00, Search $8,000.00.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('tabpanel')).getByRole('link', {
+        name: 'Payments',
+      }),
+    ).toHaveAttribute('href', '/catalog/default/group/payments');
+    const movers = screen
+      .getByText('Top movers by group')
+      .closest('[class*="MuiPaper-root"]') as HTMLElement;
+    const moverLinks = within(movers).getAllByRole('link');
+    expect(moverLinks.map(link => link.textContent)).toEqual([
+      'Payments',
+      'Search',
+    ]);
+    expect(within(movers).getByText('+$5,000.00 (+33.3%)')).toBeInTheDocument();
+    expect(within(movers).getByText('-$1,000.00 (-11.1%)')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Systems' }));
+    expect(screen.getByText('Cost by system')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('tabpanel')).getByRole('link', { name: 'Shop' }),
+    ).toHaveAttribute('href', '/catalog/default/system/shop');
+    expect(screen.getByText('Top movers by system')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Providers' }));
+    expect(screen.getByText('Cost by provider')).toBeInTheDocument();
+    expect(
+      screen.getByLabelText(
+        'Cost by provider, largest first: AWS $24,000.00, Microsoft $8,000.00.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('asks again for the period picked', async () => {
+    const api = mockMulticloudApi({
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
+    });
+    renderPage(api);
+    await screen.findByText('$32,000.00');
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Period'),
+      'Last 90 days',
+    );
+
+    await waitFor(() =>
+      expect(api.getCostSummary).toHaveBeenCalledWith({
+        from: '2024-12-16',
+        to: '2025-03-15',
+        groupBy: 'provider',
+        metric: 'effective',
+      }),
+    );
+  });
+
+  it('keeps the unallocated share in view and explains the way in when there is no cost', async () => {
+    const api = mockMulticloudApi({
+      getCostSummary: async ({ groupBy }) =>
+        costSummaryResponse(groupBy!, {
+          total: 0,
+          breakdown: [],
+          breakdownSeries: [],
+          movers: [],
+          unallocated: { cost: 0, share: 0 },
+          lastImportAt: null,
+        }),
+    });
+    renderPage(api);
+
+    expect(
+      await screen.findByText('No cost data for this period'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Unallocated')).toBeInTheDocument();
+    expect(
+      screen.getByText('POST /api/multicloud/cost/imports'),
     ).toBeInTheDocument();
   });
 });

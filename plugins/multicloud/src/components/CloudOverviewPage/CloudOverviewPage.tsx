@@ -11,6 +11,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { multicloudApiRef } from '../../api';
+import { CostOverview } from '../CostOverview';
 
 const DATABASE_LABELS = {
   sqlite: 'SQLite',
@@ -62,6 +63,8 @@ export const CloudOverviewPage = () => (
       subtitle="Cloud resources, cost and alerts across every team"
     />
     <Content>
+      <ContentHeader title="Cost" />
+      <CostOverview />
       <ContentHeader title="Status" />
       <BackendStatusCard />
     </Content>

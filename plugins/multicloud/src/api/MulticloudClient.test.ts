@@ -1,0 +1,125 @@
+import { mockApis, registerMswTestHooks } from '@backstage/frontend-test-utils';
+import { ResponseError } from '@backstage/errors';
+import { HttpResponse, JsonBodyType, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { MulticloudClient } from './MulticloudClient';
+
+const baseUrl = 'http://backstage.test/api/multicloud';
+
+describe('MulticloudClient', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const client = new MulticloudClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage.test' }),
+    fetchApi: mockApis.fetch(),
+  });
+
+  /** Answers every request with `body` and remembers what was asked. */
+  function recordRequests(body: JsonBodyType, status = 200) {
+    const requests: Array<{ method: string; url: string; body: string }> = [];
+    server.use(
+      http.all(`${baseUrl}/*`, async ({ request }) => {
+        requests.push({
+          method: request.method,
+          url: request.url,
+          body: await request.text(),
+        });
+        return status === 204
+          ? new HttpResponse(null, { status })
+          : HttpResponse.json(body, { status });
+      }),
+    );
+    return requests;
+  }
+
+  it('asks for the cost of an entity with every parameter in the query', async () => {
+    const requests = recordRequests({ total: 12 });
+
+    await expect(
+      client.getEntityCost({
+        entityRef: 'component:default/checkout',
+        from: '2025-03-01',
+        to: '2025-03-15',
+        groupBy: 'resource',
+        metric: 'billed',
+      }),
+    ).resolves.toEqual({ total: 12 });
+
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: `${baseUrl}/cost/entity?entityRef=component%3Adefault%2Fcheckout&from=2025-03-01&to=2025-03-15&groupBy=resource&metric=billed`,
+        body: '',
+      },
+    ]);
+  });
+
+  it('leaves unset parameters out of the summary query', async () => {
+    const requests = recordRequests({ total: 1 });
+
+    await client.getCostSummary({
+      from: '2025-02-01',
+      to: '2025-02-28',
+      groupBy: 'owner',
+    });
+
+    expect(requests[0].url).toBe(
+      `${baseUrl}/cost/summary?from=2025-02-01&to=2025-02-28&groupBy=owner`,
+    );
+  });
+
+  it('puts a budget as JSON', async () => {
+    const budget = {
+      entityRef: 'system:default/shop',
+      amount: 1500,
+      currency: 'EUR',
+    };
+    const requests = recordRequests(budget);
+
+    await expect(client.setBudget(budget)).resolves.toEqual(budget);
+
+    expect(requests).toEqual([
+      {
+        method: 'PUT',
+        url: `${baseUrl}/cost/budgets`,
+        body: JSON.stringify(budget),
+      },
+    ]);
+  });
+
+  it('deletes a budget by entity ref', async () => {
+    const requests = recordRequests(null, 204);
+
+    await expect(
+      client.deleteBudget('group:default/team-a'),
+    ).resolves.toBeUndefined();
+
+    expect(requests).toEqual([
+      {
+        method: 'DELETE',
+        url: `${baseUrl}/cost/budgets?entityRef=group%3Adefault%2Fteam-a`,
+        body: '',
+      },
+    ]);
+  });
+
+  it('turns an error answer into a ResponseError with the server message', async () => {
+    recordRequests(
+      {
+        error: { name: 'NotAllowedError', message: 'Not allowed' },
+        request: { method: 'PUT', url: '/api/multicloud/cost/budgets' },
+        response: { statusCode: 403 },
+      },
+      403,
+    );
+
+    const error = await client
+      .setBudget({ entityRef: 'component:default/checkout', amount: 10 })
+      .catch(e => e);
+
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(403);
+    expect(error.cause.message).toBe('Not allowed');
+  });
+});

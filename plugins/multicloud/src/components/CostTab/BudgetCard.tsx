@@ -1,0 +1,119 @@
+import { useState } from 'react';
+import { InfoCard } from '@backstage/core-components';
+import Button from '@material-ui/core/Button';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  CostBudget,
+  MULTICLOUD_ANNOTATIONS,
+} from '@multicloud/plugin-multicloud-common';
+import { formatCurrency, formatMonth, formatPercent } from '../../lib/format';
+import { BudgetDialog } from './BudgetDialog';
+
+const useStyles = makeStyles(theme => ({
+  progress: { margin: theme.spacing(1, 0) },
+  over: { color: theme.palette.error.main },
+  overBar: { backgroundColor: theme.palette.error.main },
+}));
+
+function buttonLabel(budget: CostBudget | null): string {
+  if (!budget) {
+    return 'Set budget';
+  }
+  return budget.source === 'annotation' ? 'Override budget' : 'Edit budget';
+}
+
+/** The month's actual and forecast cost against the monthly budget. */
+export const BudgetCard = (props: {
+  entityRef: string;
+  budget: CostBudget | null;
+  currency: string;
+  onChanged: () => void;
+}) => {
+  const { entityRef, budget, currency, onChanged } = props;
+  const classes = useStyles();
+  const [editing, setEditing] = useState(false);
+  const fromAnnotation = budget?.source === 'annotation';
+  const actualOver = budget !== null && budget.actualShare > 1;
+  const forecastOver =
+    budget?.forecastShare !== null &&
+    budget?.forecastShare !== undefined &&
+    budget.forecastShare > 1;
+
+  return (
+    <InfoCard
+      title="Budget"
+      subheader={budget ? formatMonth(budget.month) : 'Monthly'}
+      actions={
+        <Button color="primary" onClick={() => setEditing(true)}>
+          {buttonLabel(budget)}
+        </Button>
+      }
+    >
+      {budget ? (
+        <>
+          <Typography
+            variant="h4"
+            component="p"
+            className={actualOver ? classes.over : undefined}
+          >
+            {formatPercent(budget.actualShare)}
+          </Typography>
+          <LinearProgress
+            className={classes.progress}
+            classes={actualOver ? { barColorPrimary: classes.overBar } : {}}
+            variant="determinate"
+            value={Math.min(100, budget.actualShare * 100)}
+            aria-label="Share of the monthly budget spent"
+          />
+          <Typography variant="body2">
+            {formatCurrency(budget.actual, budget.currency)} spent of{' '}
+            {formatCurrency(budget.amount, budget.currency)}
+            {actualOver && <span className={classes.over}> (over budget)</span>}
+          </Typography>
+          {budget.forecast !== null && (
+            <Typography
+              variant="body2"
+              className={forecastOver ? classes.over : undefined}
+            >
+              Forecast {formatCurrency(budget.forecast, budget.currency)}
+              {budget.forecastShare !== null &&
+                ` (${formatPercent(budget.forecastShare)} of budget)`}
+              {forecastOver && !actualOver && ', heading over budget'}
+            </Typography>
+          )}
+          {fromAnnotation && (
+            <Typography variant="caption" color="textSecondary">
+              Set by the annotation{' '}
+              <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> in the
+              entity's catalog file; a budget set here overrides it.
+            </Typography>
+          )}
+        </>
+      ) : (
+        <>
+          <Typography variant="body2">No monthly budget.</Typography>
+          <Typography variant="caption" color="textSecondary">
+            Set one here, or with the annotation{' '}
+            <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> (for example{' '}
+            <code>1500 USD</code>) in the entity's catalog file.
+          </Typography>
+        </>
+      )}
+      {editing && (
+        <BudgetDialog
+          entityRef={entityRef}
+          current={budget?.source === 'api' ? budget : undefined}
+          suggested={budget ?? undefined}
+          defaultCurrency={currency}
+          onClose={() => setEditing(false)}
+          onChanged={() => {
+            setEditing(false);
+            onChanged();
+          }}
+        />
+      )}
+    </InfoCard>
+  );
+};

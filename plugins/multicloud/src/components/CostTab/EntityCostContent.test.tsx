@@ -1,0 +1,346 @@
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { multicloudApiRef } from '../../api';
+import {
+  entityCostResponse,
+  freezeToday,
+  mockMulticloudApi,
+} from '../../testing/costFixtures';
+import { EntityCostContent } from './EntityCostContent';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout', namespace: 'default' },
+  spec: { type: 'service', owner: 'group:default/payments' },
+};
+
+async function renderCostTab(api: ReturnType<typeof mockMulticloudApi>) {
+  const rendered = renderInTestApp(
+    <EntityProvider entity={entity}>
+      <EntityCostContent />
+    </EntityProvider>,
+    {
+      apis: [[multicloudApiRef, api]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+  await waitFor(() => expect(api.getEntityCost).toHaveBeenCalled());
+  return rendered;
+}
+
+async function forbidden(): Promise<ResponseError> {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: 'NotAllowedError', message: 'Unauthorized' },
+        request: { method: 'PUT', url: '/api/multicloud/cost/budgets' },
+        response: { statusCode: 403 },
+      }),
+      {
+        status: 403,
+        statusText: 'Forbidden',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ),
+  );
+}
+
+// Charts and tables make for a heavy DOM; leave room on a busy machine.
+jest.setTimeout(30_000);
+
+describe('EntityCostContent', () => {
+  beforeEach(() => freezeToday('2025-03-15'));
+  afterEach(() => jest.useRealTimers());
+
+  it('shows the total, its change, the forecast, the budget and the breakdown', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+    });
+    await renderCostTab(api);
+
+    expect(await screen.findByText('$1,500.00')).toBeInTheDocument();
+    expect(api.getEntityCost).toHaveBeenCalledWith({
+      entityRef: 'component:default/checkout',
+      from: '2025-02-14',
+      to: '2025-03-15',
+      groupBy: 'service',
+      metric: 'effective',
+    });
+    expect(
+      screen.getByText('+$250.00 (+20%) vs previous 15 days'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('$3,100.00')).toBeInTheDocument();
+    expect(
+      screen.getByText('80% interval: $2,900.00 to $3,400.00'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Model error (MAPE): 8.3%')).toBeInTheDocument();
+
+    const budget = screen.getByRole('progressbar', {
+      name: 'Share of the monthly budget spent',
+    });
+    expect(budget).toHaveAttribute('aria-valuenow', '60');
+    expect(
+      screen.getByText('$1,500.00 spent of $2,500.00'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Forecast $3,100.00 (124% of budget), heading over budget',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('12.5%')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'What is unallocated cost?' }),
+    ).toBeInTheDocument();
+
+    expect(
+      screen.getByRole('img', {
+        name: /Daily cost from 2025-03-01 to 2025-03-15/,
+      }),
+    ).toHaveAccessibleName(expect.stringContaining('1 anomaly marked'));
+    expect(
+      screen.getByText(/Spike: \$100\.00 against \$40\.00 expected \(\+150%\)/),
+    ).toBeInTheDocument();
+
+    const database = screen.getByRole('link', { name: 'checkout-db' });
+    expect(database).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/checkout-db-1a2b3c',
+    );
+    const cacheRow = screen
+      .getByTitle('arn:aws:elasticache:eu-west-1:123456789012:cluster:sessions')
+      .closest('tr')!;
+    expect(within(cacheRow).queryByRole('link')).not.toBeInTheDocument();
+    expect(within(cacheRow).getByText('$600.00')).toBeInTheDocument();
+    expect(within(cacheRow).getByText('40%')).toBeInTheDocument();
+    expect(within(cacheRow).getByText('+$100.00 (+20%)')).toBeInTheDocument();
+  });
+
+  it('asks again for the period and grouping the user picks', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+    });
+    await renderCostTab(api);
+    await screen.findByText('$1,500.00');
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Period'),
+      'Last 7 days',
+    );
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith(
+        expect.objectContaining({ from: '2025-03-09', to: '2025-03-15' }),
+      ),
+    );
+
+    await userEvent.selectOptions(
+      screen.getByLabelText('Period'),
+      'Month to date',
+    );
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith(
+        expect.objectContaining({ from: '2025-03-01', to: '2025-03-15' }),
+      ),
+    );
+
+    await userEvent.selectOptions(screen.getByLabelText('Group by'), 'Region');
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith({
+        entityRef: 'component:default/checkout',
+        from: '2025-03-01',
+        to: '2025-03-15',
+        groupBy: 'region',
+        metric: 'effective',
+      }),
+    );
+
+    await userEvent.selectOptions(screen.getByLabelText('Cost'), 'Billed');
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith(
+        expect.objectContaining({ groupBy: 'region', metric: 'billed' }),
+      ),
+    );
+  });
+
+  it('takes a custom period and refuses one that ends before it starts', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+    });
+    await renderCostTab(api);
+    await screen.findByText('$1,500.00');
+
+    await userEvent.selectOptions(screen.getByLabelText('Period'), 'Custom');
+    fireEvent.change(screen.getByLabelText('From'), {
+      target: { value: '2025-01-01' },
+    });
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith(
+        expect.objectContaining({ from: '2025-01-01', to: '2025-03-15' }),
+      ),
+    );
+    const calls = api.getEntityCost.mock.calls.length;
+
+    fireEvent.change(screen.getByLabelText('To'), {
+      target: { value: '2024-12-31' },
+    });
+
+    expect(
+      await screen.findByText(
+        'The start date must be on or before the end date.',
+      ),
+    ).toBeInTheDocument();
+    expect(api.getEntityCost).toHaveBeenCalledTimes(calls);
+    expect(screen.queryByText('$1,500.00')).not.toBeInTheDocument();
+  });
+
+  it('explains how cost gets attributed when there is none', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () =>
+        entityCostResponse({
+          total: 0,
+          breakdown: [],
+          breakdownSeries: [],
+          lastImportAt: null,
+        }),
+    });
+    await renderCostTab(api);
+
+    expect(
+      await screen.findByText('No cost attributed to this entity'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/No cost data has been imported yet/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('multicloud.io/resource-id')).toBeInTheDocument();
+    expect(
+      screen.getByText('POST /api/multicloud/cost/imports'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows what went wrong when the cost cannot be loaded', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => {
+        throw new Error('Database is gone');
+      },
+    });
+    await renderCostTab(api);
+
+    expect(
+      await screen.findByText(/Could not load the cost/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/Database is gone/).length).toBeGreaterThan(0);
+  });
+
+  it('sets a budget through the dialog and reloads the cost', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse({ budget: null }),
+      setBudget: async options => ({
+        entityRef: options.entityRef,
+        amount: options.amount,
+        currency: options.currency ?? 'USD',
+      }),
+    });
+    await renderCostTab(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Set budget' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    await userEvent.type(
+      within(dialog).getByLabelText('Monthly budget'),
+      '2000',
+    );
+    const calls = api.getEntityCost.mock.calls.length;
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() =>
+      expect(api.setBudget).toHaveBeenCalledWith({
+        entityRef: 'component:default/checkout',
+        amount: 2000,
+        currency: 'USD',
+      }),
+    );
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenCalledTimes(calls + 1),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+  });
+
+  it('removes a budget set through the API', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+      deleteBudget: async () => undefined,
+    });
+    await renderCostTab(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Edit budget' }),
+    );
+    expect(screen.getByLabelText('Monthly budget')).toHaveValue(2500);
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Remove budget' }),
+    );
+
+    await waitFor(() =>
+      expect(api.deleteBudget).toHaveBeenCalledWith(
+        'component:default/checkout',
+      ),
+    );
+  });
+
+  it('says which permission is missing when the budget may not be changed', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse({ budget: null }),
+      setBudget: async () => {
+        throw await forbidden();
+      },
+    });
+    await renderCostTab(api);
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Set budget' }),
+    );
+    await userEvent.type(screen.getByLabelText('Monthly budget'), '10');
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      /not allowed to change budgets.*multicloud\.budget\.update/,
+    );
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+  });
+
+  it('shows a budget from the annotation and lets it be overridden, not removed', async () => {
+    const response = entityCostResponse();
+    const api = mockMulticloudApi({
+      getEntityCost: async () => ({
+        ...response,
+        budget: { ...response.budget!, source: 'annotation' },
+      }),
+    });
+    await renderCostTab(api);
+
+    expect(
+      await screen.findByText(/Set by the annotation/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('multicloud.io/monthly-budget'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Override budget' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('Set monthly budget')).toBeInTheDocument();
+    expect(
+      within(dialog).queryByRole('button', { name: 'Remove budget' }),
+    ).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,107 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { CostBreakdownItem } from '@multicloud/plugin-multicloud-common';
+import { formatCurrency, formatPercent } from '../../lib/format';
+import { ChangeIndicator } from './ChangeIndicator';
+
+type BreakdownRow = CostBreakdownItem & { id: string; change: number };
+
+/** The line's name, linked to its catalog entity when it has one. */
+export const BreakdownLabel = (props: { item: CostBreakdownItem }) => {
+  const { item } = props;
+  return item.entityRef ? (
+    <EntityRefLink entityRef={item.entityRef}>{item.label}</EntityRefLink>
+  ) : (
+    <span title={item.key === item.label ? undefined : item.key}>
+      {item.label}
+    </span>
+  );
+};
+
+/**
+ * Breakdown lines with their share and change against the previous period,
+ * sortable by every column.
+ */
+export const BreakdownTable = (props: {
+  title: string;
+  /** Heading of the first column: `Service`, `Group`, ... */
+  labelTitle: string;
+  items: CostBreakdownItem[];
+  currency: string;
+  /** Keep the order given (for example largest change first) instead of cost. */
+  keepOrder?: boolean;
+}) => {
+  const { title, labelTitle, items, currency, keepOrder } = props;
+  // material-table writes its state into the row objects: hand it copies.
+  const rows: BreakdownRow[] = items.map(item => ({
+    ...item,
+    id: item.key,
+    change: item.cost - item.previousCost,
+  }));
+  const columns: TableColumn<BreakdownRow>[] = [
+    {
+      title: labelTitle,
+      field: 'label',
+      highlight: true,
+      render: row => <BreakdownLabel item={row} />,
+    },
+    {
+      title: 'Provider',
+      field: 'provider',
+      render: row => row.provider ?? '',
+    },
+    {
+      title: 'Cost',
+      field: 'cost',
+      type: 'numeric',
+      defaultSort: keepOrder ? undefined : 'desc',
+      render: row => formatCurrency(row.cost, currency),
+    },
+    {
+      title: 'Share',
+      field: 'share',
+      type: 'numeric',
+      render: row => formatPercent(row.share),
+    },
+    {
+      title: 'Previous period',
+      field: 'previousCost',
+      type: 'numeric',
+      render: row => formatCurrency(row.previousCost, currency),
+    },
+    {
+      title: 'Change',
+      field: 'change',
+      type: 'numeric',
+      render: row => (
+        <ChangeIndicator
+          change={row.change}
+          changePercent={
+            row.previousCost === 0 ? null : row.change / row.previousCost
+          }
+          currency={currency}
+        />
+      ),
+    },
+  ];
+  return (
+    <Table<BreakdownRow>
+      title={title}
+      columns={columns}
+      data={rows}
+      options={{
+        search: false,
+        padding: 'dense',
+        paging: rows.length > 10,
+        pageSize: 10,
+        pageSizeOptions: [10, 25, 50],
+      }}
+      emptyContent={
+        <Typography variant="body2" align="center" color="textSecondary">
+          No cost in this period.
+        </Typography>
+      }
+    />
+  );
+};

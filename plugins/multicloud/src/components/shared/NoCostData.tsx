@@ -1,0 +1,71 @@
+import { EmptyState, Link } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { MULTICLOUD_ANNOTATIONS } from '@multicloud/plugin-multicloud-common';
+import { formatTimestamp } from '../../lib/format';
+
+/**
+ * What to do when no cost shows up: cost reaches an entity through its
+ * Resource entities' resource ids or through tags, once a FOCUS export has
+ * been imported.
+ */
+export const NoCostData = (props: {
+  /** `entity` on an entity's Cost tab, `organisation` on the overview page. */
+  scope: 'entity' | 'organisation';
+  from: string;
+  to: string;
+  lastImportAt: string | null;
+}) => {
+  const { scope, from, to, lastImportAt } = props;
+  const imported = lastImportAt
+    ? `Cost data was last imported ${formatTimestamp(lastImportAt)}.`
+    : 'No cost data has been imported yet.';
+  return (
+    <EmptyState
+      missing="data"
+      title={
+        scope === 'entity'
+          ? 'No cost attributed to this entity'
+          : 'No cost data for this period'
+      }
+      description={`Nothing was billed ${
+        scope === 'entity' ? 'to it ' : ''
+      }from ${from} to ${to}. ${imported}`}
+      action={
+        <Box>
+          <Typography variant="subtitle1" component="h3">
+            How cost gets attributed
+          </Typography>
+          <ul>
+            <li>
+              <Typography variant="body2">
+                A FOCUS cost export has to be imported: post it to{' '}
+                <code>POST /api/multicloud/cost/imports</code> (CSV, CSV.gz or
+                Parquet) or drop it in one of the import folders configured for
+                the multicloud backend. See the{' '}
+                <Link to="https://focus.finops.org/">FOCUS specification</Link>{' '}
+                for the export format.
+              </Typography>
+            </li>
+            <li>
+              <Typography variant="body2">
+                Cost rows join Resource entities by their{' '}
+                <code>{MULTICLOUD_ANNOTATIONS.resourceId}</code> annotation; the
+                multicloud entity provider sets it on every resource it
+                discovers. Cost then rolls up to the Components that depend on
+                the resource, their System, Domain and owner Group.
+              </Typography>
+            </li>
+            <li>
+              <Typography variant="body2">
+                Resources outside the catalog count when they are tagged with{' '}
+                <code>component</code>, <code>system</code> or{' '}
+                <code>owner</code>, naming the entity.
+              </Typography>
+            </li>
+          </ul>
+        </Box>
+      }
+    />
+  );
+};

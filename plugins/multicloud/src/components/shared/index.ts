@@ -1,0 +1,9 @@
+export { BreakdownBarChart } from './BreakdownBarChart';
+export { BreakdownLabel, BreakdownTable } from './BreakdownTable';
+export { ChangeIndicator, describeChange } from './ChangeIndicator';
+export { CostChart, describeAnomaly, describeCostChart } from './CostChart';
+export type { CostChartProps } from './CostChart';
+export { GROUP_BY_LABELS, GroupBySelect, MetricSelect } from './CostSelects';
+export { ForecastCard, TotalCard, UnallocatedCard } from './HeadlineCards';
+export { NoCostData } from './NoCostData';
+export { PeriodPicker, usePeriodSelection } from './PeriodPicker';
