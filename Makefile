@@ -9,4 +9,4 @@ test:
 	@bash scripts/test.sh
 
 install:
-	@bash scripts/bootstrap.sh --with-browser
+	@bash scripts/bootstrap.sh --for-tests

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs whatever is missing: Node 22, Yarn (the committed release), system
 # packages, and the workspace's dependencies. Fast when nothing changed.
-# Usage: scripts/bootstrap.sh [--with-browser]
+# Usage: scripts/bootstrap.sh [--for-tests]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-WITH_BROWSER=false
-[ "${1:-}" = "--with-browser" ] && WITH_BROWSER=true
+FOR_TESTS=false
+[ "${1:-}" = "--for-tests" ] && FOR_TESTS=true
 
 apt_install() {
   local missing=()
@@ -44,9 +44,10 @@ SHIM
 chmod +x "$TOOLS/bin/yarn"
 
 # 3. System packages: headers for keytar (a native addon of the CLI), a
-#    compiler for native addons, and Chromium for the end-to-end test.
+#    compiler for native addons; for tests also Chromium (end-to-end test),
+#    Ansible (the ansible actions run it for real) and Alertmanager.
 packages=(libsecret-1-dev python3 make g++)
-$WITH_BROWSER && packages+=(chromium)
+$FOR_TESTS && packages+=(chromium ansible prometheus-alertmanager)
 apt_install "${packages[@]}"
 
 [ "$(node_major)" -ge "$NODE_MAJOR_REQUIRED" ] || fail "Node $(node --version) is first on PATH; Node ${NODE_MAJOR_REQUIRED}+ is required"

@@ -3,7 +3,7 @@
 # backend tests (SQLite and PostgreSQL), and the end-to-end test in Chromium.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-"$ROOT/scripts/bootstrap.sh" --with-browser
+"$ROOT/scripts/bootstrap.sh" --for-tests
 # Again: bootstrap may just have installed Node 22 into .tools.
 source "$ROOT/scripts/lib.sh"
 cd "$ROOT"

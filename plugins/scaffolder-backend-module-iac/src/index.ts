@@ -5,4 +5,10 @@
  */
 
 export { scaffolderModuleIac as default } from './module';
+export * from './actions';
 export { createRedactor, type Redactor } from './lib/redactor';
+export {
+  createToolBinaryResolver,
+  type ToolBinaryResolver,
+  type ResolvedTool,
+} from './lib/toolBinary';

@@ -1,9 +1,22 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  createAnsiblePlaybookRunAction,
+  createHelmReleaseUninstallAction,
+  createHelmReleaseUpgradeAction,
+  createTerraformApplyAction,
+  createTerraformDestroyAction,
+  createTerraformPlanAction,
+} from './actions';
+import { readIacSettings } from './lib/config';
+import { createToolBinaryResolver } from './lib/toolBinary';
 
 /**
- * Scaffolder module for infrastructure as code: Terraform, Ansible and Helm
- * actions.
+ * Scaffolder module for infrastructure as code: the Terraform, Ansible and
+ * Helm actions, configured under `multicloud.iac`.
  *
  * @public
  */
@@ -12,9 +25,22 @@ export const scaffolderModuleIac = createBackendModule({
   moduleId: 'iac',
   register({ registerInit }) {
     registerInit({
-      deps: { scaffolderActions: scaffolderActionsExtensionPoint },
-      async init({ scaffolderActions }) {
-        scaffolderActions.addActions();
+      deps: {
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolderActions, config }) {
+        // Fail at startup on malformed config rather than in the first task.
+        readIacSettings(config);
+        const options = { config, binaries: createToolBinaryResolver() };
+        scaffolderActions.addActions(
+          createTerraformPlanAction(options),
+          createTerraformApplyAction(options),
+          createTerraformDestroyAction(options),
+          createAnsiblePlaybookRunAction(options),
+          createHelmReleaseUpgradeAction(options),
+          createHelmReleaseUninstallAction(options),
+        );
       },
     });
   },

@@ -1,4 +1,4 @@
-import { createRedactor } from './redactor';
+import { collectStrings, createRedactor } from './redactor';
 
 describe('createRedactor', () => {
   it('masks every occurrence of each secret', () => {
@@ -30,5 +30,59 @@ describe('createRedactor', () => {
 
   it('leaves lines alone when there are no secrets', () => {
     expect(createRedactor([undefined, ''])('plain line')).toBe('plain line');
+  });
+});
+
+describe('createRedactor, extended', () => {
+  it('masks base64 and doubly JSON-escaped spellings', () => {
+    const secret = 'pa"ss\\word';
+    const redact = createRedactor([secret]);
+    const nested = JSON.stringify({
+      detail: JSON.stringify({ password: secret }),
+    });
+    expect(redact(nested)).toBe('{"detail":"{\\"password\\":\\"***\\"}"}');
+    expect(redact(`data: ${Buffer.from(secret).toString('base64')}`)).toBe(
+      'data: ***',
+    );
+  });
+
+  it('learns secrets while running', () => {
+    const redact = createRedactor();
+    expect(redact('output token-abc')).toBe('output token-abc');
+    redact.add(['token-abc', undefined]);
+    expect(redact('output token-abc')).toBe('output ***');
+  });
+
+  it('redacts every string of a JSON value, keys included', () => {
+    const redact = createRedactor(['s3cr3t']);
+    expect(
+      redact.redactValue({
+        url: 'https://u:s3cr3t@host',
+        list: ['s3cr3t', 1, true, null],
+        s3cr3t: 'key',
+      }),
+    ).toEqual({
+      url: 'https://u:***@host',
+      list: ['***', 1, true, null],
+      '***': 'key',
+    });
+  });
+
+  it('redacts error messages and stacks, keeping the error name', () => {
+    const redact = createRedactor(['s3cr3t']);
+    const error = new TypeError('failed with s3cr3t');
+    const redacted = redact.redactError(error);
+    expect(redacted.message).toBe('failed with ***');
+    expect(redacted.name).toBe('TypeError');
+    expect(redacted.stack).not.toContain('s3cr3t');
+  });
+});
+
+describe('collectStrings', () => {
+  it('finds nested strings and skips numbers and booleans', () => {
+    expect(collectStrings({ a: 'x', b: [{ c: 'y' }, 2, false] })).toEqual([
+      'x',
+      'y',
+    ]);
   });
 });

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTempDir, FAKE_HELM, iacConfig } from './testContext';
+
+export function createChartWorkspace(): string {
+  const workspace = createTempDir('iac-helm-');
+  const chart = path.join(workspace, 'chart');
+  fs.mkdirSync(path.join(chart, 'templates'), { recursive: true });
+  fs.writeFileSync(
+    path.join(chart, 'Chart.yaml'),
+    'apiVersion: v2\nname: web\nversion: 0.3.0\nappVersion: "2.4.1"\n',
+  );
+  fs.writeFileSync(path.join(chart, 'values.yaml'), 'replicaCount: 1\n');
+  return workspace;
+}
+
+/** Config pointing at the Helm stand-in, with its releases kept in stateDir. */
+export function helmConfig(stateDir: string, extra: Record<string, any> = {}) {
+  return iacConfig({
+    helm: {
+      binary: FAKE_HELM,
+      environment: { FAKE_HELM_STATE_DIR: stateDir },
+      allowedRepositories: ['https://charts.example.com/stable/'],
+      ...extra,
+    },
+  });
+}
+
+export function helmCalls(stateDir: string): any[] {
+  const file = path.join(stateDir, 'calls.jsonl');
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map(line => JSON.parse(line))
+    : [];
+}

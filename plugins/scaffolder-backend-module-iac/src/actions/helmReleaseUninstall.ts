@@ -1,0 +1,128 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { z } from 'zod';
+import { readIacSettings } from '../lib/config';
+import { forScaffolder, parseInput } from '../lib/inputSchemas';
+import { createToolBinaryResolver } from '../lib/toolBinary';
+import { describeFailure, prepareToolRuntime } from '../lib/toolRuntime';
+import { helmReleaseFields } from './helmCommon';
+import { examples } from './helmReleaseUninstall.examples';
+import { IacActionOptions } from './terraformPlan';
+
+const ACTION_ID = 'helm:release:uninstall';
+
+const inputSchema = z.object({
+  ...helmReleaseFields,
+  keepHistory: z
+    .boolean({
+      description:
+        'Keep the release history (`--keep-history`). Default: false.',
+    })
+    .default(false),
+  ignoreNotFound: z
+    .boolean({
+      description: 'Succeed when the release does not exist. Default: false.',
+    })
+    .default(false),
+});
+
+const outputSchema = z.object({
+  release: z.object({
+    name: z.string(),
+    namespace: z.string(),
+    status: z
+      .enum(['uninstalled', 'not-found', 'dry-run'])
+      .describe('uninstalled; not-found (with ignoreNotFound); or dry-run.'),
+  }),
+});
+
+const NOT_FOUND = /release: not found/i;
+
+/**
+ * Creates the `helm:release:uninstall` action. A dry run passes `--dry-run`.
+ *
+ * @public
+ */
+export function createHelmReleaseUninstallAction(options: IacActionOptions) {
+  const settings = readIacSettings(options.config).helm;
+  const binaries = options.binaries ?? createToolBinaryResolver();
+
+  return createTemplateAction({
+    id: ACTION_ID,
+    description:
+      'Uninstalls a Helm release and, by default, waits until its resources are gone.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: forScaffolder(inputSchema),
+      output: forScaffolder(outputSchema),
+    },
+    async handler(ctx) {
+      const input = parseInput(inputSchema, ctx.input, ACTION_ID);
+      const runtime = await prepareToolRuntime({ ctx, settings, binaries });
+      const tmpDir = await ctx.createTemporaryDirectory();
+
+      const args = [
+        'uninstall',
+        input.releaseName,
+        '--namespace',
+        input.namespace,
+        '--timeout',
+        input.waitTimeout,
+      ];
+      if (input.wait) {
+        args.push('--wait');
+      }
+      if (input.keepHistory) {
+        args.push('--keep-history');
+      }
+      if (ctx.isDryRun) {
+        args.push('--dry-run');
+      }
+
+      const run = async () => {
+        let notFound = false;
+        const result = await runtime.run(args, {
+          cwd: tmpDir,
+          label: 'helm uninstall',
+          onStderrLine: line => {
+            if (!line.trim()) {
+              return;
+            }
+            if (NOT_FOUND.test(line)) {
+              notFound = true;
+            }
+            if (notFound && input.ignoreNotFound) {
+              runtime.logger.warn(line);
+            } else if (/^Error:/.test(line)) {
+              runtime.logger.error(line);
+            } else {
+              runtime.logger.warn(line);
+            }
+          },
+        });
+        if (result.exitCode !== 0) {
+          if (notFound && input.ignoreNotFound) {
+            runtime.logger.info(
+              `Release ${input.releaseName} does not exist in namespace ${input.namespace}; nothing to uninstall`,
+            );
+            return 'not-found' as const;
+          }
+          throw new Error(describeFailure('helm uninstall', result));
+        }
+        return ctx.isDryRun ? ('dry-run' as const) : ('uninstalled' as const);
+      };
+
+      const status = ctx.isDryRun
+        ? await run()
+        : await ctx.checkpoint({
+            key: `helm.uninstall.${input.namespace}.${input.releaseName}`,
+            fn: run,
+          });
+      ctx.output('release', {
+        name: input.releaseName,
+        namespace: input.namespace,
+        status,
+      });
+    },
+  });
+}

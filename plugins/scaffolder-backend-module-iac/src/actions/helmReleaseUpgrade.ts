@@ -1,0 +1,237 @@
+import { JsonObject } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import path from 'node:path';
+import { z } from 'zod';
+import { normalizeRepositoryUrl, readIacSettings } from '../lib/config';
+import {
+  CHART_NAME_PATTERN,
+  CHART_VERSION_PATTERN,
+  forScaffolder,
+  parseInput,
+  REPOSITORY_PATTERN,
+  workspacePath,
+} from '../lib/inputSchemas';
+import { createToolBinaryResolver } from '../lib/toolBinary';
+import { describeFailure, prepareToolRuntime } from '../lib/toolRuntime';
+import { resolveWorkspacePath, writePrivateFile } from '../lib/workspacePaths';
+import {
+  describeRelease,
+  helmReleaseFields,
+  mergeValues,
+  releaseSummarySchema,
+  summarizeRelease,
+} from './helmCommon';
+import { examples } from './helmReleaseUpgrade.examples';
+import { IacActionOptions } from './terraformPlan';
+
+const ACTION_ID = 'helm:release:upgrade';
+
+const valuesSchema = (description: string) =>
+  z.record(z.unknown(), { description }).optional();
+
+const inputSchema = z.object({
+  ...helmReleaseFields,
+  chart: workspacePath(
+    'Chart directory or packaged chart (.tgz) in the task workspace. Give this, or `repository` and `chartName`.',
+  ).optional(),
+  repository: z
+    .string({
+      description:
+        'Chart repository (https:// or oci:// URL). It must be listed in multicloud.iac.helm.allowedRepositories.',
+    })
+    .max(2048)
+    .regex(REPOSITORY_PATTERN, { message: 'must be an https:// or oci:// URL' })
+    .optional(),
+  chartName: z
+    .string({ description: 'Name of the chart in `repository`.' })
+    .max(128)
+    .regex(CHART_NAME_PATTERN, { message: 'must be a chart name' })
+    .optional(),
+  version: z
+    .string({
+      description: 'Chart version (`--version`). Default: the latest.',
+    })
+    .max(64)
+    .regex(CHART_VERSION_PATTERN, {
+      message: 'must be a chart version such as 1.2.3',
+    })
+    .optional(),
+  values: valuesSchema(
+    'Chart values, written to a values file readable only by the backend (mode 0600).',
+  ),
+  sensitiveValues: valuesSchema(
+    'Chart values that are secrets, deep-merged over `values`; every string in them is masked in the task log.',
+  ),
+  atomic: z
+    .boolean({
+      description:
+        'Roll back on failure (`--atomic`; it implies waiting). Default: true.',
+    })
+    .default(true),
+  createNamespace: z
+    .boolean({
+      description:
+        'Create the namespace when missing (`--create-namespace`). Default: false.',
+    })
+    .default(false),
+});
+
+const outputSchema = z.object({
+  release: releaseSummarySchema.describe(
+    'Status of the release: name, namespace, revision, status, chart and app version. Values, manifest and notes are never returned.',
+  ),
+});
+
+/**
+ * Creates the `helm:release:upgrade` action: `helm upgrade --install` of a
+ * chart from the workspace or an allowed repository. A dry run passes
+ * `--dry-run`, so nothing reaches the cluster.
+ *
+ * @public
+ */
+export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
+  const settings = readIacSettings(options.config).helm;
+  const binaries = options.binaries ?? createToolBinaryResolver();
+
+  return createTemplateAction({
+    id: ACTION_ID,
+    description:
+      'Installs or upgrades a Helm release (helm upgrade --install, atomic and waiting by default) from a chart in the workspace or an allowed repository. Returns the release status.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: forScaffolder(inputSchema),
+      output: forScaffolder(outputSchema),
+    },
+    async handler(ctx) {
+      const input = parseInput(inputSchema, ctx.input, ACTION_ID);
+      const fromRepository =
+        input.repository !== undefined || input.chartName !== undefined;
+      if (
+        input.chart ? fromRepository : !(input.repository && input.chartName)
+      ) {
+        throw new InputError(
+          `${ACTION_ID} needs either chart (a path in the workspace) or both repository and chartName`,
+        );
+      }
+
+      let chartArgs: string[];
+      if (input.chart) {
+        const chartPath = await resolveWorkspacePath(
+          ctx.workspacePath,
+          input.chart,
+          'file or directory',
+          'chart',
+        );
+        chartArgs = [chartPath];
+      } else {
+        const repository = normalizeRepositoryUrl(input.repository!);
+        if (!settings.allowedRepositories.includes(repository)) {
+          throw new InputError(
+            `Chart repository ${repository} is not allowed; platform engineers list allowed repositories in multicloud.iac.helm.allowedRepositories`,
+          );
+        }
+        chartArgs = repository.startsWith('oci://')
+          ? [`${repository}/${input.chartName}`]
+          : [input.chartName!, '--repo', repository];
+      }
+
+      const runtime = await prepareToolRuntime({
+        ctx,
+        settings,
+        binaries,
+        sensitiveInput: [input.sensitiveValues ?? {}],
+      });
+      const tmpDir = await ctx.createTemporaryDirectory();
+      const valuesFile = path.join(tmpDir, 'values.json');
+      await writePrivateFile(
+        valuesFile,
+        JSON.stringify(
+          mergeValues(
+            (input.values ?? {}) as JsonObject,
+            (input.sensitiveValues ?? {}) as JsonObject,
+          ),
+        ),
+      );
+
+      const args = [
+        'upgrade',
+        input.releaseName,
+        ...chartArgs,
+        '--install',
+        '--namespace',
+        input.namespace,
+        '--values',
+        valuesFile,
+        '--timeout',
+        input.waitTimeout,
+        '--output',
+        'json',
+      ];
+      if (input.version) {
+        args.push('--version', input.version);
+      }
+      if (input.atomic) {
+        args.push('--atomic');
+      }
+      if (input.wait) {
+        args.push('--wait');
+      }
+      if (input.createNamespace) {
+        args.push('--create-namespace');
+      }
+      if (ctx.isDryRun) {
+        args.push('--dry-run');
+        runtime.logger.info(
+          'Dry run: helm upgrade --install --dry-run; nothing reaches the cluster',
+        );
+      }
+
+      const run = async () => {
+        const stdout: string[] = [];
+        runtime.logger.info(
+          `Installing or upgrading release ${input.releaseName} in namespace ${input.namespace}`,
+        );
+        const result = await runtime.run(args, {
+          cwd: tmpDir,
+          label: 'helm upgrade',
+          // The release JSON holds the values and the rendered manifest: it is
+          // parsed here and never logged.
+          onStdoutLine: line => stdout.push(line),
+          onStderrLine: line => {
+            if (!line.trim()) {
+              return;
+            }
+            if (/^Error:/.test(line)) {
+              runtime.logger.error(line);
+            } else {
+              runtime.logger.warn(line);
+            }
+          },
+        });
+        if (result.exitCode !== 0) {
+          throw new Error(describeFailure('helm upgrade', result));
+        }
+        let release: JsonObject;
+        try {
+          release = JSON.parse(stdout.join('\n'));
+        } catch {
+          throw new Error(
+            'helm upgrade succeeded but did not print the release as JSON',
+          );
+        }
+        return runtime.redactor.redactValue(summarizeRelease(release));
+      };
+
+      const summary = ctx.isDryRun
+        ? await run()
+        : await ctx.checkpoint({
+            key: `helm.upgrade.${input.namespace}.${input.releaseName}`,
+            fn: run,
+          });
+      runtime.logger.info(describeRelease(summary));
+      ctx.output('release', summary);
+    },
+  });
+}

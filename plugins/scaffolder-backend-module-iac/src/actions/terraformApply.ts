@@ -1,0 +1,178 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import fs from 'node:fs';
+import { z } from 'zod';
+import { readIacSettings } from '../lib/config';
+import { forScaffolder, parseInput } from '../lib/inputSchemas';
+import { createToolBinaryResolver } from '../lib/toolBinary';
+import { prepareToolRuntime } from '../lib/toolRuntime';
+import { resolveWorkspacePath } from '../lib/workspacePaths';
+import {
+  changeSummarySchema,
+  emptySummary,
+  readTerraformOutputs,
+  resourceChangeSchema,
+  runTerraformOperation,
+  savedPlanPaths,
+  terraformEnv,
+  terraformInit,
+  terraformInputFields,
+  terraformInputFingerprint,
+  terraformSensitiveInput,
+  writeTerraformInputFiles,
+} from './terraformCommon';
+import { examples } from './terraformApply.examples';
+import { IacActionOptions } from './terraformPlan';
+
+const ACTION_ID = 'terraform:apply';
+
+const inputSchema = z.object(terraformInputFields);
+
+const outputSchema = z.object({
+  summary: changeSummarySchema.describe(
+    'Resources added, changed and removed (planned only, in a dry run).',
+  ),
+  resourceChanges: z
+    .array(resourceChangeSchema)
+    .describe('The changes of the applied plan: resource address and action.'),
+  outputs: z
+    .record(z.unknown())
+    .describe(
+      'Values of the non-sensitive root module outputs (`terraform output -json`). Sensitive outputs are never returned.',
+    ),
+  appliedSavedPlan: z
+    .boolean()
+    .describe(
+      'Whether the plan saved by terraform:plan in this task was applied.',
+    ),
+});
+
+/**
+ * Creates the `terraform:apply` action. When `terraform:plan` ran for the same
+ * working directory earlier in the task, exactly that saved plan is applied;
+ * otherwise Terraform plans and applies in one go. A dry run only plans.
+ *
+ * @public
+ */
+export function createTerraformApplyAction(options: IacActionOptions) {
+  const settings = readIacSettings(options.config).terraform;
+  const binaries = options.binaries ?? createToolBinaryResolver();
+
+  return createTemplateAction({
+    id: ACTION_ID,
+    description:
+      'Applies Terraform changes: the plan saved by terraform:plan in this task when there is one, else a fresh plan. Returns the change summary and non-sensitive outputs.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: forScaffolder(inputSchema),
+      output: forScaffolder(outputSchema),
+    },
+    async handler(ctx) {
+      const input = parseInput(inputSchema, ctx.input, ACTION_ID);
+      const cwd = await resolveWorkspacePath(
+        ctx.workspacePath,
+        input.workingDirectory,
+        'directory',
+        'workingDirectory',
+      );
+      const tmpDir = await ctx.createTemporaryDirectory();
+      const runtime = await prepareToolRuntime({
+        ctx,
+        settings,
+        binaries,
+        sensitiveInput: terraformSensitiveInput(input),
+        fixedEnv: terraformEnv(tmpDir, ctx.isDryRun),
+      });
+      const { initArgs, varArgs } = await writeTerraformInputFiles(
+        input,
+        settings,
+        tmpDir,
+      );
+
+      if (ctx.isDryRun) {
+        await terraformInit(runtime, cwd, initArgs);
+        const report = await runTerraformOperation(
+          runtime,
+          cwd,
+          'terraform plan',
+          ['plan', '-input=false', '-json', '-lock=false', ...varArgs],
+        );
+        runtime.logger.info('Dry run: planned only, nothing was applied');
+        ctx.output('summary', report.summary ?? emptySummary());
+        ctx.output('resourceChanges', report.resourceChanges);
+        ctx.output('outputs', {});
+        ctx.output('appliedSavedPlan', false);
+        return;
+      }
+
+      const saved = savedPlanPaths(ctx.workspacePath, input.workingDirectory);
+      const metadata = await fs.promises
+        .readFile(saved.metadataFile, 'utf8')
+        .then(text => JSON.parse(text) as { fingerprint?: string })
+        .catch(() => undefined);
+      const hasSavedPlan =
+        metadata !== undefined &&
+        (await fs.promises.stat(saved.planFile).then(
+          s => s.isFile(),
+          () => false,
+        ));
+      const givesInput =
+        input.variables !== undefined ||
+        input.sensitiveVariables !== undefined ||
+        input.backend !== undefined ||
+        input.backendConfig !== undefined;
+      if (
+        hasSavedPlan &&
+        givesInput &&
+        metadata?.fingerprint !== terraformInputFingerprint(input)
+      ) {
+        throw new InputError(
+          'The variables or backend config differ from those of the plan saved by terraform:plan in this task; pass the same values, or none to apply the saved plan',
+        );
+      }
+
+      const result = await ctx.checkpoint({
+        key: `terraform.apply.${input.workingDirectory}`,
+        fn: async () => {
+          // terraform:plan initialized the directory with its backend settings;
+          // a second init without them would look like a backend change.
+          if (!hasSavedPlan) {
+            await terraformInit(runtime, cwd, initArgs);
+          }
+          const args = hasSavedPlan
+            ? ['apply', '-input=false', '-json', saved.planFile]
+            : ['apply', '-input=false', '-json', '-auto-approve', ...varArgs];
+          runtime.logger.info(
+            hasSavedPlan
+              ? 'Applying the plan saved by terraform:plan in this task'
+              : 'No saved plan for this directory: planning and applying',
+          );
+          const report = await runTerraformOperation(
+            runtime,
+            cwd,
+            'terraform apply',
+            args,
+          );
+          if (hasSavedPlan) {
+            // A saved plan cannot be applied twice; Terraform would call it stale.
+            await fs.promises.rm(saved.planFile, { force: true });
+            await fs.promises.rm(saved.metadataFile, { force: true });
+          }
+          const outputs = await readTerraformOutputs(runtime, cwd);
+          return {
+            summary: report.summary ?? emptySummary(),
+            resourceChanges: report.resourceChanges,
+            outputs,
+            appliedSavedPlan: hasSavedPlan,
+          };
+        },
+      });
+
+      ctx.output('summary', result.summary);
+      ctx.output('resourceChanges', result.resourceChanges);
+      ctx.output('outputs', result.outputs);
+      ctx.output('appliedSavedPlan', result.appliedSavedPlan);
+    },
+  });
+}

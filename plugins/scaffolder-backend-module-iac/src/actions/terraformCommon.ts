@@ -1,0 +1,412 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { JsonObject, JsonValue } from '@backstage/config';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { TerraformSettings } from '../lib/config';
+import {
+  IDENTIFIER_PATTERN,
+  jsonValues,
+  workspacePath,
+} from '../lib/inputSchemas';
+import { collectStrings } from '../lib/redactor';
+import { describeFailure, ToolRuntime } from '../lib/toolRuntime';
+import { writePrivateFile } from '../lib/workspacePaths';
+
+/** Input fields shared by the Terraform actions. */
+export const terraformInputFields = {
+  workingDirectory: workspacePath(
+    'Directory of the Terraform configuration, relative to the task workspace. Default: the workspace itself.',
+  ).default('.'),
+  variables: jsonValues(
+    'Input variables by name. Written to a JSON -var-file readable only by the backend (mode 0600), never passed on the command line.',
+  ).optional(),
+  sensitiveVariables: jsonValues(
+    'Input variables whose values are secrets, for example `${{ secrets.dbPassword }}`. Written to the same var file; every string in them is masked in the task log and in outputs.',
+  ).optional(),
+  backend: z
+    .string({
+      description:
+        'Name of a backend profile under multicloud.iac.terraform.backends whose settings (bucket, region, locking...) are passed to `terraform init`.',
+    })
+    .max(64)
+    .regex(IDENTIFIER_PATTERN, { message: 'must be a profile name' })
+    .optional(),
+  backendConfig: z
+    .record(
+      z.string().regex(IDENTIFIER_PATTERN, { message: 'invalid setting name' }),
+      z.union([z.string(), z.number(), z.boolean()]),
+      {
+        description:
+          'Backend settings for `terraform init`, such as the state key, written to a -backend-config file (mode 0600). Each key overrides multicloud.iac.terraform.backendConfig and the selected backend profile.',
+      },
+    )
+    .optional(),
+};
+
+const terraformInput = z.object(terraformInputFields);
+export type TerraformInput = z.output<typeof terraformInput>;
+
+export const changeSummarySchema = z.object({
+  add: z.number(),
+  change: z.number(),
+  remove: z.number(),
+});
+export type ChangeSummary = z.output<typeof changeSummarySchema>;
+
+export const resourceChangeSchema = z.object({
+  address: z.string(),
+  action: z.string(),
+});
+export type ResourceChange = z.output<typeof resourceChangeSchema>;
+
+/** Everything read from one `-json` run of plan, apply or destroy. */
+export interface TerraformRunReport {
+  summary?: ChangeSummary;
+  resourceChanges: ResourceChange[];
+  errors: string[];
+}
+
+/**
+ * Environment for Terraform: the variables it documents for unattended runs
+ * and, in a dry run, a data directory (providers, modules, backend state)
+ * outside the workspace, so the dry-run result does not carry the providers.
+ */
+export function terraformEnv(
+  tmpDir: string,
+  isDryRun: boolean | undefined,
+): Record<string, string> {
+  return {
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    ...(isDryRun ? { TF_DATA_DIR: path.join(tmpDir, 'terraform-data') } : {}),
+  };
+}
+
+/** The secret input of a Terraform action, for the redactor. */
+export function terraformSensitiveInput(input: TerraformInput): unknown[] {
+  return [input.sensitiveVariables ?? {}];
+}
+
+/** Escapes a string as an HCL quoted string literal, without template sequences. */
+export function hclString(value: string): string {
+  const escaped = value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(
+      // eslint-disable-next-line no-control-regex
+      /[\u0000-\u001f\u007f]/g,
+      c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    )
+    .replace(/\$\{/g, '$${')
+    .replace(/%\{/g, '%%{');
+  return `"${escaped}"`;
+}
+
+/**
+ * Writes the var file and backend config file into a private temporary
+ * directory and returns the extra arguments for init and for the operation.
+ */
+export async function writeTerraformInputFiles(
+  input: TerraformInput,
+  settings: TerraformSettings,
+  tmpDir: string,
+): Promise<{ initArgs: string[]; varArgs: string[] }> {
+  const initArgs: string[] = [];
+  const varArgs: string[] = [];
+
+  const variables = { ...input.variables, ...input.sensitiveVariables };
+  if (Object.keys(variables).length > 0) {
+    const varFile = path.join(tmpDir, 'variables.tfvars.json');
+    await writePrivateFile(varFile, JSON.stringify(variables, null, 2));
+    varArgs.push(`-var-file=${varFile}`);
+  }
+
+  let profile = {};
+  if (input.backend !== undefined) {
+    if (!settings.backends[input.backend]) {
+      throw new InputError(
+        `Backend profile '${input.backend}' is not configured; platform engineers define it under multicloud.iac.terraform.backends.${input.backend}`,
+      );
+    }
+    profile = settings.backends[input.backend];
+  }
+  const backendConfig = {
+    ...settings.backendConfig,
+    ...profile,
+    ...input.backendConfig,
+  };
+  if (Object.keys(backendConfig).length > 0) {
+    const backendFile = path.join(tmpDir, 'backend.tfbackend');
+    const body = Object.entries(backendConfig)
+      .map(
+        ([key, value]) =>
+          `${key} = ${typeof value === 'string' ? hclString(value) : value}`,
+      )
+      .join('\n');
+    await writePrivateFile(backendFile, `${body}\n`);
+    initArgs.push(`-backend-config=${backendFile}`);
+  }
+  return { initArgs, varArgs };
+}
+
+/** Fingerprint of what a plan was made from, to match a later apply. */
+export function terraformInputFingerprint(input: TerraformInput): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      return value.map(canonical);
+    }
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map(k => [k, canonical((value as Record<string, unknown>)[k])]),
+      );
+    }
+    return value;
+  };
+  return createHash('sha256')
+    .update(
+      JSON.stringify(
+        canonical({
+          variables: input.variables ?? {},
+          sensitiveVariables: input.sensitiveVariables ?? {},
+          backend: input.backend ?? null,
+          backendConfig: input.backendConfig ?? {},
+        }),
+      ),
+    )
+    .digest('hex');
+}
+
+/**
+ * Where terraform:plan saves its plan for terraform:apply of the same task:
+ * in the task workspace (removed with the task), in a directory only the
+ * backend user can enter, since plan files hold variable values.
+ */
+export function savedPlanPaths(workspace: string, workingDirectory: string) {
+  const id = createHash('sha256')
+    .update(path.normalize(workingDirectory))
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(workspace, '.iac', 'terraform');
+  return {
+    dir,
+    planFile: path.join(dir, `${id}.tfplan`),
+    metadataFile: path.join(dir, `${id}.json`),
+  };
+}
+
+export async function ensurePrivateDirectory(dir: string) {
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fs.promises.chmod(dir, 0o700);
+}
+
+function formatDiagnostic(diagnostic: JsonObject | undefined): string {
+  if (!diagnostic) {
+    return '';
+  }
+  const severity = diagnostic.severity === 'warning' ? 'Warning' : 'Error';
+  const range = diagnostic.range as JsonObject | undefined;
+  const start = range?.start as JsonObject | undefined;
+  const where =
+    range?.filename && start?.line ? ` (${range.filename}:${start.line})` : '';
+  const detail =
+    typeof diagnostic.detail === 'string' && diagnostic.detail.trim()
+      ? `: ${diagnostic.detail.trim().replace(/\s*\n\s*/g, ' ')}`
+      : '';
+  return `${severity}: ${diagnostic.summary ?? ''}${detail}${where}`;
+}
+
+/**
+ * Turns Terraform's machine-readable UI (`-json`, one message a line) into
+ * readable task log lines and collects the change summary, the planned or
+ * applied resource changes and the error diagnostics. Output values are never
+ * logged. Lines that are not JSON (a provider's stray output) are logged as
+ * they are.
+ */
+export function createTerraformUiHandler(logger: LoggerService) {
+  const report: TerraformRunReport = { resourceChanges: [], errors: [] };
+  const onLine = (line: string) => {
+    if (!line.trim()) {
+      return;
+    }
+    let message: JsonObject;
+    try {
+      const parsed = JSON.parse(line) as JsonValue;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new Error('not a message');
+      }
+      message = parsed;
+    } catch {
+      logger.info(line);
+      return;
+    }
+    const text = String(message['@message'] ?? '');
+    const level = message['@level'];
+    switch (message.type) {
+      case 'planned_change': {
+        const change = message.change as JsonObject | undefined;
+        const resource = change?.resource as JsonObject | undefined;
+        if (resource?.addr && change?.action) {
+          report.resourceChanges.push({
+            address: String(resource.addr),
+            action: String(change.action),
+          });
+        }
+        logger.info(text);
+        return;
+      }
+      case 'change_summary': {
+        const changes = message.changes as JsonObject | undefined;
+        if (changes) {
+          report.summary = {
+            add: Number(changes.add ?? 0),
+            change: Number(changes.change ?? 0),
+            remove: Number(changes.remove ?? 0),
+          };
+        }
+        logger.info(text);
+        return;
+      }
+      case 'diagnostic': {
+        const diagnostic = message.diagnostic as JsonObject | undefined;
+        const formatted = formatDiagnostic(diagnostic) || text;
+        if (diagnostic?.severity === 'error' || level === 'error') {
+          report.errors.push(formatted);
+          logger.error(formatted);
+        } else {
+          logger.warn(formatted);
+        }
+        return;
+      }
+      case 'outputs': {
+        const names = Object.keys((message.outputs as JsonObject) ?? {});
+        logger.info(
+          names.length
+            ? `Outputs: ${names.join(
+                ', ',
+              )} (values are returned as step outputs, sensitive ones never)`
+            : text,
+        );
+        return;
+      }
+      case 'apply_errored':
+      case 'provision_errored':
+        logger.error(text);
+        return;
+      case 'resource_drift':
+        logger.warn(text);
+        return;
+      default:
+        if (level === 'error') {
+          logger.error(text);
+        } else if (level === 'warn') {
+          logger.warn(text);
+        } else if (text) {
+          logger.info(text);
+        }
+    }
+  };
+  return { onLine, report };
+}
+
+/** Runs `terraform init` for the working directory. */
+export async function terraformInit(
+  runtime: ToolRuntime,
+  cwd: string,
+  initArgs: string[],
+) {
+  const result = await runtime.run(
+    ['init', '-input=false', '-no-color', ...initArgs],
+    {
+      cwd,
+      label: 'terraform init',
+      onStdoutLine: line => line.trim() && runtime.logger.info(line),
+      onStderrLine: line => line.trim() && runtime.logger.error(line),
+    },
+  );
+  if (result.exitCode !== 0) {
+    throw new Error(describeFailure('terraform init', result));
+  }
+}
+
+/** Runs a `-json` Terraform operation and returns what it reported. */
+export async function runTerraformOperation(
+  runtime: ToolRuntime,
+  cwd: string,
+  label: string,
+  args: string[],
+): Promise<TerraformRunReport> {
+  const ui = createTerraformUiHandler(runtime.logger);
+  const result = await runtime.run(args, {
+    cwd,
+    label,
+    onStdoutLine: ui.onLine,
+    onStderrLine: line => line.trim() && runtime.logger.error(line),
+  });
+  if (result.exitCode !== 0) {
+    // Diagnostics are kept raw for parsing; the error message is redacted.
+    throw new Error(
+      describeFailure(
+        label,
+        result,
+        runtime.redactor(ui.report.errors.join(' ')),
+      ),
+    );
+  }
+  return ui.report;
+}
+
+/**
+ * Reads `terraform output -json`: non-sensitive values are returned (redacted
+ * all the same, in case one repeats a secret input); the values of sensitive
+ * outputs are added to the redactor and never returned.
+ */
+export async function readTerraformOutputs(
+  runtime: ToolRuntime,
+  cwd: string,
+): Promise<JsonObject> {
+  const lines: string[] = [];
+  const result = await runtime.run(['output', '-json', '-no-color'], {
+    cwd,
+    label: 'terraform output',
+    onStdoutLine: line => lines.push(line),
+    onStderrLine: line => line.trim() && runtime.logger.error(line),
+  });
+  if (result.exitCode !== 0) {
+    throw new Error(describeFailure('terraform output', result));
+  }
+  let parsed: Record<string, { sensitive?: boolean; value?: JsonValue }>;
+  try {
+    parsed = JSON.parse(lines.join('\n') || '{}');
+  } catch {
+    throw new Error('terraform output -json did not print JSON');
+  }
+  const sensitive = Object.values(parsed).filter(o => o?.sensitive);
+  runtime.redactor.add(sensitive.flatMap(o => collectStrings(o.value)));
+
+  const outputs: JsonObject = {};
+  for (const [name, output] of Object.entries(parsed)) {
+    if (!output?.sensitive && output?.value !== undefined) {
+      outputs[name] = runtime.redactor.redactValue(output.value);
+    }
+  }
+  const hidden = Object.keys(parsed).filter(name => parsed[name]?.sensitive);
+  runtime.logger.info(
+    `Read ${Object.keys(outputs).length} output value(s)${
+      hidden.length ? `; sensitive outputs withheld: ${hidden.join(', ')}` : ''
+    }`,
+  );
+  return outputs;
+}
+
+export function emptySummary(): ChangeSummary {
+  return { add: 0, change: 0, remove: 0 };
+}

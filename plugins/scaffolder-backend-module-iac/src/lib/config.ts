@@ -1,0 +1,237 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+
+/** The tools this module runs. */
+export type IacToolName = 'terraform' | 'ansible' | 'helm';
+
+/** How one tool is run, read from `multicloud.iac.<tool>`. */
+export interface ToolSettings {
+  tool: IacToolName;
+  /** Config key of the binary, named in error messages. */
+  binaryConfigKey: string;
+  /** Path of the binary, or a command name looked up on PATH. */
+  binary: string;
+  /** Version patterns the binary must match; empty allows any version. */
+  allowedVersions: string[];
+  timeoutMs: number;
+  killGracePeriodMs: number;
+  /** Names (or `PREFIX_*` patterns) of backend variables passed through. */
+  envAllowlist: string[];
+  /** Variables set for the tool. */
+  environment: Record<string, string>;
+  /** Variables set for the tool whose values are masked in every log line. */
+  secretEnvironment: Record<string, string>;
+}
+
+/** Values of a `-backend-config` file. */
+export type BackendConfig = Record<string, string | number | boolean>;
+
+export interface TerraformSettings extends ToolSettings {
+  /** `-backend-config` defaults of every run. */
+  backendConfig: BackendConfig;
+  /** Named backend settings that action input selects with `backend`. */
+  backends: Record<string, BackendConfig>;
+}
+
+export interface AnsibleSettings extends ToolSettings {
+  allowLocalConnection: boolean;
+}
+
+export interface HelmSettings extends ToolSettings {
+  allowedRepositories: string[];
+}
+
+export interface IacSettings {
+  terraform: TerraformSettings;
+  ansible: AnsibleSettings;
+  helm: HelmSettings;
+}
+
+/** Variables every tool needs to work at all: search path, home, locale, proxies. */
+export const BASE_ENV_ALLOWLIST = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'TMPDIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+];
+
+const TOOL_ENV_ALLOWLIST: Record<IacToolName, string[]> = {
+  terraform: ['TF_PLUGIN_CACHE_DIR', 'TF_CLI_CONFIG_FILE'],
+  ansible: ['SSH_AUTH_SOCK'],
+  helm: [
+    'KUBECONFIG',
+    'HELM_CACHE_HOME',
+    'HELM_CONFIG_HOME',
+    'HELM_DATA_HOME',
+    'HELM_REGISTRY_CONFIG',
+    'HELM_REPOSITORY_CACHE',
+    'HELM_REPOSITORY_CONFIG',
+  ],
+};
+
+const DEFAULT_BINARIES: Record<IacToolName, string> = {
+  terraform: 'terraform',
+  ansible: 'ansible-playbook',
+  helm: 'helm',
+};
+
+const DEFAULT_TIMEOUT_MS: Record<IacToolName, number> = {
+  terraform: 60 * 60 * 1000,
+  ansible: 60 * 60 * 1000,
+  helm: 15 * 60 * 1000,
+};
+
+const DEFAULT_KILL_GRACE_PERIOD_MS = 10 * 1000;
+
+const HUMAN_DURATION_MS: Record<string, number> = {
+  years: 365 * 24 * 3600 * 1000,
+  months: 30 * 24 * 3600 * 1000,
+  weeks: 7 * 24 * 3600 * 1000,
+  days: 24 * 3600 * 1000,
+  hours: 3600 * 1000,
+  minutes: 60 * 1000,
+  seconds: 1000,
+  milliseconds: 1,
+};
+
+function readDurationMs(
+  config: Config | undefined,
+  key: string,
+  fallbackMs: number,
+): number {
+  if (!config?.has(key)) {
+    return fallbackMs;
+  }
+  const duration = readDurationFromConfig(config, { key }) as Record<
+    string,
+    number | undefined
+  >;
+  const ms = Object.entries(duration).reduce(
+    (sum, [unit, n]) => sum + (n ?? 0) * (HUMAN_DURATION_MS[unit] ?? 0),
+    0,
+  );
+  if (!(ms > 0)) {
+    throw new Error(`multicloud.iac: ${key} must be a positive duration`);
+  }
+  return ms;
+}
+
+function readStringMap(
+  config: Config | undefined,
+  key: string,
+): Record<string, string> {
+  const section = config?.getOptionalConfig(key);
+  if (!section) {
+    return {};
+  }
+  return Object.fromEntries(
+    section.keys().map(name => [name, section.getString(name)]),
+  );
+}
+
+function readToolSettings(
+  root: Config,
+  tool: IacToolName,
+): ToolSettings & { section?: Config } {
+  const section = root.getOptionalConfig(`multicloud.iac.${tool}`);
+  const shared = root.getOptionalConfig('multicloud.iac');
+  return {
+    section,
+    tool,
+    binaryConfigKey: `multicloud.iac.${tool}.binary`,
+    binary: section?.getOptionalString('binary') ?? DEFAULT_BINARIES[tool],
+    allowedVersions: section?.getOptionalStringArray('allowedVersions') ?? [],
+    timeoutMs: readDurationMs(section, 'timeout', DEFAULT_TIMEOUT_MS[tool]),
+    killGracePeriodMs: readDurationMs(
+      section,
+      'killGracePeriod',
+      readDurationMs(shared, 'killGracePeriod', DEFAULT_KILL_GRACE_PERIOD_MS),
+    ),
+    envAllowlist: [
+      ...BASE_ENV_ALLOWLIST,
+      ...TOOL_ENV_ALLOWLIST[tool],
+      ...(section?.getOptionalStringArray('envAllowlist') ?? []),
+    ],
+    environment: readStringMap(section, 'environment'),
+    secretEnvironment: readStringMap(section, 'secretEnvironment'),
+  };
+}
+
+function readBackendConfig(
+  parent: Config | undefined,
+  key: string,
+  label: string,
+): BackendConfig {
+  const section = parent?.getOptionalConfig(key);
+  return Object.fromEntries(
+    (section?.keys() ?? []).map(name => {
+      const value = section!.get(name);
+      if (!['string', 'number', 'boolean'].includes(typeof value)) {
+        throw new Error(
+          `multicloud.iac.terraform.${label}.${name} must be a string, number or boolean`,
+        );
+      }
+      return [name, value as string | number | boolean];
+    }),
+  );
+}
+
+/** Reads `multicloud.iac`, applying the documented defaults. */
+export function readIacSettings(config: Config): IacSettings {
+  const { section: terraformSection, ...terraform } = readToolSettings(
+    config,
+    'terraform',
+  );
+  const { section: ansibleSection, ...ansible } = readToolSettings(
+    config,
+    'ansible',
+  );
+  const { section: helmSection, ...helm } = readToolSettings(config, 'helm');
+
+  const backendsSection = terraformSection?.getOptionalConfig('backends');
+  const backends = Object.fromEntries(
+    (backendsSection?.keys() ?? []).map(name => [
+      name,
+      readBackendConfig(backendsSection, name, `backends.${name}`),
+    ]),
+  );
+
+  return {
+    terraform: {
+      ...terraform,
+      backendConfig: readBackendConfig(
+        terraformSection,
+        'backendConfig',
+        'backendConfig',
+      ),
+      backends,
+    },
+    ansible: {
+      ...ansible,
+      allowLocalConnection:
+        ansibleSection?.getOptionalBoolean('allowLocalConnection') ?? false,
+    },
+    helm: {
+      ...helm,
+      allowedRepositories: (
+        helmSection?.getOptionalStringArray('allowedRepositories') ?? []
+      ).map(normalizeRepositoryUrl),
+    },
+  };
+}
+
+/** Repository URLs compare without a trailing slash. */
+export function normalizeRepositoryUrl(url: string): string {
+  return url.trim().replace(/\/+$/, '');
+}

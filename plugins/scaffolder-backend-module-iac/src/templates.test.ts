@@ -1,0 +1,347 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import fs from 'node:fs';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import yaml from 'yaml';
+import {
+  createTempDir,
+  FAKE_HELM,
+  FAKE_TERRAFORM,
+} from './__testUtils__/testContext';
+import { scaffolderModuleIac } from './module';
+
+// Every template in templates/ goes through the scaffolder's own dry-run API,
+// with this module's actions running the Terraform and Helm stand-ins and the
+// real ansible-playbook (check mode, local connection).
+
+jest.setTimeout(180_000);
+
+const TEMPLATES_DIR = path.resolve(__dirname, '../../../templates');
+
+interface DryRunResponse {
+  status: number;
+  body: {
+    log?: Array<{
+      body: { message: string; stepId?: string; status?: string };
+    }>;
+    directoryContents?: Array<{ path: string; base64Content: string }>;
+    output?: Record<string, any>;
+    steps?: Array<{ id: string; name: string; action: string }>;
+    error?: { name: string; message: string };
+  };
+}
+
+function readDirectoryContents(templateDir: string) {
+  const files: Array<{ path: string; base64Content: string }> = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(full);
+      } else {
+        files.push({
+          path: path.relative(templateDir, full),
+          base64Content: fs.readFileSync(full).toString('base64'),
+        });
+      }
+    }
+  };
+  walk(path.join(templateDir, 'skeleton'));
+  return files;
+}
+
+function loadTemplate(name: string) {
+  const dir = path.join(TEMPLATES_DIR, name);
+  return {
+    template: yaml.parse(
+      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
+    ),
+    directoryContents: readDirectoryContents(dir),
+  };
+}
+
+const OWNERSHIP = {
+  owner: 'group:default/checkout-team',
+  system: 'system:default/checkout',
+};
+
+/** Form values of each template, as the scaffolder form would send them. */
+const VALUES: Record<string, Record<string, unknown>> = {
+  'aws-vm': {
+    name: 'checkout-vm',
+    ...OWNERSHIP,
+    component: 'component:default/checkout-api',
+    region: 'eu-west-1',
+    instanceType: 't3.small',
+    diskSizeGb: 30,
+  },
+  'azure-vm': {
+    name: 'checkout-vm',
+    ...OWNERSHIP,
+    location: 'westeurope',
+    vmSize: 'Standard_B2s',
+    sshPublicKey:
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPLEEXAMPL dev@example.com',
+  },
+  'gcp-vm': {
+    name: 'checkout-vm',
+    ...OWNERSHIP,
+    component: 'component:default/checkout-api',
+    project: 'shop-prod-123',
+    zone: 'europe-west1-b',
+    machineType: 'e2-small',
+  },
+  'ansible-hosts': {
+    hosts: ['localhost'],
+    remoteUser: 'root',
+    connection: 'local',
+    installDocker: true,
+    installNodeExporter: true,
+  },
+  'helm-service': {
+    name: 'checkout-api',
+    namespace: 'shop',
+    ...OWNERSHIP,
+    component: 'component:default/checkout-api',
+    image: 'ghcr.io/acme/checkout-api',
+    tag: '1.4.2',
+    replicas: 3,
+  },
+  'full-stack': {
+    name: 'checkout-worker',
+    ...OWNERSHIP,
+    region: 'eu-west-1',
+    instanceType: 't3.small',
+    sshKeyName: 'platform',
+    adminCidr: '10.0.0.0/8',
+  },
+};
+
+describe('templates', () => {
+  let baseUrl: string;
+  let stopBackend: () => Promise<void>;
+
+  beforeAll(async () => {
+    const backend = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleIac,
+        mockServices.rootConfig.factory({
+          data: {
+            multicloud: {
+              iac: {
+                terraform: {
+                  binary: FAKE_TERRAFORM,
+                  allowedVersions: ['1.9.x'],
+                  backends: {
+                    aws: { bucket: 'tfstate', region: 'eu-west-1' },
+                    azure: {
+                      resource_group_name: 'rg-tfstate',
+                      storage_account_name: 'tfstate',
+                      container_name: 'tfstate',
+                    },
+                    gcp: { bucket: 'tfstate' },
+                  },
+                },
+                ansible: { allowLocalConnection: true },
+                helm: {
+                  binary: FAKE_HELM,
+                  environment: { FAKE_HELM_STATE_DIR: createTempDir() },
+                },
+              },
+            },
+          },
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.service(),
+        }),
+      ],
+    });
+    const { port } = backend.server.address() as AddressInfo;
+    baseUrl = `http://localhost:${port}`;
+    stopBackend = () => backend.stop();
+  });
+
+  afterAll(async () => {
+    await stopBackend?.();
+  });
+
+  async function dryRun(
+    template: unknown,
+    values: Record<string, unknown>,
+    directoryContents: Array<{ path: string; base64Content: string }>,
+  ): Promise<DryRunResponse> {
+    const response = await fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        template,
+        values,
+        secrets: {},
+        directoryContents,
+      }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  function logOf(result: DryRunResponse, stepId?: string) {
+    return (result.body.log ?? [])
+      .filter(l => !stepId || l.body.stepId === stepId)
+      .map(l => l.body.message)
+      .join('\n');
+  }
+
+  function expectSuccess(result: DryRunResponse) {
+    if (result.status !== 200) {
+      throw new Error(
+        `dry run failed with ${result.status}: ${JSON.stringify(
+          result.body.error ?? result.body,
+        )}\n${logOf(result)}`,
+      );
+    }
+  }
+
+  it('lists every template in templates/all.yaml', () => {
+    const location = yaml.parse(
+      fs.readFileSync(path.join(TEMPLATES_DIR, 'all.yaml'), 'utf8'),
+    );
+    expect(location.spec.targets.sort()).toEqual(
+      Object.keys(VALUES)
+        .map(name => `./${name}/template.yaml`)
+        .sort(),
+    );
+    for (const name of Object.keys(VALUES)) {
+      expect(fs.existsSync(path.join(TEMPLATES_DIR, name, 'README.md'))).toBe(
+        true,
+      );
+    }
+  });
+
+  it('names the AWS template as the portal presents it', () => {
+    expect(loadTemplate('aws-vm').template.metadata.title).toBe(
+      'Virtual machine on AWS with Terraform',
+    );
+  });
+
+  it.each(['aws-vm', 'azure-vm', 'gcp-vm'])(
+    '%s plans a tagged virtual machine and applies nothing',
+    async name => {
+      const { template, directoryContents } = loadTemplate(name);
+      const result = await dryRun(template, VALUES[name], directoryContents);
+      expectSuccess(result);
+
+      const planLog = logOf(result, 'plan');
+      expect(planLog).toContain('Using terraform 1.9.8');
+      expect(planLog).toContain('Terraform has been successfully initialized!');
+      expect(planLog).toMatch(/: Plan to create/);
+      expect(planLog).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
+      expect(planLog).toContain('Dry run: plan made without a state lock');
+      // The scaffolder prints the rendered input of each step in a dry run:
+      // the tags carry entity names the entity provider can resolve.
+      expect(planLog).toContain('"owner": "checkout-team"');
+      expect(planLog).toContain('"system": "checkout"');
+
+      const applyLog = logOf(result, 'apply');
+      expect(applyLog).toContain('Dry run: planned only, nothing was applied');
+      expect(applyLog).not.toMatch(/Creating\.\.\./);
+    },
+  );
+
+  it('aws-vm takes typed entity names and leaves the component tag empty without a component', async () => {
+    const { template, directoryContents } = loadTemplate('aws-vm');
+    const { component: _, ...values } = VALUES['aws-vm'];
+    const result = await dryRun(
+      template,
+      { ...values, owner: 'checkout-team', system: 'checkout' },
+      directoryContents,
+    );
+    expectSuccess(result);
+    const planLog = logOf(result, 'plan');
+    expect(planLog).toContain('"owner": "checkout-team"');
+    expect(planLog).toContain('"system": "checkout"');
+    expect(planLog).toContain('"component": ""');
+  });
+
+  it('ansible-hosts checks the hosts in check mode', async () => {
+    const { template, directoryContents } = loadTemplate('ansible-hosts');
+    const result = await dryRun(
+      template,
+      VALUES['ansible-hosts'],
+      directoryContents,
+    );
+    expectSuccess(result);
+    const log = logOf(result, 'configure');
+    expect(log).toContain('running in check mode (--check --diff)');
+    expect(log).toContain('TASK [Install the Docker engine]');
+    expect(log).toContain('TASK [Install the node exporter]');
+    expect(log).toMatch(/localhost: ok=\d+ changed=\d+ unreachable=0 failed=0/);
+    expect(result.body.output?.text?.[0].content).toContain(
+      'Configured 1 host(s) (check mode)',
+    );
+  });
+
+  it('helm-service installs the chart with --dry-run', async () => {
+    const { template, directoryContents } = loadTemplate('helm-service');
+    const result = await dryRun(
+      template,
+      VALUES['helm-service'],
+      directoryContents,
+    );
+    expectSuccess(result);
+    const log = logOf(result, 'deploy');
+    expect(log).toContain('Dry run: helm upgrade --install --dry-run');
+    expect(log).toContain(
+      'Release checkout-api in namespace shop revision 1: pending-install (Dry run complete) from chart service-0.1.0',
+    );
+    expect(log).not.toContain('manifest');
+    expect(result.body.output?.text?.[0].content).toContain('pending-install');
+  });
+
+  it('full-stack plans, skips Ansible without an address and writes the catalog file', async () => {
+    const { template, directoryContents } = loadTemplate('full-stack');
+    const result = await dryRun(
+      template,
+      VALUES['full-stack'],
+      directoryContents,
+    );
+    expectSuccess(result);
+    expect(logOf(result, 'plan')).toContain('aws_instance.vm: Plan to create');
+    expect(logOf(result, 'apply')).toContain('Dry run: planned only');
+    expect(logOf(result, 'configure')).not.toContain('PLAY');
+    const catalogInfo = result.body.directoryContents?.find(
+      f => f.path === 'catalog-info.yaml',
+    );
+    expect(catalogInfo).toBeDefined();
+    const entity = yaml.parse(
+      Buffer.from(catalogInfo!.base64Content, 'base64').toString('utf8'),
+    );
+    expect(entity).toEqual(
+      expect.objectContaining({
+        kind: 'Component',
+        metadata: expect.objectContaining({ name: 'checkout-worker' }),
+        spec: expect.objectContaining({
+          owner: 'group:default/checkout-team',
+          system: 'system:default/checkout',
+        }),
+      }),
+    );
+    expect(logOf(result, 'plan')).toContain('"component": "checkout-worker"');
+  });
+
+  it('rejects an injected argument through the action input schema', async () => {
+    const { template, directoryContents } = loadTemplate('aws-vm');
+    const tampered = JSON.parse(JSON.stringify(template));
+    tampered.spec.steps[1].input.workingDirectory = 'terraform; rm -rf /';
+    const result = await dryRun(tampered, VALUES['aws-vm'], directoryContents);
+    expect(result.status).toBe(400);
+    expect(result.body.error?.message).toContain(
+      'Invalid input passed to action terraform:plan',
+    );
+    expect(logOf(result)).not.toContain('Using terraform');
+  });
+});
