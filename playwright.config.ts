@@ -18,8 +18,12 @@ export default defineConfig({
   ],
   outputDir: 'e2e-test-results/artifacts',
   webServer: {
+    // The backend without the dev server's file watcher: a test run must not
+    // restart it half way.
     command:
-      'yarn workspace backend start --config ../../app-config.yaml --config ../../app-config.e2e.yaml',
+      'node --require @backstage/cli/config/nodeTransform.cjs src/index.ts --config ../../app-config.yaml --config ../../app-config.e2e.yaml',
+    cwd: 'packages/backend',
+    env: { ...process.env, NODE_ENV: 'development' } as Record<string, string>,
     url: 'http://localhost:7007/.backstage/health/v1/readiness',
     reuseExistingServer: false,
     timeout: 180_000,
