@@ -409,7 +409,6 @@ export function planEstate(facts: number): Estate {
   };
 }
 
-
 /** The day's cost factor: weekly-ish wiggle and a slow upward trend. */
 const FACTOR = `(0.85 + ((d.n * 37 + l.id * 101) % 31) / 100.0 + d.n / 1500.0)`;
 
