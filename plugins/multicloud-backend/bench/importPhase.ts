@@ -54,8 +54,17 @@ async function main() {
   try {
     await applyDatabaseMigrations(knex);
     const logger = printingLogger(input.engine, true);
+    // The production defaults, unless BENCH_MEMORY_LIMIT / BENCH_THREADS
+    // try others (as multicloud.cost.imports.memoryLimit / threads would).
+    const imports: Record<string, string | number> = {};
+    if (process.env.BENCH_MEMORY_LIMIT) {
+      imports.memoryLimit = process.env.BENCH_MEMORY_LIMIT;
+    }
+    if (process.env.BENCH_THREADS) {
+      imports.threads = Number(process.env.BENCH_THREADS);
+    }
     const { limits, tagKeys } = readCostConfig(
-      new ConfigReader({}),
+      new ConfigReader({ multicloud: { cost: { imports } } }),
       input.tempDirectory,
     );
     const attribution = createCostAttributionService({

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { multicloudPermissions } from '@multicloud/plugin-multicloud-common';
+import fs from 'node:fs';
 import os from 'node:os';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
@@ -81,6 +82,12 @@ export const multicloudPlugin = createBackendPlugin({
             id: `multicloud-cost-import:${folder.id}`,
             ...folder.schedule,
             fn: async () => {
+              if (!fs.existsSync(folder.path)) {
+                logger.warn(
+                  `Cost import folder ${folder.id}: ${folder.path} does not exist; create it or correct multicloud.cost.imports.folders`,
+                );
+                return;
+              }
               const counts = await costImport.importFolder(folder);
               if (counts.imported + counts.failed > 0) {
                 logger.info(

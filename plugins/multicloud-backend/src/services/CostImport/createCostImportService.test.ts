@@ -38,6 +38,7 @@ describe('createCostImportService', () => {
   async function setUp(
     databaseId: Parameters<typeof databases.init>[0],
     wrapAttribution?: (a: CostAttributionService) => CostAttributionService,
+    memoryLimit = '256MB',
   ) {
     const knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
@@ -54,7 +55,7 @@ describe('createCostImportService', () => {
       logger,
       attribution: wrapAttribution ? wrapAttribution(attribution) : attribution,
       limits: {
-        memoryLimit: '256MB',
+        memoryLimit,
         threads: 2,
         tempDirectory: directory,
         maxErrors: 20,
@@ -433,6 +434,22 @@ describe('createCostImportService', () => {
           )[0].c,
         ),
       ).toBe(10);
+    });
+
+    it('names the memory limit to raise when DuckDB runs out of it, and writes nothing', async () => {
+      const { knex, importer } = await setUp(databaseId, undefined, '1MB');
+      const file = writeFile(
+        directory,
+        'oct.csv',
+        focusCsv([focusRow({ BilledCost: 10 })]),
+      );
+
+      await expect(
+        importer.importFile({ path: file, source: 'test' }),
+      ).rejects.toThrow(
+        /needed more than multicloud\.cost\.imports\.memoryLimit \(1MB\).*Nothing was written/,
+      );
+      expect(await factTotals(knex)).toEqual([]);
     });
 
     it('imports an upload from a stream and refuses one over the size limit', async () => {

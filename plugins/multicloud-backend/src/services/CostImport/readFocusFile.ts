@@ -13,6 +13,13 @@ import {
   tagsCheck,
 } from './focus';
 
+/**
+ * Bytes of CSV each reading thread holds at once. DuckDB's default (32 MiB)
+ * takes a quarter of a 256MB memory limit per thread, which the aggregation
+ * then lacks; a FOCUS line is a few KiB and may be 2 MiB (max_line_size).
+ */
+const CSV_BUFFER_BYTES = 8 * 1024 * 1024;
+
 /** Formats the importer reads. */
 export type FocusFileFormat = 'csv' | 'csv.gz' | 'parquet';
 
@@ -159,9 +166,25 @@ function fileRelation(
     .join(', ');
   return `read_csv(${sqlString(
     path,
-  )}, auto_detect = false, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"', nullstr = ['NULL', ''], compression = ${
+  )}, auto_detect = false, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"', nullstr = ['NULL', ''], buffer_size = ${CSV_BUFFER_BYTES}, compression = ${
     format === 'csv.gz' ? "'gzip'" : "'none'"
   }, parallel = ${ordered ? 'false' : 'true'})`;
+}
+
+/**
+ * DuckDB's memory limit while the daily rows are streamed out and written:
+ * the buffers of the read are released (DuckDB keeps them cached up to the
+ * limit otherwise), so they do not add to what the writes need. A daily
+ * table larger than this spills to the temp directory.
+ */
+const STREAMING_MEMORY_LIMIT = '64MB';
+
+async function releaseReadBuffers(connection: DuckDBConnection) {
+  try {
+    await connection.run(`SET memory_limit = '${STREAMING_MEMORY_LIMIT}'`);
+  } catch {
+    // It could not evict enough: keep the larger limit, nothing is lost.
+  }
 }
 
 /**
@@ -184,6 +207,8 @@ export async function readFocusFile<T>(
     autoinstall_known_extensions: 'false',
     // The daily table needs no row order; keeping it costs memory.
     preserve_insertion_order: 'false',
+    // Hand freed memory back to the system after each task instead of
+    // keeping up to 128MB cached, while the facts are being written.
   });
   const connection = await instance.connect();
   try {
@@ -191,7 +216,7 @@ export async function readFocusFile<T>(
     await connection.run(`SET TimeZone = 'UTC'`);
     return await use(await analyse(connection, path, format, options));
   } catch (error) {
-    throw translateDuckDbError(error);
+    throw translateDuckDbError(error, options);
   } finally {
     connection.closeSync();
     instance.closeSync();
@@ -341,6 +366,7 @@ async function analyse(
     FROM grouped
   `);
   await connection.run(`DROP TABLE grouped`);
+  await releaseReadBuffers(connection);
 
   const summary = (
     await connection.runAndReadAll(
@@ -469,7 +495,10 @@ function truncate(value: string) {
 }
 
 /** DuckDB's own parse errors (bad CSV structure, not Parquet) become 400s. */
-function translateDuckDbError(error: unknown): unknown {
+function translateDuckDbError(
+  error: unknown,
+  options: FocusReaderOptions,
+): unknown {
   // DuckDB's errors come from the addon's realm: check the shape, not the class.
   const message = (error as { message?: unknown })?.message;
   if (error instanceof InputError || typeof message !== 'string') {
@@ -487,6 +516,16 @@ function translateDuckDbError(error: unknown): unknown {
       1,
     );
     return fileError;
+  }
+  if (/^Out of Memory Error/.test(message)) {
+    // Not the file's fault: the server's limit is too small for its days.
+    return new Error(
+      `Reading the file needed more than multicloud.cost.imports.memoryLimit (${
+        options.memoryLimit
+      }) and the temp directory could not take the rest; raise memoryLimit or free space in ${
+        options.tempDirectory
+      }. Nothing was written. (${message.split('\n')[0]})`,
+    );
   }
   if (
     /Invalid Input Error|No magic bytes|not a parquet file|Parquet|gzip|decompress|Could not read/i.test(
