@@ -20,7 +20,10 @@ export default defineConfig({
   webServer: {
     // The backend without the dev server's file watcher: a test run must not
     // restart it half way.
+    // First the demo cost export, ending yesterday, so that "this month" and
+    // "last 30 days" have data whatever the date.
     command:
+      'node ../../examples/cost/generate.mjs --last-day=yesterday --out=../../.data/e2e/demo-cost/focus-demo.csv.gz > /dev/null && ' +
       'node --require @backstage/cli/config/nodeTransform.cjs src/index.ts --config ../../app-config.yaml --config ../../app-config.e2e.yaml',
     cwd: 'packages/backend',
     env: { ...process.env, NODE_ENV: 'development' } as Record<string, string>,

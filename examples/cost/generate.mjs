@@ -13,30 +13,84 @@
  * prints totals per provider, per month and per charge category, and refreshes
  * the totals block in examples/cost/README.md.
  *
+ * With `--last-day=YYYY-MM-DD` (or `--last-day=yesterday`, in UTC) and
+ * `--out=FILE` it writes the same kind of export ending on that day instead:
+ * three full months and that month to date, the spike 10 and 9 days before
+ * the last day, the credit on the 15th of the month before. `make start` and
+ * the end-to-end test use this, so the demo always has "this month" and
+ * "last 30 days" to show; the committed file and README.md stay unchanged.
+ *
  * Every value comes from seeded hashing (FNV-1a + mulberry32, keyed by a label
  * such as "<resource id>|<day>") and a fixed date range, and the gzip header
  * carries a fixed mtime and OS byte, so two runs give byte-identical files.
  * Kubernetes objects are not billed by any cloud export and are left out.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const INVENTORY = join(HERE, '..', 'inventory');
-const OUT = join(HERE, 'focus-demo.csv.gz');
 const SEED = 20261122;
 
-/** First and last billed day, both inclusive: three full months and November to date. */
-const FIRST_DAY = '2026-08-01';
-const LAST_DAY = '2026-11-22';
+/** `--name=value` arguments. */
+const ARGS = Object.fromEntries(
+  process.argv.slice(2).map(arg => {
+    const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!match) {
+      console.error(
+        `Unknown argument '${arg}'; usage: generate.mjs [--last-day=YYYY-MM-DD|yesterday] [--out=FILE]`,
+      );
+      process.exit(2);
+    }
+    return [match[1], match[2]];
+  }),
+);
+/** The committed export: fixed dates, so the file never changes. */
+const COMMITTED = ARGS['last-day'] === undefined && ARGS.out === undefined;
+const OUT = ARGS.out ? resolve(ARGS.out) : join(HERE, 'focus-demo.csv.gz');
+
+/** `day` shifted by `days` (UTC calendar days), or by `months` months to the 1st. */
+function shiftDay(day, { days = 0, months = 0 }) {
+  const d = new Date(`${day}T00:00:00Z`);
+  if (months) {
+    d.setUTCDate(1);
+    d.setUTCMonth(d.getUTCMonth() + months);
+  }
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+function lastDayArgument(value) {
+  if (value === undefined) return '2026-11-22';
+  if (value === 'yesterday') {
+    return shiftDay(new Date().toISOString().slice(0, 10), { days: -1 });
+  }
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+    Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  ) {
+    console.error(
+      `--last-day must be YYYY-MM-DD or 'yesterday', not '${value}'`,
+    );
+    process.exit(2);
+  }
+  return value;
+}
+
+/** First and last billed day, both inclusive: three full months and the last day's month to date. */
+const LAST_DAY = lastDayArgument(ARGS['last-day']);
+const FIRST_DAY = shiftDay(LAST_DAY, { months: -3 });
 
 /** The one injected anomaly: a runaway job in the payments system. */
 const SPIKE = {
   component: 'fraud-detector',
   /** Day -> the component's daily cost as a multiple of what it would have been. */
-  days: { '2026-11-12': 4.1, '2026-11-13': 3.9 },
+  days: {
+    [shiftDay(LAST_DAY, { days: -10 })]: 4.1,
+    [shiftDay(LAST_DAY, { days: -9 })]: 3.9,
+  },
 };
 
 /** Growth of usage over 90 days, per kind of meter (the total lands near 5%). */
@@ -1682,7 +1736,7 @@ for (const month of months) {
     );
   }
 }
-const CREDIT_DAY = '2026-10-15';
+const CREDIT_DAY = shiftDay(LAST_DAY, { months: -1, days: 14 });
 extras.push(
   accountRow('aws', prodAws.account, prodAws.name, CREDIT_DAY, {
     amount: -300,
@@ -1744,6 +1798,7 @@ const gz = gzipSync(csv, { level: 9 });
 // file is the same on every platform with the same zlib.
 gz.writeUInt32LE(0, 4);
 gz[9] = 255;
+mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, gz);
 
 // ---------------------------------------------------------------------------
@@ -1832,9 +1887,10 @@ console.log(
 console.log('');
 console.log(summaryText);
 
+// Only the committed export's totals belong in README.md.
 const readmePath = join(HERE, 'README.md');
 try {
-  const readme = readFileSync(readmePath, 'utf8');
+  const readme = COMMITTED ? readFileSync(readmePath, 'utf8') : '';
   const start = '<!-- totals:start -->';
   const end = '<!-- totals:end -->';
   const from = readme.indexOf(start);

@@ -61,6 +61,14 @@ test('a developer signs in as guest, finds a component, what it runs on, and the
     page.getByRole('heading', { name: 'Cloud overview' }),
   ).toBeVisible();
   await expect(page.getByText('SQLite')).toBeVisible();
+  // The cost section: the demo export is imported a few seconds after start.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('Daily cost')).toBeVisible({
+      timeout: 10_000,
+    });
+  }).toPass({ timeout: 120_000 });
+  await expect(page.getByRole('tab', { name: 'Groups' })).toBeVisible();
   await page.screenshot({
     path: `${SCREENSHOTS}/cloud-overview.png`,
     fullPage: true,
