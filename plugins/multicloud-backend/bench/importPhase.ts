@@ -110,7 +110,7 @@ async function main() {
       limits: { memoryLimit: limits.memoryLimit, threads: limits.threads },
       slowStatements,
       factRows: await count('multicloud_cost_facts'),
-      rollupRows: await count('multicloud_cost_rollup'),
+      rollupRows: await count('multicloud_cost_rollup_daily'),
     };
     await new Promise<void>((resolve, reject) =>
       process.send!({ type: 'result', result: output }, error =>

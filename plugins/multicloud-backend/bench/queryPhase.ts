@@ -53,6 +53,7 @@ export type QueryPhaseReady = {
   refreshStatements: StatementTime[];
   analyzeMs: number | null;
   rollupRows: number;
+  dimensionRows: number;
   rollupResourceRows: number;
   entityRollupRows: number;
   sizes: Record<string, number>;
@@ -128,7 +129,8 @@ async function main() {
     }
     if (engine === 'postgres') {
       const started = performance.now();
-      await knex.raw('VACUUM ANALYZE multicloud_cost_rollup');
+      await knex.raw('VACUUM ANALYZE multicloud_cost_rollup_daily');
+      await knex.raw('VACUUM ANALYZE multicloud_cost_rollup_dimensions');
       await knex.raw('VACUUM ANALYZE multicloud_cost_rollup_resources');
       await knex.raw('VACUUM ANALYZE multicloud_cost_ancestors');
       log(
@@ -206,9 +208,10 @@ async function main() {
       refreshMs,
       refreshStatements: refreshStatements.slice(0, 12),
       analyzeMs,
-      rollupRows: await count('multicloud_cost_rollup'),
+      rollupRows: await count('multicloud_cost_rollup_daily'),
+      dimensionRows: await count('multicloud_cost_rollup_dimensions'),
       rollupResourceRows: await count('multicloud_cost_rollup_resources'),
-      entityRollupRows: await count('multicloud_cost_rollup', {
+      entityRollupRows: await count('multicloud_cost_rollup_daily', {
         entity_ref: estate.largestSystem,
       }),
       sizes: await storeSize(knex, engine),

@@ -608,7 +608,8 @@ export async function storeSize(
 ): Promise<Record<string, number>> {
   const tables = [
     'multicloud_cost_facts',
-    'multicloud_cost_rollup',
+    'multicloud_cost_rollup_daily',
+    'multicloud_cost_rollup_dimensions',
     'multicloud_cost_rollup_resources',
   ];
   const sizes: Record<string, number> = {};

@@ -41,7 +41,8 @@ describe('migrations', () => {
         'multicloud_cost_entities',
         'multicloud_cost_facts',
         'multicloud_cost_imports',
-        'multicloud_cost_rollup',
+        'multicloud_cost_rollup_daily',
+        'multicloud_cost_rollup_dimensions',
         'multicloud_cost_rollup_resources',
       ]);
 
@@ -62,7 +63,7 @@ describe('migrations', () => {
       expect(await tableNames(knex)).toEqual([]);
 
       await knex.migrate.latest({ directory: migrationsDirectory });
-      expect((await tableNames(knex)).length).toBe(8);
+      expect((await tableNames(knex)).length).toBe(9);
       await knex.destroy();
     },
   );

@@ -18,6 +18,15 @@ const PAGE_SIZE = 1000;
 /** The account a cost belongs to: the sub account (AWS member account, Azure subscription, GCP project), else the billing account. */
 const ACCOUNT_ID = `CASE WHEN f.sub_account_id <> '' THEN f.sub_account_id ELSE f.billing_account_id END`;
 const INSERT_BATCH = 500;
+/** Scratch table of a rollup rebuild, private to its connection. */
+const LINES = 'multicloud_cost_rebuild_lines';
+/** Breakdown dimensions and their column in the rebuild's lines. */
+const DIMENSION_COLUMNS = {
+  service: 'service_name',
+  provider: 'provider',
+  account: 'account_id',
+  region: 'region',
+} as const;
 
 type AttributionRow = {
   attribution_key: string;
@@ -123,45 +132,80 @@ export function createCostAttributionService(options: {
       }));
   }
 
+  /**
+   * Rebuilds the rollups of some days (all when none are given) from the
+   * facts. The facts are first summed per attribution key, day and line
+   * (a few rows per resource and day), and only those sums are fanned out to
+   * every ancestor of the entity each key belongs to: the fan-out multiplies
+   * thousands of rows a day instead of every fact.
+   */
   async function rebuildRollups(
     tx: Knex.Transaction,
     days?: { from: string; to: string },
   ) {
     const inDays = (q: Knex.QueryBuilder, column: string) =>
       days ? q.whereBetween(column, [days.from, days.to]) : q;
-    await inDays(tx('multicloud_cost_rollup'), 'usage_date').delete();
-    await inDays(tx('multicloud_cost_rollup_resources'), 'usage_date').delete();
+    for (const table of [
+      'multicloud_cost_rollup_daily',
+      'multicloud_cost_rollup_dimensions',
+      'multicloud_cost_rollup_resources',
+    ]) {
+      await inDays(tx(table), 'usage_date').delete();
+    }
     const range = days ? 'WHERE f.usage_date BETWEEN ? AND ?' : '';
-    const bindings = days ? [days.from, days.to] : [];
+    await tx.raw(`DROP TABLE IF EXISTS ${LINES}`);
     await tx.raw(
-      `INSERT INTO multicloud_cost_rollup (entity_ref, entity_kind, usage_date,
-         provider, account_id, region, service_name, currency, via,
-         billed_cost, effective_cost, list_cost)
-       SELECT an.ancestor_ref, an.ancestor_kind, f.usage_date, f.provider,
-         ${ACCOUNT_ID}, f.region, f.service_name, f.currency, at.via,
-         SUM(f.billed_cost), SUM(f.effective_cost), SUM(f.list_cost)
+      `CREATE TEMPORARY TABLE ${LINES} AS
+       SELECT f.attribution_key, f.usage_date, f.provider,
+         ${ACCOUNT_ID} AS account_id, f.region, f.service_name, f.currency,
+         f.resource_key, MAX(f.resource_name) AS resource_name,
+         SUM(f.billed_cost) AS billed_cost,
+         SUM(f.effective_cost) AS effective_cost,
+         SUM(f.list_cost) AS list_cost
        FROM multicloud_cost_facts f
-       JOIN multicloud_cost_attribution at ON at.attribution_key = f.attribution_key
-       JOIN multicloud_cost_ancestors an ON an.entity_ref = at.entity_ref
        ${range}
-       GROUP BY an.ancestor_ref, an.ancestor_kind, f.usage_date, f.provider,
-         ${ACCOUNT_ID}, f.region, f.service_name, f.currency, at.via`,
-      bindings,
+       GROUP BY f.attribution_key, f.usage_date, f.provider, ${ACCOUNT_ID},
+         f.region, f.service_name, f.currency, f.resource_key`,
+      days ? [days.from, days.to] : [],
     );
+    const fannedOut = `FROM ${LINES} l
+       JOIN multicloud_cost_attribution at ON at.attribution_key = l.attribution_key
+       JOIN multicloud_cost_ancestors an ON an.entity_ref = at.entity_ref`;
+    const costs = `SUM(l.billed_cost), SUM(l.effective_cost), SUM(l.list_cost)`;
+    await tx.raw(
+      `INSERT INTO multicloud_cost_rollup_daily (entity_ref, entity_kind,
+         usage_date, currency, via, billed_cost, effective_cost, list_cost)
+       SELECT an.ancestor_ref, an.ancestor_kind, l.usage_date, l.currency,
+         at.via, ${costs}
+       ${fannedOut}
+       GROUP BY an.ancestor_ref, an.ancestor_kind, l.usage_date, l.currency, at.via`,
+    );
+    for (const [dimension, column] of Object.entries(DIMENSION_COLUMNS)) {
+      await tx.raw(
+        `INSERT INTO multicloud_cost_rollup_dimensions (entity_ref, dimension,
+           usage_date, value, provider, currency, billed_cost, effective_cost,
+           list_cost)
+         SELECT an.ancestor_ref, ?, l.usage_date, l.${column},
+           MAX(l.provider), l.currency, ${costs}
+         ${fannedOut}
+         GROUP BY an.ancestor_ref, l.usage_date, l.${column}, l.currency`,
+        [dimension],
+      );
+    }
     await tx.raw(
       `INSERT INTO multicloud_cost_rollup_resources (entity_ref, usage_date,
          resource_key, resource_name, resource_ref, provider, currency,
          billed_cost, effective_cost, list_cost)
-       SELECT an.ancestor_ref, f.usage_date, f.resource_key, MAX(f.resource_name),
-         MAX(CASE WHEN at.via = 'resource' THEN at.entity_ref END), f.provider,
-         f.currency, SUM(f.billed_cost), SUM(f.effective_cost), SUM(f.list_cost)
-       FROM multicloud_cost_facts f
-       JOIN multicloud_cost_attribution at ON at.attribution_key = f.attribution_key
-       JOIN multicloud_cost_ancestors an ON an.entity_ref = at.entity_ref
-       ${range ? `${range} AND` : 'WHERE'} an.ancestor_ref <> ?
-       GROUP BY an.ancestor_ref, f.usage_date, f.resource_key, f.provider, f.currency`,
-      [...bindings, EVERYTHING],
+       SELECT an.ancestor_ref, l.usage_date, l.resource_key,
+         MAX(l.resource_name),
+         MAX(CASE WHEN at.via = 'resource' THEN at.entity_ref END), l.provider,
+         l.currency, ${costs}
+       ${fannedOut}
+       WHERE an.ancestor_ref <> ?
+       GROUP BY an.ancestor_ref, l.usage_date, l.resource_key, l.provider, l.currency`,
+      [EVERYTHING],
     );
+    await tx.raw(`DROP TABLE ${LINES}`);
   }
 
   async function applyImport(
@@ -253,11 +297,10 @@ export function createCostAttributionService(options: {
           'annotation_budget_currency',
         ),
       ]);
-    const unchanged =
+    const attributionUnchanged =
       fingerprint([
         attribution.map(a => [a.attribution_key, a.entity_ref, a.via]),
         ancestors.map(a => [a.entity_ref, a.ancestor_ref, a.ancestor_kind]),
-        entities.map(e => Object.values(e)),
       ]) ===
       fingerprint([
         storedAttribution.map(a => [a.attribution_key, a.entity_ref, a.via]),
@@ -266,10 +309,20 @@ export function createCostAttributionService(options: {
           a.ancestor_ref,
           a.ancestor_kind,
         ]),
-        storedEntities.map(e => Object.values(e)),
       ]);
-    if (unchanged) {
+    const entitiesUnchanged =
+      fingerprint([entities.map(e => Object.values(e))]) ===
+      fingerprint([storedEntities.map(e => Object.values(e))]);
+    if (attributionUnchanged && entitiesUnchanged) {
       return { changed: false };
+    }
+    if (attributionUnchanged) {
+      // Titles or budget annotations only: the rollups stay as they are.
+      await knex.transaction(async tx => {
+        await tx('multicloud_cost_entities').delete();
+        await insertBatches(tx, 'multicloud_cost_entities', entities);
+      });
+      return { changed: true };
     }
     const started = Date.now();
     await knex.transaction(async tx => {

@@ -428,7 +428,7 @@ describe('createCostImportService', () => {
       expect(
         Number(
           (
-            await knex('multicloud_cost_rollup')
+            await knex('multicloud_cost_rollup_daily')
               .where({ entity_ref: '*' })
               .sum({ c: 'billed_cost' })
           )[0].c,

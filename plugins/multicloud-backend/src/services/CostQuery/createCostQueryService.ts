@@ -3,7 +3,6 @@ import {
   CostBreakdownSeries,
   CostBudget,
   CostDailyPoint,
-  CostGroupBy,
   CostMetric,
   CostSummaryGroupBy,
   CostSummaryResponse,
@@ -19,13 +18,6 @@ const METRIC_COLUMNS: Record<CostMetric, string> = {
   billed: 'billed_cost',
   effective: 'effective_cost',
   list: 'list_cost',
-};
-
-const GROUP_COLUMNS: Record<Exclude<CostGroupBy, 'resource'>, string> = {
-  service: 'service_name',
-  provider: 'provider',
-  account: 'account_id',
-  region: 'region',
 };
 
 /** Lines a stacked chart shows on their own; the rest is `other`. */
@@ -196,9 +188,11 @@ function labelForDimension(
 }
 
 /**
- * Creates the {@link CostQueryService}. Every figure comes from the daily
- * rollups (one row per entity, day, provider, account, region, service), so
- * a query reads at most a few thousand rows whatever the size of the facts.
+ * Creates the {@link CostQueryService}. Every figure comes from the rollups:
+ * per entity and day (totals, history, summaries by group, system, domain),
+ * per entity, day and dimension value (breakdowns), per entity, day and
+ * resource; a year of a large System is a few thousand rows to read whatever
+ * the size of the facts.
  */
 export function createCostQueryService(options: {
   knex: Knex;
@@ -220,7 +214,7 @@ export function createCostQueryService(options: {
     column: string,
   ) {
     const rows: Array<{ usage_date: string; currency: string; cost: number }> =
-      await knex('multicloud_cost_rollup')
+      await knex('multicloud_cost_rollup_daily')
         .where({ entity_ref: entityRef })
         .whereBetween('usage_date', [from, to])
         .groupBy('usage_date', 'currency')
@@ -273,7 +267,7 @@ export function createCostQueryService(options: {
     }
     if (groupBy === 'owner' || groupBy === 'system' || groupBy === 'domain') {
       const kind = groupBy === 'owner' ? 'group' : groupBy;
-      return knex('multicloud_cost_rollup as r')
+      return knex('multicloud_cost_rollup_daily as r')
         .leftJoin(
           'multicloud_cost_entities as e',
           'e.entity_ref',
@@ -290,19 +284,17 @@ export function createCostQueryService(options: {
         .max({ label: 'e.title', entity_ref: 'r.entity_ref' })
         .sum({ cost: `r.${column}` });
     }
-    const groupColumn = GROUP_COLUMNS[groupBy];
-    const query = knex('multicloud_cost_rollup')
+    if (!('entityRef' in scope)) {
+      throw new Error(`Breakdowns by ${groupBy} are per entity`);
+    }
+    const query = knex('multicloud_cost_rollup_dimensions')
+      .where({ entity_ref: scope.entityRef, dimension: groupBy })
       .whereBetween('usage_date', [from, to])
-      .groupBy('usage_date', groupColumn, 'currency')
-      .select('usage_date', 'currency', { k: groupColumn })
+      .groupBy('usage_date', 'value', 'currency')
+      .select('usage_date', 'currency', { k: 'value' })
       .sum({ cost: column });
     if (groupBy !== 'provider') {
       query.max({ provider: 'provider' });
-    }
-    if ('entityRef' in scope) {
-      query.where({ entity_ref: scope.entityRef });
-    } else {
-      query.where({ entity_kind: scope.entityKind });
     }
     return (await query) as GroupedRow[];
   }
@@ -313,7 +305,7 @@ export function createCostQueryService(options: {
     currency: string,
   ) {
     const rows: Array<{ entity_ref: string; cost: number }> = await knex(
-      'multicloud_cost_rollup',
+      'multicloud_cost_rollup_daily',
     )
       .whereIn('entity_ref', [EVERYTHING, UNALLOCATED])
       .where({ currency })
@@ -479,7 +471,7 @@ export function createCostQueryService(options: {
         entityRef,
       });
       const via: Array<{ via: string; cost: number }> = await knex(
-        'multicloud_cost_rollup',
+        'multicloud_cost_rollup_daily',
       )
         .where({ entity_ref: entityRef, currency: result.currency })
         .whereBetween('usage_date', [period.from, period.to])
