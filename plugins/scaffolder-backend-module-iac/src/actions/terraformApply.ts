@@ -5,21 +5,17 @@ import { z } from 'zod';
 import { readIacSettings } from '../lib/config';
 import { forScaffolder, parseInput } from '../lib/inputSchemas';
 import { createToolBinaryResolver } from '../lib/toolBinary';
-import { prepareToolRuntime } from '../lib/toolRuntime';
-import { resolveWorkspacePath } from '../lib/workspacePaths';
 import {
   changeSummarySchema,
   emptySummary,
+  prepareTerraformRun,
   readTerraformOutputs,
   resourceChangeSchema,
   runTerraformOperation,
   savedPlanPaths,
-  terraformEnv,
   terraformInit,
   terraformInputFields,
   terraformInputFingerprint,
-  terraformSensitiveInput,
-  writeTerraformInputFiles,
 } from './terraformCommon';
 import { examples } from './terraformApply.examples';
 import { IacActionOptions } from './terraformPlan';
@@ -70,25 +66,12 @@ export function createTerraformApplyAction(options: IacActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, ACTION_ID);
-      const cwd = await resolveWorkspacePath(
-        ctx.workspacePath,
-        input.workingDirectory,
-        'directory',
-        'workingDirectory',
-      );
-      const tmpDir = await ctx.createTemporaryDirectory();
-      const runtime = await prepareToolRuntime({
+      const { cwd, runtime, initArgs, varArgs } = await prepareTerraformRun({
         ctx,
-        settings,
-        binaries,
-        sensitiveInput: terraformSensitiveInput(input),
-        fixedEnv: terraformEnv(tmpDir, ctx.isDryRun),
-      });
-      const { initArgs, varArgs } = await writeTerraformInputFiles(
         input,
         settings,
-        tmpDir,
-      );
+        binaries,
+      });
 
       if (ctx.isDryRun) {
         await terraformInit(runtime, cwd, initArgs);

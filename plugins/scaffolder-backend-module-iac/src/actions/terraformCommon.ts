@@ -12,8 +12,14 @@ import {
   workspacePath,
 } from '../lib/inputSchemas';
 import { collectStrings } from '../lib/redactor';
-import { describeFailure, ToolRuntime } from '../lib/toolRuntime';
-import { writePrivateFile } from '../lib/workspacePaths';
+import { ToolBinaryResolver } from '../lib/toolBinary';
+import {
+  describeFailure,
+  prepareToolRuntime,
+  ToolActionContext,
+  ToolRuntime,
+} from '../lib/toolRuntime';
+import { resolveWorkspacePath, writePrivateFile } from '../lib/workspacePaths';
 
 /** Input fields shared by the Terraform actions. */
 export const terraformInputFields = {
@@ -154,6 +160,49 @@ export async function writeTerraformInputFiles(
     initArgs.push(`-backend-config=${backendFile}`);
   }
   return { initArgs, varArgs };
+}
+
+/**
+ * What every Terraform action does first: resolve the working directory in
+ * the workspace, check the binary, build the redacting runtime and write the
+ * variable and backend files (mode 0600) into a private temporary directory.
+ */
+export async function prepareTerraformRun(options: {
+  ctx: ToolActionContext & {
+    workspacePath: string;
+    isDryRun?: boolean;
+    createTemporaryDirectory(): Promise<string>;
+  };
+  input: TerraformInput;
+  settings: TerraformSettings;
+  binaries: ToolBinaryResolver;
+}): Promise<{
+  cwd: string;
+  runtime: ToolRuntime;
+  initArgs: string[];
+  varArgs: string[];
+}> {
+  const { ctx, input, settings, binaries } = options;
+  const cwd = await resolveWorkspacePath(
+    ctx.workspacePath,
+    input.workingDirectory,
+    'directory',
+    'workingDirectory',
+  );
+  const tmpDir = await ctx.createTemporaryDirectory();
+  const runtime = await prepareToolRuntime({
+    ctx,
+    settings,
+    binaries,
+    sensitiveInput: terraformSensitiveInput(input),
+    fixedEnv: terraformEnv(tmpDir, ctx.isDryRun),
+  });
+  const { initArgs, varArgs } = await writeTerraformInputFiles(
+    input,
+    settings,
+    tmpDir,
+  );
+  return { cwd, runtime, initArgs, varArgs };
 }
 
 /** Fingerprint of what a plan was made from, to match a later apply. */

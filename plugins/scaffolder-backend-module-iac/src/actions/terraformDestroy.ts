@@ -3,18 +3,14 @@ import { z } from 'zod';
 import { readIacSettings } from '../lib/config';
 import { forScaffolder, parseInput } from '../lib/inputSchemas';
 import { createToolBinaryResolver } from '../lib/toolBinary';
-import { prepareToolRuntime } from '../lib/toolRuntime';
-import { resolveWorkspacePath } from '../lib/workspacePaths';
 import {
   changeSummarySchema,
   emptySummary,
+  prepareTerraformRun,
   resourceChangeSchema,
   runTerraformOperation,
-  terraformEnv,
   terraformInit,
   terraformInputFields,
-  terraformSensitiveInput,
-  writeTerraformInputFiles,
 } from './terraformCommon';
 import { examples } from './terraformDestroy.examples';
 import { IacActionOptions } from './terraformPlan';
@@ -54,25 +50,12 @@ export function createTerraformDestroyAction(options: IacActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, ACTION_ID);
-      const cwd = await resolveWorkspacePath(
-        ctx.workspacePath,
-        input.workingDirectory,
-        'directory',
-        'workingDirectory',
-      );
-      const tmpDir = await ctx.createTemporaryDirectory();
-      const runtime = await prepareToolRuntime({
+      const { cwd, runtime, initArgs, varArgs } = await prepareTerraformRun({
         ctx,
-        settings,
-        binaries,
-        sensitiveInput: terraformSensitiveInput(input),
-        fixedEnv: terraformEnv(tmpDir, ctx.isDryRun),
-      });
-      const { initArgs, varArgs } = await writeTerraformInputFiles(
         input,
         settings,
-        tmpDir,
-      );
+        binaries,
+      });
 
       const destroy = async () => {
         await terraformInit(runtime, cwd, initArgs);

@@ -8,21 +8,18 @@ import {
   createToolBinaryResolver,
   ToolBinaryResolver,
 } from '../lib/toolBinary';
-import { prepareToolRuntime } from '../lib/toolRuntime';
-import { resolveWorkspacePath, writePrivateFile } from '../lib/workspacePaths';
+import { writePrivateFile } from '../lib/workspacePaths';
 import {
   changeSummarySchema,
   emptySummary,
   ensurePrivateDirectory,
+  prepareTerraformRun,
   resourceChangeSchema,
+  runTerraformOperation,
   savedPlanPaths,
-  terraformEnv,
   terraformInit,
   terraformInputFields,
   terraformInputFingerprint,
-  terraformSensitiveInput,
-  runTerraformOperation,
-  writeTerraformInputFiles,
 } from './terraformCommon';
 import { examples } from './terraformPlan.examples';
 
@@ -76,25 +73,12 @@ export function createTerraformPlanAction(options: IacActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, ACTION_ID);
-      const cwd = await resolveWorkspacePath(
-        ctx.workspacePath,
-        input.workingDirectory,
-        'directory',
-        'workingDirectory',
-      );
-      const tmpDir = await ctx.createTemporaryDirectory();
-      const runtime = await prepareToolRuntime({
+      const { cwd, runtime, initArgs, varArgs } = await prepareTerraformRun({
         ctx,
-        settings,
-        binaries,
-        sensitiveInput: terraformSensitiveInput(input),
-        fixedEnv: terraformEnv(tmpDir, ctx.isDryRun),
-      });
-      const { initArgs, varArgs } = await writeTerraformInputFiles(
         input,
         settings,
-        tmpDir,
-      );
+        binaries,
+      });
       await terraformInit(runtime, cwd, initArgs);
 
       const saved = savedPlanPaths(ctx.workspacePath, input.workingDirectory);
