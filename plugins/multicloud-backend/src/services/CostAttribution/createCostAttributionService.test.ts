@@ -1,0 +1,219 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { applyDatabaseMigrations } from '../../database/migrations';
+import { catalogEntity, demoCatalog } from '../../testUtils/catalog';
+import { focusCsv, focusRow, writeFile } from '../../testUtils/focusFiles';
+import { createCostImportService } from '../CostImport/createCostImportService';
+import { DEFAULT_TAG_KEYS, EVERYTHING, UNALLOCATED } from './attributionModel';
+import { createCostAttributionService } from './createCostAttributionService';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create();
+
+/** Billed cost per entity in the daily rollup, rounded to cents. */
+async function costByEntity(knex: Knex): Promise<Record<string, number>> {
+  const rows: Array<{ entity_ref: string; cost: number | string }> = await knex(
+    'multicloud_cost_rollup_daily',
+  )
+    .groupBy('entity_ref')
+    .select('entity_ref')
+    .sum({ cost: 'billed_cost' });
+  return Object.fromEntries(
+    rows.map(r => [r.entity_ref, Math.round(Number(r.cost) * 100) / 100]),
+  );
+}
+
+async function dimension(knex: Knex, entityRef: string, name: string) {
+  const rows: Array<{ value: string; cost: number | string }> = await knex(
+    'multicloud_cost_rollup_dimensions',
+  )
+    .where({ entity_ref: entityRef, dimension: name })
+    .groupBy('value')
+    .select('value')
+    .sum({ cost: 'billed_cost' })
+    .orderBy('value');
+  return rows.map(r => [r.value, Number(r.cost)]);
+}
+
+describe('createCostAttributionService', () => {
+  let directory: string;
+  beforeEach(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-attribution-'));
+  });
+  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  async function setUp(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    await applyDatabaseMigrations(knex);
+    const catalog = { entities: demoCatalog() };
+    // The catalog as it is when asked: tests change it between refreshes.
+    const catalogService = {
+      queryEntities: (...args: Parameters<CatalogService['queryEntities']>) =>
+        catalogServiceMock({ entities: catalog.entities }).queryEntities(
+          ...args,
+        ),
+    } as unknown as CatalogService;
+    const logger = mockServices.logger.mock();
+    const attribution = createCostAttributionService({
+      knex,
+      catalog: catalogService,
+      auth: mockServices.auth(),
+      logger,
+      tagKeys: DEFAULT_TAG_KEYS,
+    });
+    const importer = createCostImportService({
+      knex,
+      logger,
+      attribution,
+      limits: {
+        memoryLimit: '256MB',
+        threads: 1,
+        tempDirectory: directory,
+        maxErrors: 20,
+        maxUploadBytes: 1024 * 1024,
+      },
+    });
+    return { knex, catalog, attribution, importer };
+  }
+
+  const rows = [
+    // i-0abc: Resource checkout-web-1 -> component checkout-api -> system
+    // checkout -> domain commerce; owner checkout-team (the component's).
+    focusRow({ ResourceId: 'i-0abc', BilledCost: 10 }),
+    focusRow({
+      ResourceId: 'i-0abc',
+      BilledCost: 5,
+      ChargePeriodStart: '2026-10-06T00:00:00Z',
+      ChargePeriodEnd: '2026-10-06T01:00:00Z',
+    }),
+    // Known by no entity, tagged with a component: attributed by tag.
+    focusRow({
+      ResourceId: 'i-0tagged',
+      BilledCost: 7,
+      RegionId: 'us-east-1',
+      Tags: '{"component":"checkout-api"}',
+    }),
+    // Known by nothing yet.
+    focusRow({
+      ResourceId: 'i-0new',
+      BilledCost: 3,
+      ServiceName: 'Amazon Elastic Block Store',
+    }),
+  ];
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    it('rolls cost up to components, systems, domains and owners, and keeps the rest unallocated', async () => {
+      const { knex, importer } = await setUp(databaseId);
+      await importer.importFile({
+        path: writeFile(directory, 'oct.csv', focusCsv(rows)),
+        source: 'test',
+      });
+
+      expect(await costByEntity(knex)).toEqual({
+        [EVERYTHING]: 25,
+        [UNALLOCATED]: 3,
+        'resource:default/checkout-web-1': 15,
+        'component:default/checkout-api': 22,
+        'system:default/checkout': 22,
+        'domain:default/commerce': 22,
+        'group:default/checkout-team': 22,
+      });
+      expect(
+        await dimension(knex, 'component:default/checkout-api', 'region'),
+      ).toEqual([
+        ['eu-west-1', 15],
+        ['us-east-1', 7],
+      ]);
+      expect(await dimension(knex, EVERYTHING, 'service')).toEqual([
+        ['Amazon Elastic Block Store', 3],
+        ['Amazon Elastic Compute Cloud', 22],
+      ]);
+      const via: Array<{ via: string; cost: number | string }> = await knex(
+        'multicloud_cost_rollup_daily',
+      )
+        .where({ entity_ref: 'component:default/checkout-api' })
+        .groupBy('via')
+        .select('via')
+        .sum({ cost: 'billed_cost' })
+        .orderBy('via');
+      expect(via.map(v => [v.via, Number(v.cost)])).toEqual([
+        ['resource', 15],
+        ['tag', 7],
+      ]);
+    });
+
+    it('re-attributes when the catalog gains a resource, and does nothing when nothing changed', async () => {
+      const { knex, catalog, attribution, importer } = await setUp(databaseId);
+      await importer.importFile({
+        path: writeFile(directory, 'oct.csv', focusCsv(rows)),
+        source: 'test',
+      });
+      expect(await attribution.refresh()).toEqual({ changed: false });
+
+      catalog.entities = [
+        ...catalog.entities,
+        catalogEntity('resource:default/data-volume', {
+          annotations: { 'multicloud.io/resource-id': 'I-0NEW' },
+          relations: [
+            { type: 'ownedBy', targetRef: 'group:default/data-team' },
+            { type: 'partOf', targetRef: 'system:default/data-platform' },
+          ],
+        }),
+      ];
+      expect(await attribution.refresh()).toEqual({ changed: true });
+
+      const costs = await costByEntity(knex);
+      expect(costs[UNALLOCATED]).toBeUndefined();
+      expect(costs).toMatchObject({
+        [EVERYTHING]: 25,
+        'resource:default/data-volume': 3,
+        'system:default/data-platform': 3,
+        'group:default/data-team': 3,
+        'component:default/checkout-api': 22,
+      });
+      expect(await attribution.refresh()).toEqual({ changed: false });
+    });
+
+    it('updates titles without rebuilding the rollups', async () => {
+      const { knex, catalog, attribution, importer } = await setUp(databaseId);
+      await importer.importFile({
+        path: writeFile(directory, 'oct.csv', focusCsv(rows)),
+        source: 'test',
+      });
+      const before = await knex('multicloud_cost_rollup_daily')
+        .select()
+        .orderBy(['entity_ref', 'usage_date', 'via']);
+      // A rebuild would write these rows again; a marker shows it did not.
+      await knex('multicloud_cost_rollup_daily')
+        .where({ entity_ref: EVERYTHING })
+        .update({ list_cost: -1 });
+
+      catalog.entities = catalog.entities.map((e: Entity) =>
+        e.metadata.name === 'checkout'
+          ? { ...e, metadata: { ...e.metadata, title: 'Checkout (new)' } }
+          : e,
+      );
+      expect(await attribution.refresh()).toEqual({ changed: true });
+
+      expect(
+        await knex('multicloud_cost_entities')
+          .where({ entity_ref: 'system:default/checkout' })
+          .first('title'),
+      ).toEqual({ title: 'Checkout (new)' });
+      const after = await knex('multicloud_cost_rollup_daily')
+        .select()
+        .orderBy(['entity_ref', 'usage_date', 'via']);
+      expect(after).toHaveLength(before.length);
+      const everything = after.filter(r => r.entity_ref === EVERYTHING);
+      expect(everything.length).toBeGreaterThan(0);
+      expect(everything.every(r => Number(r.list_cost) === -1)).toBe(true);
+    });
+  });
+});
