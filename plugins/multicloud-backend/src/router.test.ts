@@ -196,7 +196,12 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       ['Amazon Elastic Compute Cloud', 360],
       ['Azure SQL Database', 150],
     ]);
-    expect(body.breakdownSeries.map(s => s.values.length)).toEqual([30, 30]);
+    expect(
+      body.breakdownSeries.map(s => [s.label, s.values.length, s.values[0]]),
+    ).toEqual([
+      ['Amazon Elastic Compute Cloud', 30, 12],
+      ['Azure SQL Database', 30, 5],
+    ]);
     // Organisation-wide: 3 + 1 of 21 a day is not a component's, 1 a day is nobody's.
     expect(body.unallocated.cost).toBe(30);
     expect(body.unallocated.share).toBeCloseTo(30 / 630, 10);
@@ -261,6 +266,12 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       'Checkout team',
     );
     expect(body.unallocated).toEqual({ cost: 30, share: 30 / 630 });
+    // Each day's stack adds up to the day, the unallocated part included.
+    expect(body.breakdownSeries.map(s => [s.key, s.values[0]])).toEqual([
+      ['group:default/checkout-team', 17],
+      ['group:default/data-team', 3],
+      ['unallocated', 1],
+    ]);
     const providers = await request(server)
       .get('/api/multicloud/cost/summary')
       .query({ from: '2026-10-01', to: LAST_DAY, groupBy: 'provider' });

@@ -31,14 +31,12 @@ async function costByEntity(knex: Knex): Promise<Record<string, number>> {
 }
 
 async function dimension(knex: Knex, entityRef: string, name: string) {
-  const rows: Array<{ value: string; cost: number | string }> = await knex(
-    'multicloud_cost_rollup_dimensions',
-  )
+  const rows = (await knex('multicloud_cost_rollup_dimensions')
     .where({ entity_ref: entityRef, dimension: name })
     .groupBy('value')
     .select('value')
     .sum({ cost: 'billed_cost' })
-    .orderBy('value');
+    .orderBy('value')) as Array<{ value: string; cost: number | string }>;
   return rows.map(r => [r.value, Number(r.cost)]);
 }
 
@@ -135,14 +133,12 @@ describe('createCostAttributionService', () => {
         ['Amazon Elastic Block Store', 3],
         ['Amazon Elastic Compute Cloud', 22],
       ]);
-      const via: Array<{ via: string; cost: number | string }> = await knex(
-        'multicloud_cost_rollup_daily',
-      )
+      const via = (await knex('multicloud_cost_rollup_daily')
         .where({ entity_ref: 'component:default/checkout-api' })
         .groupBy('via')
         .select('via')
         .sum({ cost: 'billed_cost' })
-        .orderBy('via');
+        .orderBy('via')) as Array<{ via: string; cost: number | string }>;
       expect(via.map(v => [v.via, Number(v.cost)])).toEqual([
         ['resource', 15],
         ['tag', 7],

@@ -26,14 +26,29 @@ const MOVERS = 10;
 /** History the forecast and the anomaly baseline look at. */
 const HISTORY_DAYS = 120;
 
-type GroupedRow = {
-  usage_date: string;
+/** One breakdown line's sums for the period and the period before. */
+type LineTotalRow = {
   k: string;
   currency: string;
-  cost: number;
+  cost: number | string;
+  previous_cost: number | string;
   label?: string | null;
   entity_ref?: string | null;
   provider?: string | null;
+};
+
+/**
+ * Where a breakdown's lines come from: a query with its table, joins and
+ * scope, and the (qualified) columns of its day, line key, currency and cost.
+ */
+type LineSource = {
+  base: () => Knex.QueryBuilder;
+  date: string;
+  key: string;
+  currency: string;
+  cost: string;
+  /** Per-line attributes, as `MAX(...) AS name` expressions. */
+  attributes: Knex.Raw[];
 };
 
 type Line = {
@@ -90,45 +105,30 @@ function otherCurrencies(
   }));
 }
 
-/** Folds grouped rows into breakdown lines for the period and the one before. */
+/** Breakdown lines in the main currency, largest first. */
 function buildLines(
-  rows: GroupedRow[],
+  rows: LineTotalRow[],
   currency: string,
-  period: CostPeriod,
-  labelOf: (row: GroupedRow) => string,
+  labelOf: (row: LineTotalRow) => string,
 ): Line[] {
-  const lines = new Map<string, Line>();
-  for (const row of rows) {
-    if (row.currency !== currency) {
-      continue;
-    }
-    let line = lines.get(row.k);
-    if (!line) {
-      line = {
-        key: row.k,
-        label: labelOf(row),
-        entityRef: row.entity_ref ?? undefined,
-        provider: row.provider ?? undefined,
-        cost: 0,
-        previousCost: 0,
-        daily: new Map(),
-      };
-      lines.set(row.k, line);
-    }
-    const cost = Number(row.cost);
-    if (row.usage_date >= period.from) {
-      line.cost += cost;
-      line.daily.set(
-        row.usage_date,
-        (line.daily.get(row.usage_date) ?? 0) + cost,
-      );
-    } else {
-      line.previousCost += cost;
-    }
-  }
-  return [...lines.values()]
+  return rows
+    .filter(row => row.currency === currency)
+    .map(row => ({
+      key: row.k,
+      label: labelOf(row),
+      entityRef: row.entity_ref ?? undefined,
+      provider: row.provider ?? undefined,
+      cost: Number(row.cost),
+      previousCost: Number(row.previous_cost),
+      daily: new Map<string, number>(),
+    }))
     .filter(l => Math.abs(l.cost) > 1e-9 || Math.abs(l.previousCost) > 1e-9)
     .sort((a, b) => b.cost - a.cost || b.previousCost - a.previousCost);
+}
+
+/** The lines a stacked chart shows on their own (they get daily values). */
+function shownLines(lines: Line[]): Line[] {
+  return lines.filter(l => l.cost > 0).slice(0, SERIES_LINES);
 }
 
 function toBreakdown(lines: Line[], total: number): CostBreakdownItem[] {
@@ -143,20 +143,26 @@ function toBreakdown(lines: Line[], total: number): CostBreakdownItem[] {
   }));
 }
 
-function toSeries(lines: Line[], days: string[]): CostBreakdownSeries[] {
-  const shown = lines.filter(l => l.cost > 0).slice(0, SERIES_LINES);
-  const rest = lines.filter(l => !shown.includes(l));
+/** The shown lines' daily values, and the rest of each day's total as `other`. */
+function toSeries(
+  lines: Line[],
+  daily: CostDailyPoint[],
+): CostBreakdownSeries[] {
+  const shown = shownLines(lines);
   const series = shown.map(l => ({
     key: l.key,
     label: l.label,
-    values: days.map(d => round(l.daily.get(d) ?? 0)),
+    values: daily.map(d => round(l.daily.get(d.date) ?? 0)),
   }));
-  if (rest.some(l => l.daily.size > 0)) {
+  if (lines.some(l => !shown.includes(l) && Math.abs(l.cost) > 1e-9)) {
     series.push({
       key: 'other',
       label: 'Other',
-      values: days.map(d =>
-        round(rest.reduce((sum, l) => sum + (l.daily.get(d) ?? 0), 0)),
+      values: daily.map(d =>
+        round(
+          d.cost -
+            shown.reduce((sum, l) => sum + (l.daily.get(d.date) ?? 0), 0),
+        ),
       ),
     });
   }
@@ -176,7 +182,7 @@ function changeOf(total: number, previousTotal: number, previous: CostPeriod) {
 
 function labelForDimension(
   groupBy: CostSummaryGroupBy,
-  row: GroupedRow,
+  row: LineTotalRow,
 ): string {
   if (groupBy === 'region' && !row.k) {
     return 'No region';
@@ -223,80 +229,157 @@ export function createCostQueryService(options: {
     return rows.map(r => ({ ...r, cost: Number(r.cost) }));
   }
 
-  async function groupedRows(
+  function lineSource(
     scope: { entityRef: string } | { entityKind: string },
     groupBy: CostSummaryGroupBy,
-    from: string,
-    to: string,
     column: string,
-  ): Promise<GroupedRow[]> {
+  ): LineSource {
     if (groupBy === 'resource') {
       if ('entityRef' in scope && scope.entityRef !== EVERYTHING) {
-        return knex('multicloud_cost_rollup_resources')
-          .where({ entity_ref: scope.entityRef })
-          .whereBetween('usage_date', [from, to])
-          .groupBy('usage_date', 'resource_key', 'currency')
-          .select('usage_date', 'currency', { k: 'resource_key' })
-          .max({
-            label: 'resource_name',
-            entity_ref: 'resource_ref',
-            provider: 'provider',
-          })
-          .sum({ cost: column });
+        return {
+          base: () =>
+            knex('multicloud_cost_rollup_resources as r').where({
+              'r.entity_ref': scope.entityRef,
+            }),
+          date: 'r.usage_date',
+          key: 'r.resource_key',
+          currency: 'r.currency',
+          cost: `r.${column}`,
+          attributes: [
+            knex.raw('MAX(r.resource_name) AS label'),
+            knex.raw('MAX(r.resource_ref) AS entity_ref'),
+            knex.raw('MAX(r.provider) AS provider'),
+          ],
+        };
       }
-      return knex('multicloud_cost_facts as f')
-        .leftJoin(
-          'multicloud_cost_attribution as at',
-          'at.attribution_key',
-          'f.attribution_key',
-        )
-        .whereBetween('f.usage_date', [from, to])
-        .groupBy('f.usage_date', 'f.resource_key', 'f.currency')
-        .select({
-          usage_date: 'f.usage_date',
-          currency: 'f.currency',
-          k: 'f.resource_key',
-        })
-        .max({ label: 'f.resource_name', provider: 'f.provider' })
-        .select(
+      return {
+        base: () =>
+          knex('multicloud_cost_facts as f').leftJoin(
+            'multicloud_cost_attribution as at',
+            'at.attribution_key',
+            'f.attribution_key',
+          ),
+        date: 'f.usage_date',
+        key: 'f.resource_key',
+        currency: 'f.currency',
+        cost: `f.${column}`,
+        attributes: [
+          knex.raw('MAX(f.resource_name) AS label'),
           knex.raw(
             `MAX(CASE WHEN at.via = 'resource' THEN at.entity_ref END) AS entity_ref`,
           ),
-        )
-        .sum({ cost: `f.${column}` });
+          knex.raw('MAX(f.provider) AS provider'),
+        ],
+      };
     }
     if (groupBy === 'owner' || groupBy === 'system' || groupBy === 'domain') {
       const kind = groupBy === 'owner' ? 'group' : groupBy;
-      return knex('multicloud_cost_rollup_daily as r')
-        .leftJoin(
-          'multicloud_cost_entities as e',
-          'e.entity_ref',
-          'r.entity_ref',
-        )
-        .where({ 'r.entity_kind': kind })
-        .whereBetween('r.usage_date', [from, to])
-        .groupBy('r.usage_date', 'r.entity_ref', 'r.currency')
-        .select({
-          usage_date: 'r.usage_date',
-          currency: 'r.currency',
-          k: 'r.entity_ref',
-        })
-        .max({ label: 'e.title', entity_ref: 'r.entity_ref' })
-        .sum({ cost: `r.${column}` });
+      return {
+        base: () =>
+          knex('multicloud_cost_rollup_daily as r')
+            .leftJoin(
+              'multicloud_cost_entities as e',
+              'e.entity_ref',
+              'r.entity_ref',
+            )
+            .where({ 'r.entity_kind': kind }),
+        date: 'r.usage_date',
+        key: 'r.entity_ref',
+        currency: 'r.currency',
+        cost: `r.${column}`,
+        attributes: [
+          knex.raw('MAX(e.title) AS label'),
+          knex.raw('MAX(r.entity_ref) AS entity_ref'),
+        ],
+      };
     }
     if (!('entityRef' in scope)) {
       throw new Error(`Breakdowns by ${groupBy} are per entity`);
     }
-    const query = knex('multicloud_cost_rollup_dimensions')
-      .where({ entity_ref: scope.entityRef, dimension: groupBy })
-      .whereBetween('usage_date', [from, to])
-      .groupBy('usage_date', 'value', 'currency')
-      .select('usage_date', 'currency', { k: 'value' })
-      .sum({ cost: column });
-    if (groupBy !== 'provider') {
-      query.max({ provider: 'provider' });
+    return {
+      base: () =>
+        knex('multicloud_cost_rollup_dimensions as r').where({
+          'r.entity_ref': scope.entityRef,
+          'r.dimension': groupBy,
+        }),
+      date: 'r.usage_date',
+      key: 'r.value',
+      currency: 'r.currency',
+      cost: `r.${column}`,
+      attributes:
+        groupBy === 'provider' ? [] : [knex.raw('MAX(r.provider) AS provider')],
+    };
+  }
+
+  /** Each line's sum over the period and over the period before, per currency. */
+  async function lineTotals(
+    source: LineSource,
+    period: CostPeriod,
+    previous: CostPeriod,
+  ): Promise<LineTotalRow[]> {
+    return source
+      .base()
+      .whereBetween(source.date, [previous.from, period.to])
+      .groupBy(source.key, source.currency)
+      .select({ k: source.key, currency: source.currency })
+      .select(
+        knex.raw('SUM(CASE WHEN ?? >= ? THEN ?? ELSE 0 END) AS cost', [
+          source.date,
+          period.from,
+          source.cost,
+        ]),
+        knex.raw('SUM(CASE WHEN ?? < ? THEN ?? ELSE 0 END) AS previous_cost', [
+          source.date,
+          period.from,
+          source.cost,
+        ]),
+        ...source.attributes,
+      );
+  }
+
+  /** Fills in the daily values of the lines the chart shows. */
+  async function fillDaily(
+    source: LineSource,
+    lines: Line[],
+    period: CostPeriod,
+    currency: string,
+  ) {
+    const shown = shownLines(lines);
+    if (shown.length === 0) {
+      return;
     }
-    return (await query) as GroupedRow[];
+    const rows: Array<{ usage_date: string; k: string; cost: number }> =
+      await source
+        .base()
+        .whereBetween(source.date, [period.from, period.to])
+        .where(source.currency, currency)
+        .whereIn(
+          source.key,
+          shown.map(l => l.key),
+        )
+        .groupBy(source.date, source.key)
+        .select({ usage_date: source.date, k: source.key })
+        .sum({ cost: source.cost });
+    const byKey = new Map(shown.map(l => [l.key, l]));
+    for (const row of rows) {
+      byKey.get(row.k)?.daily.set(row.usage_date, Number(row.cost));
+    }
+  }
+
+  /** The daily sum of all lines (what the lines cover of each day's total). */
+  async function coveredDaily(
+    source: LineSource,
+    period: CostPeriod,
+    currency: string,
+  ): Promise<Map<string, number>> {
+    const rows: Array<{ usage_date: string; cost: number }> = await source
+      .base()
+      .whereBetween(source.date, [period.from, period.to])
+      .where(source.currency, currency)
+      .groupBy(source.date)
+      .select({ usage_date: source.date })
+      .sum({ cost: source.cost });
+    return new Map(rows.map(r => [r.usage_date, Number(r.cost)]));
   }
 
   async function periodTotals(
@@ -359,19 +442,12 @@ export function createCostQueryService(options: {
     breakdownScope: { entityRef: string } | { entityKind: string },
   ) {
     const column = METRIC_COLUMNS[metric];
-    const {
-      previous,
-      asOf,
-      rows: historyRows,
-      hasData,
-    } = await history(entityRef, period, column);
-    const grouped = await groupedRows(
-      breakdownScope,
-      groupBy,
-      previous.from,
-      period.to,
-      column,
-    );
+    const source = lineSource(breakdownScope, groupBy, column);
+    const [{ previous, asOf, rows: historyRows, hasData }, totalsRows] =
+      await Promise.all([
+        history(entityRef, period, column),
+        lineTotals(source, period, previousPeriod(period)),
+      ]);
     const currency = mainCurrency(
       historyRows.filter(
         r => r.usage_date >= period.from && r.usage_date <= period.to,
@@ -385,9 +461,13 @@ export function createCostQueryService(options: {
       previous.from,
       previous.to,
     ).reduce((sum, d) => sum + d.cost, 0);
-    const lines = buildLines(grouped, currency, period, row =>
+    const lines = buildLines(totalsRows, currency, row =>
       labelForDimension(groupBy, row),
     );
+    const [totals] = await Promise.all([
+      periodTotals(period, column, currency),
+      fillDaily(source, lines, period, currency),
+    ]);
     const upToAsOf = seriesOf(
       historyRows,
       currency,
@@ -404,8 +484,8 @@ export function createCostQueryService(options: {
         [period.to, asOf].sort()[0],
       ),
     ).filter(a => a.date >= period.from && a.date <= period.to);
-    const totals = await periodTotals(period, column, currency);
     return {
+      source,
       currency,
       daily,
       total,
@@ -470,14 +550,25 @@ export function createCostQueryService(options: {
       const result = await analyse(entityRef, period, groupBy, metric, {
         entityRef,
       });
-      const via: Array<{ via: string; cost: number }> = await knex(
-        'multicloud_cost_rollup_daily',
-      )
-        .where({ entity_ref: entityRef, currency: result.currency })
-        .whereBetween('usage_date', [period.from, period.to])
-        .groupBy('via')
-        .select('via')
-        .sum({ cost: METRIC_COLUMNS[metric] });
+      const [via, budget, lastImportAt] = await Promise.all([
+        knex('multicloud_cost_rollup_daily')
+          .where({ entity_ref: entityRef, currency: result.currency })
+          .whereBetween('usage_date', [period.from, period.to])
+          .groupBy('via')
+          .select('via')
+          .sum({ cost: METRIC_COLUMNS[metric] }) as Promise<
+          Array<{ via: string; cost: number }>
+        >,
+        budgetOf(
+          entityRef,
+          annotationBudget,
+          result.currency,
+          result.asOf,
+          result.upToAsOf,
+          result.forecast?.monthTotal ?? null,
+        ),
+        options.lastImportAt(),
+      ]);
       const viaCost = (name: string) =>
         round(Number(via.find(v => v.via === name)?.cost ?? 0));
       return {
@@ -490,20 +581,10 @@ export function createCostQueryService(options: {
         total: round(result.total),
         daily: result.daily,
         breakdown: toBreakdown(result.lines, result.total),
-        breakdownSeries: toSeries(
-          result.lines,
-          result.daily.map(d => d.date),
-        ),
+        breakdownSeries: toSeries(result.lines, result.daily),
         previous: changeOf(result.total, result.previousTotal, result.previous),
         forecast: result.forecast,
-        budget: await budgetOf(
-          entityRef,
-          annotationBudget,
-          result.currency,
-          result.asOf,
-          result.upToAsOf,
-          result.forecast?.monthTotal ?? null,
-        ),
+        budget,
         anomalies: result.anomalies,
         attribution: { byResource: viaCost('resource'), byTag: viaCost('tag') },
         unallocated: {
@@ -513,7 +594,7 @@ export function createCostQueryService(options: {
             : 0,
         },
         otherCurrencies: result.otherCurrencies,
-        lastImportAt: await options.lastImportAt(),
+        lastImportAt,
       };
     },
 
@@ -526,7 +607,6 @@ export function createCostQueryService(options: {
       const lines = [...result.lines];
       if ('entityKind' in scope) {
         // Cost no group (system, domain) carries is shown, never dropped.
-        const days = result.daily.map(d => d.date);
         const covered = lines.reduce((sum, l) => sum + l.cost, 0);
         const previousCovered = lines.reduce(
           (sum, l) => sum + l.previousCost,
@@ -535,11 +615,15 @@ export function createCostQueryService(options: {
         const rest = result.total - covered;
         const previousRest = result.previousTotal - previousCovered;
         if (Math.abs(rest) > 0.005 || Math.abs(previousRest) > 0.005) {
+          const coveredByDay = await coveredDaily(
+            result.source,
+            period,
+            result.currency,
+          );
           const daily = new Map(
-            days.map((d, i) => [
-              d,
-              result.daily[i].cost -
-                lines.reduce((sum, l) => sum + (l.daily.get(d) ?? 0), 0),
+            result.daily.map(d => [
+              d.date,
+              d.cost - (coveredByDay.get(d.date) ?? 0),
             ]),
           );
           lines.push({
@@ -562,10 +646,7 @@ export function createCostQueryService(options: {
         total: round(result.total),
         daily: result.daily,
         breakdown,
-        breakdownSeries: toSeries(
-          lines,
-          result.daily.map(d => d.date),
-        ),
+        breakdownSeries: toSeries(lines, result.daily),
         previous: changeOf(result.total, result.previousTotal, result.previous),
         forecast: result.forecast,
         movers: [...breakdown]
