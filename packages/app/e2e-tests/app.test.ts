@@ -1,10 +1,23 @@
 import { expect, test } from '@playwright/test';
+import { waitForEntity, waitForPortalReady } from './portal';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
 test('a developer signs in as guest, finds a component, what it runs on, and the Cloud page', async ({
   page,
+  request,
 }) => {
+  // The demo inventory, the demo cost export and their attribution.
+  await waitForPortalReady(request);
+  // The catalog adds the component's side of the resources' relations when
+  // it next processes the component.
+  await waitForEntity(request, 'component/default/checkout-api', entity =>
+    entity.relations.some(
+      (r: { type: string; targetRef: string }) =>
+        r.type === 'dependsOn' && r.targetRef.startsWith('resource:'),
+    ),
+  );
+
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
@@ -30,15 +43,12 @@ test('a developer signs in as guest, finds a component, what it runs on, and the
   ).toBeVisible();
   await expect(page.getByText('checkout-team').first()).toBeVisible();
 
-  // The demo inventory's instances tagged component=checkout-api appear under
-  // "Depends on resources" once the entity provider's first run is processed.
+  // The demo inventory's instances tagged component=checkout-api, under
+  // "Depends on resources".
   const instance = page
     .getByRole('link', { name: 'checkout-api-prod-1', exact: true })
     .first();
-  await expect(async () => {
-    await page.reload();
-    await expect(instance).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 150_000 });
+  await expect(instance).toBeVisible();
   await expect(page.getByText('Relations', { exact: true })).toBeVisible();
   await page.screenshot({
     path: `${SCREENSHOTS}/component.png`,
@@ -61,13 +71,7 @@ test('a developer signs in as guest, finds a component, what it runs on, and the
     page.getByRole('heading', { name: 'Cloud overview' }),
   ).toBeVisible();
   await expect(page.getByText('SQLite')).toBeVisible();
-  // The cost section: the demo export is imported a few seconds after start.
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByText('Daily cost')).toBeVisible({
-      timeout: 10_000,
-    });
-  }).toPass({ timeout: 120_000 });
+  await expect(page.getByText('Daily cost')).toBeVisible();
   await expect(page.getByRole('tab', { name: 'Groups' })).toBeVisible();
   await page.screenshot({
     path: `${SCREENSHOTS}/cloud-overview.png`,

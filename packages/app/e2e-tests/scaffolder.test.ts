@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import { waitForEntity } from './portal';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
@@ -22,7 +23,10 @@ async function pickEntity(page: Page, label: RegExp, search: string) {
 // shows the lines they derive from Terraform's machine-readable output.
 test('a developer provisions a virtual machine on AWS from a template and watches the Terraform log', async ({
   page,
+  request,
 }) => {
+  // The templates are read from templates/all.yaml when the catalog starts.
+  await waitForEntity(request, 'template/default/aws-vm-terraform');
   await page.goto('/');
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
@@ -35,13 +39,7 @@ test('a developer provisions a virtual machine on AWS from a template and watche
 
   await page.goto('/create');
   const title = 'Virtual machine on AWS with Terraform';
-  // The templates are read from templates/all.yaml when the catalog starts.
-  await expect(async () => {
-    await page.reload();
-    await expect(page.getByText(title).first()).toBeVisible({
-      timeout: 5_000,
-    });
-  }).toPass({ timeout: 120_000 });
+  await expect(page.getByText(title).first()).toBeVisible();
   const card = page
     .locator('.MuiCard-root')
     .filter({ has: page.getByText(title, { exact: true }) });

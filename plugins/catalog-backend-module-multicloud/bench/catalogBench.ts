@@ -28,6 +28,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import {
   CloudSource,
+  createInMemorySourceStatus,
   multicloudSourcesExtensionPoint,
 } from '@multicloud/plugin-multicloud-node';
 import catalogModuleMulticloud from '../src';
@@ -86,8 +87,11 @@ async function precomputeEntities(
 ): Promise<DeferredEntity[]> {
   let task: SchedulerServiceTaskInvocationDefinition | undefined;
   let entities: DeferredEntity[] | undefined;
+  const sourceStatus = createInMemorySourceStatus();
+  const source = staticSource(resources);
+  sourceStatus.register({ id: source.id, type: 'aws' });
   const provider = new MulticloudEntityProvider(
-    staticSource(resources),
+    source,
     {
       defaultOwner: DEFAULT_OWNER,
       ownerTagKeys: OWNER_TAG_KEYS,
@@ -97,6 +101,7 @@ async function precomputeEntities(
     quietLogger(),
     catalogServiceMock({ entities: groupEntities() }),
     mockServices.auth(),
+    sourceStatus,
   );
   await provider.connect({
     applyMutation: async mutation => {

@@ -13,7 +13,10 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { CloudSource } from '@multicloud/plugin-multicloud-node';
+import {
+  CloudSource,
+  createInMemorySourceStatus,
+} from '@multicloud/plugin-multicloud-node';
 import { MulticloudEntityProvider } from '../src/providers/MulticloudEntityProvider';
 import { startCloudServersProcess } from './cloudServersProcess';
 import {
@@ -211,6 +214,7 @@ export async function runProviderBench(total: number): Promise<void> {
   const logger = quietLogger();
   const catalog = catalogServiceMock({ entities: groupEntities() });
   const auth = mockServices.auth();
+  const sourceStatus = createInMemorySourceStatus();
 
   const runs: Run[] = createBenchSources(servers, logger).map(
     ({ cloud, source }) => {
@@ -240,7 +244,9 @@ export async function runProviderBench(total: number): Promise<void> {
         logger.child({ provider: cloud }),
         catalog,
         auth,
+        sourceStatus,
       );
+      sourceStatus.register({ id: source.id, type: cloud });
       void run.provider.connect(connection);
       return run;
     },

@@ -9,6 +9,7 @@ import {
 import {
   CloudSource,
   multicloudSourcesExtensionPoint,
+  multicloudSourceStatusServiceRef,
 } from '@multicloud/plugin-multicloud-node';
 import { MulticloudEntityProvider } from './providers/MulticloudEntityProvider';
 
@@ -43,6 +44,7 @@ export const catalogModuleMulticloud = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
+        sourceStatus: multicloudSourceStatusServiceRef,
       },
       async init({
         auth,
@@ -51,12 +53,14 @@ export const catalogModuleMulticloud = createBackendModule({
         config,
         logger,
         scheduler,
+        sourceStatus,
       }) {
         const providers = MulticloudEntityProvider.fromConfig(config, {
           auth,
           catalog,
           logger,
           scheduler,
+          sourceStatus,
           extraSources: [...extraSources.values()],
         });
         catalogProcessing.addEntityProvider(providers);

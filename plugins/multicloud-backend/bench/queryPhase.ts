@@ -16,6 +16,7 @@ import { createRouter } from '../src/router';
 import { createCostAttributionService } from '../src/services/CostAttribution/createCostAttributionService';
 import { createCostImportService } from '../src/services/CostImport/createCostImportService';
 import { createCostQueryService } from '../src/services/CostQuery/createCostQueryService';
+import { createInMemorySourceStatus } from '@multicloud/plugin-multicloud-node';
 import { createHealthService } from '../src/services/Health/createHealthService';
 import {
   Engine,
@@ -163,7 +164,14 @@ async function main() {
       httpAuth: fakeHttpAuth,
       permissions: fakePermissions,
       catalog,
-      health: await createHealthService({ knex }),
+      health: await createHealthService({
+        knex,
+        catalog,
+        auth: fakeAuth,
+        sourceStatus: createInMemorySourceStatus(),
+        folderIds: [],
+        lastImportAt: costImport.lastImportAt,
+      }),
       costImport,
       costQuery,
     });

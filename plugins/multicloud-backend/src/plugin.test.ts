@@ -29,10 +29,15 @@ describe('multicloud backend plugin', () => {
       const res = await request(server).get('/api/multicloud/health');
 
       expect(res.status).toBe(200);
+      // No source or folder is configured; attribution has not run yet.
       expect(res.body).toEqual({
         status: 'ok',
         version: require('../package.json').version,
         database: databaseId.startsWith('POSTGRES') ? 'postgres' : 'sqlite',
+        ready: false,
+        pending: ['cost attribution has not caught up yet'],
+        sources: [],
+        cost: { folders: [], attribution: { upToDate: false } },
       });
     },
   );

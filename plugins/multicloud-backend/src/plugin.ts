@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { multicloudPermissions } from '@multicloud/plugin-multicloud-common';
+import { multicloudSourceStatusServiceRef } from '@multicloud/plugin-multicloud-node';
 import fs from 'node:fs';
 import os from 'node:os';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -34,6 +35,7 @@ export const multicloudPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        sourceStatus: multicloudSourceStatusServiceRef,
       },
       async init({
         auth,
@@ -46,6 +48,7 @@ export const multicloudPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         scheduler,
+        sourceStatus,
       }) {
         permissionsRegistry.addPermissions(multicloudPermissions);
         const knex = await database.getClient();
@@ -70,31 +73,39 @@ export const multicloudPlugin = createBackendPlugin({
           lastImportAt: costImport.lastImportAt,
         });
 
+        const health = await createHealthService({
+          knex,
+          catalog,
+          auth,
+          sourceStatus,
+          folderIds: costConfig.folders.map(f => f.id),
+          lastImportAt: costImport.lastImportAt,
+        });
+
         await scheduler.scheduleTask({
           id: 'multicloud-cost-attribution',
           ...costConfig.attributionSchedule,
-          fn: async () => {
-            await attribution.refresh();
-          },
+          fn: () => health.trackRefresh(() => attribution.refresh()),
         });
         for (const folder of costConfig.folders) {
           await scheduler.scheduleTask({
             id: `multicloud-cost-import:${folder.id}`,
             ...folder.schedule,
-            fn: async () => {
-              if (!fs.existsSync(folder.path)) {
-                logger.warn(
-                  `Cost import folder ${folder.id}: ${folder.path} does not exist; create it or correct multicloud.cost.imports.folders`,
-                );
-                return;
-              }
-              const counts = await costImport.importFolder(folder);
-              if (counts.imported + counts.failed > 0) {
-                logger.info(
-                  `Cost import folder ${folder.id}: ${counts.imported} imported, ${counts.failed} rejected, ${counts.skipped} already known`,
-                );
-              }
-            },
+            fn: () =>
+              health.trackFolderRun(folder.id, async () => {
+                if (!fs.existsSync(folder.path)) {
+                  throw new Error(
+                    `Cost import folder ${folder.id}: ${folder.path} does not exist; create it or correct multicloud.cost.imports.folders`,
+                  );
+                }
+                const counts = await costImport.importFolder(folder);
+                if (counts.imported + counts.failed > 0) {
+                  logger.info(
+                    `Cost import folder ${folder.id}: ${counts.imported} imported, ${counts.failed} rejected, ${counts.skipped} already known`,
+                  );
+                }
+                return counts;
+              }),
           });
         }
 
@@ -104,7 +115,7 @@ export const multicloudPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             catalog,
-            health: await createHealthService({ knex }),
+            health,
             costImport,
             costQuery,
           }),

@@ -51,6 +51,98 @@ export type CloudResource = {
 };
 
 /**
+ * The last completed run of a cloud source, as the entity provider reported it.
+ *
+ * @public
+ */
+export type MulticloudSourceRun = {
+  /** ISO time the run started. */
+  startedAt: string;
+  /** ISO time the run ended (applied, refused or failed). */
+  finishedAt: string;
+  /**
+   * `applied`: the entities were handed to the catalog; `refused`: the
+   * removal guard kept the previous entities; `failed`: reading the source
+   * failed and the previous entities were kept.
+   */
+  outcome: 'applied' | 'refused' | 'failed';
+  /** Resources the source returned (absent when reading failed). */
+  resources?: number;
+  /** Entities handed to the catalog (`applied` runs only). */
+  entities?: number;
+  /** Why the run did not apply, in words a person can act on. */
+  error?: string;
+};
+
+/**
+ * A cloud source in `GET /api/multicloud/health`.
+ *
+ * @public
+ */
+export type MulticloudSourceHealth = {
+  /** Key under `catalog.providers.multicloud`. */
+  id: string;
+  /** Source type (`aws`, `azure`, `gcp`, `kubernetes`, `inventory`, or `extension`). */
+  type: string;
+  /** The last completed run, absent until the first run ends. */
+  lastRun?: MulticloudSourceRun;
+  /** The last run that applied its entities, absent until one has. */
+  lastAppliedRun?: MulticloudSourceRun;
+  /** Entities of this source the catalog serves now (processed and stitched). */
+  catalogEntities: number;
+  /**
+   * Whether the catalog serves exactly the entities of the last applied run,
+   * that is, the catalog has finished processing it.
+   */
+  ingested: boolean;
+};
+
+/**
+ * The last run of a cost import folder.
+ *
+ * @public
+ */
+export type MulticloudCostFolderHealth = {
+  /** Id under `multicloud.cost.imports.folders`. */
+  id: string;
+  lastRun?: {
+    startedAt: string;
+    finishedAt: string;
+    imported: number;
+    failed: number;
+    skipped: number;
+    error?: string;
+  };
+};
+
+/**
+ * Cost in `GET /api/multicloud/health`.
+ *
+ * @public
+ */
+export type MulticloudCostHealth = {
+  /** ISO time of the last successful import (upload or folder), if any. */
+  lastImportAt?: string;
+  folders: MulticloudCostFolderHealth[];
+  attribution: {
+    /** The last completed attribution refresh. */
+    lastRefresh?: {
+      startedAt: string;
+      finishedAt: string;
+      /** Whether it rewrote the attribution (the catalog had changed). */
+      changed: boolean;
+      error?: string;
+    };
+    /**
+     * Whether cost is attributed against the catalog as it is now: a refresh
+     * started after every source's last applied run had been fully processed
+     * by the catalog and after the last import, and succeeded.
+     */
+    upToDate: boolean;
+  };
+};
+
+/**
  * Answer of `GET /api/multicloud/health`.
  *
  * @public
@@ -61,4 +153,15 @@ export type MulticloudHealth = {
   version: string;
   /** The database the plugin stores its data in. */
   database: 'sqlite' | 'postgres' | 'mysql';
+  /**
+   * Whether everything configured has caught up: every source's last applied
+   * run is in the catalog, every cost folder has run once, and attribution is
+   * up to date. Tests and operators wait on this, never on a sleep.
+   */
+  ready: boolean;
+  /** What `ready` still waits for, one line each; empty when ready. */
+  pending: string[];
+  /** The cloud sources this backend's catalog runs. */
+  sources: MulticloudSourceHealth[];
+  cost: MulticloudCostHealth;
 };

@@ -8,6 +8,7 @@
 
 export * from './types';
 export * from './extensions';
+export * from './sourceStatus';
 export { resourceEntityName } from './entityName';
 export { createCloudSourceFromConfig } from './sources/createCloudSourceFromConfig';
 export type { CloudSourceFactoryOptions } from './sources/types';

@@ -4,7 +4,10 @@ import { Entity } from '@backstage/catalog-model';
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
-import { CloudSource } from '@multicloud/plugin-multicloud-node';
+import {
+  CloudSource,
+  createInMemorySourceStatus,
+} from '@multicloud/plugin-multicloud-node';
 import { MulticloudEntityProvider } from './MulticloudEntityProvider';
 
 const vpc: CloudResource = {
@@ -60,6 +63,8 @@ function setup(
 ) {
   const tasks: SchedulerServiceTaskInvocationDefinition[] = [];
   const logger = mockServices.logger.mock();
+  const sourceStatus = createInMemorySourceStatus();
+  sourceStatus.register({ id: source.id, type: 'aws' });
   const provider = new MulticloudEntityProvider(
     source,
     {
@@ -71,12 +76,14 @@ function setup(
     logger,
     catalogServiceMock({ entities: catalogEntities }),
     mockServices.auth(),
+    sourceStatus,
   );
   const connection: jest.Mocked<EntityProviderConnection> = {
     applyMutation: jest.fn(),
     refresh: jest.fn(),
   };
-  return { provider, connection, tasks, logger };
+  const lastRun = () => sourceStatus.list()[0];
+  return { provider, connection, tasks, logger, lastRun };
 }
 
 function appliedEntities(
@@ -93,8 +100,9 @@ describe('MulticloudEntityProvider', () => {
       id: 'aws-prod',
       readResources: async () => [vpc, instance],
     };
-    const { provider, connection, tasks } = setup(source);
+    const { provider, connection, tasks, lastRun } = setup(source);
     await provider.connect(connection);
+    expect(lastRun().lastRun).toBeUndefined();
 
     expect(provider.getProviderName()).toBe(
       'MulticloudEntityProvider:aws-prod',
@@ -105,6 +113,11 @@ describe('MulticloudEntityProvider', () => {
     await tasks[0].fn(new AbortController().signal);
 
     expect(connection.applyMutation).toHaveBeenCalledTimes(1);
+    expect(lastRun()).toMatchObject({
+      id: 'aws-prod',
+      lastRun: { outcome: 'applied', resources: 2, entities: 2 },
+      lastAppliedRun: { outcome: 'applied', entities: 2 },
+    });
     const entities = appliedEntities(connection);
     expect(entities.map(e => e.locationKey)).toEqual([
       'MulticloudEntityProvider:aws-prod',
@@ -170,11 +183,16 @@ describe('MulticloudEntityProvider', () => {
         throw new Error('AuthorizationFailed: token expired');
       },
     };
-    const { provider, connection, logger } = setup(source);
+    const { provider, connection, logger, lastRun } = setup(source);
     await provider.connect(connection);
     await provider.refresh();
 
     expect(connection.applyMutation).not.toHaveBeenCalled();
+    expect(lastRun().lastRun).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringContaining('AuthorizationFailed: token expired'),
+    });
+    expect(lastRun().lastAppliedRun).toBeUndefined();
     expect(logger.error).toHaveBeenCalledWith(
       expect.stringContaining(
         "Reading cloud source 'azure-prod' failed; keeping its previous entities",
@@ -189,7 +207,7 @@ describe('MulticloudEntityProvider', () => {
     const other = Array.from({ length: 10 }, (_, i) =>
       existingResource(`o-${i}`, 'other'),
     );
-    const { provider, connection, logger } = setup(
+    const { provider, connection, logger, lastRun } = setup(
       { id: 'gcp', readResources: async () => [vpc, instance] },
       [group('checkout-team'), ...existing, ...other],
     );
@@ -197,6 +215,11 @@ describe('MulticloudEntityProvider', () => {
     await provider.refresh();
 
     expect(connection.applyMutation).not.toHaveBeenCalled();
+    expect(lastRun().lastRun).toMatchObject({
+      outcome: 'refused',
+      resources: 2,
+      error: expect.stringContaining('maxRemovalShare'),
+    });
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining(
         "Cloud source 'gcp' returned 2 resources where the catalog holds 10",

@@ -13,10 +13,14 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import {
+  CloudResource,
+  MulticloudSourceRun,
+} from '@multicloud/plugin-multicloud-common';
 import {
   CloudSource,
   createCloudSourceFromConfig,
+  MulticloudSourceStatusService,
   resourceEntityName,
 } from '@multicloud/plugin-multicloud-node';
 import { createOwnerResolver } from './owners';
@@ -80,6 +84,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       scheduler: SchedulerService;
       catalog: CatalogService;
       auth: AuthService;
+      sourceStatus: MulticloudSourceStatusService;
       extraSources?: CloudSource[];
     },
   ): MulticloudEntityProvider[] {
@@ -103,6 +108,12 @@ export class MulticloudEntityProvider implements EntityProvider {
             sourceConfig.getConfig('schedule'),
           )
         : DEFAULT_SCHEDULE;
+      deps.sourceStatus.register({
+        id,
+        type: extraSources.has(id)
+          ? 'extension'
+          : sourceConfig!.getString('type'),
+      });
       return new MulticloudEntityProvider(
         source,
         readProviderOptions(sourceConfig),
@@ -110,6 +121,7 @@ export class MulticloudEntityProvider implements EntityProvider {
         logger,
         deps.catalog,
         deps.auth,
+        deps.sourceStatus,
       );
     });
   }
@@ -121,6 +133,7 @@ export class MulticloudEntityProvider implements EntityProvider {
     private readonly logger: LoggerService,
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
+    private readonly sourceStatus: MulticloudSourceStatusService,
   ) {}
 
   getProviderName(): string {
@@ -141,32 +154,65 @@ export class MulticloudEntityProvider implements EntityProvider {
     });
   }
 
-  /** Reads the source and replaces its entities; on any failure logs and keeps them. */
+  /**
+   * Reads the source and replaces its entities; on any failure logs and keeps
+   * them. Every run's outcome is reported to the source status service.
+   */
   async refresh(signal?: AbortSignal): Promise<void> {
-    if (!this.connection) {
+    const connection = this.connection;
+    if (!connection) {
       throw new Error(`${this.getProviderName()} is not connected`);
     }
-    const started = Date.now();
-    const entities = await this.readEntities(signal);
-    if (!entities) {
+    const started = new Date();
+    const report = (
+      run: Omit<MulticloudSourceRun, 'startedAt' | 'finishedAt'>,
+    ) =>
+      this.sourceStatus.recordRun(this.source.id, {
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        ...run,
+      });
+    const read = await this.readEntities(signal);
+    if (!('entities' in read)) {
+      report(read);
       return;
     }
-    await this.connection.applyMutation({ type: 'full', entities });
+    const { entities } = read;
+    try {
+      await connection.applyMutation({ type: 'full', entities });
+    } catch (error) {
+      report({
+        outcome: 'failed',
+        resources: entities.length,
+        error: `The catalog did not accept the entities: ${error}`,
+      });
+      throw error;
+    }
+    report({
+      outcome: 'applied',
+      resources: entities.length,
+      entities: entities.length,
+    });
     this.logger.info(
       `Applied ${entities.length} resources from cloud source '${
         this.source.id
-      }' in ${Date.now() - started} ms`,
+      }' in ${Date.now() - started.getTime()} ms`,
     );
   }
 
   /**
-   * The entities of the source's resources, or undefined when this run must
-   * keep the previous ones (logged). The resources are garbage once it
-   * returns, so they are not held while the catalog applies the mutation.
+   * The entities of the source's resources, or why this run must keep the
+   * previous ones (also logged). The resources are garbage once it returns,
+   * so they are not held while the catalog applies the mutation.
    */
-  private async readEntities(
-    signal?: AbortSignal,
-  ): Promise<DeferredEntity[] | undefined> {
+  private async readEntities(signal?: AbortSignal): Promise<
+    | { entities: DeferredEntity[] }
+    | {
+        outcome: 'failed' | 'refused';
+        resources?: number;
+        error: string;
+      }
+  > {
     const sourceId = this.source.id;
     let resources: CloudResource[];
     let resolveOwner: (value: string | undefined) => string | undefined;
@@ -182,7 +228,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       this.logger.error(
         `Reading cloud source '${sourceId}' failed; keeping its previous entities: ${error}`,
       );
-      return undefined;
+      return { outcome: 'failed', error: String(error) };
     }
 
     const removed = previousCount - resources.length;
@@ -190,14 +236,14 @@ export class MulticloudEntityProvider implements EntityProvider {
       previousCount > 0 &&
       removed / previousCount > this.options.maxRemovalShare
     ) {
-      this.logger.warn(
+      const error =
         `Cloud source '${sourceId}' returned ${resources.length} resources where the catalog holds ${previousCount}; ` +
-          `refusing to remove more than ${Math.round(
-            this.options.maxRemovalShare * 100,
-          )}% of its entities in one run ` +
-          `(raise catalog.providers.multicloud.${sourceId}.maxRemovalShare if this is intended)`,
-      );
-      return undefined;
+        `refusing to remove more than ${Math.round(
+          this.options.maxRemovalShare * 100,
+        )}% of its entities in one run ` +
+        `(raise catalog.providers.multicloud.${sourceId}.maxRemovalShare if this is intended)`;
+      this.logger.warn(error);
+      return { outcome: 'refused', resources: resources.length, error };
     }
 
     const entityNames = resources.map(r =>
@@ -222,7 +268,7 @@ export class MulticloudEntityProvider implements EntityProvider {
     // One string and one options object for all entities, not one each.
     const mappingOptions = { location: this.location, ...this.options };
     const locationKey = this.getProviderName();
-    return resources.map((resource, index) => ({
+    const entities = resources.map((resource, index) => ({
       entity: resourceToEntity(
         resource,
         entityNames[index],
@@ -231,6 +277,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       ),
       locationKey,
     }));
+    return { entities };
   }
 
   private async countOwnEntities(

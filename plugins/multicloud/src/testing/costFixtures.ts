@@ -1,6 +1,7 @@
 import {
   CostSummaryResponse,
   EntityCostResponse,
+  MulticloudHealth,
 } from '@multicloud/plugin-multicloud-common';
 import { MulticloudApi } from '../api';
 
@@ -40,12 +41,7 @@ export function mockMulticloudApi(
     });
   return {
     getHealth: jest.fn(
-      implementation.getHealth ??
-        (async () => ({
-          status: 'ok' as const,
-          version: '1.0.0',
-          database: 'sqlite' as const,
-        })),
+      implementation.getHealth ?? (async () => healthResponse()),
     ),
     getEntityCost: implementation.getEntityCost
       ? jest.fn(implementation.getEntityCost)
@@ -249,6 +245,22 @@ export function costSummaryResponse(
     unallocated: { cost: 4000, share: 0.125 },
     otherCurrencies: [],
     lastImportAt: '2025-03-15T06:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A `/health` answer of a backend that has caught up. */
+export function healthResponse(
+  overrides: Partial<MulticloudHealth> = {},
+): MulticloudHealth {
+  return {
+    status: 'ok',
+    version: '1.0.0',
+    database: 'sqlite',
+    ready: true,
+    pending: [],
+    sources: [],
+    cost: { folders: [], attribution: { upToDate: true } },
     ...overrides,
   };
 }

@@ -1,6 +1,26 @@
 import { MulticloudHealth } from '@multicloud/plugin-multicloud-common';
 
-/** Reports whether the plugin and its database answer. */
+/** Counts of one folder import run. */
+export type FolderRunCounts = {
+  imported: number;
+  skipped: number;
+  failed: number;
+};
+
+/**
+ * Reports whether the plugin, its database and the work it depends on have
+ * caught up, and records that work as it runs.
+ */
 export interface HealthService {
   check(): Promise<MulticloudHealth>;
+  /**
+   * Runs an attribution refresh and records it, together with whether the
+   * catalog served every source's last applied run when it started.
+   */
+  trackRefresh(refresh: () => Promise<{ changed: boolean }>): Promise<void>;
+  /** Runs one import of a cost folder and records its outcome. */
+  trackFolderRun(
+    folderId: string,
+    run: () => Promise<FolderRunCounts>,
+  ): Promise<void>;
 }

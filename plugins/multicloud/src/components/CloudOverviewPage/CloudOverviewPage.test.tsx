@@ -7,6 +7,7 @@ import { multicloudApiRef } from '../../api';
 import {
   costSummaryResponse,
   freezeToday,
+  healthResponse,
   mockMulticloudApi,
 } from '../../testing/costFixtures';
 import { CloudOverviewPage } from './CloudOverviewPage';
@@ -27,11 +28,8 @@ describe('CloudOverviewPage', () => {
 
   it('shows the backend version and database', async () => {
     const api = mockMulticloudApi({
-      getHealth: async () => ({
-        status: 'ok',
-        version: '1.2.3',
-        database: 'postgres',
-      }),
+      getHealth: async () =>
+        healthResponse({ version: '1.2.3', database: 'postgres' }),
       getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
     });
     renderPage(api);

@@ -1,0 +1,43 @@
+import { APIRequestContext, expect } from '@playwright/test';
+
+/** The e2e backend's static token (app-config.e2e.yaml). */
+const TOKEN = 'e2e-only-7c1f0b6a9d2e4c58b3a1f6e0d9c8b7a6';
+const headers = { Authorization: `Bearer ${TOKEN}` };
+
+/**
+ * Waits until the portal reports that it has caught up: every cloud source's
+ * last run is in the catalog, the demo cost export is imported and
+ * attribution ran after both (`GET /api/multicloud/health`). On a fresh
+ * machine this takes a few minutes; the failure message lists what is still
+ * pending.
+ */
+export async function waitForPortalReady(request: APIRequestContext) {
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/api/multicloud/health', { headers });
+        return res.ok() ? (await res.json()).pending : [`HTTP ${res.status()}`];
+      },
+      { timeout: 240_000, intervals: [1_000] },
+    )
+    .toEqual([]);
+}
+
+/** Waits until the catalog serves an entity (`kind/namespace/name`) that satisfies `holds`. */
+export async function waitForEntity(
+  request: APIRequestContext,
+  ref: string,
+  holds: (entity: any) => boolean = () => true,
+) {
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get(`/api/catalog/entities/by-name/${ref}`, {
+          headers,
+        });
+        return res.ok() && holds(await res.json());
+      },
+      { timeout: 240_000, intervals: [1_000] },
+    )
+    .toBe(true);
+}
