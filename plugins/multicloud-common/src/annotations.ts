@@ -9,6 +9,11 @@ export const MULTICLOUD_ANNOTATIONS = {
   provider: 'multicloud.io/provider',
   /** Region (or location / cluster zone) the resource lives in. */
   region: 'multicloud.io/region',
+  /**
+   * State of a Resource as its provider words it (`running`, `stopped`,
+   * `Succeeded`, `2/3 ready`...), when the provider reports one.
+   */
+  status: 'multicloud.io/status',
   /** The id FOCUS cost exports put in `ResourceId`; cost rows join on it. */
   resourceId: 'multicloud.io/resource-id',
   /** Monthly budget of an entity, for example `1500` or `1500 USD`. */

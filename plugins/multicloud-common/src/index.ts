@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './types';
 export * from './resourceTypes';
 export * from './cost';
+export * from './topology';

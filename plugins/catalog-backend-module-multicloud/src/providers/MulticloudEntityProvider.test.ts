@@ -27,6 +27,7 @@ const instance: CloudResource = {
   nativeId: 'arn:aws:ec2:eu-west-1:123456789012:instance/i-1',
   costResourceId: 'i-1',
   name: 'checkout-api-1',
+  status: 'running',
   tags: {
     team: 'Checkout-Team',
     system: 'checkout',
@@ -145,6 +146,7 @@ describe('MulticloudEntityProvider', () => {
           'multicloud.io/provider': 'aws',
           'multicloud.io/region': 'eu-west-1',
           'multicloud.io/resource-id': 'i-1',
+          'multicloud.io/status': 'running',
           'backstage.io/view-url': instance.consoleUrl,
           'backstage.io/managed-by-location': 'multicloud:aws-prod',
         },

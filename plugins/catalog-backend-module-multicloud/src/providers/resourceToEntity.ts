@@ -111,6 +111,9 @@ export function resourceToEntity(
   annotations[MULTICLOUD_ANNOTATIONS.provider] = resource.provider;
   annotations[MULTICLOUD_ANNOTATIONS.region] = shared(resource.region);
   annotations[MULTICLOUD_ANNOTATIONS.resourceId] = resource.costResourceId;
+  if (resource.status) {
+    annotations[MULTICLOUD_ANNOTATIONS.status] = shared(resource.status);
+  }
   if (resource.consoleUrl) {
     annotations[ANNOTATION_VIEW_URL] = resource.consoleUrl;
   }
