@@ -1,4 +1,5 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
+import { characterLength, MIN_SECRET_LENGTH } from './secretForms';
 
 /** The tools this module runs. */
 export type IacToolName = 'terraform' | 'ansible' | 'helm';
@@ -198,6 +199,15 @@ export function readIacSettings(config: Config): IacSettings {
     'ansible',
   );
   const { section: helmSection, ...helm } = readToolSettings(config, 'helm');
+  for (const { tool, secretEnvironment } of [terraform, ansible, helm]) {
+    for (const [name, value] of Object.entries(secretEnvironment)) {
+      if (characterLength(value) < MIN_SECRET_LENGTH) {
+        throw new Error(
+          `multicloud.iac.${tool}.secretEnvironment.${name} must be at least ${MIN_SECRET_LENGTH} characters long: a shorter value cannot be masked in the task log without garbling it`,
+        );
+      }
+    }
+  }
 
   const backendsSection = terraformSection?.getOptionalConfig('backends');
   const backends = Object.fromEntries(

@@ -4,14 +4,7 @@ import { Redactor } from './redactor';
 
 type Meta = Error | JsonObject | undefined;
 
-/**
- * Wraps the task logger so that every message and every metadata string
- * passes through the redactor before it reaches the task log.
- */
-export function createRedactingLogger(
-  logger: LoggerService,
-  redact: Redactor,
-): LoggerService {
+function wrap(logger: LoggerService, redact: Redactor): LoggerService {
   const meta = (m: Meta): Meta => {
     if (m === undefined) {
       return undefined;
@@ -26,7 +19,19 @@ export function createRedactingLogger(
     warn: (message, m) => logger.warn(redact(message), meta(m)),
     info: (message, m) => logger.info(redact(message), meta(m)),
     debug: (message, m) => logger.debug(redact(message), meta(m)),
-    child: m =>
-      createRedactingLogger(logger.child(redact.redactValue(m)), redact),
+    child: m => wrap(logger.child(redact.redactValue(m)), redact),
   };
+}
+
+/**
+ * Wraps the task logger so that every message and every metadata string
+ * passes through the redactor before it reaches the task log. The
+ * redactor's warnings (secrets too short to mask) go to the task log too.
+ */
+export function createRedactingLogger(
+  logger: LoggerService,
+  redact: Redactor,
+): LoggerService {
+  redact.onWarning(message => logger.warn(message));
+  return wrap(logger, redact);
 }

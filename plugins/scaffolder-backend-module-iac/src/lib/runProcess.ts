@@ -1,9 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { Redactor } from './redactor';
+import { RedactedLine, Redactor } from './redactor';
 
-/** Longest line passed on; longer output is cut (a runaway line is not a log). */
+/**
+ * Longest line passed on; the rest of a longer line is dropped (a runaway
+ * line is not a log). Lines are redacted before they are cut.
+ */
 const MAX_LINE_LENGTH = 1024 * 1024;
 /** How long to wait for the output pipes after the process itself exited. */
 const PIPE_DRAIN_MS = 2000;
@@ -32,10 +35,13 @@ export interface RunProcessOptions {
   killGracePeriodMs: number;
   /**
    * Receives each stdout line unredacted, for parsing; whatever it logs
-   * must go through the redacting logger. Default: log the line as info.
+   * must go through the redacting logger, which then masks the line as the
+   * stream redaction did (secrets spanning lines included). A line cut at
+   * the maximum length arrives redacted. Default: log the redacted line as
+   * info.
    */
   onStdoutLine?: (line: string) => void;
-  /** Same for stderr. Default: log the line as warn. */
+  /** Same for stderr. Default: log the redacted line as warn. */
   onStderrLine?: (line: string) => void;
 }
 
@@ -56,32 +62,25 @@ export class ProcessStoppedError extends Error {
   }
 }
 
-function createLineSplitter(onLine: (line: string) => void) {
+/**
+ * Decodes a pipe's bytes and passes on its lines, with secrets masked on the
+ * stream (see {@link Redactor.createLineStream}).
+ */
+function createOutputReader(
+  redactor: Redactor,
+  onLine: (line: RedactedLine) => void,
+) {
   const decoder = new StringDecoder('utf8');
-  let pending = '';
-  const emit = (line: string) =>
-    onLine(
-      line.length > MAX_LINE_LENGTH
-        ? `${line.slice(0, MAX_LINE_LENGTH)} [line truncated]`
-        : line,
-    );
+  const lines = redactor.createLineStream(onLine, {
+    maxLineLength: MAX_LINE_LENGTH,
+  });
   return {
     write(chunk: Buffer) {
-      pending += decoder.write(chunk);
-      const lines = pending.split(/\r?\n/);
-      pending = lines.pop() ?? '';
-      if (pending.length > MAX_LINE_LENGTH) {
-        emit(pending);
-        pending = '';
-      }
-      lines.forEach(emit);
+      lines.write(decoder.write(chunk));
     },
     end() {
-      pending += decoder.end();
-      if (pending) {
-        emit(pending);
-      }
-      pending = '';
+      lines.write(decoder.end());
+      lines.end();
     },
   };
 }
@@ -110,10 +109,20 @@ function formatDuration(ms: number): string {
 export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const { logger, redactor, label, signal } = options;
   const stderrTail: string[] = [];
-  const onStdoutLine =
-    options.onStdoutLine ?? ((line: string) => logger.info(redactor(line)));
-  const onStderrLine =
-    options.onStderrLine ?? ((line: string) => logger.warn(redactor(line)));
+  const handleLine =
+    (
+      parse: ((line: string) => void) | undefined,
+      log: (message: string) => void,
+    ) =>
+    (line: RedactedLine) => {
+      if (parse) {
+        redactor.withLine(line, () => parse(line.raw));
+      } else {
+        log(line.redacted);
+      }
+    };
+  const onStdoutLine = handleLine(options.onStdoutLine, m => logger.info(m));
+  const onStderrLine = handleLine(options.onStderrLine, m => logger.warn(m));
 
   if (signal?.aborted) {
     return Promise.reject(
@@ -188,9 +197,9 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     signal?.addEventListener('abort', onAbort, { once: true });
     const timeoutTimer = setTimeout(() => stop('timeout'), options.timeoutMs);
 
-    const stdout = createLineSplitter(line => onStdoutLine(line));
-    const stderr = createLineSplitter(line => {
-      stderrTail.push(redactor(line));
+    const stdout = createOutputReader(redactor, onStdoutLine);
+    const stderr = createOutputReader(redactor, line => {
+      stderrTail.push(line.redacted);
       if (stderrTail.length > STDERR_TAIL_LINES) {
         stderrTail.shift();
       }
