@@ -22,7 +22,8 @@ interface IacToolConfig {
   binary?: string;
   /**
    * Versions the binary may have, checked once by running its version
-   * command (`version -json`, `--version`, `version --short`): exact
+   * command (`version -json`, `--version`, `version --short`; never in a
+   * dry run, which starts nothing): exact
    * (`1.9.8`), any patch (`1.9.x` or `1.9.*`), any version with a prefix
    * (`1.9`), or `*`. Default: any version.
    * @visibility backend
@@ -106,8 +107,12 @@ export interface Config {
       /** Ansible (`ansible-playbook`). */
       ansible?: IacToolConfig & {
         /**
-         * Whether the `connection: local` input is allowed: it runs the
-         * playbook on the Backstage host itself. For demos and tests.
+         * Whether tasks may run on the Backstage host itself: the
+         * `connection: local` input, `localhost` hosts, inventories and
+         * playbooks that use a local connection or delegate to localhost.
+         * When false, the action checks the inventory with
+         * `ansible-inventory` (next to the `ansible-playbook` binary) and the
+         * playbook file, and refuses such runs. For demos and tests.
          * Default: false.
          * @visibility backend
          */

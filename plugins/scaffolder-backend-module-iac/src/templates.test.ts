@@ -15,9 +15,9 @@ import {
 } from './__testUtils__/testContext';
 import { scaffolderModuleIac } from './module';
 
-// Every template in templates/ goes through the scaffolder's own dry-run API,
-// with this module's actions running the Terraform and Helm stand-ins and the
-// real ansible-playbook (check mode, local connection).
+// Every template in templates/ goes through the scaffolder's own dry-run API.
+// A dry run executes nothing: the actions check their input and the workspace
+// and log the command lines and files a real run would use.
 
 jest.setTimeout(180_000);
 
@@ -229,25 +229,34 @@ describe('templates', () => {
   });
 
   it.each(['aws-vm', 'azure-vm', 'gcp-vm'])(
-    '%s plans a tagged virtual machine and applies nothing',
+    '%s shows the Terraform commands for a tagged virtual machine and runs nothing',
     async name => {
       const { template, directoryContents } = loadTemplate(name);
       const result = await dryRun(template, VALUES[name], directoryContents);
       expectSuccess(result);
 
       const planLog = logOf(result, 'plan');
-      expect(planLog).toContain('Using terraform 1.9.8');
-      expect(planLog).toContain('Terraform has been successfully initialized!');
-      expect(planLog).toMatch(/: Plan to create/);
-      expect(planLog).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
-      expect(planLog).toContain('Dry run: plan made without a state lock');
+      expect(planLog).toContain(
+        `Dry run: nothing is executed. terraform is ${FAKE_TERRAFORM}; a real run checks its version first (allowed: 1.9.x)`,
+      );
+      expect(planLog).toMatch(/Dry run: declared: \w+\.\w+/);
+      expect(planLog).toMatch(
+        /Dry run: would run in \S+\/terraform: \S+ init -input=false -no-color -backend-config=\S+\/backend\.tfbackend/,
+      );
+      expect(planLog).toMatch(
+        /Dry run: would run in \S+\/terraform: \S+ plan -input=false -json -var-file=\S+ -out=\S+\.tfplan/,
+      );
+      expect(planLog).toContain('Dry run: nothing ran');
       // The scaffolder prints the rendered input of each step in a dry run:
       // the tags carry entity names the entity provider can resolve.
       expect(planLog).toContain('"owner": "checkout-team"');
       expect(planLog).toContain('"system": "checkout"');
 
       const applyLog = logOf(result, 'apply');
-      expect(applyLog).toContain('Dry run: planned only, nothing was applied');
+      expect(applyLog).toContain('terraform:plan saves no plan in a dry run');
+      expect(applyLog).toMatch(
+        /Dry run: would run in \S+\/terraform: \S+ apply -input=false -json -auto-approve -var-file=\S+/,
+      );
       expect(applyLog).not.toMatch(/Creating\.\.\./);
     },
   );
@@ -267,7 +276,7 @@ describe('templates', () => {
     expect(planLog).toContain('"component": ""');
   });
 
-  it('ansible-hosts checks the hosts in check mode', async () => {
+  it('ansible-hosts lists the plays and tasks and the command it would run', async () => {
     const { template, directoryContents } = loadTemplate('ansible-hosts');
     const result = await dryRun(
       template,
@@ -276,16 +285,25 @@ describe('templates', () => {
     );
     expectSuccess(result);
     const log = logOf(result, 'configure');
-    expect(log).toContain('running in check mode (--check --diff)');
+    expect(log).toContain(
+      'Dry run: playbook ansible/site.yaml (nothing in it runs):',
+    );
+    expect(log).toContain('PLAY [Configure hosts] (hosts: targets)');
     expect(log).toContain('TASK [Install the Docker engine]');
     expect(log).toContain('TASK [Install the node exporter]');
-    expect(log).toMatch(/localhost: ok=\d+ changed=\d+ unreachable=0 failed=0/);
+    expect(log).toMatch(
+      /Dry run: would write \S+\/inventory\.yaml \(\d+ bytes, mode 0600\): inventory of 1 host\(s\)/,
+    );
+    expect(log).toMatch(
+      /Dry run: would run in \S+\/ansible: \S+ansible-playbook --inventory \S+\/inventory\.yaml --extra-vars @\S+\/extra-vars\.json --user root \S+\/site\.yaml/,
+    );
+    expect(log).not.toContain('PLAY RECAP');
     expect(result.body.output?.text?.[0].content).toContain(
-      'Configured 1 host(s) (check mode)',
+      'Configured 1 host(s) (dry run: nothing ran)',
     );
   });
 
-  it('helm-service installs the chart with --dry-run', async () => {
+  it('helm-service shows the helm command it would run', async () => {
     const { template, directoryContents } = loadTemplate('helm-service');
     const result = await dryRun(
       template,
@@ -294,15 +312,17 @@ describe('templates', () => {
     );
     expectSuccess(result);
     const log = logOf(result, 'deploy');
-    expect(log).toContain('Dry run: helm upgrade --install --dry-run');
+    expect(log).toMatch(
+      /Dry run: would run in \S+: \S+ upgrade checkout-api \S+\/chart --install --namespace shop --values \S+\/values\.json --timeout 5m --output json --atomic --wait --create-namespace/,
+    );
     expect(log).toContain(
-      'Release checkout-api in namespace shop revision 1: pending-install (Dry run complete) from chart service-0.1.0',
+      'Release checkout-api in namespace shop: dry-run from chart service-0.1.0',
     );
     expect(log).not.toContain('manifest');
-    expect(result.body.output?.text?.[0].content).toContain('pending-install');
+    expect(result.body.output?.text?.[0].content).toContain('dry-run');
   });
 
-  it('full-stack plans, skips Ansible without an address and writes the catalog file', async () => {
+  it('full-stack shows the Terraform commands, skips Ansible without an address and writes the catalog file', async () => {
     const { template, directoryContents } = loadTemplate('full-stack');
     const result = await dryRun(
       template,
@@ -310,8 +330,12 @@ describe('templates', () => {
       directoryContents,
     );
     expectSuccess(result);
-    expect(logOf(result, 'plan')).toContain('aws_instance.vm: Plan to create');
-    expect(logOf(result, 'apply')).toContain('Dry run: planned only');
+    expect(logOf(result, 'plan')).toMatch(
+      /Dry run: declared: .*aws_instance\.vm/,
+    );
+    expect(logOf(result, 'apply')).toContain(
+      'terraform:plan saves no plan in a dry run',
+    );
     expect(logOf(result, 'configure')).not.toContain('PLAY');
     const catalogInfo = result.body.directoryContents?.find(
       f => f.path === 'catalog-info.yaml',

@@ -66,7 +66,9 @@ jest.setTimeout(60_000);
 
 describe('ansible:playbook:run', () => {
   const action = createAnsiblePlaybookRunAction({
-    config: iacConfig({ ansible: { killGracePeriod: '2s' } }),
+    config: iacConfig({
+      ansible: { killGracePeriod: '2s', allowLocalConnection: true },
+    }),
   });
 
   it('runs a playbook, logs each task and host, and returns the stats', async () => {
@@ -110,7 +112,7 @@ describe('ansible:playbook:run', () => {
         },
       },
       changed: true,
-      checkMode: false,
+      dryRun: false,
     });
   });
 
@@ -133,27 +135,6 @@ describe('ansible:playbook:run', () => {
     expect(result.outputs.stats).toEqual({
       localhost: expect.objectContaining({ failures: 1, ignored: 1 }),
     });
-  });
-
-  it('runs in check mode with a diff in a dry run and changes nothing', async () => {
-    const workspace = createAnsibleWorkspace(SUCCESS_PLAYBOOK);
-    const target = createTempDir('iac-target-');
-    const result = await runAction(action, {
-      workspacePath: workspace,
-      isDryRun: true,
-      input: {
-        playbook: 'ansible/site.yaml',
-        inventory: 'ansible/hosts.ini',
-        extraVars: { target_dir: target, service_name: 'checkout' },
-      },
-    });
-    expect(result.error).toBeUndefined();
-    expect(result.checkpoints).toEqual([]);
-    expect(fs.existsSync(path.join(target, 'motd'))).toBe(false);
-    expect(result.text).toContain('check mode (--check --diff)');
-    expect(result.text).toContain('info: changed: [localhost]');
-    expect(result.text).toContain('+Welcome to checkout');
-    expect(result.outputs.checkMode).toBe(true);
   });
 
   it('stops the playbook when the task is cancelled', async () => {
@@ -217,7 +198,8 @@ describe('ansible:playbook:run', () => {
       hosts: ['localhost'],
       connection: 'local',
     };
-    const refused = await runAction(action, {
+    const guarded = createAnsiblePlaybookRunAction({ config: iacConfig({}) });
+    const refused = await runAction(guarded, {
       workspacePath: workspace,
       input,
     });
@@ -226,10 +208,7 @@ describe('ansible:playbook:run', () => {
       'multicloud.iac.ansible.allowLocalConnection',
     );
 
-    const allowed = createAnsiblePlaybookRunAction({
-      config: iacConfig({ ansible: { allowLocalConnection: true } }),
-    });
-    const result = await runAction(allowed, {
+    const result = await runAction(action, {
       workspacePath: workspace,
       input,
     });
@@ -252,5 +231,385 @@ describe('ansible:playbook:run', () => {
       });
       expect(result.error?.name).toBe('InputError');
     }
+  });
+});
+
+describe('issue 9 case 1: an Ansible dry run executes nothing', () => {
+  const action = createAnsiblePlaybookRunAction({
+    config: iacConfig({ ansible: { allowLocalConnection: true } }),
+  });
+
+  it('checks the playbook, lists its plays and tasks and logs the command line, running nothing', async () => {
+    const marker = path.join(createTempDir('iac-marker-'), 'ran');
+    const workspace = createAnsibleWorkspace(`- name: Prepare the host
+  hosts: all
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Runs even in check mode
+      ansible.builtin.shell: echo MARKER-$((6*7)) > ${marker}
+      check_mode: false
+    - block:
+        - ansible.builtin.debug:
+            msg: inside a block
+  handlers:
+    - name: Restart the service
+      ansible.builtin.command: /bin/true
+`);
+    const result = await runAction(action, {
+      workspacePath: workspace,
+      isDryRun: true,
+      secrets: { token: 'tkn-dry-run-1' },
+      input: {
+        playbook: 'ansible/site.yaml',
+        inventory: 'ansible/hosts.ini',
+        extraVars: { service_name: 'checkout' },
+        sensitiveExtraVars: { api_token: 'tkn-dry-run-1' },
+      },
+    });
+
+    expect(result.error).toBeUndefined();
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(result.checkpoints).toEqual([]);
+    expect(result.text).not.toContain('Using ansible');
+    expect(result.text).toContain(
+      'info: Dry run: nothing is executed. ansible is /usr/bin/ansible-playbook',
+    );
+    expect(result.logs.map(l => l.message)).toEqual(
+      expect.arrayContaining([
+        'PLAY [Prepare the host] (hosts: all)',
+        '  TASK [Runs even in check mode]',
+        '  TASK [block]',
+        '    TASK [ansible.builtin.debug]',
+        '  HANDLER [Restart the service]',
+      ]),
+    );
+    expect(result.text).toMatch(
+      /Dry run: would write \S+\/ansible\.cfg \(\d+ bytes, mode 0600\): Ansible configuration \(ANSIBLE_CONFIG\)/,
+    );
+    expect(result.text).toMatch(
+      /Dry run: would write \S+\/extra-vars\.json \(\d+ bytes, mode 0600\): 2 extra variable\(s\), every string marked unsafe/,
+    );
+    expect(result.text).toContain(
+      `Dry run: would run in ${path.join(
+        workspace,
+        'ansible',
+      )}: /usr/bin/ansible-playbook --inventory ${path.join(
+        workspace,
+        'ansible',
+        'hosts.ini',
+      )} --extra-vars @`,
+    );
+    expect(result.text).not.toContain('MARKER-42');
+    expect(everythingVisible(result)).not.toContain('tkn-dry-run-1');
+    expect(result.outputs).toEqual({ stats: {}, changed: false, dryRun: true });
+  });
+
+  it('refuses a playbook that is not a list of plays', async () => {
+    const workspace = createAnsibleWorkspace('hosts: all\ntasks: []\n');
+    const result = await runAction(action, {
+      workspacePath: workspace,
+      isDryRun: true,
+      input: { playbook: 'ansible/site.yaml', inventory: 'ansible/hosts.ini' },
+    });
+    expect(result.error?.name).toBe('InputError');
+    expect(result.error?.message).toBe(
+      'playbook ansible/site.yaml must be a YAML list of plays (mappings with hosts and tasks)',
+    );
+  });
+});
+
+describe('issue 9 case 2: extra vars are data, not code', () => {
+  const action = createAnsiblePlaybookRunAction({
+    config: iacConfig({ ansible: { allowLocalConnection: true } }),
+  });
+  const PAYLOAD = "{{ lookup('pipe', 'echo MARKER-$((6*7))') }}";
+  const SECRET_PAYLOAD = "{{ lookup('pipe', 'echo SECRET-$((6*7))') }}";
+
+  it('passes every string of the extra vars, at every depth, to the play as literal text', async () => {
+    const target = createTempDir('iac-target-');
+    const workspace = createAnsibleWorkspace(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: Write what arrived
+      ansible.builtin.copy:
+        dest: "{{ target_dir }}/payload.txt"
+        content: "{{ payload }}|{{ nested.lines[0] }}|{{ nested.deeper.text }}|{{ token }}"
+    - name: Show it
+      ansible.builtin.debug:
+        msg: "payload is {{ payload }}"
+`);
+    const result = await runAction(action, {
+      workspacePath: workspace,
+      input: {
+        playbook: 'ansible/site.yaml',
+        inventory: 'ansible/hosts.ini',
+        extraVars: {
+          target_dir: target,
+          payload: PAYLOAD,
+          nested: { lines: [PAYLOAD], deeper: { text: PAYLOAD } },
+        },
+        sensitiveExtraVars: { token: SECRET_PAYLOAD },
+      },
+    });
+
+    expect(result.error).toBeUndefined();
+    expect(fs.readFileSync(path.join(target, 'payload.txt'), 'utf8')).toBe(
+      `${PAYLOAD}|${PAYLOAD}|${PAYLOAD}|${SECRET_PAYLOAD}`,
+    );
+    expect(result.text).toContain(`ok: [localhost] => payload is ${PAYLOAD}`);
+    expect(result.text).not.toContain('MARKER-42');
+    expect(result.text).not.toContain('SECRET-42');
+  });
+
+  it('refuses names Ansible reads itself and names that are not plain identifiers, naming the key, before anything runs', async () => {
+    const workspace = createAnsibleWorkspace(SUCCESS_PLAYBOOK);
+    for (const field of ['extraVars', 'sensitiveExtraVars']) {
+      for (const name of [
+        'ansible_connection',
+        'ansible_ssh_common_args',
+        'ansible_python_interpreter',
+        'ansible_become_exe',
+        'hostvars',
+        'groups',
+        'group_names',
+        'inventory_hostname',
+        'inventory_dir',
+        'omit',
+        'playbook_dir',
+        'role_path',
+        'play_hosts',
+        'environment',
+        'vars',
+        'not-an-identifier',
+        '1st',
+        'a.b',
+      ]) {
+        const result = await runAction(action, {
+          workspacePath: workspace,
+          input: {
+            playbook: 'ansible/site.yaml',
+            inventory: 'ansible/hosts.ini',
+            [field]: { [name]: 'local' },
+          },
+        });
+        expect(result.error?.name).toBe('InputError');
+        expect(result.error?.message).toMatch(
+          new RegExp(
+            `^Invalid input to ansible:playbook:run: ${field}\\.${name.replace(
+              '.',
+              '\\.',
+            )}: `,
+          ),
+        );
+        expect(result.logs).toEqual([]);
+      }
+    }
+  });
+
+  it('names the reserved variable in the message', async () => {
+    const result = await runAction(action, {
+      workspacePath: createAnsibleWorkspace(SUCCESS_PLAYBOOK),
+      input: {
+        playbook: 'ansible/site.yaml',
+        inventory: 'ansible/hosts.ini',
+        extraVars: { ansible_connection: 'local' },
+      },
+    });
+    expect(result.error?.message).toContain(
+      'extraVars.ansible_connection: ansible_connection is reserved: Ansible reads it to decide how and where tasks run',
+    );
+  });
+
+  it('refuses nested keys that Ansible would treat as markers or templates', async () => {
+    const workspace = createAnsibleWorkspace(SUCCESS_PLAYBOOK);
+    for (const [value, message] of [
+      [{ __ansible_unsafe: 'x' }, 'key __ansible_unsafe is reserved'],
+      [[{ __ansible_vault: 'x' }], 'key __ansible_vault is reserved'],
+      [{ "{{ lookup('pipe', 'id') }}": 1 }, 'looks like a Jinja2 template'],
+    ] as const) {
+      const result = await runAction(action, {
+        workspacePath: workspace,
+        input: {
+          playbook: 'ansible/site.yaml',
+          inventory: 'ansible/hosts.ini',
+          extraVars: { settings: value },
+        },
+      });
+      expect(result.error?.name).toBe('InputError');
+      expect(result.error?.message).toContain(message);
+    }
+  });
+
+  it('never loads an ansible.cfg from the workspace', async () => {
+    const remoteTmp = path.join(createTempDir('iac-cfg-'), 'from-workspace');
+    const workspace = createAnsibleWorkspace(`- hosts: all
+  gather_facts: false
+  tasks:
+    - name: Run a module
+      ansible.builtin.command: /bin/true
+`);
+    // Were it loaded, Ansible would create remote_tmp for the module run.
+    fs.writeFileSync(
+      path.join(workspace, 'ansible', 'ansible.cfg'),
+      `[defaults]\nremote_tmp = ${remoteTmp}\nstdout_callback = json\n`,
+    );
+    const result = await runAction(action, {
+      workspacePath: workspace,
+      input: { playbook: 'ansible/site.yaml', inventory: 'ansible/hosts.ini' },
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.text).toContain('info: TASK [Run a module]');
+    expect(fs.existsSync(remoteTmp)).toBe(false);
+  });
+});
+
+describe('issue 9 case 2: allowLocalConnection false covers the inventory and the playbook', () => {
+  const guarded = createAnsiblePlaybookRunAction({ config: iacConfig({}) });
+  const REMOTE_INVENTORY = '[web]\nweb1 ansible_host=192.0.2.10\n';
+
+  function guardedWorkspace(
+    marker: string,
+    options: { play?: string; task?: string; files?: Record<string, string> },
+  ) {
+    const workspace = createAnsibleWorkspace(`- name: Configure
+  hosts: ${options.play ?? 'web'}
+  gather_facts: false
+  tasks:
+    - name: Leave a mark
+      ansible.builtin.shell: touch ${marker}
+${options.task ?? ''}`);
+    fs.writeFileSync(
+      path.join(workspace, 'ansible', 'hosts.ini'),
+      REMOTE_INVENTORY,
+    );
+    for (const [name, content] of Object.entries(options.files ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(workspace, 'ansible', name)), {
+        recursive: true,
+      });
+      fs.writeFileSync(path.join(workspace, 'ansible', name), content);
+    }
+    return workspace;
+  }
+
+  it.each([
+    [
+      'an inventory host with ansible_connection=local',
+      {
+        files: {
+          'hosts.ini':
+            'web1 ansible_host=192.0.2.10 ansible_connection=local\n',
+        },
+        play: 'all',
+      },
+      'inventory host web1: connection local is not one of the remote connections',
+    ],
+    [
+      'group_vars next to the playbook setting ansible_connection: local',
+      { files: { 'group_vars/all.yaml': 'ansible_connection: local\n' } },
+      'inventory host web1: connection local is not one of the remote connections',
+    ],
+    [
+      'localhost in the inventory',
+      { files: { 'hosts.ini': '[web]\nlocalhost\n' } },
+      'inventory host localhost is the Backstage host',
+    ],
+    [
+      'an inventory host whose address is 127.0.0.1',
+      { files: { 'hosts.ini': '[web]\nweb1 ansible_host=127.0.0.1\n' } },
+      'inventory host web1: ansible_host 127.0.0.1 is the Backstage host',
+    ],
+    [
+      'a play with connection: local',
+      { play: 'web\n  connection: local' },
+      'play "Configure": connection local is not one of the remote connections',
+    ],
+    [
+      'a play on localhost (Ansible adds an implicit local localhost)',
+      { play: 'localhost' },
+      'play "Configure": hosts localhost is the Backstage host',
+    ],
+    [
+      'a play whose hosts are a template',
+      { play: '"{{ target }}"' },
+      'play "Configure": hosts is a template',
+    ],
+    [
+      'a task delegated to localhost',
+      {
+        task: '    - name: Fetch\n      ansible.builtin.command: id\n      delegate_to: localhost\n',
+      },
+      'task "Fetch": delegate_to localhost is the Backstage host',
+    ],
+    [
+      'a task delegated to a template',
+      {
+        task: '    - name: Fetch\n      ansible.builtin.command: id\n      delegate_to: "{{ jump }}"\n',
+      },
+      'task "Fetch": delegate_to is a template',
+    ],
+    [
+      'a local_action',
+      { task: '    - name: Here\n      local_action: command id\n' },
+      'task "Here": local_action runs on the Backstage host',
+    ],
+    [
+      'task vars setting ansible_connection',
+      {
+        task: '    - name: Here\n      ansible.builtin.command: id\n      vars:\n        ansible_connection: local\n',
+      },
+      'task "Here": connection local is not one of the remote connections',
+    ],
+    [
+      'set_fact of ansible_connection in key=value form',
+      {
+        task: '    - name: Switch\n      ansible.builtin.set_fact: ansible_connection=local\n',
+      },
+      'task "Switch": connection local is not one of the remote connections',
+    ],
+  ])('refuses %s and runs nothing', async (_case, options, message) => {
+    const marker = path.join(createTempDir('iac-marker-'), 'ran');
+    const workspace = guardedWorkspace(marker, options);
+    const result = await runAction(guarded, {
+      workspacePath: workspace,
+      input: {
+        playbook: 'ansible/site.yaml',
+        inventory: 'ansible/hosts.ini',
+      },
+    });
+    expect(result.error?.name).toBe('InputError');
+    expect(result.error?.message).toContain(
+      'multicloud.iac.ansible.allowLocalConnection: false forbids',
+    );
+    expect(result.error?.message).toContain(message);
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('refuses localhost in the hosts input, whatever the connection', async () => {
+    const marker = path.join(createTempDir('iac-marker-'), 'ran');
+    const result = await runAction(guarded, {
+      workspacePath: guardedWorkspace(marker, { play: 'targets' }),
+      input: { playbook: 'ansible/site.yaml', hosts: ['localhost'] },
+    });
+    expect(result.error?.message).toContain(
+      'hosts: localhost is the Backstage host',
+    );
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('in a dry run, shows the ansible-inventory command a real run checks the inventory with', async () => {
+    const marker = path.join(createTempDir('iac-marker-'), 'ran');
+    const workspace = guardedWorkspace(marker, { play: 'databases' });
+    const result = await runAction(guarded, {
+      workspacePath: workspace,
+      isDryRun: true,
+      input: { playbook: 'ansible/site.yaml', inventory: 'ansible/hosts.ini' },
+    });
+    expect(result.error).toBeUndefined();
+    const dir = path.join(workspace, 'ansible');
+    expect(result.text).toContain(
+      `Dry run: would run in ${dir}: /usr/bin/ansible-inventory --list --inventory ${dir}/hosts.ini --playbook-dir ${dir}`,
+    );
+    expect(fs.existsSync(marker)).toBe(false);
   });
 });

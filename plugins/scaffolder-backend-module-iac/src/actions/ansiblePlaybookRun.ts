@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 import { z } from 'zod';
@@ -10,20 +9,30 @@ import {
   forScaffolder,
   HOST_LIMIT_PATTERN,
   HOST_PATTERN,
-  jsonValues,
   parseInput,
   TAG_PATTERN,
   USER_PATTERN,
   workspacePath,
 } from '../lib/inputSchemas';
 import { createToolBinaryResolver } from '../lib/toolBinary';
-import { describeFailure, prepareToolRuntime } from '../lib/toolRuntime';
-import { resolveWorkspacePath, writePrivateFile } from '../lib/workspacePaths';
+import {
+  describeFailure,
+  prepareToolRuntime,
+  ToolRuntime,
+} from '../lib/toolRuntime';
+import { resolveWorkspacePath } from '../lib/workspacePaths';
 import {
   ANSIBLE_CALLBACK_NAME,
   ANSIBLE_CALLBACK_PLUGIN_SOURCE,
 } from './ansibleCallbackPlugin';
+import {
+  findLocalExecutionInHosts,
+  findLocalExecutionInInventory,
+  findLocalExecutionInPlaybook,
+} from './ansibleConnectionGuard';
+import { outlinePlaybook, readPlaybook } from './ansiblePlaybookFile';
 import { examples } from './ansiblePlaybookRun.examples';
+import { ansibleExtraVars, toUnsafeExtraVarsJson } from './ansibleVariables';
 import { IacActionOptions } from './terraformPlan';
 
 const ACTION_ID = 'ansible:playbook:run';
@@ -65,11 +74,11 @@ const inputSchema = z.object({
       description: 'Run tasks with privilege escalation (`--become`).',
     })
     .optional(),
-  extraVars: jsonValues(
-    'Extra variables, written to a JSON file passed as `--extra-vars @file` (mode 0600), never on the command line.',
+  extraVars: ansibleExtraVars(
+    'Extra variables, written to a JSON file passed as `--extra-vars @file` (mode 0600), never on the command line. Every string in them is passed as unsafe: Ansible uses it as literal text and never renders a template in it. Names Ansible reads itself (ansible_*, inventory_*, role_*, hostvars, groups, group_names, omit, playbook_dir, play_hosts, environment, vars) are refused.',
   ).optional(),
-  sensitiveExtraVars: jsonValues(
-    'Extra variables whose values are secrets, for example `${{ secrets.registryToken }}`; written to the same file and masked in every log line and output.',
+  sensitiveExtraVars: ansibleExtraVars(
+    'Extra variables whose values are secrets, for example `${{ secrets.registryToken }}`; written to the same file, passed as unsafe like `extraVars`, and masked in every log line and output.',
   ).optional(),
   limit: z
     .string({ description: 'Host pattern to limit the run to (`--limit`).' })
@@ -105,9 +114,9 @@ const outputSchema = z.object({
     .record(hostStatsSchema)
     .describe('Per-host counts of the play recap, by host name.'),
   changed: z.boolean().describe('Whether any host reported a change.'),
-  checkMode: z
+  dryRun: z
     .boolean()
-    .describe('Whether the run was a dry run (`--check --diff`).'),
+    .describe('Whether this was a dry run: nothing ran, and stats is empty.'),
 });
 
 interface AnsibleEvent {
@@ -225,28 +234,96 @@ function createAnsibleEventHandler(logger: LoggerService) {
   return { onLine, state };
 }
 
-async function writeGeneratedInventory(
-  input: AnsibleInput,
-  tmpDir: string,
-): Promise<string> {
+function generatedInventory(input: AnsibleInput): string {
   const hostVars =
     input.connection === 'local' ? { ansible_connection: 'local' } : {};
   const hosts = Object.fromEntries(
     (input.hosts ?? []).map(h => [h.replace(/^\[(.*)\]$/, '$1'), hostVars]),
   );
-  const file = path.join(tmpDir, 'inventory.yaml');
-  await writePrivateFile(
-    file,
-    yaml.stringify({
-      all: { children: { [GENERATED_INVENTORY_GROUP]: { hosts } } },
-    }),
-  );
-  return file;
+  return yaml.stringify({
+    all: { children: { [GENERATED_INVENTORY_GROUP]: { hosts } } },
+  });
+}
+
+/** Keeps an ini value literal: Python's configparser interpolates `%`. */
+const iniValue = (value: string) => value.replace(/%/g, '%%');
+
+/**
+ * The only configuration file Ansible reads (`ANSIBLE_CONFIG`): an
+ * ansible.cfg of the workspace, the working directory or the home directory
+ * is never loaded, so a template cannot change plugins, paths or callbacks.
+ */
+function ansibleConfigFile(tmpDir: string): string {
+  return [
+    '# Written by @multicloud/plugin-scaffolder-backend-module-iac for one run.',
+    '[defaults]',
+    `stdout_callback = ${ANSIBLE_CALLBACK_NAME}`,
+    `callback_plugins = ${iniValue(path.join(tmpDir, 'callback_plugins'))}`,
+    `local_tmp = ${iniValue(path.join(tmpDir, 'ansible-local'))}`,
+    'retry_files_enabled = False',
+    'nocolor = True',
+    'force_color = False',
+    '',
+  ].join('\n');
 }
 
 /**
- * Creates the `ansible:playbook:run` action. A dry run runs the playbook with
- * `--check --diff`, which reports what would change without changing it.
+ * Asks Ansible which hosts and connections the inventory gives (group and
+ * host variables next to the inventory and the playbook included) and
+ * refuses any that would run tasks on the Backstage host. In a dry run the
+ * command is only logged.
+ */
+async function checkInventoryConnections(
+  runtime: ToolRuntime,
+  inventory: string,
+  playbook: string,
+) {
+  const lines: string[] = [];
+  const result = await runtime.run(
+    [
+      '--list',
+      '--inventory',
+      inventory,
+      '--playbook-dir',
+      path.dirname(playbook),
+    ],
+    {
+      command: path.join(path.dirname(runtime.binaryPath), 'ansible-inventory'),
+      cwd: path.dirname(playbook),
+      label: 'ansible-inventory',
+      onStdoutLine: line => lines.push(line),
+      onStderrLine: line => line.trim() && runtime.logger.warn(line),
+    },
+  );
+  if (runtime.dryRun) {
+    return;
+  }
+  if (result.exitCode !== 0) {
+    throw new Error(describeFailure('ansible-inventory', result));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(lines.join('\n'));
+  } catch {
+    throw new Error('ansible-inventory --list did not print JSON');
+  }
+  refuseLocalExecution(findLocalExecutionInInventory(parsed));
+}
+
+function refuseLocalExecution(problems: string[]) {
+  if (problems.length > 0) {
+    throw new InputError(
+      `Ansible would run tasks on the Backstage host, which multicloud.iac.ansible.allowLocalConnection: false forbids: ${problems.join(
+        '; ',
+      )}`,
+    );
+  }
+}
+
+/**
+ * Creates the `ansible:playbook:run` action. A dry run runs nothing: it
+ * checks the input, the paths and the playbook, lists the plays and tasks and
+ * logs the command lines and files a real run would use.
  *
  * @public
  */
@@ -296,16 +373,19 @@ export function createAnsiblePlaybookRunAction(options: IacActionOptions) {
           )
         : undefined;
 
-      const tmpDir = await ctx.createTemporaryDirectory();
-      const pluginDir = path.join(tmpDir, 'callback_plugins');
-      const localTemp = path.join(tmpDir, 'ansible-local');
-      await fs.promises.mkdir(pluginDir, { recursive: true });
-      await fs.promises.mkdir(localTemp, { recursive: true, mode: 0o700 });
-      await fs.promises.writeFile(
-        path.join(pluginDir, `${ANSIBLE_CALLBACK_NAME}.py`),
-        ANSIBLE_CALLBACK_PLUGIN_SOURCE,
-      );
+      const plays =
+        ctx.isDryRun || !settings.allowLocalConnection
+          ? await readPlaybook(playbook, input.playbook)
+          : undefined;
+      if (plays && !settings.allowLocalConnection) {
+        refuseLocalExecution([
+          ...findLocalExecutionInHosts(input.hosts ?? []),
+          ...findLocalExecutionInPlaybook(plays),
+        ]);
+      }
 
+      const tmpDir = await ctx.createTemporaryDirectory();
+      const configFile = path.join(tmpDir, 'ansible.cfg');
       const runtime = await prepareToolRuntime({
         ctx,
         settings,
@@ -315,24 +395,50 @@ export function createAnsiblePlaybookRunAction(options: IacActionOptions) {
           ...(process.env.LANG || process.env.LC_ALL
             ? {}
             : { LANG: 'C.UTF-8' }),
-          ANSIBLE_STDOUT_CALLBACK: ANSIBLE_CALLBACK_NAME,
-          ANSIBLE_CALLBACK_PLUGINS: pluginDir,
-          ANSIBLE_LOCAL_TEMP: localTemp,
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_FORCE_COLOR: '0',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
+          ANSIBLE_CONFIG: configFile,
           PYTHONUNBUFFERED: '1',
         },
       });
+      if (runtime.dryRun && plays) {
+        runtime.logger.info(
+          `Dry run: playbook ${input.playbook} (nothing in it runs):`,
+        );
+        outlinePlaybook(plays).forEach(line => runtime.logger.info(line));
+      }
 
-      const inventory =
-        inventoryFromWorkspace ??
-        (await writeGeneratedInventory(input, tmpDir));
+      await runtime.writeFile(
+        configFile,
+        ansibleConfigFile(tmpDir),
+        'Ansible configuration (ANSIBLE_CONFIG)',
+      );
+      await runtime.writeFile(
+        path.join(tmpDir, 'callback_plugins', `${ANSIBLE_CALLBACK_NAME}.py`),
+        ANSIBLE_CALLBACK_PLUGIN_SOURCE,
+        'stdout callback plugin',
+      );
+      let inventory = inventoryFromWorkspace;
+      if (!inventory) {
+        inventory = path.join(tmpDir, 'inventory.yaml');
+        await runtime.writeFile(
+          inventory,
+          generatedInventory(input),
+          `inventory of ${input.hosts!.length} host(s)`,
+        );
+      } else if (!settings.allowLocalConnection) {
+        await checkInventoryConnections(runtime, inventory, playbook);
+      }
+
       const args = ['--inventory', inventory];
       const extraVars = { ...input.extraVars, ...input.sensitiveExtraVars };
       if (Object.keys(extraVars).length > 0) {
         const varsFile = path.join(tmpDir, 'extra-vars.json');
-        await writePrivateFile(varsFile, JSON.stringify(extraVars));
+        await runtime.writeFile(
+          varsFile,
+          toUnsafeExtraVarsJson(extraVars),
+          `${
+            Object.keys(extraVars).length
+          } extra variable(s), every string marked unsafe`,
+        );
         args.push('--extra-vars', `@${varsFile}`);
       }
       if (input.limit) {
@@ -349,12 +455,6 @@ export function createAnsiblePlaybookRunAction(options: IacActionOptions) {
       }
       if (input.become) {
         args.push('--become');
-      }
-      if (ctx.isDryRun) {
-        args.push('--check', '--diff');
-        runtime.logger.info(
-          'Dry run: running in check mode (--check --diff); nothing is changed',
-        );
       }
       args.push(playbook);
 
@@ -393,18 +493,23 @@ export function createAnsiblePlaybookRunAction(options: IacActionOptions) {
         return { stats };
       };
 
-      const { stats } = ctx.isDryRun
+      const { stats } = runtime.dryRun
         ? await run()
         : await ctx.checkpoint({
             key: `ansible.playbook.${input.playbook}`,
             fn: run,
           });
+      if (runtime.dryRun) {
+        runtime.logger.info(
+          'Dry run: nothing ran; stats are empty until a real run',
+        );
+      }
       ctx.output('stats', stats);
       ctx.output(
         'changed',
         Object.values(stats).some(s => s.changed > 0),
       );
-      ctx.output('checkMode', Boolean(ctx.isDryRun));
+      ctx.output('dryRun', runtime.dryRun);
     },
   });
 }

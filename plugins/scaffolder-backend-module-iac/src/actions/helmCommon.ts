@@ -1,4 +1,8 @@
 import { JsonObject } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import fs from 'node:fs';
+import path from 'node:path';
+import yaml from 'yaml';
 import { z } from 'zod';
 import { DNS_LABEL_PATTERN, GO_DURATION_PATTERN } from '../lib/inputSchemas';
 
@@ -116,4 +120,42 @@ export function mergeValues(
         : value;
   }
   return result;
+}
+
+/** The chart fields of a {@link ReleaseSummary}. */
+export type ChartMetadata = Pick<
+  ReleaseSummary,
+  'chart' | 'chartVersion' | 'appVersion'
+>;
+
+/**
+ * Checks that a chart directory of the workspace has a Chart.yaml and reads
+ * its name and versions; a packaged chart (.tgz) is read by Helm only.
+ */
+export async function readWorkspaceChart(
+  chartPath: string,
+  name: string,
+): Promise<ChartMetadata> {
+  if (!(await fs.promises.stat(chartPath)).isDirectory()) {
+    return {};
+  }
+  let metadata: unknown;
+  try {
+    metadata = yaml.parse(
+      await fs.promises.readFile(path.join(chartPath, 'Chart.yaml'), 'utf8'),
+    );
+  } catch (error) {
+    throw new InputError(
+      `chart ${name} needs a readable Chart.yaml: ${(error as Error).message}`,
+    );
+  }
+  const field = (key: string) => {
+    const value = (metadata as Record<string, unknown> | null)?.[key];
+    return typeof value === 'string' && value ? value : undefined;
+  };
+  return {
+    chart: field('name'),
+    chartVersion: field('version'),
+    appVersion: field('appVersion'),
+  };
 }

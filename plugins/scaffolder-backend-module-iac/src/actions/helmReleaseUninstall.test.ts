@@ -3,7 +3,11 @@ import {
   helmCalls,
   helmConfig,
 } from '../__testUtils__/helmWorkspace';
-import { createTempDir, runAction } from '../__testUtils__/testContext';
+import {
+  createTempDir,
+  FAKE_HELM,
+  runAction,
+} from '../__testUtils__/testContext';
 import { createHelmReleaseUninstallAction } from './helmReleaseUninstall';
 import { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
 
@@ -66,14 +70,10 @@ describe('helm:release:uninstall', () => {
     );
   });
 
-  it('passes --dry-run in a dry run', async () => {
+  it('issue 9 case 1: runs nothing in a dry run, not even helm --dry-run, and logs the command of a real run', async () => {
     const workspace = createChartWorkspace();
     const stateDir = createTempDir();
     const config = helmConfig(stateDir);
-    await runAction(createHelmReleaseUpgradeAction({ config }), {
-      workspacePath: workspace,
-      input: { releaseName: 'checkout', chart: 'chart' },
-    });
     const result = await runAction(
       createHelmReleaseUninstallAction({ config }),
       {
@@ -83,9 +83,17 @@ describe('helm:release:uninstall', () => {
       },
     );
     expect(result.error).toBeUndefined();
-    expect(result.outputs.release).toEqual(
-      expect.objectContaining({ status: 'dry-run' }),
+    expect(result.checkpoints).toEqual([]);
+    expect(helmCalls(stateDir)).toEqual([]);
+    expect(result.text).toMatch(
+      new RegExp(
+        `Dry run: would run in \\S+: ${FAKE_HELM} uninstall checkout --namespace default --timeout 5m --wait$`,
+        'm',
+      ),
     );
-    expect(helmCalls(stateDir).pop().args).toContain('--dry-run');
+    expect(result.outputs).toEqual({
+      release: { name: 'checkout', namespace: 'default', status: 'dry-run' },
+      dryRun: true,
+    });
   });
 });

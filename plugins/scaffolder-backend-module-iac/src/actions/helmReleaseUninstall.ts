@@ -33,12 +33,18 @@ const outputSchema = z.object({
       .enum(['uninstalled', 'not-found', 'dry-run'])
       .describe('uninstalled; not-found (with ignoreNotFound); or dry-run.'),
   }),
+  dryRun: z
+    .boolean()
+    .describe(
+      'Whether this was a dry run: nothing ran, nothing reached the cluster.',
+    ),
 });
 
 const NOT_FOUND = /release: not found/i;
 
 /**
- * Creates the `helm:release:uninstall` action. A dry run passes `--dry-run`.
+ * Creates the `helm:release:uninstall` action. A dry run runs nothing: it
+ * logs the command line a real run would use.
  *
  * @public
  */
@@ -75,9 +81,6 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
       if (input.keepHistory) {
         args.push('--keep-history');
       }
-      if (ctx.isDryRun) {
-        args.push('--dry-run');
-      }
 
       const run = async () => {
         let notFound = false;
@@ -100,6 +103,9 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
             }
           },
         });
+        if (runtime.dryRun) {
+          return 'dry-run' as const;
+        }
         if (result.exitCode !== 0) {
           if (notFound && input.ignoreNotFound) {
             runtime.logger.info(
@@ -109,10 +115,10 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
           }
           throw new Error(describeFailure('helm uninstall', result));
         }
-        return ctx.isDryRun ? ('dry-run' as const) : ('uninstalled' as const);
+        return 'uninstalled' as const;
       };
 
-      const status = ctx.isDryRun
+      const status = runtime.dryRun
         ? await run()
         : await ctx.checkpoint({
             key: `helm.uninstall.${input.namespace}.${input.releaseName}`,
@@ -123,6 +129,7 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
         namespace: input.namespace,
         status,
       });
+      ctx.output('dryRun', runtime.dryRun);
     },
   });
 }

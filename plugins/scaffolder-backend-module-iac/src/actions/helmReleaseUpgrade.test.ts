@@ -7,6 +7,7 @@ import {
 import {
   createTempDir,
   everythingVisible,
+  FAKE_HELM,
   runAction,
 } from '../__testUtils__/testContext';
 import { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
@@ -92,7 +93,7 @@ describe('helm:release:upgrade', () => {
     );
   });
 
-  it('passes --dry-run in a dry run', async () => {
+  it('issue 9 case 1: runs nothing in a dry run, not even helm --dry-run, and logs the command of a real run', async () => {
     const workspace = createChartWorkspace();
     const stateDir = createTempDir();
     const action = createHelmReleaseUpgradeAction({
@@ -101,14 +102,43 @@ describe('helm:release:upgrade', () => {
     const result = await runAction(action, {
       workspacePath: workspace,
       isDryRun: true,
-      input: { releaseName: 'checkout', chart: 'chart' },
+      input: {
+        releaseName: 'checkout',
+        chart: 'chart',
+        sensitiveValues: { db: { password: 'Dry-Run-S3cret!' } },
+      },
     });
     expect(result.error).toBeUndefined();
     expect(result.checkpoints).toEqual([]);
-    expect(helmCalls(stateDir)[0].args).toContain('--dry-run');
-    expect(result.outputs.release).toEqual(
-      expect.objectContaining({ status: 'pending-install' }),
+    expect(helmCalls(stateDir)).toEqual([]);
+    expect(result.text).not.toContain('Using helm');
+    expect(result.text).toMatch(
+      /Dry run: would write \S+\/values\.json \(\d+ bytes, mode 0600\): chart values/,
     );
+    expect(result.text).toMatch(
+      new RegExp(
+        `Dry run: would run in \\S+: ${FAKE_HELM} upgrade checkout ${path.join(
+          workspace,
+          'chart',
+        )} --install --namespace default --values \\S+/values\\.json --timeout 5m --output json --atomic --wait$`,
+        'm',
+      ),
+    );
+    expect(result.text).toContain(
+      'info: Release checkout in namespace default: dry-run from chart web-0.3.0 (app 2.4.1)',
+    );
+    expect(everythingVisible(result)).not.toContain('Dry-Run-S3cret!');
+    expect(result.outputs).toEqual({
+      release: {
+        name: 'checkout',
+        namespace: 'default',
+        status: 'dry-run',
+        chart: 'web',
+        chartVersion: '0.3.0',
+        appVersion: '2.4.1',
+      },
+      dryRun: true,
+    });
   });
 
   it('installs from an allowed repository only', async () => {

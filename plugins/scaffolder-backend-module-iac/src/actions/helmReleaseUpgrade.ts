@@ -14,11 +14,13 @@ import {
 } from '../lib/inputSchemas';
 import { createToolBinaryResolver } from '../lib/toolBinary';
 import { describeFailure, prepareToolRuntime } from '../lib/toolRuntime';
-import { resolveWorkspacePath, writePrivateFile } from '../lib/workspacePaths';
+import { resolveWorkspacePath } from '../lib/workspacePaths';
 import {
+  ChartMetadata,
   describeRelease,
   helmReleaseFields,
   mergeValues,
+  readWorkspaceChart,
   releaseSummarySchema,
   summarizeRelease,
 } from './helmCommon';
@@ -79,14 +81,21 @@ const inputSchema = z.object({
 
 const outputSchema = z.object({
   release: releaseSummarySchema.describe(
-    'Status of the release: name, namespace, revision, status, chart and app version. Values, manifest and notes are never returned.',
+    "Status of the release: name, namespace, revision, status, chart and app version. Values, manifest and notes are never returned. In a dry run the status is `dry-run` and the chart fields come from the chart's Chart.yaml.",
   ),
+  dryRun: z
+    .boolean()
+    .describe(
+      'Whether this was a dry run: nothing ran, nothing reached the cluster.',
+    ),
 });
 
 /**
  * Creates the `helm:release:upgrade` action: `helm upgrade --install` of a
- * chart from the workspace or an allowed repository. A dry run passes
- * `--dry-run`, so nothing reaches the cluster.
+ * chart from the workspace or an allowed repository. A dry run runs nothing
+ * (not even `helm --dry-run`, which renders templates and may contact the
+ * cluster): it checks the input and the chart and logs the command line and
+ * files a real run would use.
  *
  * @public
  */
@@ -117,6 +126,7 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
       }
 
       let chartArgs: string[];
+      let chart: ChartMetadata;
       if (input.chart) {
         const chartPath = await resolveWorkspacePath(
           ctx.workspacePath,
@@ -125,6 +135,7 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
           'chart',
         );
         chartArgs = [chartPath];
+        chart = await readWorkspaceChart(chartPath, input.chart);
       } else {
         const repository = normalizeRepositoryUrl(input.repository!);
         if (!settings.allowedRepositories.includes(repository)) {
@@ -135,6 +146,7 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
         chartArgs = repository.startsWith('oci://')
           ? [`${repository}/${input.chartName}`]
           : [input.chartName!, '--repo', repository];
+        chart = { chart: input.chartName, chartVersion: input.version };
       }
 
       const runtime = await prepareToolRuntime({
@@ -145,7 +157,7 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
       });
       const tmpDir = await ctx.createTemporaryDirectory();
       const valuesFile = path.join(tmpDir, 'values.json');
-      await writePrivateFile(
+      await runtime.writeFile(
         valuesFile,
         JSON.stringify(
           mergeValues(
@@ -153,6 +165,7 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
             (input.sensitiveValues ?? {}) as JsonObject,
           ),
         ),
+        'chart values',
       );
 
       const args = [
@@ -181,18 +194,14 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
       if (input.createNamespace) {
         args.push('--create-namespace');
       }
-      if (ctx.isDryRun) {
-        args.push('--dry-run');
-        runtime.logger.info(
-          'Dry run: helm upgrade --install --dry-run; nothing reaches the cluster',
-        );
-      }
 
       const run = async () => {
         const stdout: string[] = [];
-        runtime.logger.info(
-          `Installing or upgrading release ${input.releaseName} in namespace ${input.namespace}`,
-        );
+        if (!runtime.dryRun) {
+          runtime.logger.info(
+            `Installing or upgrading release ${input.releaseName} in namespace ${input.namespace}`,
+          );
+        }
         const result = await runtime.run(args, {
           cwd: tmpDir,
           label: 'helm upgrade',
@@ -210,6 +219,14 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
             }
           },
         });
+        if (runtime.dryRun) {
+          return {
+            name: input.releaseName,
+            namespace: input.namespace,
+            status: 'dry-run',
+            ...chart,
+          };
+        }
         if (result.exitCode !== 0) {
           throw new Error(describeFailure('helm upgrade', result));
         }
@@ -224,7 +241,7 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
         return runtime.redactor.redactValue(summarizeRelease(release));
       };
 
-      const summary = ctx.isDryRun
+      const summary = runtime.dryRun
         ? await run()
         : await ctx.checkpoint({
             key: `helm.upgrade.${input.namespace}.${input.releaseName}`,
@@ -232,6 +249,7 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
           });
       runtime.logger.info(describeRelease(summary));
       ctx.output('release', summary);
+      ctx.output('dryRun', runtime.dryRun);
     },
   });
 }

@@ -11,11 +11,15 @@ import {
   terraformConfig,
 } from '../__testUtils__/terraformWorkspace';
 import { createAnsiblePlaybookRunAction } from './ansiblePlaybookRun';
+import { toUnsafeExtraVarsJson } from './ansibleVariables';
 import { createHelmReleaseUninstallAction } from './helmReleaseUninstall';
 import { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
 import { createTerraformApplyAction } from './terraformApply';
 import { createTerraformDestroyAction } from './terraformDestroy';
 import { createTerraformPlanAction } from './terraformPlan';
+
+/** A Jinja2 template that runs a command when Ansible renders it. */
+const TEMPLATE_PAYLOAD = "{{ lookup('pipe', 'echo MARKER-$((6*7))') }}";
 
 /** Shell injection and option injection, as a template user might type them. */
 const INJECTION_CORPUS = [
@@ -36,6 +40,33 @@ const INJECTION_CORPUS = [
   '/etc/passwd',
   'line\nbreak',
   "x' OR '1'='1",
+  // Ansible: templates are rendered on the controller, options change where tasks run.
+  TEMPLATE_PAYLOAD,
+  '{% raw %}x{% endraw %}',
+  "#jinja2:variable_start_string:'[['",
+  'ansible_connection=local',
+  '--connection=local',
+  '-e ansible_connection=local',
+];
+
+/** Extra variable names Ansible reads itself; refused in extraVars and sensitiveExtraVars. */
+const RESERVED_ANSIBLE_VARIABLES = [
+  'ansible_connection',
+  'ansible_ssh_common_args',
+  'ansible_python_interpreter',
+  'ansible_become_exe',
+  'ansible_host',
+  'hostvars',
+  'groups',
+  'group_names',
+  'inventory_hostname',
+  'inventory_file',
+  'omit',
+  'playbook_dir',
+  'role_name',
+  'play_hosts',
+  'environment',
+  'vars',
 ];
 
 /** Base input of each action plus the fields that become arguments. */
@@ -157,3 +188,48 @@ describe.each(cases)(
     });
   },
 );
+
+describe('issue 9 case 2: Ansible extra vars', () => {
+  const action = createAnsiblePlaybookRunAction({ config: iacConfig({}) });
+
+  it('refuses every reserved name in extraVars and sensitiveExtraVars, naming it, before anything runs', async () => {
+    const workspace = createTerraformWorkspace();
+    for (const field of ['extraVars', 'sensitiveExtraVars']) {
+      for (const name of RESERVED_ANSIBLE_VARIABLES) {
+        const result = await runAction(action, {
+          workspacePath: workspace,
+          input: {
+            playbook: 'site.yaml',
+            hosts: ['web-1'],
+            [field]: { [name]: 'local' },
+          },
+        });
+        expect(result.error?.name).toBe('InputError');
+        expect(result.error?.message).toContain(
+          `${field}.${name}: ${name} is reserved`,
+        );
+        expect(result.logs).toEqual([]);
+      }
+    }
+  });
+
+  it('accepts the corpus as values and marks every string unsafe, at every depth', () => {
+    const vars = {
+      top: TEMPLATE_PAYLOAD,
+      list: [...INJECTION_CORPUS],
+      nested: { deeper: { value: TEMPLATE_PAYLOAD }, count: 2 },
+      flag: true,
+      nothing: null,
+    };
+    expect(JSON.parse(toUnsafeExtraVarsJson(vars))).toEqual({
+      top: { __ansible_unsafe: TEMPLATE_PAYLOAD },
+      list: INJECTION_CORPUS.map(value => ({ __ansible_unsafe: value })),
+      nested: {
+        deeper: { value: { __ansible_unsafe: TEMPLATE_PAYLOAD } },
+        count: 2,
+      },
+      flag: true,
+      nothing: null,
+    });
+  });
+});

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { everythingVisible, runAction } from '../__testUtils__/testContext';
+import {
+  everythingVisible,
+  FAKE_TERRAFORM,
+  runAction,
+} from '../__testUtils__/testContext';
 import {
   createTerraformWorkspace,
   terraformCalls,
@@ -52,6 +56,7 @@ describe('terraform:apply', () => {
       resourceChanges: [],
       outputs: { public_ip: '203.0.113.10' },
       appliedSavedPlan: true,
+      dryRun: false,
     });
     expect(everythingVisible(result)).not.toContain('correct-horse-battery');
 
@@ -104,7 +109,7 @@ describe('terraform:apply', () => {
     expect(applyCall.varFiles[0].mode).toBe('600');
   });
 
-  it('only plans in a dry run', async () => {
+  it('issue 9 case 1: runs nothing in a dry run and logs the commands of a real apply', async () => {
     const workspace = createTerraformWorkspace();
     const result = await runAction(apply, {
       workspacePath: workspace,
@@ -113,15 +118,28 @@ describe('terraform:apply', () => {
     });
     expect(result.error).toBeUndefined();
     expect(result.checkpoints).toEqual([]);
-    expect(result.text).toContain('Dry run: planned only, nothing was applied');
-    expect(terraformCalls(workspace).map(c => c.args[0])).toEqual([
-      'init',
-      'plan',
-    ]);
-    expect(
-      fs.existsSync(path.join(workspace, 'terraform', 'terraform.tfstate')),
-    ).toBe(false);
-    expect(result.outputs.summary).toEqual({ add: 2, change: 0, remove: 0 });
+    expect(terraformCalls(workspace)).toEqual([]);
+    expect(result.text).toContain('terraform:plan saves no plan in a dry run');
+    const cwd = path.join(workspace, 'terraform');
+    expect(result.text).toContain(
+      `Dry run: would run in ${cwd}: ${FAKE_TERRAFORM} init`,
+    );
+    expect(result.text).toMatch(
+      new RegExp(
+        `Dry run: would run in ${cwd}: ${FAKE_TERRAFORM} apply -input=false -json -auto-approve -var-file=\\S+`,
+      ),
+    );
+    expect(result.text).toContain(
+      `Dry run: would run in ${cwd}: ${FAKE_TERRAFORM} output -json -no-color`,
+    );
+    expect(everythingVisible(result)).not.toContain('correct-horse-battery');
+    expect(result.outputs).toEqual({
+      summary: { add: 0, change: 0, remove: 0 },
+      resourceChanges: [],
+      outputs: {},
+      appliedSavedPlan: false,
+      dryRun: true,
+    });
   });
 
   it('fails with the diagnostic of a failed apply', async () => {

@@ -26,7 +26,7 @@ const inputSchema = z.object(terraformInputFields);
 
 const outputSchema = z.object({
   summary: changeSummarySchema.describe(
-    'Resources added, changed and removed (planned only, in a dry run).',
+    'Resources added, changed and removed.',
   ),
   resourceChanges: z
     .array(resourceChangeSchema)
@@ -41,12 +41,18 @@ const outputSchema = z.object({
     .describe(
       'Whether the plan saved by terraform:plan in this task was applied.',
     ),
+  dryRun: z
+    .boolean()
+    .describe(
+      'Whether this was a dry run: nothing ran, and the other outputs are empty.',
+    ),
 });
 
 /**
  * Creates the `terraform:apply` action. When `terraform:plan` ran for the same
  * working directory earlier in the task, exactly that saved plan is applied;
- * otherwise Terraform plans and applies in one go. A dry run only plans.
+ * otherwise Terraform plans and applies in one go. A dry run runs nothing: it
+ * logs the command lines and files a real run would use.
  *
  * @public
  */
@@ -72,22 +78,6 @@ export function createTerraformApplyAction(options: IacActionOptions) {
         settings,
         binaries,
       });
-
-      if (ctx.isDryRun) {
-        await terraformInit(runtime, cwd, initArgs);
-        const report = await runTerraformOperation(
-          runtime,
-          cwd,
-          'terraform plan',
-          ['plan', '-input=false', '-json', '-lock=false', ...varArgs],
-        );
-        runtime.logger.info('Dry run: planned only, nothing was applied');
-        ctx.output('summary', report.summary ?? emptySummary());
-        ctx.output('resourceChanges', report.resourceChanges);
-        ctx.output('outputs', {});
-        ctx.output('appliedSavedPlan', false);
-        return;
-      }
 
       const saved = savedPlanPaths(ctx.workspacePath, input.workingDirectory);
       const metadata = await fs.promises
@@ -115,47 +105,57 @@ export function createTerraformApplyAction(options: IacActionOptions) {
         );
       }
 
-      const result = await ctx.checkpoint({
-        key: `terraform.apply.${input.workingDirectory}`,
-        fn: async () => {
-          // terraform:plan initialized the directory with its backend settings;
-          // a second init without them would look like a backend change.
-          if (!hasSavedPlan) {
-            await terraformInit(runtime, cwd, initArgs);
-          }
-          const args = hasSavedPlan
-            ? ['apply', '-input=false', '-json', saved.planFile]
-            : ['apply', '-input=false', '-json', '-auto-approve', ...varArgs];
-          runtime.logger.info(
-            hasSavedPlan
-              ? 'Applying the plan saved by terraform:plan in this task'
-              : 'No saved plan for this directory: planning and applying',
-          );
-          const report = await runTerraformOperation(
-            runtime,
-            cwd,
-            'terraform apply',
-            args,
-          );
-          if (hasSavedPlan) {
-            // A saved plan cannot be applied twice; Terraform would call it stale.
-            await fs.promises.rm(saved.planFile, { force: true });
-            await fs.promises.rm(saved.metadataFile, { force: true });
-          }
-          const outputs = await readTerraformOutputs(runtime, cwd);
-          return {
-            summary: report.summary ?? emptySummary(),
-            resourceChanges: report.resourceChanges,
-            outputs,
-            appliedSavedPlan: hasSavedPlan,
-          };
-        },
-      });
+      if (runtime.dryRun && !hasSavedPlan) {
+        runtime.logger.info(
+          'Dry run: terraform:plan saves no plan in a dry run, so these are the commands of an apply without one; after a real terraform:plan in the same task, the saved plan is applied instead',
+        );
+      }
+      const apply = async () => {
+        // terraform:plan initialized the directory with its backend settings;
+        // a second init without them would look like a backend change.
+        if (!hasSavedPlan) {
+          await terraformInit(runtime, cwd, initArgs);
+        }
+        const args = hasSavedPlan
+          ? ['apply', '-input=false', '-json', saved.planFile]
+          : ['apply', '-input=false', '-json', '-auto-approve', ...varArgs];
+        runtime.logger.info(
+          hasSavedPlan
+            ? 'Applying the plan saved by terraform:plan in this task'
+            : 'No saved plan for this directory: planning and applying',
+        );
+        const report = await runTerraformOperation(
+          runtime,
+          cwd,
+          'terraform apply',
+          args,
+        );
+        if (hasSavedPlan && !runtime.dryRun) {
+          // A saved plan cannot be applied twice; Terraform would call it stale.
+          await fs.promises.rm(saved.planFile, { force: true });
+          await fs.promises.rm(saved.metadataFile, { force: true });
+        }
+        const outputs = await readTerraformOutputs(runtime, cwd);
+        return {
+          summary: report.summary ?? emptySummary(),
+          resourceChanges: report.resourceChanges,
+          outputs,
+          appliedSavedPlan: hasSavedPlan && !runtime.dryRun,
+        };
+      };
+
+      const result = runtime.dryRun
+        ? await apply()
+        : await ctx.checkpoint({
+            key: `terraform.apply.${input.workingDirectory}`,
+            fn: apply,
+          });
 
       ctx.output('summary', result.summary);
       ctx.output('resourceChanges', result.resourceChanges);
       ctx.output('outputs', result.outputs);
       ctx.output('appliedSavedPlan', result.appliedSavedPlan);
+      ctx.output('dryRun', runtime.dryRun);
     },
   });
 }

@@ -19,7 +19,7 @@ import {
   ToolActionContext,
   ToolRuntime,
 } from '../lib/toolRuntime';
-import { resolveWorkspacePath, writePrivateFile } from '../lib/workspacePaths';
+import { resolveWorkspacePath } from '../lib/workspacePaths';
 
 /** Input fields shared by the Terraform actions. */
 export const terraformInputFields = {
@@ -75,22 +75,12 @@ export interface TerraformRunReport {
   errors: string[];
 }
 
-/**
- * Environment for Terraform: the variables it documents for unattended runs
- * and, in a dry run, a data directory (providers, modules, backend state)
- * outside the workspace, so the dry-run result does not carry the providers.
- */
-export function terraformEnv(
-  tmpDir: string,
-  isDryRun: boolean | undefined,
-): Record<string, string> {
-  return {
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    ...(isDryRun ? { TF_DATA_DIR: path.join(tmpDir, 'terraform-data') } : {}),
-  };
-}
+/** Environment for Terraform: the variables it documents for unattended runs. */
+export const TERRAFORM_ENV: Record<string, string> = {
+  TF_IN_AUTOMATION: '1',
+  TF_INPUT: '0',
+  CHECKPOINT_DISABLE: '1',
+};
 
 /** The secret input of a Terraform action, for the redactor. */
 export function terraformSensitiveInput(input: TerraformInput): unknown[] {
@@ -117,12 +107,14 @@ export function hclString(value: string): string {
 
 /**
  * Writes the var file and backend config file into a private temporary
- * directory and returns the extra arguments for init and for the operation.
+ * directory (in a dry run, only logs them) and returns the extra arguments
+ * for init and for the operation.
  */
 export async function writeTerraformInputFiles(
   input: TerraformInput,
   settings: TerraformSettings,
   tmpDir: string,
+  runtime: ToolRuntime,
 ): Promise<{ initArgs: string[]; varArgs: string[] }> {
   const initArgs: string[] = [];
   const varArgs: string[] = [];
@@ -130,7 +122,11 @@ export async function writeTerraformInputFiles(
   const variables = { ...input.variables, ...input.sensitiveVariables };
   if (Object.keys(variables).length > 0) {
     const varFile = path.join(tmpDir, 'variables.tfvars.json');
-    await writePrivateFile(varFile, JSON.stringify(variables, null, 2));
+    await runtime.writeFile(
+      varFile,
+      JSON.stringify(variables, null, 2),
+      `${Object.keys(variables).length} input variable(s)`,
+    );
     varArgs.push(`-var-file=${varFile}`);
   }
 
@@ -156,21 +152,66 @@ export async function writeTerraformInputFiles(
           `${key} = ${typeof value === 'string' ? hclString(value) : value}`,
       )
       .join('\n');
-    await writePrivateFile(backendFile, `${body}\n`);
+    await runtime.writeFile(
+      backendFile,
+      `${body}\n`,
+      `backend settings ${Object.keys(backendConfig).join(', ')}`,
+    );
     initArgs.push(`-backend-config=${backendFile}`);
   }
   return { initArgs, varArgs };
 }
 
+const RESOURCE_BLOCK =
+  /^\s*(resource|data|module)\s+"([^"]+)"(?:\s+"([^"]+)")?/gm;
+
+/**
+ * Finds the configuration files of the working directory; a directory without
+ * any is refused. A dry run logs them and the resources, data sources and
+ * modules they declare, read from the text (nothing is evaluated).
+ */
+async function inspectConfiguration(
+  cwd: string,
+  workingDirectory: string,
+  runtime: ToolRuntime,
+) {
+  const files = (await fs.promises.readdir(cwd, { withFileTypes: true }))
+    .filter(e => e.isFile() && /\.tf(\.json)?$/.test(e.name))
+    .map(e => e.name)
+    .sort();
+  if (files.length === 0) {
+    throw new InputError(
+      `workingDirectory ${workingDirectory} holds no Terraform configuration (*.tf or *.tf.json files)`,
+    );
+  }
+  if (!runtime.dryRun) {
+    return;
+  }
+  runtime.logger.info(
+    `Dry run: configuration files in ${workingDirectory}: ${files.join(', ')}`,
+  );
+  const declared: string[] = [];
+  for (const file of files.filter(f => f.endsWith('.tf'))) {
+    const text = await fs.promises.readFile(path.join(cwd, file), 'utf8');
+    for (const [, kind, type, name] of text.matchAll(RESOURCE_BLOCK)) {
+      const address = kind === 'module' ? `module.${type}` : `${type}.${name}`;
+      declared.push(kind === 'data' ? `data.${address}` : address);
+    }
+  }
+  if (declared.length > 0) {
+    runtime.logger.info(`Dry run: declared: ${declared.join(', ')}`);
+  }
+}
+
 /**
  * What every Terraform action does first: resolve the working directory in
- * the workspace, check the binary, build the redacting runtime and write the
- * variable and backend files (mode 0600) into a private temporary directory.
+ * the workspace, check it holds a configuration, locate the binary, build the
+ * redacting runtime and write the variable and backend files (mode 0600) into
+ * a private temporary directory. In a dry run nothing is run or written.
  */
 export async function prepareTerraformRun(options: {
   ctx: ToolActionContext & {
     workspacePath: string;
-    isDryRun?: boolean;
     createTemporaryDirectory(): Promise<string>;
   };
   input: TerraformInput;
@@ -195,12 +236,14 @@ export async function prepareTerraformRun(options: {
     settings,
     binaries,
     sensitiveInput: terraformSensitiveInput(input),
-    fixedEnv: terraformEnv(tmpDir, ctx.isDryRun),
+    fixedEnv: TERRAFORM_ENV,
   });
+  await inspectConfiguration(cwd, input.workingDirectory, runtime);
   const { initArgs, varArgs } = await writeTerraformInputFiles(
     input,
     settings,
     tmpDir,
+    runtime,
   );
   return { cwd, runtime, initArgs, varArgs };
 }
@@ -429,6 +472,9 @@ export async function readTerraformOutputs(
     onStdoutLine: line => lines.push(line),
     onStderrLine: line => line.trim() && runtime.logger.error(line),
   });
+  if (runtime.dryRun) {
+    return {};
+  }
   if (result.exitCode !== 0) {
     throw new Error(describeFailure('terraform output', result));
   }

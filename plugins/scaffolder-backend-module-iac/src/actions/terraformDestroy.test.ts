@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { runAction } from '../__testUtils__/testContext';
+import { FAKE_TERRAFORM, runAction } from '../__testUtils__/testContext';
 import {
   createTerraformWorkspace,
   terraformCalls,
@@ -50,20 +50,33 @@ describe('terraform:destroy', () => {
     ).toBe(false);
   });
 
-  it('only shows the destroy plan in a dry run', async () => {
+  it('issue 9 case 1: runs nothing in a dry run and logs the destroy command', async () => {
     const workspace = await appliedWorkspace();
+    const callsBefore = terraformCalls(workspace).length;
     const result = await runAction(createTerraformDestroyAction({ config }), {
       workspacePath: workspace,
       input,
       isDryRun: true,
     });
     expect(result.error).toBeUndefined();
-    expect(result.text).toContain('info: aws_instance.vm: Plan to delete');
-    expect(result.outputs.summary).toEqual({ add: 0, change: 0, remove: 2 });
-    expect(terraformCalls(workspace).pop().args.slice(0, 2)).toEqual([
-      'plan',
-      '-destroy',
-    ]);
+    expect(result.checkpoints).toEqual([]);
+    expect(terraformCalls(workspace)).toHaveLength(callsBefore);
+    expect(result.text).toMatch(
+      new RegExp(
+        `Dry run: would run in ${path.join(
+          workspace,
+          'terraform',
+        )}: ${FAKE_TERRAFORM} destroy -input=false -json -auto-approve -var-file=\\S+`,
+      ),
+    );
+    expect(result.text).toContain(
+      'Dry run: nothing ran, nothing was destroyed',
+    );
+    expect(result.outputs).toEqual({
+      summary: { add: 0, change: 0, remove: 0 },
+      resourceChanges: [],
+      dryRun: true,
+    });
     expect(
       fs.existsSync(path.join(workspace, 'terraform', 'terraform.tfstate')),
     ).toBe(true);

@@ -20,17 +20,20 @@ const ACTION_ID = 'terraform:destroy';
 const inputSchema = z.object(terraformInputFields);
 
 const outputSchema = z.object({
-  summary: changeSummarySchema.describe(
-    'Resources destroyed (planned for destruction, in a dry run).',
-  ),
+  summary: changeSummarySchema.describe('Resources destroyed.'),
   resourceChanges: z
     .array(resourceChangeSchema)
     .describe('Each resource planned for destruction.'),
+  dryRun: z
+    .boolean()
+    .describe(
+      'Whether this was a dry run: nothing ran, and the summary and changes are empty.',
+    ),
 });
 
 /**
- * Creates the `terraform:destroy` action. A dry run makes a destroy plan
- * (`terraform plan -destroy`) and destroys nothing.
+ * Creates the `terraform:destroy` action. A dry run runs nothing: it logs the
+ * command lines and files a real run would use.
  *
  * @public
  */
@@ -41,7 +44,7 @@ export function createTerraformDestroyAction(options: IacActionOptions) {
   return createTemplateAction({
     id: ACTION_ID,
     description:
-      'Destroys the resources managed by a Terraform configuration in the workspace. A dry run only shows the destroy plan.',
+      'Destroys the resources managed by a Terraform configuration in the workspace.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -59,46 +62,30 @@ export function createTerraformDestroyAction(options: IacActionOptions) {
 
       const destroy = async () => {
         await terraformInit(runtime, cwd, initArgs);
-        const report = ctx.isDryRun
-          ? await runTerraformOperation(
-              runtime,
-              cwd,
-              'terraform plan -destroy',
-              [
-                'plan',
-                '-destroy',
-                '-input=false',
-                '-json',
-                '-lock=false',
-                ...varArgs,
-              ],
-            )
-          : await runTerraformOperation(runtime, cwd, 'terraform destroy', [
-              'destroy',
-              '-input=false',
-              '-json',
-              '-auto-approve',
-              ...varArgs,
-            ]);
+        const report = await runTerraformOperation(
+          runtime,
+          cwd,
+          'terraform destroy',
+          ['destroy', '-input=false', '-json', '-auto-approve', ...varArgs],
+        );
         return {
           summary: report.summary ?? emptySummary(),
           resourceChanges: report.resourceChanges,
         };
       };
 
-      const result = ctx.isDryRun
+      const result = runtime.dryRun
         ? await destroy()
         : await ctx.checkpoint({
             key: `terraform.destroy.${input.workingDirectory}`,
             fn: destroy,
           });
-      if (ctx.isDryRun) {
-        runtime.logger.info(
-          'Dry run: destroy planned only, nothing was destroyed',
-        );
+      if (runtime.dryRun) {
+        runtime.logger.info('Dry run: nothing ran, nothing was destroyed');
       }
       ctx.output('summary', result.summary);
       ctx.output('resourceChanges', result.resourceChanges);
+      ctx.output('dryRun', runtime.dryRun);
     },
   });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   createTempDir,
   everythingVisible,
+  FAKE_TERRAFORM,
   iacConfig,
   runAction,
 } from '../__testUtils__/testContext';
@@ -47,6 +48,7 @@ describe('terraform:plan', () => {
         { address: 'aws_security_group.vm', action: 'create' },
       ],
       hasChanges: true,
+      dryRun: false,
     });
 
     const [init, plan] = terraformCalls(workspace);
@@ -72,26 +74,6 @@ describe('terraform:plan', () => {
     expect(planFile.startsWith(path.join(workspace, '.iac'))).toBe(true);
     expect(fs.statSync(planFile).mode & 0o777).toBe(0o600);
     expect(fs.statSync(path.dirname(planFile)).mode & 0o777).toBe(0o700);
-  });
-
-  it('plans without a lock and saves nothing in a dry run', async () => {
-    const workspace = createTerraformWorkspace();
-    const action = createTerraformPlanAction({ config: terraformConfig() });
-    const result = await runAction(action, {
-      workspacePath: workspace,
-      isDryRun: true,
-      input: { workingDirectory: 'terraform', variables: { name: 'web-1' } },
-    });
-    expect(result.error).toBeUndefined();
-    const plan = terraformCalls(workspace)[1];
-    expect(plan.args).toContain('-lock=false');
-    // Providers go to a data directory outside the workspace, which a dry
-    // run returns to the browser.
-    expect(plan.env.TF_DATA_DIR).toBeDefined();
-    expect(plan.env.TF_DATA_DIR.startsWith(workspace)).toBe(false);
-    expect(plan.args.some((a: string) => a.startsWith('-out='))).toBe(false);
-    expect(fs.existsSync(path.join(workspace, '.iac'))).toBe(false);
-    expect(result.text).toContain('Dry run');
   });
 
   it('fails with the error diagnostic of Terraform', async () => {
@@ -211,6 +193,81 @@ describe('terraform:plan', () => {
     expect(result.error?.message).toContain('terraform 1.9.8 at');
     expect(result.error?.message).toContain(
       'is not allowed by multicloud.iac.terraform.allowedVersions (1.5.x)',
+    );
+  });
+});
+
+describe('issue 9 case 1: a terraform:plan dry run executes nothing', () => {
+  it('checks the working directory and logs the command lines and files of a real run', async () => {
+    const workspace = createTerraformWorkspace();
+    const action = createTerraformPlanAction({
+      config: terraformConfig({ allowedVersions: ['1.9.x'] }),
+    });
+    const result = await runAction(action, {
+      workspacePath: workspace,
+      isDryRun: true,
+      secrets: { token: 'tok-dry-run-7' },
+      input: {
+        workingDirectory: 'terraform',
+        variables: { name: 'web-1' },
+        sensitiveVariables: { admin_password: 'tok-dry-run-7' },
+        backend: 'aws',
+        backendConfig: { key: 'vms/web-1.tfstate' },
+      },
+    });
+
+    expect(result.error).toBeUndefined();
+    expect(terraformCalls(workspace)).toEqual([]);
+    expect(fs.existsSync(path.join(workspace, '.iac'))).toBe(false);
+    expect(result.checkpoints).toEqual([]);
+    expect(result.text).not.toContain('Using terraform');
+    expect(result.text).toContain(
+      `info: Dry run: nothing is executed. terraform is ${FAKE_TERRAFORM}; a real run checks its version first (allowed: 1.9.x)`,
+    );
+    expect(result.text).toContain(
+      'info: Dry run: configuration files in terraform: main.tf',
+    );
+    expect(result.text).toContain(
+      'info: Dry run: declared: aws_instance.vm, aws_security_group.vm',
+    );
+    expect(result.text).toMatch(
+      /Dry run: would write \S+\/variables\.tfvars\.json \(\d+ bytes, mode 0600\): 2 input variable\(s\)/,
+    );
+    expect(result.text).toMatch(
+      /Dry run: would write \S+\/backend\.tfbackend \(\d+ bytes, mode 0600\): backend settings bucket, region, key/,
+    );
+    const cwd = path.join(workspace, 'terraform');
+    expect(result.text).toMatch(
+      new RegExp(
+        `Dry run: would run in ${cwd}: ${FAKE_TERRAFORM} init -input=false -no-color -backend-config=\\S+/backend\\.tfbackend`,
+      ),
+    );
+    expect(result.text).toMatch(
+      new RegExp(
+        `Dry run: would run in ${cwd}: ${FAKE_TERRAFORM} plan -input=false -json -var-file=\\S+/variables\\.tfvars\\.json -out=${workspace}/\\.iac/terraform/[0-9a-f]+\\.tfplan`,
+      ),
+    );
+    expect(everythingVisible(result)).not.toContain('tok-dry-run-7');
+    expect(result.outputs).toEqual({
+      summary: { add: 0, change: 0, remove: 0 },
+      resourceChanges: [],
+      hasChanges: false,
+      dryRun: true,
+    });
+  });
+
+  it('refuses a working directory without Terraform files', async () => {
+    const workspace = createTerraformWorkspace();
+    fs.mkdirSync(path.join(workspace, 'empty'));
+    const action = createTerraformPlanAction({ config: terraformConfig() });
+    const result = await runAction(action, {
+      workspacePath: workspace,
+      isDryRun: true,
+      input: { workingDirectory: 'empty' },
+    });
+    expect(result.error?.name).toBe('InputError');
+    expect(result.error?.message).toBe(
+      'workingDirectory empty holds no Terraform configuration (*.tf or *.tf.json files)',
     );
   });
 });

@@ -35,6 +35,11 @@ const outputSchema = z.object({
     .array(resourceChangeSchema)
     .describe('Each planned change: resource address and action.'),
   hasChanges: z.boolean().describe('Whether the plan changes anything.'),
+  dryRun: z
+    .boolean()
+    .describe(
+      'Whether this was a dry run: nothing ran, and the summary and changes are empty.',
+    ),
 });
 
 /**
@@ -52,8 +57,8 @@ export interface IacActionOptions {
 /**
  * Creates the `terraform:plan` action: `terraform init` and `terraform plan`
  * in a directory of the workspace. The plan is saved for `terraform:apply` in
- * the same task. In a dry run the plan is made without a state lock and not
- * saved.
+ * the same task. A dry run runs nothing: it checks the input and the working
+ * directory and logs the command lines and files a real run would use.
  *
  * @public
  */
@@ -82,23 +87,22 @@ export function createTerraformPlanAction(options: IacActionOptions) {
       await terraformInit(runtime, cwd, initArgs);
 
       const saved = savedPlanPaths(ctx.workspacePath, input.workingDirectory);
-      const args = ['plan', '-input=false', '-json', ...varArgs];
-      if (ctx.isDryRun) {
-        // A preview must not block a real run waiting for the state lock.
-        args.push('-lock=false');
-      } else {
+      if (!runtime.dryRun) {
         await ensurePrivateDirectory(saved.dir);
         await fs.promises.rm(saved.planFile, { force: true });
-        args.push(`-out=${saved.planFile}`);
       }
       const report = await runTerraformOperation(
         runtime,
         cwd,
         'terraform plan',
-        args,
+        ['plan', '-input=false', '-json', ...varArgs, `-out=${saved.planFile}`],
       );
 
-      if (!ctx.isDryRun) {
+      if (runtime.dryRun) {
+        runtime.logger.info(
+          'Dry run: nothing ran; a real run saves the plan for terraform:apply in this task',
+        );
+      } else {
         await fs.promises.chmod(saved.planFile, 0o600).catch(() => {});
         await writePrivateFile(
           saved.metadataFile,
@@ -110,10 +114,6 @@ export function createTerraformPlanAction(options: IacActionOptions) {
         runtime.logger.info(
           'Plan saved; terraform:apply in this task applies exactly this plan',
         );
-      } else {
-        runtime.logger.info(
-          'Dry run: plan made without a state lock, not saved',
-        );
       }
 
       const summary = report.summary ?? emptySummary();
@@ -123,6 +123,7 @@ export function createTerraformPlanAction(options: IacActionOptions) {
         'hasChanges',
         summary.add + summary.change + summary.remove > 0,
       );
+      ctx.output('dryRun', runtime.dryRun);
     },
   });
 }

@@ -117,13 +117,36 @@ describe('createToolBinaryResolver', () => {
   });
 });
 
+describe('issue 9 case 1: locating a binary for a dry run', () => {
+  it('finds the binary without running it, not even its version command', async () => {
+    const dir = createTempDir();
+    const marker = path.join(dir, 'ran');
+    const binary = path.join(dir, 'terraform');
+    fs.writeFileSync(
+      binary,
+      `#!/bin/sh\ntouch ${marker}\necho '{"terraform_version":"1.6.0"}'\n`,
+      { mode: 0o755 },
+    );
+    const located = await createToolBinaryResolver().locate(
+      settings('terraform', { binary, allowedVersions: ['1.9.x'] }),
+    );
+    expect(located).toBe(binary);
+    expect(fs.existsSync(marker)).toBe(false);
+    await expect(
+      createToolBinaryResolver().locate(settings('helm')),
+    ).rejects.toThrow(
+      "Cannot run helm: 'helm' was not found on PATH. Install it or set multicloud.iac.helm.binary to the path of the binary.",
+    );
+  });
+});
+
 describe('buildToolEnvironment', () => {
   it('passes only allowlisted variables, then configured and fixed ones', () => {
     const env = buildToolEnvironment(
       settings('terraform', {
         envAllowlist: ['AWS_*', 'EXTRA'],
         environment: { TF_LOG: 'info' },
-        secretEnvironment: { ARM_CLIENT_SECRET: 'cs' },
+        secretEnvironment: { ARM_CLIENT_SECRET: 'cs-4f9a' },
       }),
       { TF_IN_AUTOMATION: '1' },
       {
@@ -142,7 +165,7 @@ describe('buildToolEnvironment', () => {
       AWS_PROFILE: 'prod',
       EXTRA: 'yes',
       TF_LOG: 'info',
-      ARM_CLIENT_SECRET: 'cs',
+      ARM_CLIENT_SECRET: 'cs-4f9a',
       TF_IN_AUTOMATION: '1',
     });
   });

@@ -15,7 +15,13 @@ export interface ResolvedTool {
  * @public
  */
 export interface ToolBinaryResolver {
+  /** Finds the binary and checks its version (runs its version command once). */
   resolve(settings: ToolSettings): Promise<ResolvedTool>;
+  /**
+   * Finds the binary without starting anything, for dry runs: its version is
+   * not checked.
+   */
+  locate(settings: ToolSettings): Promise<string>;
 }
 
 const VERSION_TIMEOUT_MS = 30_000;
@@ -138,6 +144,7 @@ function runVersionCommand(
 export function createToolBinaryResolver(): ToolBinaryResolver {
   const cache = new Map<string, Promise<ResolvedTool>>();
   return {
+    locate: findBinary,
     async resolve(settings) {
       const binaryPath = await findBinary(settings);
       const key = `${
