@@ -63,7 +63,9 @@ interface IacToolConfig {
   /**
    * Environment variables set for the tool whose values are credentials,
    * for example `ARM_CLIENT_SECRET`; their values are masked in every task
-   * log line and output. Default: none.
+   * log line and output. Each value must be at least 4 characters long:
+   * shorter values cannot be masked without garbling the task log, so the
+   * backend refuses to start with one. Default: none.
    * @visibility secret
    */
   secretEnvironment?: { [name: string]: string };
@@ -92,15 +94,42 @@ export interface Config {
          */
         backendConfig?: { [key: string]: string | number | boolean };
         /**
-         * Named backend settings that templates select with the `backend`
-         * input, for example `aws: { bucket: tfstate, region: eu-west-1 }`
-         * for an `s3` backend. They override `backendConfig`; the action's
-         * `backendConfig` input (such as the state key) overrides both.
-         * Default: none.
+         * Backend profiles that templates select with the `backend` input,
+         * for example `aws: { bucket: tfstate, region: eu-west-1 }` for an
+         * `s3` backend. A profile's settings override `backendConfig`. The
+         * actions derive the state key of each run from its `owner` and
+         * `name` input, as
+         * `<keyPrefix>/<owner kind>/<owner namespace>/<owner name>/<name>.tfstate`,
+         * so two owners using the same name get different states; no action
+         * input can set a backend setting. Default: none.
          * @visibility backend
          */
         backends?: {
-          [profile: string]: { [key: string]: string | number | boolean };
+          [profile: string]: {
+            /**
+             * First part of every state key of the profile: path segments
+             * of letters, digits, `.`, `_` and `-`, each starting with a
+             * letter or digit, separated by `/`. Default: `multicloud`.
+             * @visibility backend
+             */
+            keyPrefix?: string;
+            /**
+             * The backend setting that receives the derived state key: `key`
+             * (s3, azurerm) or `prefix` (gcs, which stores
+             * `<prefix>/<workspace>.tfstate` itself; the derived value is
+             * then the directory, without `.tfstate`). The profile must not
+             * set this setting itself. Default: `key`.
+             * @visibility backend
+             */
+            keySetting?: string;
+            /**
+             * Any other setting is passed to `terraform init` as
+             * `-backend-config`, for example `bucket`, `region`,
+             * `use_lockfile`.
+             * @visibility backend
+             */
+            [setting: string]: string | number | boolean | undefined;
+          };
         };
       };
 
@@ -123,11 +152,32 @@ export interface Config {
       helm?: IacToolConfig & {
         /**
          * Chart repositories (`https://` or `oci://` URLs) that
-         * `helm:release:upgrade` may install from; charts in the task
-         * workspace are always allowed. Default: none.
+         * `helm:release:upgrade` may install from, and that the dependencies
+         * of a chart from the workspace may come from. Default: none.
          * @visibility backend
          */
         allowedRepositories?: string[];
+        /**
+         * Namespaces the Helm actions may install to, upgrade in and
+         * uninstall from: names, or patterns in which `*` stands for any
+         * run of characters (`team-*`). The cluster's own namespaces
+         * (`kube-system`, `kube-public`, `kube-node-lease`, `default`) are
+         * allowed only when listed by name, never through a pattern.
+         * Default: none, so every namespace is refused until this is set.
+         * @visibility backend
+         */
+        allowedNamespaces?: string[];
+        /**
+         * Whether `helm:release:upgrade` may install a chart folder from the
+         * task workspace (the `chart` input). Such a chart is checked like a
+         * repository chart: the `dependencies` of its Chart.yaml (or
+         * requirements.yaml), and of the charts in its `charts/` folder,
+         * must come from `allowedRepositories` or, with `file://`, from
+         * inside the chart folder; packaged (.tgz) charts and subcharts are
+         * refused, as are symbolic links. Default: false.
+         * @visibility backend
+         */
+        allowWorkspaceCharts?: boolean;
       };
     };
   };

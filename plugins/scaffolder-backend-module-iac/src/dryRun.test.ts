@@ -101,7 +101,11 @@ describe('issue 9 case 1: dry run executes nothing', () => {
               iac: {
                 terraform: { binary: TERRAFORM, allowedVersions: ['1.9.x'] },
                 ansible: { allowLocalConnection: true },
-                helm: { binary: HELM },
+                helm: {
+                  binary: HELM,
+                  allowedNamespaces: ['apps'],
+                  allowWorkspaceCharts: true,
+                },
               },
             },
           },
@@ -195,6 +199,11 @@ describe('issue 9 case 1: dry run executes nothing', () => {
   });
 
   it('starts neither Terraform nor Helm, not even for their version, and shows the commands', async () => {
+    const release = {
+      owner: 'group:default/web-team',
+      name: 'web',
+      namespace: 'apps',
+    };
     const result = await dryRun(
       template([
         {
@@ -215,12 +224,12 @@ describe('issue 9 case 1: dry run executes nothing', () => {
         {
           id: 'deploy',
           action: 'helm:release:upgrade',
-          input: { releaseName: 'web', chart: 'chart' },
+          input: { ...release, chart: 'chart' },
         },
         {
           id: 'remove',
           action: 'helm:release:uninstall',
-          input: { releaseName: 'web' },
+          input: release,
         },
       ]),
       [
@@ -261,11 +270,11 @@ describe('issue 9 case 1: dry run executes nothing', () => {
     );
     expect(logOf(result, 'deploy')).toMatch(
       new RegExp(
-        `Dry run: would run in \\S+: ${HELM} upgrade web \\S+/chart --install --namespace default `,
+        `Dry run: would run in \\S+: ${HELM} upgrade web-team-web \\S+/chart --install --namespace apps `,
       ),
     );
     expect(logOf(result, 'remove')).toContain(
-      `${HELM} uninstall web --namespace default --timeout 5m --wait`,
+      `${HELM} uninstall web-team-web --namespace apps --timeout 5m --wait`,
     );
     expect(JSON.stringify(result.body)).not.toContain('MARKER-42');
     expect(fs.existsSync(RAN)).toBe(false);

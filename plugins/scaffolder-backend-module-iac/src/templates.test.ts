@@ -105,7 +105,7 @@ const VALUES: Record<string, Record<string, unknown>> = {
   },
   'helm-service': {
     name: 'checkout-api',
-    namespace: 'shop',
+    namespace: 'apps',
     ...OWNERSHIP,
     component: 'component:default/checkout-api',
     image: 'ghcr.io/acme/checkout-api',
@@ -145,13 +145,15 @@ describe('templates', () => {
                       storage_account_name: 'tfstate',
                       container_name: 'tfstate',
                     },
-                    gcp: { bucket: 'tfstate' },
+                    gcp: { bucket: 'tfstate', keySetting: 'prefix' },
                   },
                 },
                 ansible: { allowLocalConnection: true },
                 helm: {
                   binary: FAKE_HELM,
                   environment: { FAKE_HELM_STATE_DIR: createTempDir() },
+                  allowedNamespaces: ['apps', 'team-*'],
+                  allowWorkspaceCharts: true,
                 },
               },
             },
@@ -313,10 +315,10 @@ describe('templates', () => {
     expectSuccess(result);
     const log = logOf(result, 'deploy');
     expect(log).toMatch(
-      /Dry run: would run in \S+: \S+ upgrade checkout-api \S+\/chart --install --namespace shop --values \S+\/values\.json --timeout 5m --output json --atomic --wait --create-namespace/,
+      /Dry run: would run in \S+: \S+ upgrade checkout-team-checkout-api \S+\/chart --install --namespace apps --labels multicloud\.io\/owner=group\.default\.checkout-team\.[0-9a-f]{10} --values \S+\/values\.json --timeout 5m --output json --atomic --wait --create-namespace/,
     );
     expect(log).toContain(
-      'Release checkout-api in namespace shop: dry-run from chart service-0.1.0',
+      'Release checkout-team-checkout-api in namespace apps: dry-run from chart service-0.1.0',
     );
     expect(log).not.toContain('manifest');
     expect(result.body.output?.text?.[0].content).toContain('dry-run');
@@ -367,5 +369,86 @@ describe('templates', () => {
       'Invalid input passed to action terraform:plan',
     );
     expect(logOf(result)).not.toContain('Using terraform');
+  });
+
+  describe('issue 9 case 6: templates keep each owner to its own state and release', () => {
+    it.each([
+      [
+        'aws-vm',
+        'key multicloud/group/default/checkout-team/aws-vm.checkout-vm.tfstate of backend profile aws',
+        'key multicloud/group/default/payments-team/aws-vm.checkout-vm.tfstate of backend profile aws',
+      ],
+      [
+        'azure-vm',
+        'key multicloud/group/default/checkout-team/azure-vm.checkout-vm.tfstate of backend profile azure',
+        'key multicloud/group/default/payments-team/azure-vm.checkout-vm.tfstate of backend profile azure',
+      ],
+      [
+        'gcp-vm',
+        'prefix multicloud/group/default/checkout-team/gcp-vm.shop-prod-123.checkout-vm of backend profile gcp',
+        'prefix multicloud/group/default/payments-team/gcp-vm.shop-prod-123.checkout-vm of backend profile gcp',
+      ],
+      [
+        'full-stack',
+        'key multicloud/group/default/checkout-team/full-stack.checkout-worker.tfstate of backend profile aws',
+        'key multicloud/group/default/payments-team/full-stack.checkout-worker.tfstate of backend profile aws',
+      ],
+    ])(
+      '%s gives two teams that pick the same name two state keys',
+      async (name, checkoutKey, paymentsKey) => {
+        const { template, directoryContents } = loadTemplate(name);
+        for (const [owner, key] of [
+          ['group:default/checkout-team', checkoutKey],
+          ['group:default/payments-team', paymentsKey],
+        ]) {
+          const result = await dryRun(
+            template,
+            { ...VALUES[name], owner },
+            directoryContents,
+          );
+          expectSuccess(result);
+          for (const step of ['plan', 'apply']) {
+            expect(logOf(result, step)).toContain(`: ${key}`);
+          }
+        }
+      },
+    );
+
+    it('helm-service checks the owner of an existing release and refuses a namespace the platform does not allow', async () => {
+      const { template, directoryContents } = loadTemplate('helm-service');
+      const allowed = await dryRun(
+        template,
+        VALUES['helm-service'],
+        directoryContents,
+      );
+      expectSuccess(allowed);
+      expect(logOf(allowed, 'deploy')).toMatch(
+        /Dry run: would run in \S+: \S+ list --namespace apps --all --filter '\^checkout-team-checkout-api\$' --selector 'multicloud\.io\/owner!=group\.default\.checkout-team\.[0-9a-f]{10}' --output json/,
+      );
+
+      const refused = await dryRun(
+        template,
+        { ...VALUES['helm-service'], namespace: 'kube-system' },
+        directoryContents,
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.error?.message).toContain(
+        'Namespace kube-system belongs to the cluster itself',
+      );
+    });
+
+    it('refuses a template that still passes backendConfig, saying what to pass instead', async () => {
+      const { template, directoryContents } = loadTemplate('aws-vm');
+      const old = JSON.parse(JSON.stringify(template));
+      old.spec.steps[1].input.backendConfig = {
+        key: 'vms/aws/${{ parameters.name }}.tfstate',
+      };
+      const result = await dryRun(old, VALUES['aws-vm'], directoryContents);
+      expect(result.status).toBe(400);
+      expect(result.body.error?.message).toContain(
+        'backendConfig is no longer accepted',
+      );
+      expect(logOf(result)).not.toContain('Dry run: would run');
+    });
   });
 });

@@ -10,6 +10,20 @@
  * on stderr. Releases are kept in the directory $FAKE_HELM_STATE_DIR, else
  * in .fake-helm/ under the working directory.
  *
+ * Release labels (Helm 3.13+): `upgrade --labels k=v,...` merges them into
+ * the release's labels ("null" removes one), kept next to the release as
+ * Helm keeps them on its storage Secret, and never part of the release JSON
+ * (Helm's Release.Labels is `json:"-"`). `helm list --namespace ns [--all]
+ * [--filter regexp] [--selector k=v|k==v|k!=v,...] -o json` prints the
+ * latest revision of each matching release as Helm's list JSON: an array of
+ * { name, namespace, revision (a string), updated, status, chart
+ * (name-version), app_version }, `[]` when none match. Without --all only
+ * deployed and failed releases are listed; `k!=v` also matches a release
+ * without the label, as a Kubernetes label selector does. See
+ * https://helm.sh/docs/helm/helm_upgrade/ (--labels),
+ * https://helm.sh/docs/helm/helm_list/ (--all, --filter, --selector, -o)
+ * and cmd/helm/list.go (releaseElement) in helm/helm.
+ *
  * Values under `fakeHelm` change its behaviour:
  *   fakeHelm: { fail: "message", sleepSeconds: 30, ignoreSignals: ["SIGINT"] }
  * Every call is recorded in calls.jsonl of the state directory.
@@ -40,6 +54,10 @@ function positional() {
     '-o',
     '--version',
     '--repo',
+    '--labels',
+    '--filter',
+    '--selector',
+    '-l',
   ]);
   const result = [];
   for (let i = 0; i < args.length; i += 1) {
@@ -72,6 +90,32 @@ function sleep(ms) {
 function releaseFile(namespace, name) {
   return path.join(stateDir, `${namespace}.${name}.json`);
 }
+
+function labelsFile(namespace, name) {
+  return path.join(stateDir, `${namespace}.${name}.labels.json`);
+}
+
+// A StringToString flag: k=v pairs separated by commas.
+function parseLabels(text) {
+  const labels = {};
+  for (const pair of (text || '').split(',').filter(Boolean)) {
+    const i = pair.indexOf('=');
+    if (i <= 0) {
+      fail(`"${pair}" must be formatted as key=value`);
+    }
+    labels[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return labels;
+}
+
+const SYSTEM_LABELS = [
+  'name',
+  'owner',
+  'status',
+  'version',
+  'createdAt',
+  'modifiedAt',
+];
 
 function record() {
   if (args[0] === 'version') {
@@ -189,9 +233,26 @@ async function upgrade() {
     version: revision,
     namespace,
   };
+  const given = parseLabels(flag('--labels'));
+  if (Object.keys(given).some(key => SYSTEM_LABELS.includes(key))) {
+    fail(
+      `user supplied labels contains system reserved label name. System labels: [${SYSTEM_LABELS.join(
+        ' ',
+      )}]`,
+    );
+  }
+  const labels = { ...readJson(labelsFile(namespace, name), {}) };
+  for (const [key, value] of Object.entries(given)) {
+    if (value === 'null') {
+      delete labels[key];
+    } else {
+      labels[key] = value;
+    }
+  }
   if (!dryRun) {
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(releaseFile(namespace, name), JSON.stringify(release));
+    fs.writeFileSync(labelsFile(namespace, name), JSON.stringify(labels));
   }
   process.stdout.write(`${JSON.stringify(release)}\n`);
 }
@@ -215,8 +276,61 @@ function uninstall() {
   }
   if (!args.includes('--dry-run')) {
     fs.rmSync(file);
+    fs.rmSync(labelsFile(namespace, name), { force: true });
   }
   process.stdout.write(`release "${name}" uninstalled\n`);
+}
+
+function selectorMatches(selector, labels) {
+  return (selector || '')
+    .split(',')
+    .filter(Boolean)
+    .every(term => {
+      const m = /^([^!=]+)(!=|==|=)(.*)$/.exec(term);
+      if (!m) {
+        fail(`unable to parse requirement: ${term}`);
+      }
+      const [, key, op, value] = m;
+      return op === '!=' ? labels[key] !== value : labels[key] === value;
+    });
+}
+
+function list() {
+  const namespace = flag('--namespace') || 'default';
+  const filter = flag('--filter') ? new RegExp(flag('--filter')) : undefined;
+  const all = args.includes('--all') || args.includes('-a');
+  const prefix = `${namespace}.`;
+  const names = fs.existsSync(stateDir)
+    ? fs
+        .readdirSync(stateDir)
+        .filter(f => f.startsWith(prefix) && /^[^.]+\.[^.]+\.json$/.test(f))
+        .map(f => f.slice(prefix.length, -'.json'.length))
+    : [];
+  const releases = names
+    .map(name => ({
+      release: readJson(releaseFile(namespace, name), null),
+      labels: readJson(labelsFile(namespace, name), {}),
+    }))
+    .filter(
+      ({ release, labels }) =>
+        release &&
+        (!filter || filter.test(release.name)) &&
+        (all || ['deployed', 'failed'].includes(release.info.status)) &&
+        selectorMatches(flag('--selector'), labels),
+    )
+    .map(({ release }) => ({
+      name: release.name,
+      namespace: release.namespace,
+      revision: String(release.version),
+      // Go's time.Time.String(), as `helm list` prints it.
+      updated: release.info.last_deployed
+        .replace('T', ' ')
+        .replace('Z', '000000 +0000 UTC'),
+      status: release.info.status,
+      chart: `${release.chart.metadata.name}-${release.chart.metadata.version}`,
+      app_version: release.chart.metadata.appVersion || '',
+    }));
+  process.stdout.write(`${JSON.stringify(releases)}\n`);
 }
 
 async function main() {
@@ -230,6 +344,9 @@ async function main() {
       return;
     case 'status':
       status();
+      return;
+    case 'list':
+      list();
       return;
     case 'uninstall':
       uninstall();

@@ -14,16 +14,29 @@ export function createChartWorkspace(): string {
   return workspace;
 }
 
-/** Config pointing at the Helm stand-in, with its releases kept in stateDir. */
+/**
+ * Config pointing at the Helm stand-in, with its releases kept in stateDir,
+ * workspace charts allowed and the namespaces `shop` and `team-*`.
+ */
 export function helmConfig(stateDir: string, extra: Record<string, any> = {}) {
   return iacConfig({
     helm: {
       binary: FAKE_HELM,
       environment: { FAKE_HELM_STATE_DIR: stateDir },
       allowedRepositories: ['https://charts.example.com/stable/'],
+      allowedNamespaces: ['shop', 'team-*'],
+      allowWorkspaceCharts: true,
       ...extra,
     },
   });
+}
+
+/** The owner most Helm tests deploy for; its releases are `checkout-team-<name>`. */
+export const TEAM = 'group:default/checkout-team';
+
+/** Every call of the stand-in but `helm list`, the owner check before each change. */
+export function helmChanges(stateDir: string): any[] {
+  return helmCalls(stateDir).filter(call => call.args[0] !== 'list');
 }
 
 export function helmCalls(stateDir: string): any[] {

@@ -613,3 +613,76 @@ ${options.task ?? ''}`);
     expect(fs.existsSync(marker)).toBe(false);
   });
 });
+
+describe('issue 9 case 6: symbolic links in the playbook and inventory folders', () => {
+  const action = createAnsiblePlaybookRunAction({
+    config: iacConfig({ ansible: { allowLocalConnection: true } }),
+  });
+  const outside = createTempDir();
+  fs.writeFileSync(path.join(outside, 'id_rsa'), 'PRIVATE KEY');
+
+  it.each([false, true])(
+    'refuses a link anywhere in the folder of the playbook or of the inventory, naming it, before anything runs (dry run: %s)',
+    async isDryRun => {
+      const cases: Array<{
+        make: (workspace: string) => void;
+        input: Record<string, unknown>;
+        message: string;
+      }> = [
+        {
+          make: workspace => {
+            fs.mkdirSync(path.join(workspace, 'ansible', 'files'));
+            fs.symlinkSync(
+              path.join(outside, 'id_rsa'),
+              path.join(workspace, 'ansible', 'files', 'id_rsa'),
+            );
+          },
+          input: {
+            playbook: 'ansible/site.yaml',
+            inventory: 'ansible/hosts.ini',
+          },
+          message:
+            'The playbook folder ansible holds the symbolic link ansible/files/id_rsa; symbolic links are not allowed in the folders a tool runs on: replace it with the file or folder it points to',
+        },
+        {
+          make: workspace => {
+            fs.mkdirSync(path.join(workspace, 'inventory', 'group_vars'), {
+              recursive: true,
+            });
+            fs.writeFileSync(
+              path.join(workspace, 'inventory', 'hosts.ini'),
+              INVENTORY,
+            );
+            fs.symlinkSync(
+              outside,
+              path.join(workspace, 'inventory', 'group_vars', 'all'),
+            );
+          },
+          input: {
+            playbook: 'ansible/site.yaml',
+            inventory: 'inventory/hosts.ini',
+          },
+          message:
+            'The inventory folder inventory holds the symbolic link inventory/group_vars/all; symbolic links are not allowed in the folders a tool runs on: replace it with the file or folder it points to',
+        },
+      ];
+      for (const { make, input, message } of cases) {
+        const workspace = createAnsibleWorkspace(SUCCESS_PLAYBOOK);
+        make(workspace);
+        const target = createTempDir('iac-target-');
+        const result = await runAction(action, {
+          workspacePath: workspace,
+          isDryRun,
+          input: {
+            ...input,
+            extraVars: { target_dir: target, service_name: 'checkout' },
+          },
+        });
+        expect(result.error?.name).toBe('InputError');
+        expect(result.error?.message).toBe(message);
+        expect(result.text).not.toContain('PLAY');
+        expect(fs.existsSync(path.join(target, 'motd'))).toBe(false);
+      }
+    },
+  );
+});

@@ -20,7 +20,10 @@ import {
   prepareToolRuntime,
   ToolRuntime,
 } from '../lib/toolRuntime';
-import { resolveWorkspacePath } from '../lib/workspacePaths';
+import {
+  refuseSymbolicLinks,
+  resolveWorkspacePath,
+} from '../lib/workspacePaths';
 import {
   ANSIBLE_CALLBACK_NAME,
   ANSIBLE_CALLBACK_PLUGIN_SOURCE,
@@ -372,6 +375,23 @@ export function createAnsiblePlaybookRunAction(options: IacActionOptions) {
             'inventory',
           )
         : undefined;
+      // Ansible reads group_vars, host_vars, roles and files next to the
+      // playbook and the inventory.
+      const playbookFolder = path.posix.dirname(input.playbook);
+      const inventoryFolder =
+        input.inventory && path.posix.dirname(input.inventory);
+      await refuseSymbolicLinks({
+        workspacePath: ctx.workspacePath,
+        relativePath: playbookFolder,
+        inputName: 'The playbook folder',
+      });
+      if (inventoryFolder && inventoryFolder !== playbookFolder) {
+        await refuseSymbolicLinks({
+          workspacePath: ctx.workspacePath,
+          relativePath: inventoryFolder,
+          inputName: 'The inventory folder',
+        });
+      }
 
       const plays =
         ctx.isDryRun || !settings.allowLocalConnection

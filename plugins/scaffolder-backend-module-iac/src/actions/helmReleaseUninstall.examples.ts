@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Remove a preview deployment, whether or not it still exists',
+    description:
+      "Remove the owning team's preview deployment, whether or not it still exists",
     example: yaml.stringify({
       steps: [
         {
@@ -11,7 +12,8 @@ export const examples: TemplateExample[] = [
           action: 'helm:release:uninstall',
           name: 'Remove the preview',
           input: {
-            releaseName: 'preview-${{ parameters.pullRequest }}',
+            owner: '${{ parameters.owner }}',
+            name: 'preview-${{ parameters.pullRequest }}',
             namespace: 'previews',
             ignoreNotFound: true,
           },

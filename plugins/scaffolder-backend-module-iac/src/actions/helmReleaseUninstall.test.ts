@@ -2,6 +2,7 @@ import {
   createChartWorkspace,
   helmCalls,
   helmConfig,
+  TEAM,
 } from '../__testUtils__/helmWorkspace';
 import {
   createTempDir,
@@ -20,27 +21,36 @@ describe('helm:release:uninstall', () => {
     const config = helmConfig(stateDir);
     await runAction(createHelmReleaseUpgradeAction({ config }), {
       workspacePath: workspace,
-      input: { releaseName: 'checkout', namespace: 'shop', chart: 'chart' },
+      input: {
+        owner: TEAM,
+        name: 'checkout',
+        namespace: 'shop',
+        chart: 'chart',
+      },
     });
 
     const result = await runAction(
       createHelmReleaseUninstallAction({ config }),
       {
         workspacePath: workspace,
-        input: { releaseName: 'checkout', namespace: 'shop' },
+        input: { owner: TEAM, name: 'checkout', namespace: 'shop' },
       },
     );
     expect(result.error).toBeUndefined();
-    expect(result.checkpoints).toEqual(['helm.uninstall.shop.checkout']);
-    expect(result.text).toContain('info: release "checkout" uninstalled');
+    expect(result.checkpoints).toEqual([
+      'helm.uninstall.shop.checkout-team-checkout',
+    ]);
+    expect(result.text).toContain(
+      'info: release "checkout-team-checkout" uninstalled',
+    );
     expect(result.outputs.release).toEqual({
-      name: 'checkout',
+      name: 'checkout-team-checkout',
       namespace: 'shop',
       status: 'uninstalled',
     });
     expect(helmCalls(stateDir).pop().args).toEqual([
       'uninstall',
-      'checkout',
+      'checkout-team-checkout',
       '--namespace',
       'shop',
       '--timeout',
@@ -53,16 +63,17 @@ describe('helm:release:uninstall', () => {
     const workspace = createChartWorkspace();
     const config = helmConfig(createTempDir());
     const action = createHelmReleaseUninstallAction({ config });
+    const gone = { owner: TEAM, name: 'gone', namespace: 'shop' };
     const failed = await runAction(action, {
       workspacePath: workspace,
-      input: { releaseName: 'gone' },
+      input: gone,
     });
     expect(failed.error?.message).toBe(
-      'helm uninstall failed (exit code 1): Error: uninstall: Release not loaded: gone: release: not found',
+      'helm uninstall failed (exit code 1): Error: uninstall: Release not loaded: checkout-team-gone: release: not found',
     );
     const ignored = await runAction(action, {
       workspacePath: workspace,
-      input: { releaseName: 'gone', ignoreNotFound: true },
+      input: { ...gone, ignoreNotFound: true },
     });
     expect(ignored.error).toBeUndefined();
     expect(ignored.outputs.release).toEqual(
@@ -78,7 +89,7 @@ describe('helm:release:uninstall', () => {
       createHelmReleaseUninstallAction({ config }),
       {
         workspacePath: workspace,
-        input: { releaseName: 'checkout' },
+        input: { owner: TEAM, name: 'checkout', namespace: 'shop' },
         isDryRun: true,
       },
     );
@@ -87,13 +98,68 @@ describe('helm:release:uninstall', () => {
     expect(helmCalls(stateDir)).toEqual([]);
     expect(result.text).toMatch(
       new RegExp(
-        `Dry run: would run in \\S+: ${FAKE_HELM} uninstall checkout --namespace default --timeout 5m --wait$`,
+        `Dry run: would run in \\S+: ${FAKE_HELM} uninstall checkout-team-checkout --namespace shop --timeout 5m --wait$`,
         'm',
       ),
     );
     expect(result.outputs).toEqual({
-      release: { name: 'checkout', namespace: 'default', status: 'dry-run' },
+      release: {
+        name: 'checkout-team-checkout',
+        namespace: 'shop',
+        status: 'dry-run',
+      },
       dryRun: true,
     });
+  });
+});
+
+describe('issue 9 case 6: uninstall only touches the release of its owner', () => {
+  it('refuses to uninstall a release that Helm records for another owner', async () => {
+    const workspace = createChartWorkspace();
+    const stateDir = createTempDir();
+    const config = helmConfig(stateDir);
+    const installed = await runAction(
+      createHelmReleaseUpgradeAction({ config }),
+      {
+        workspacePath: workspace,
+        input: { owner: TEAM, name: 'web', namespace: 'shop', chart: 'chart' },
+      },
+    );
+    expect(installed.error).toBeUndefined();
+
+    const action = createHelmReleaseUninstallAction({ config });
+    const result = await runAction(action, {
+      workspacePath: workspace,
+      input: {
+        owner: 'user:default/checkout-team',
+        name: 'web',
+        namespace: 'shop',
+      },
+    });
+    expect(result.error?.name).toBe('NotAllowedError');
+    expect(result.error?.message).toContain(
+      'Release checkout-team-web in namespace shop exists and is not labelled multicloud.io/owner=user.default.checkout-team.',
+    );
+    expect(helmCalls(stateDir).map(call => call.args[0])).toEqual([
+      'list',
+      'upgrade',
+      'list',
+    ]);
+  });
+
+  it('refuses a namespace that multicloud.iac.helm.allowedNamespaces does not allow', async () => {
+    const stateDir = createTempDir();
+    const action = createHelmReleaseUninstallAction({
+      config: helmConfig(stateDir),
+    });
+    const result = await runAction(action, {
+      workspacePath: createChartWorkspace(),
+      isDryRun: true,
+      input: { owner: TEAM, name: 'coredns', namespace: 'kube-system' },
+    });
+    expect(result.error?.message).toBe(
+      'Namespace kube-system belongs to the cluster itself and is refused unless multicloud.iac.helm.allowedNamespaces lists it by name',
+    );
+    expect(helmCalls(stateDir)).toEqual([]);
   });
 });

@@ -4,7 +4,11 @@ import { readIacSettings } from '../lib/config';
 import { forScaffolder, parseInput } from '../lib/inputSchemas';
 import { createToolBinaryResolver } from '../lib/toolBinary';
 import { describeFailure, prepareToolRuntime } from '../lib/toolRuntime';
-import { helmReleaseFields } from './helmCommon';
+import {
+  helmReleaseFields,
+  refuseReleaseOfAnotherOwner,
+  resolveOwnedRelease,
+} from './helmCommon';
 import { examples } from './helmReleaseUninstall.examples';
 import { IacActionOptions } from './terraformPlan';
 
@@ -43,8 +47,10 @@ const outputSchema = z.object({
 const NOT_FOUND = /release: not found/i;
 
 /**
- * Creates the `helm:release:uninstall` action. A dry run runs nothing: it
- * logs the command line a real run would use.
+ * Creates the `helm:release:uninstall` action for the release
+ * `<owner name>-<name>` of an allowed namespace; a release of another owner
+ * is refused. A dry run runs nothing: it logs the command lines a real run
+ * would use.
  *
  * @public
  */
@@ -64,14 +70,19 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, ACTION_ID);
+      const release = resolveOwnedRelease(
+        input,
+        settings.allowedNamespaces,
+        ACTION_ID,
+      );
       const runtime = await prepareToolRuntime({ ctx, settings, binaries });
       const tmpDir = await ctx.createTemporaryDirectory();
 
       const args = [
         'uninstall',
-        input.releaseName,
+        release.releaseName,
         '--namespace',
-        input.namespace,
+        release.namespace,
         '--timeout',
         input.waitTimeout,
       ];
@@ -83,6 +94,7 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
       }
 
       const run = async () => {
+        await refuseReleaseOfAnotherOwner(runtime, tmpDir, release);
         let notFound = false;
         const result = await runtime.run(args, {
           cwd: tmpDir,
@@ -109,7 +121,7 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
         if (result.exitCode !== 0) {
           if (notFound && input.ignoreNotFound) {
             runtime.logger.info(
-              `Release ${input.releaseName} does not exist in namespace ${input.namespace}; nothing to uninstall`,
+              `Release ${release.releaseName} does not exist in namespace ${release.namespace}; nothing to uninstall`,
             );
             return 'not-found' as const;
           }
@@ -121,12 +133,12 @@ export function createHelmReleaseUninstallAction(options: IacActionOptions) {
       const status = runtime.dryRun
         ? await run()
         : await ctx.checkpoint({
-            key: `helm.uninstall.${input.namespace}.${input.releaseName}`,
+            key: `helm.uninstall.${release.namespace}.${release.releaseName}`,
             fn: run,
           });
       ctx.output('release', {
-        name: input.releaseName,
-        namespace: input.namespace,
+        name: release.releaseName,
+        namespace: release.namespace,
         status,
       });
       ctx.output('dryRun', runtime.dryRun);

@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Deploy the chart that fetch:template put in ./chart',
+    description:
+      'Deploy the chart that fetch:template put in ./chart (needs multicloud.iac.helm.allowWorkspaceCharts) as the release <team>-<name>',
     example: yaml.stringify({
       steps: [
         {
@@ -11,7 +12,8 @@ export const examples: TemplateExample[] = [
           action: 'helm:release:upgrade',
           name: 'Deploy to Kubernetes',
           input: {
-            releaseName: '${{ parameters.name }}',
+            owner: '${{ parameters.owner }}',
+            name: '${{ parameters.name }}',
             namespace: '${{ parameters.namespace }}',
             chart: 'chart',
             values: {
@@ -36,7 +38,8 @@ export const examples: TemplateExample[] = [
           action: 'helm:release:upgrade',
           name: 'Install Redis',
           input: {
-            releaseName: 'cache',
+            owner: '${{ parameters.owner }}',
+            name: 'cache',
             namespace: '${{ parameters.namespace }}',
             repository: 'oci://registry-1.docker.io/bitnamicharts',
             chartName: 'redis',

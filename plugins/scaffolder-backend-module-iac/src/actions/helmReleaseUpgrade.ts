@@ -14,14 +14,19 @@ import {
 } from '../lib/inputSchemas';
 import { createToolBinaryResolver } from '../lib/toolBinary';
 import { describeFailure, prepareToolRuntime } from '../lib/toolRuntime';
-import { resolveWorkspacePath } from '../lib/workspacePaths';
+import {
+  refuseSymbolicLinks,
+  resolveWorkspacePath,
+} from '../lib/workspacePaths';
 import {
   ChartMetadata,
   describeRelease,
   helmReleaseFields,
+  inspectWorkspaceChart,
   mergeValues,
-  readWorkspaceChart,
+  refuseReleaseOfAnotherOwner,
   releaseSummarySchema,
+  resolveOwnedRelease,
   summarizeRelease,
 } from './helmCommon';
 import { examples } from './helmReleaseUpgrade.examples';
@@ -35,7 +40,7 @@ const valuesSchema = (description: string) =>
 const inputSchema = z.object({
   ...helmReleaseFields,
   chart: workspacePath(
-    'Chart directory or packaged chart (.tgz) in the task workspace. Give this, or `repository` and `chartName`.',
+    'Chart directory in the task workspace, allowed only when multicloud.iac.helm.allowWorkspaceCharts is true; its dependencies must come from allowed repositories (or file:// inside the chart). Give this, or `repository` and `chartName`.',
   ).optional(),
   repository: z
     .string({
@@ -92,7 +97,9 @@ const outputSchema = z.object({
 
 /**
  * Creates the `helm:release:upgrade` action: `helm upgrade --install` of a
- * chart from the workspace or an allowed repository. A dry run runs nothing
+ * chart from the workspace or an allowed repository, as the release
+ * `<owner name>-<name>` labelled with its owner, in an allowed namespace; a
+ * release of another owner is refused. A dry run runs nothing
  * (not even `helm --dry-run`, which renders templates and may contact the
  * cluster): it checks the input and the chart and logs the command line and
  * files a real run would use.
@@ -115,6 +122,11 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
     },
     async handler(ctx) {
       const input = parseInput(inputSchema, ctx.input, ACTION_ID);
+      const release = resolveOwnedRelease(
+        input,
+        settings.allowedNamespaces,
+        ACTION_ID,
+      );
       const fromRepository =
         input.repository !== undefined || input.chartName !== undefined;
       if (
@@ -128,14 +140,28 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
       let chartArgs: string[];
       let chart: ChartMetadata;
       if (input.chart) {
+        if (!settings.allowWorkspaceCharts) {
+          throw new InputError(
+            `Charts from the task workspace are not allowed; install from an allowed repository with repository and chartName, or ask platform engineers to set multicloud.iac.helm.allowWorkspaceCharts to true`,
+          );
+        }
         const chartPath = await resolveWorkspacePath(
           ctx.workspacePath,
           input.chart,
           'file or directory',
           'chart',
         );
+        await refuseSymbolicLinks({
+          workspacePath: ctx.workspacePath,
+          relativePath: input.chart,
+          inputName: 'chart',
+        });
         chartArgs = [chartPath];
-        chart = await readWorkspaceChart(chartPath, input.chart);
+        chart = await inspectWorkspaceChart(
+          chartPath,
+          input.chart,
+          settings.allowedRepositories,
+        );
       } else {
         const repository = normalizeRepositoryUrl(input.repository!);
         if (!settings.allowedRepositories.includes(repository)) {
@@ -170,11 +196,13 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
 
       const args = [
         'upgrade',
-        input.releaseName,
+        release.releaseName,
         ...chartArgs,
         '--install',
         '--namespace',
-        input.namespace,
+        release.namespace,
+        '--labels',
+        release.ownerLabel,
         '--values',
         valuesFile,
         '--timeout',
@@ -196,10 +224,11 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
       }
 
       const run = async () => {
+        await refuseReleaseOfAnotherOwner(runtime, tmpDir, release);
         const stdout: string[] = [];
         if (!runtime.dryRun) {
           runtime.logger.info(
-            `Installing or upgrading release ${input.releaseName} in namespace ${input.namespace}`,
+            `Installing or upgrading release ${release.releaseName} of ${release.owner.ref} in namespace ${release.namespace}`,
           );
         }
         const result = await runtime.run(args, {
@@ -221,8 +250,8 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
         });
         if (runtime.dryRun) {
           return {
-            name: input.releaseName,
-            namespace: input.namespace,
+            name: release.releaseName,
+            namespace: release.namespace,
             status: 'dry-run',
             ...chart,
           };
@@ -230,21 +259,21 @@ export function createHelmReleaseUpgradeAction(options: IacActionOptions) {
         if (result.exitCode !== 0) {
           throw new Error(describeFailure('helm upgrade', result));
         }
-        let release: JsonObject;
+        let installed: JsonObject;
         try {
-          release = JSON.parse(stdout.join('\n'));
+          installed = JSON.parse(stdout.join('\n'));
         } catch {
           throw new Error(
             'helm upgrade succeeded but did not print the release as JSON',
           );
         }
-        return runtime.redactor.redactValue(summarizeRelease(release));
+        return runtime.redactor.redactValue(summarizeRelease(installed));
       };
 
       const summary = runtime.dryRun
         ? await run()
         : await ctx.checkpoint({
-            key: `helm.upgrade.${input.namespace}.${input.releaseName}`,
+            key: `helm.upgrade.${release.namespace}.${release.releaseName}`,
             fn: run,
           });
       runtime.logger.info(describeRelease(summary));

@@ -86,8 +86,8 @@ const cases: Array<{
     id: '',
     action: create({ config: terraformConfig() }),
     base: { workingDirectory: 'terraform' },
-    fields: ['workingDirectory', 'backend'],
-    keyFields: ['variables', 'sensitiveVariables', 'backendConfig'],
+    fields: ['workingDirectory', 'backend', 'owner', 'name'],
+    keyFields: ['variables', 'sensitiveVariables'],
   })),
   {
     id: '',
@@ -102,9 +102,15 @@ const cases: Array<{
     action: createHelmReleaseUpgradeAction({
       config: helmConfig(createTempDir()),
     }),
-    base: { releaseName: 'web', chart: 'chart' },
+    base: {
+      owner: 'group:default/checkout-team',
+      name: 'web',
+      namespace: 'shop',
+      chart: 'chart',
+    },
     fields: [
-      'releaseName',
+      'owner',
+      'name',
       'namespace',
       'chart',
       'repository',
@@ -118,8 +124,12 @@ const cases: Array<{
     action: createHelmReleaseUninstallAction({
       config: helmConfig(createTempDir()),
     }),
-    base: { releaseName: 'web' },
-    fields: ['releaseName', 'namespace', 'waitTimeout'],
+    base: {
+      owner: 'group:default/checkout-team',
+      name: 'web',
+      namespace: 'shop',
+    },
+    fields: ['owner', 'name', 'namespace', 'waitTimeout'],
   },
 ].map(c => ({ ...c, id: c.action.id }));
 

@@ -6,14 +6,15 @@ import yaml from 'yaml';
 const terraformInput = {
   workingDirectory: 'terraform',
   backend: 'aws',
-  backendConfig: { key: 'vms/${{ parameters.name }}.tfstate' },
+  owner: '${{ parameters.owner }}',
+  name: 'aws-vm.${{ parameters.name }}',
   variables: { name: '${{ parameters.name }}' },
 };
 
 export const examples: TemplateExample[] = [
   {
     description:
-      'Plan, then apply exactly that plan (a dry run plans again with the same input), and link to what was created',
+      'Plan, then apply exactly that plan (a dry run runs neither and logs their commands), and link to what was created',
     example: yaml.stringify({
       steps: [
         {
@@ -49,6 +50,9 @@ export const examples: TemplateExample[] = [
           name: 'Create the bucket',
           input: {
             workingDirectory: 'infra/bucket',
+            backend: 'aws',
+            owner: '${{ parameters.owner }}',
+            name: 'bucket.${{ parameters.name }}',
             variables: { bucket_name: '${{ parameters.name }}' },
           },
         },

@@ -24,7 +24,8 @@ describe('terraform:apply', () => {
     variables: { name: 'web-1' },
     sensitiveVariables: { admin_password: 'correct-horse-battery' },
     backend: 'aws',
-    backendConfig: { key: 'vms/web-1.tfstate' },
+    owner: 'group:default/checkout-team',
+    name: 'web-1',
   };
 
   it('applies the plan saved by terraform:plan and returns only non-sensitive outputs', async () => {

@@ -77,6 +77,7 @@ export function createTerraformApplyAction(options: IacActionOptions) {
         input,
         settings,
         binaries,
+        actionId: ACTION_ID,
       });
 
       const saved = savedPlanPaths(ctx.workspacePath, input.workingDirectory);
@@ -94,14 +95,15 @@ export function createTerraformApplyAction(options: IacActionOptions) {
         input.variables !== undefined ||
         input.sensitiveVariables !== undefined ||
         input.backend !== undefined ||
-        input.backendConfig !== undefined;
+        input.owner !== undefined ||
+        input.name !== undefined;
       if (
         hasSavedPlan &&
         givesInput &&
         metadata?.fingerprint !== terraformInputFingerprint(input)
       ) {
         throw new InputError(
-          'The variables or backend config differ from those of the plan saved by terraform:plan in this task; pass the same values, or none to apply the saved plan',
+          'The variables, backend, owner or name differ from those of the plan saved by terraform:plan in this task; pass the same values, or none to apply the saved plan',
         );
       }
 

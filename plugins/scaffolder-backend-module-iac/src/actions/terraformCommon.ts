@@ -1,25 +1,36 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { isChildPath, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { JsonObject, JsonValue } from '@backstage/config';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { TerraformSettings } from '../lib/config';
+import { BackendProfile, TerraformSettings } from '../lib/config';
 import {
   IDENTIFIER_PATTERN,
   jsonValues,
+  OwnerRef,
+  ownerRef,
+  parseOwnerRef,
+  refuseRemovedInput,
+  removedInput,
+  STATE_NAME_PATTERN,
   workspacePath,
 } from '../lib/inputSchemas';
+import { terraformStateKey } from '../lib/ownership';
 import { collectStrings } from '../lib/redactor';
-import { ToolBinaryResolver } from '../lib/toolBinary';
+import { buildToolEnvironment, ToolBinaryResolver } from '../lib/toolBinary';
 import {
   describeFailure,
   prepareToolRuntime,
   ToolActionContext,
   ToolRuntime,
 } from '../lib/toolRuntime';
-import { resolveWorkspacePath } from '../lib/workspacePaths';
+import {
+  FoundLink,
+  refuseSymbolicLinks,
+  resolveWorkspacePath,
+} from '../lib/workspacePaths';
 
 /** Input fields shared by the Terraform actions. */
 export const terraformInputFields = {
@@ -35,21 +46,28 @@ export const terraformInputFields = {
   backend: z
     .string({
       description:
-        'Name of a backend profile under multicloud.iac.terraform.backends whose settings (bucket, region, locking...) are passed to `terraform init`.',
+        'Name of a backend profile under multicloud.iac.terraform.backends whose settings (bucket, region, locking...) are passed to `terraform init`, with a state key derived from `owner` and `name`. Only platform config sets backend settings.',
     })
     .max(64)
     .regex(IDENTIFIER_PATTERN, { message: 'must be a profile name' })
     .optional(),
-  backendConfig: z
-    .record(
-      z.string().regex(IDENTIFIER_PATTERN, { message: 'invalid setting name' }),
-      z.union([z.string(), z.number(), z.boolean()]),
-      {
-        description:
-          'Backend settings for `terraform init`, such as the state key, written to a -backend-config file (mode 0600). Each key overrides multicloud.iac.terraform.backendConfig and the selected backend profile.',
-      },
-    )
+  owner: ownerRef(
+    'Entity ref of the group or user that owns what the configuration manages, for example `${{ parameters.owner }}` from an OwnerPicker (`group:default/checkout-team`; the kind defaults to group, the namespace to default). Needed with `backend`: the state key lies under the owner.',
+  ).optional(),
+  name: z
+    .string({
+      description:
+        'Short name of what the configuration manages, unique per owner (two owners may both use `aws-vm.web-1`): dot-separated parts of lower-case letters, digits and `-`. Needed with `backend`: the state key is `<keyPrefix>/<owner kind>/<owner namespace>/<owner name>/<name>.tfstate`.',
+    })
+    .max(128)
+    .regex(STATE_NAME_PATTERN, {
+      message:
+        'must be dot-separated parts of lower-case letters, digits and "-", each starting with a letter or digit',
+    })
     .optional(),
+  backendConfig: removedInput(
+    'No longer accepted, and refused: backend settings come only from the profile named by `backend`, and the state key is derived from `owner` and `name`.',
+  ),
 };
 
 const terraformInput = z.object(terraformInputFields);
@@ -105,13 +123,59 @@ export function hclString(value: string): string {
   return `"${escaped}"`;
 }
 
+/** The backend profile and the derived state key of a run with `backend`. */
+interface TerraformState {
+  profile: BackendProfile;
+  owner: OwnerRef;
+  key: string;
+}
+
+/**
+ * Checks the backend input and derives the state key: backend settings come
+ * only from a profile in config, and the key only from the owner and name, so
+ * no input can point a run at another owner's state.
+ */
+function resolveTerraformState(
+  input: TerraformInput,
+  settings: TerraformSettings,
+  actionId: string,
+): TerraformState | undefined {
+  refuseRemovedInput(
+    input,
+    'backendConfig',
+    `backend settings come only from the profile multicloud.iac.terraform.backends.<backend> in app-config, and the state key is derived from owner and name. Remove backendConfig and pass backend (the profile), owner (for example \${{ parameters.owner }}) and name (unique per owner) to ${actionId}`,
+  );
+  if (input.backend === undefined) {
+    if (input.owner !== undefined || input.name !== undefined) {
+      throw new InputError(
+        `owner and name make the state key of a backend profile; pass backend as well (a profile under multicloud.iac.terraform.backends)`,
+      );
+    }
+    return undefined;
+  }
+  const profile = settings.backends[input.backend];
+  if (!profile) {
+    throw new InputError(
+      `Backend profile '${input.backend}' is not configured; platform engineers define it under multicloud.iac.terraform.backends.${input.backend}`,
+    );
+  }
+  if (input.owner === undefined || input.name === undefined) {
+    throw new InputError(
+      `${actionId} with backend ${input.backend} needs owner (the owning group or user, for example \${{ parameters.owner }}) and name (unique per owner): the state key is derived from them`,
+    );
+  }
+  const owner = parseOwnerRef(input.owner);
+  return { profile, owner, key: terraformStateKey(profile, owner, input.name) };
+}
+
 /**
  * Writes the var file and backend config file into a private temporary
  * directory (in a dry run, only logs them) and returns the extra arguments
  * for init and for the operation.
  */
-export async function writeTerraformInputFiles(
+async function writeTerraformInputFiles(
   input: TerraformInput,
+  state: TerraformState | undefined,
   settings: TerraformSettings,
   tmpDir: string,
   runtime: ToolRuntime,
@@ -130,20 +194,16 @@ export async function writeTerraformInputFiles(
     varArgs.push(`-var-file=${varFile}`);
   }
 
-  let profile = {};
-  if (input.backend !== undefined) {
-    if (!settings.backends[input.backend]) {
-      throw new InputError(
-        `Backend profile '${input.backend}' is not configured; platform engineers define it under multicloud.iac.terraform.backends.${input.backend}`,
-      );
-    }
-    profile = settings.backends[input.backend];
-  }
   const backendConfig = {
     ...settings.backendConfig,
-    ...profile,
-    ...input.backendConfig,
+    ...state?.profile.settings,
+    ...(state ? { [state.profile.keySetting]: state.key } : {}),
   };
+  if (state) {
+    runtime.logger.info(
+      `State of ${state.owner.ref} / ${input.name}: ${state.profile.keySetting} ${state.key} of backend profile ${input.backend}`,
+    );
+  }
   if (Object.keys(backendConfig).length > 0) {
     const backendFile = path.join(tmpDir, 'backend.tfbackend');
     const body = Object.entries(backendConfig)
@@ -204,8 +264,28 @@ async function inspectConfiguration(
 }
 
 /**
- * What every Terraform action does first: resolve the working directory in
- * the workspace, check it holds a configuration, locate the binary, build the
+ * With a plugin cache (`TF_PLUGIN_CACHE_DIR`), `terraform init` links the
+ * providers of `.terraform/providers` to the cache; those links, made by
+ * Terraform in an earlier step of the task, are the only ones accepted.
+ */
+function pluginCacheLinks(cwd: string, settings: TerraformSettings) {
+  const cacheDir = buildToolEnvironment(
+    settings,
+    TERRAFORM_ENV,
+  ).TF_PLUGIN_CACHE_DIR;
+  if (!cacheDir) {
+    return undefined;
+  }
+  const cache = path.resolve(cwd, cacheDir);
+  return (link: FoundLink) =>
+    link.path.startsWith('.terraform/providers/') &&
+    isChildPath(cache, link.target);
+}
+
+/**
+ * What every Terraform action does first: check the backend input, resolve
+ * the working directory in the workspace, refuse symbolic links in it, check
+ * it holds a configuration, locate the binary, build the
  * redacting runtime and write the variable and backend files (mode 0600) into
  * a private temporary directory. In a dry run nothing is run or written.
  */
@@ -217,19 +297,27 @@ export async function prepareTerraformRun(options: {
   input: TerraformInput;
   settings: TerraformSettings;
   binaries: ToolBinaryResolver;
+  actionId: string;
 }): Promise<{
   cwd: string;
   runtime: ToolRuntime;
   initArgs: string[];
   varArgs: string[];
 }> {
-  const { ctx, input, settings, binaries } = options;
+  const { ctx, input, settings, binaries, actionId } = options;
+  const state = resolveTerraformState(input, settings, actionId);
   const cwd = await resolveWorkspacePath(
     ctx.workspacePath,
     input.workingDirectory,
     'directory',
     'workingDirectory',
   );
+  await refuseSymbolicLinks({
+    workspacePath: ctx.workspacePath,
+    relativePath: input.workingDirectory,
+    inputName: 'workingDirectory',
+    allowLink: pluginCacheLinks(cwd, settings),
+  });
   const tmpDir = await ctx.createTemporaryDirectory();
   const runtime = await prepareToolRuntime({
     ctx,
@@ -241,6 +329,7 @@ export async function prepareTerraformRun(options: {
   await inspectConfiguration(cwd, input.workingDirectory, runtime);
   const { initArgs, varArgs } = await writeTerraformInputFiles(
     input,
+    state,
     settings,
     tmpDir,
     runtime,
@@ -270,7 +359,8 @@ export function terraformInputFingerprint(input: TerraformInput): string {
           variables: input.variables ?? {},
           sensitiveVariables: input.sensitiveVariables ?? {},
           backend: input.backend ?? null,
-          backendConfig: input.backendConfig ?? {},
+          owner: input.owner ? parseOwnerRef(input.owner).ref : null,
+          name: input.name ?? null,
         }),
       ),
     )

@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Tear down the resources of a Terraform configuration',
+    description:
+      'Tear down the resources of a Terraform configuration, from the state of the owning team',
     example: yaml.stringify({
       steps: [
         {
@@ -12,8 +13,10 @@ export const examples: TemplateExample[] = [
           name: 'Destroy the preview environment',
           input: {
             workingDirectory: 'terraform',
+            backend: 'aws',
+            owner: '${{ parameters.owner }}',
+            name: 'preview.${{ parameters.name }}',
             variables: { name: '${{ parameters.name }}' },
-            backendConfig: { key: 'previews/${{ parameters.name }}.tfstate' },
           },
         },
       ],

@@ -58,6 +58,7 @@ export function createTerraformDestroyAction(options: IacActionOptions) {
         input,
         settings,
         binaries,
+        actionId: ACTION_ID,
       });
 
       const destroy = async () => {

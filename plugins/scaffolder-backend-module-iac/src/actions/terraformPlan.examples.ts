@@ -3,7 +3,8 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Plan the Terraform configuration fetched into ./terraform',
+    description:
+      'Plan the Terraform configuration fetched into ./terraform, with its state under the owning team in the aws backend profile',
     example: yaml.stringify({
       steps: [
         {
@@ -12,6 +13,9 @@ export const examples: TemplateExample[] = [
           name: 'Plan the virtual machine',
           input: {
             workingDirectory: 'terraform',
+            backend: 'aws',
+            owner: '${{ parameters.owner }}',
+            name: 'aws-vm.${{ parameters.name }}',
             variables: {
               name: '${{ parameters.name }}',
               region: '${{ parameters.region }}',
@@ -27,7 +31,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'Plan with a secret variable and a per-service state key for the backend',
+      'Plan with a secret variable; the state key is derived from owner and name, never given',
     example: yaml.stringify({
       steps: [
         {
@@ -36,9 +40,11 @@ export const examples: TemplateExample[] = [
           name: 'Plan the database',
           input: {
             workingDirectory: 'infra/database',
+            backend: 'aws',
+            owner: '${{ parameters.owner }}',
+            name: 'database.${{ parameters.name }}',
             variables: { name: '${{ parameters.name }}' },
             sensitiveVariables: { admin_password: '${{ secrets.dbPassword }}' },
-            backendConfig: { key: 'services/${{ parameters.name }}.tfstate' },
           },
         },
       ],

@@ -83,6 +83,7 @@ export function createTerraformPlanAction(options: IacActionOptions) {
         input,
         settings,
         binaries,
+        actionId: ACTION_ID,
       });
       await terraformInit(runtime, cwd, initArgs);
 

@@ -30,6 +30,8 @@ describe('readIacSettings', () => {
         binary: 'helm',
         timeoutMs: 15 * 60 * 1000,
         allowedRepositories: [],
+        allowedNamespaces: [],
+        allowWorkspaceCharts: false,
       }),
     );
     expect(settings.helm.envAllowlist).toContain('KUBECONFIG');
@@ -61,7 +63,13 @@ describe('readIacSettings', () => {
         timeoutMs: 30 * 60 * 1000,
         killGracePeriodMs: 5000,
         backendConfig: { encrypt: true },
-        backends: { aws: { bucket: 'b', region: 'eu-west-1' } },
+        backends: {
+          aws: {
+            settings: { bucket: 'b', region: 'eu-west-1' },
+            keyPrefix: 'multicloud',
+            keySetting: 'key',
+          },
+        },
       }),
     );
     expect(settings.terraform.envAllowlist).toContain('AWS_*');

@@ -26,11 +26,21 @@ export interface ToolSettings {
 /** Values of a `-backend-config` file. */
 export type BackendConfig = Record<string, string | number | boolean>;
 
+/** A backend profile of `multicloud.iac.terraform.backends`. */
+export interface BackendProfile {
+  /** `-backend-config` settings, without the state key. */
+  settings: BackendConfig;
+  /** First part of every state key of the profile. */
+  keyPrefix: string;
+  /** Backend setting that receives the derived state key: `key`, or `prefix` for gcs. */
+  keySetting: string;
+}
+
 export interface TerraformSettings extends ToolSettings {
   /** `-backend-config` defaults of every run. */
   backendConfig: BackendConfig;
-  /** Named backend settings that action input selects with `backend`. */
-  backends: Record<string, BackendConfig>;
+  /** Named backend profiles that action input selects with `backend`. */
+  backends: Record<string, BackendProfile>;
 }
 
 export interface AnsibleSettings extends ToolSettings {
@@ -39,6 +49,10 @@ export interface AnsibleSettings extends ToolSettings {
 
 export interface HelmSettings extends ToolSettings {
   allowedRepositories: string[];
+  /** Namespace patterns releases may go to; empty refuses every namespace. */
+  allowedNamespaces: string[];
+  /** Whether a chart may come from the task workspace. */
+  allowWorkspaceCharts: boolean;
 }
 
 export interface IacSettings {
@@ -188,6 +202,62 @@ function readBackendConfig(
   );
 }
 
+const DEFAULT_KEY_PREFIX = 'multicloud';
+/** Slash-separated parts that start with a letter or digit: never `..`. */
+const KEY_PREFIX_PATTERN =
+  /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
+const SETTING_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function readBackendProfile(
+  backendsSection: Config,
+  name: string,
+): BackendProfile {
+  const key = `multicloud.iac.terraform.backends.${name}`;
+  const section = backendsSection.getConfig(name);
+  const keyPrefix =
+    section.getOptionalString('keyPrefix') ?? DEFAULT_KEY_PREFIX;
+  if (!KEY_PREFIX_PATTERN.test(keyPrefix)) {
+    throw new Error(
+      `${key}.keyPrefix must be path segments of letters, digits, '.', '_' and '-' separated by '/', each starting with a letter or digit: ${keyPrefix}`,
+    );
+  }
+  const keySetting = section.getOptionalString('keySetting') ?? 'key';
+  if (!SETTING_NAME_PATTERN.test(keySetting)) {
+    throw new Error(
+      `${key}.keySetting must be the name of a backend setting, such as key or prefix: ${keySetting}`,
+    );
+  }
+  const settings = Object.fromEntries(
+    Object.entries(
+      readBackendConfig(backendsSection, name, `backends.${name}`),
+    ).filter(
+      ([setting]) => setting !== 'keyPrefix' && setting !== 'keySetting',
+    ),
+  );
+  if (keySetting in settings) {
+    throw new Error(
+      `${key}.${keySetting} must not be set: the actions derive the state key of each run from its owner and name (<keyPrefix>/<owner kind>/<owner namespace>/<owner name>/<name>.tfstate); set ${key}.keyPrefix to choose its first part`,
+    );
+  }
+  return { settings, keyPrefix, keySetting };
+}
+
+/** A namespace pattern: a DNS label in which `*` stands for any run of characters. */
+const NAMESPACE_PATTERN_PATTERN = /^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/;
+
+function readAllowedNamespaces(helmSection: Config | undefined): string[] {
+  const patterns =
+    helmSection?.getOptionalStringArray('allowedNamespaces') ?? [];
+  for (const pattern of patterns) {
+    if (!NAMESPACE_PATTERN_PATTERN.test(pattern)) {
+      throw new Error(
+        `multicloud.iac.helm.allowedNamespaces: ${pattern} is not a namespace name or a pattern such as team-*`,
+      );
+    }
+  }
+  return patterns;
+}
+
 /** Reads `multicloud.iac`, applying the documented defaults. */
 export function readIacSettings(config: Config): IacSettings {
   const { section: terraformSection, ...terraform } = readToolSettings(
@@ -213,7 +283,7 @@ export function readIacSettings(config: Config): IacSettings {
   const backends = Object.fromEntries(
     (backendsSection?.keys() ?? []).map(name => [
       name,
-      readBackendConfig(backendsSection, name, `backends.${name}`),
+      readBackendProfile(backendsSection!, name),
     ]),
   );
 
@@ -237,6 +307,9 @@ export function readIacSettings(config: Config): IacSettings {
       allowedRepositories: (
         helmSection?.getOptionalStringArray('allowedRepositories') ?? []
       ).map(normalizeRepositoryUrl),
+      allowedNamespaces: readAllowedNamespaces(helmSection),
+      allowWorkspaceCharts:
+        helmSection?.getOptionalBoolean('allowWorkspaceCharts') ?? false,
     },
   };
 }

@@ -36,12 +36,85 @@ export const REPOSITORY_PATTERN =
   /^(https|oci):\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._~-]+)*\/?$/;
 /** A Go duration as Helm takes it, for example `5m` or `1h30m`. */
 export const GO_DURATION_PATTERN = /^([0-9]+(ms|s|m|h))+$/;
+/**
+ * An entity reference as the owner pickers give it: `[kind:][namespace/]name`,
+ * each part a catalog entity name (letters, digits, `-`, `_`, `.`, starting
+ * and ending with a letter or digit). The kind is checked in code, see
+ * {@link parseOwnerRef}.
+ */
+export const ENTITY_REF_PATTERN =
+  /^(?:[A-Za-z]+:)?(?:[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?\/)?[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
+/**
+ * The short name of a Terraform state: dot-separated parts of lower-case
+ * letters, digits and `-`, each starting with a letter or digit, so it can
+ * never be `..` or hold a `/`.
+ */
+export const STATE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/;
 
 export const workspacePath = (description: string) =>
   z.string({ description }).min(1).max(1024).regex(WORKSPACE_PATH_PATTERN, {
     message:
       'must be a relative path inside the workspace (letters, digits, . _ - + @ /; no "..", no leading "/" or "-")',
   });
+
+/** The owning group or user of what an action creates. */
+export const ownerRef = (description: string) =>
+  z.string({ description }).max(260).regex(ENTITY_REF_PATTERN, {
+    message:
+      'must be the entity ref of a group or user, such as group:default/checkout-team',
+  });
+
+/**
+ * An input an action no longer takes. It stays in the schema so the action
+ * can refuse it with a message saying what to pass instead (see
+ * {@link refuseRemovedInput}); unknown fields would only get the
+ * scaffolder's generic "additional property" error.
+ */
+export const removedInput = (description: string) =>
+  z.unknown({ description }).optional();
+
+/** Fails with `message` when a removed input was given. */
+export function refuseRemovedInput(
+  input: Record<string, unknown>,
+  name: string,
+  message: string,
+) {
+  if (input[name] !== undefined) {
+    throw new InputError(`${name} is no longer accepted: ${message}`);
+  }
+}
+
+/** A group or user entity, as {@link parseOwnerRef} reads it. */
+export interface OwnerRef {
+  kind: 'group' | 'user';
+  namespace: string;
+  name: string;
+  /** `kind:namespace/name`, lower-case: entity refs compare without case. */
+  ref: string;
+}
+
+/**
+ * Reads an owner entity ref. The kind defaults to `group` and the namespace
+ * to `default`, as the scaffolder's OwnerPicker does; any kind other than
+ * group or user is refused.
+ */
+export function parseOwnerRef(value: string, inputName = 'owner'): OwnerRef {
+  const match = /^(?:([A-Za-z]+):)?(?:([^/:]+)\/)?([^/:]+)$/.exec(value);
+  if (!match || !ENTITY_REF_PATTERN.test(value)) {
+    throw new InputError(
+      `${inputName} must be the entity ref of a group or user, such as group:default/checkout-team: ${value}`,
+    );
+  }
+  const kind = (match[1] ?? 'group').toLocaleLowerCase('en-US');
+  if (kind !== 'group' && kind !== 'user') {
+    throw new InputError(
+      `${inputName} must be a group or user, not a ${kind}: ${value}`,
+    );
+  }
+  const namespace = (match[2] ?? 'default').toLocaleLowerCase('en-US');
+  const name = match[3].toLocaleLowerCase('en-US');
+  return { kind, namespace, name, ref: `${kind}:${namespace}/${name}` };
+}
 
 /** Values that become files the tool reads, never arguments. */
 export const jsonValues = (description: string) =>

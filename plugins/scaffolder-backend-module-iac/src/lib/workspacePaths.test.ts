@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTempDir } from '../__testUtils__/testContext';
-import { resolveWorkspacePath, writePrivateFile } from './workspacePaths';
+import {
+  refuseSymbolicLinks,
+  resolveWorkspacePath,
+  SYMLINK_CHECK_LIMITS,
+  writePrivateFile,
+} from './workspacePaths';
 
 describe('resolveWorkspacePath', () => {
   const workspace = createTempDir();
@@ -63,5 +68,56 @@ describe('writePrivateFile', () => {
     await writePrivateFile(file, '{"a":1}');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file, 'utf8')).toBe('{"a":1}');
+  });
+});
+
+describe('issue 9 case 6: refuseSymbolicLinks', () => {
+  const check = (workspacePath: string, relativePath: string) =>
+    refuseSymbolicLinks({ workspacePath, relativePath, inputName: 'folder' });
+
+  it('accepts a folder of plain files and folders, and a plain file', async () => {
+    const workspace = createTempDir();
+    fs.mkdirSync(path.join(workspace, 'a', 'b'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'a', 'b', 'f'), '');
+    await expect(check(workspace, 'a')).resolves.toBeUndefined();
+    await expect(check(workspace, '.')).resolves.toBeUndefined();
+    await expect(check(workspace, 'a/b/f')).resolves.toBeUndefined();
+  });
+
+  it('refuses a link below the folder and a path through a link, without following either', async () => {
+    const workspace = createTempDir();
+    fs.mkdirSync(path.join(workspace, 'a', 'b'), { recursive: true });
+    // A dangling link: following it would fail differently.
+    fs.symlinkSync('/nonexistent', path.join(workspace, 'a', 'b', 'dangling'));
+    await expect(check(workspace, 'a')).rejects.toThrow(
+      'folder a holds the symbolic link a/b/dangling;',
+    );
+    await expect(check(workspace, '.')).rejects.toThrow(
+      'folder . holds the symbolic link a/b/dangling;',
+    );
+    fs.symlinkSync(path.join(workspace, 'a'), path.join(workspace, 'via'));
+    await expect(check(workspace, 'via/b')).rejects.toThrow(
+      'folder via/b passes through the symbolic link via;',
+    );
+  });
+
+  it('stops at its bounds with a message', async () => {
+    const deep = createTempDir();
+    const nested = Array.from(
+      { length: SYMLINK_CHECK_LIMITS.maxDepth + 1 },
+      (_, i) => `d${i}`,
+    );
+    fs.mkdirSync(path.join(deep, ...nested), { recursive: true });
+    await expect(check(deep, '.')).rejects.toThrow(
+      `folder . is nested more than ${SYMLINK_CHECK_LIMITS.maxDepth} folders deep`,
+    );
+
+    const wide = createTempDir();
+    for (let i = 0; i <= SYMLINK_CHECK_LIMITS.maxEntries; i += 1) {
+      fs.writeFileSync(path.join(wide, `f${i}`), '');
+    }
+    await expect(check(wide, '.')).rejects.toThrow(
+      `folder . holds more than ${SYMLINK_CHECK_LIMITS.maxEntries} files and folders`,
+    );
   });
 });

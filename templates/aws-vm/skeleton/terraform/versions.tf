@@ -9,8 +9,9 @@ terraform {
   }
 
   # Partial configuration: bucket, region and locking come from the backend
-  # profile multicloud.iac.terraform.backends.aws, the state key from the
-  # template (vms/<name>.tfstate).
+  # profile multicloud.iac.terraform.backends.aws; the terraform actions derive
+  # the state key from the owning team and the name
+  # (<keyPrefix>/group/<namespace>/<team>/aws-vm.<name>.tfstate).
   backend "s3" {}
 }
 

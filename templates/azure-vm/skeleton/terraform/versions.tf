@@ -9,8 +9,9 @@ terraform {
   }
 
   # Partial configuration: storage account and container come from the
-  # backend profile multicloud.iac.terraform.backends.azure, the state key
-  # from the template (vms/azure/<name>.tfstate).
+  # backend profile multicloud.iac.terraform.backends.azure; the terraform
+  # actions derive the state key from the owning team and the name
+  # (<keyPrefix>/group/<namespace>/<team>/azure-vm.<name>.tfstate).
   backend "azurerm" {}
 }
 

@@ -9,8 +9,9 @@ terraform {
   }
 
   # Partial configuration: the bucket comes from the backend profile
-  # multicloud.iac.terraform.backends.gcp, the prefix from the template
-  # (vms/gcp/<name>).
+  # multicloud.iac.terraform.backends.gcp; the terraform actions derive the
+  # prefix from the owning team and the name
+  # (<keyPrefix>/group/<namespace>/<team>/gcp-vm.<project>.<name>).
   backend "gcs" {}
 }
 
