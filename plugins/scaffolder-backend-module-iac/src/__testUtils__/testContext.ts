@@ -52,6 +52,8 @@ export async function runAction(
     secrets?: Record<string, string>;
     isDryRun?: boolean;
     signal?: AbortSignal;
+    /** The scaffolder task the step belongs to. Default: one fixed task. */
+    taskId?: string;
   },
 ) {
   const logs: LogEntry[] = [];
@@ -66,6 +68,7 @@ export async function runAction(
     }),
     isDryRun: options.isDryRun,
     signal: options.signal,
+    task: { id: options.taskId ?? 'task-1' },
     output: (name: string, value: unknown) => {
       outputs[name] = value;
     },

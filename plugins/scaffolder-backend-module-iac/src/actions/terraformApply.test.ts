@@ -95,6 +95,28 @@ describe('terraform:apply', () => {
     expect(same.outputs.appliedSavedPlan).toBe(true);
   });
 
+  it('never applies a plan that another task saved, such as one shipped with the template', async () => {
+    const workspace = createTerraformWorkspace();
+    await runAction(plan, {
+      workspacePath: workspace,
+      input: planInput,
+      taskId: 'an-earlier-task',
+    });
+
+    const result = await runAction(apply, {
+      workspacePath: workspace,
+      input: planInput,
+      taskId: 'this-task',
+    });
+    expect(result.error?.name).toBe('InputError');
+    expect(result.error?.message).toBe(
+      ".iac/terraform holds a Terraform plan that terraform:plan did not save in this task; remove that folder from the template's files",
+    );
+    expect(terraformCalls(workspace).map(c => c.args[0])).not.toContain(
+      'apply',
+    );
+  });
+
   it('plans and applies in one go when there is no saved plan', async () => {
     const workspace = createTerraformWorkspace();
     const result = await runAction(apply, {

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { readIacSettings } from '../lib/config';
 import { forScaffolder, parseInput } from '../lib/inputSchemas';
@@ -83,8 +84,20 @@ export function createTerraformApplyAction(options: IacActionOptions) {
       const saved = savedPlanPaths(ctx.workspacePath, input.workingDirectory);
       const metadata = await fs.promises
         .readFile(saved.metadataFile, 'utf8')
-        .then(text => JSON.parse(text) as { fingerprint?: string })
+        .then(
+          text => JSON.parse(text) as { taskId?: string; fingerprint?: string },
+        )
         .catch(() => undefined);
+      // The workspace starts as the template's files: a plan this task did
+      // not make (shipped with the template, say) is never applied.
+      if (metadata && metadata.taskId !== ctx.task.id) {
+        throw new InputError(
+          `${path.relative(
+            ctx.workspacePath,
+            saved.dir,
+          )} holds a Terraform plan that terraform:plan did not save in this task; remove that folder from the template's files`,
+        );
+      }
       const hasSavedPlan =
         metadata !== undefined &&
         (await fs.promises.stat(saved.planFile).then(

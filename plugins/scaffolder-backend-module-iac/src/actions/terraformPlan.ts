@@ -108,6 +108,7 @@ export function createTerraformPlanAction(options: IacActionOptions) {
         await writePrivateFile(
           saved.metadataFile,
           JSON.stringify({
+            taskId: ctx.task.id,
             workingDirectory: input.workingDirectory,
             fingerprint: terraformInputFingerprint(input),
           }),
