@@ -1060,7 +1060,9 @@ function buildAwsRegion(account, cfg) {
 }
 
 // ---------------------------------------------------------------------------
-// Azure: az resource list and az group list per subscription
+// Azure: az resource list, az group list and the list commands that print
+// the settings relating resources (vm, network nic, vnet, private-endpoint),
+// per subscription
 // ---------------------------------------------------------------------------
 
 function buildAzureSubscription(sub) {
@@ -1135,31 +1137,48 @@ function buildAzureSubscription(sub) {
     return entry;
   };
 
+  /** The VMs with their NIC, disks and subnet, for `az vm list` and `az network nic list`. */
+  const vms = [];
   const vm = (rg, name, who, opts = {}) => {
     const tags = ownershipTags(r, who, env, opts.force);
     const machine = res(rg, 'Microsoft.Compute/virtualMachines', name, who, {
       tags,
       identity: r.chance(0.6),
     });
-    res(rg, 'Microsoft.Network/networkInterfaces', `${name}-nic01`, who, {
-      tags,
-    });
-    res(rg, 'Microsoft.Compute/disks', `${name}_OsDisk_1_${r.hex(32)}`, who, {
-      tags,
-      sku: { name: 'Premium_LRS', tier: 'Premium' },
-      managedBy: machine.id,
-      // Disks created with a VM come back with the group upper-cased.
-      upperCaseGroup: opts.upperCaseDisks,
-    });
-    if (opts.dataDisk) {
-      res(rg, 'Microsoft.Compute/disks', `${name}-data01`, who, {
+    const nic = res(
+      rg,
+      'Microsoft.Network/networkInterfaces',
+      `${name}-nic01`,
+      who,
+      {
+        tags,
+      },
+    );
+    const osDisk = res(
+      rg,
+      'Microsoft.Compute/disks',
+      `${name}_OsDisk_1_${r.hex(32)}`,
+      who,
+      {
         tags,
         sku: { name: 'Premium_LRS', tier: 'Premium' },
         managedBy: machine.id,
-      });
-    }
+        // Disks created with a VM come back with the group upper-cased.
+        upperCaseGroup: opts.upperCaseDisks,
+      },
+    );
+    const dataDisk = opts.dataDisk
+      ? res(rg, 'Microsoft.Compute/disks', `${name}-data01`, who, {
+          tags,
+          sku: { name: 'Premium_LRS', tier: 'Premium' },
+          managedBy: machine.id,
+        })
+      : undefined;
+    vms.push({ machine, nic, osDisk, dataDisk, subnet: opts.subnet ?? 'app' });
     return machine;
   };
+  /** Private endpoints to create once the rest is built: [group, name, component, target, group id]. */
+  const privateEndpoints = [];
 
   const storage = (rg, name, who, sku = 'Standard_LRS') =>
     res(rg, 'Microsoft.Storage/storageAccounts', name, who, {
@@ -1351,14 +1370,51 @@ function buildAzureSubscription(sub) {
       'ledger-service',
       'Standard_GRS',
     );
+    privateEndpoints.push(
+      [
+        rgPayments,
+        'pe-sql-payments-prod',
+        'ledger-service',
+        server,
+        'sqlServer',
+      ],
+      [
+        rgPayments,
+        'pe-kv-payments-prod',
+        'payments-api',
+        byName['Microsoft.KeyVault/vaults/kv-payments-prod'],
+        'vault',
+      ],
+      [
+        rgCheckout,
+        'pe-kv-checkout-prod',
+        'checkout-api',
+        byName['Microsoft.KeyVault/vaults/kv-checkout-prod'],
+        'vault',
+      ],
+    );
 
     // Data
     const rgData = group('rg-data-prod', {
       system: 'data-platform',
       owner: 'data-team',
     });
-    vm(rgData, 'vm-etl-prod-01', 'event-pipeline', { dataDisk: true });
-    storage(rgData, `stdatalakeprod${r.hex(4)}`, 'analytics-warehouse');
+    vm(rgData, 'vm-etl-prod-01', 'event-pipeline', {
+      dataDisk: true,
+      subnet: 'data',
+    });
+    const datalake = storage(
+      rgData,
+      `stdatalakeprod${r.hex(4)}`,
+      'analytics-warehouse',
+    );
+    privateEndpoints.push([
+      rgData,
+      'pe-stdatalake-prod',
+      'analytics-warehouse',
+      datalake,
+      'blob',
+    ]);
     // Idle: a disk left behind by a VM that was deleted
     res(
       rgData,
@@ -1489,7 +1545,10 @@ function buildAzureSubscription(sub) {
       upperCaseDisks: true,
     });
     vm(rgApps, 'vm-fraud-detector-stg-01', 'fraud-detector', {});
-    vm(rgApps, 'vm-etl-stg-01', 'event-pipeline', { dataDisk: true });
+    vm(rgApps, 'vm-etl-stg-01', 'event-pipeline', {
+      dataDisk: true,
+      subnet: 'data',
+    });
     res(
       rgApps,
       'Microsoft.Web/serverFarms',
@@ -1544,7 +1603,15 @@ function buildAzureSubscription(sub) {
       },
     );
     storage(rgApps, `stappsstg${r.hex(6)}`, 'cart-service');
-    storage(rgApps, `stdatastg${r.hex(6)}`, 'analytics-warehouse');
+    const dataStorage = storage(
+      rgApps,
+      `stdatastg${r.hex(6)}`,
+      'analytics-warehouse',
+    );
+    privateEndpoints.push(
+      [rgApps, 'pe-sql-apps-stg', 'ledger-service', server, 'sqlServer'],
+      [rgApps, 'pe-stdata-stg', 'analytics-warehouse', dataStorage, 'blob'],
+    );
     vault(rgApps, `kv-apps-${s}`, 'payments-api');
     res(
       rgApps,
@@ -1560,17 +1627,369 @@ function buildAzureSubscription(sub) {
     );
   }
 
+  // What the providers' own list commands print (`az vm list`, `az network
+  // nic list`, `vnet list`, `private-endpoint list`): the settings that relate
+  // resources, which `az resource list` leaves out (`properties: null`). Built
+  // last, from a stream of their own, so the entries above keep their values.
+  const v = stream(`azure/${sub.name}/settings`);
+  const ref = target => ({
+    id: target.id ?? target,
+    resourceGroup: (target.id ?? target).split('/')[4],
+  });
+  const vnet = byName[`Microsoft.Network/virtualNetworks/vnet-${env}-weu`];
+  const nsgs = Object.fromEntries(
+    ['app', 'data', 'bastion'].map(tier => [
+      tier,
+      byName[`Microsoft.Network/networkSecurityGroups/nsg-${tier}-${env}`],
+    ]),
+  );
+  const octet = env === 'prod' ? 20 : 120;
+  const subnetSpecs = [
+    ['snet-app', `10.${octet}.1.0/24`, nsgs.app],
+    ['snet-data', `10.${octet}.2.0/24`, nsgs.data],
+    ['snet-bastion', `10.${octet}.3.0/26`, nsgs.bastion],
+    ['snet-privatelink', `10.${octet}.4.0/24`, null],
+    ...(env === 'prod' ? [['snet-aks', `10.${octet}.64.0/18`, null]] : []),
+  ];
+  const subnets = Object.fromEntries(
+    subnetSpecs.map(([name, prefix, nsg]) => [
+      name.replace(/^snet-/, ''),
+      {
+        addressPrefix: prefix,
+        delegations: [],
+        etag: `W/"${v.uuid()}"`,
+        id: `${vnet.id}/subnets/${name}`,
+        name,
+        networkSecurityGroup: nsg ? ref(nsg) : null,
+        privateEndpointNetworkPolicies: 'Disabled',
+        privateLinkServiceNetworkPolicies: 'Enabled',
+        provisioningState: 'Succeeded',
+        resourceGroup: rgNet,
+        type: 'Microsoft.Network/virtualNetworks/subnets',
+      },
+    ]),
+  );
+  const hosts = {};
+  const privateIp = subnet => {
+    const base = subnets[subnet].addressPrefix.replace(/\.0\/\d+$/, '');
+    hosts[subnet] = (hosts[subnet] ?? 3) + 1;
+    return `${base}.${hosts[subnet]}`;
+  };
+  const mac = () =>
+    Array.from({ length: 6 }, (_, i) =>
+      i < 3 ? ['00', '0D', '3A'][i] : v.hex(2).toUpperCase(),
+    ).join('-');
+  const nicEntry = (entry, subnet, extra = {}) => ({
+    auxiliaryMode: 'None',
+    auxiliarySku: 'None',
+    disableTcpStateTracking: false,
+    dnsSettings: { appliedDnsServers: [], dnsServers: [] },
+    enableAcceleratedNetworking: extra.accelerated ?? false,
+    enableIPForwarding: false,
+    etag: `W/"${v.uuid()}"`,
+    hostedWorkloads: [],
+    id: entry.id,
+    ipConfigurations: [
+      {
+        etag: `W/"${v.uuid()}"`,
+        id: `${entry.id}/ipConfigurations/${
+          extra.ipConfiguration ?? 'ipconfig1'
+        }`,
+        name: extra.ipConfiguration ?? 'ipconfig1',
+        primary: true,
+        privateIPAddress: privateIp(subnet),
+        privateIPAddressVersion: 'IPv4',
+        privateIPAllocationMethod: 'Dynamic',
+        provisioningState: 'Succeeded',
+        ...(extra.publicIp ? { publicIPAddress: ref(extra.publicIp) } : {}),
+        resourceGroup: entry.resourceGroup,
+        subnet: ref(subnets[subnet].id),
+        type: 'Microsoft.Network/networkInterfaces/ipConfigurations',
+      },
+    ],
+    location: entry.location,
+    ...(extra.privateEndpoint ? {} : { macAddress: mac() }),
+    name: entry.name,
+    networkSecurityGroup: extra.nsg ? ref(extra.nsg) : null,
+    nicType: 'Standard',
+    primary: extra.privateEndpoint ? null : true,
+    ...(extra.privateEndpoint
+      ? { privateEndpoint: ref(extra.privateEndpoint) }
+      : {}),
+    provisioningState: 'Succeeded',
+    resourceGroup: entry.resourceGroup,
+    resourceGuid: v.uuid(),
+    tags: entry.tags,
+    tapConfigurations: [],
+    type: 'Microsoft.Network/networkInterfaces',
+    virtualMachine: extra.vm ? ref(extra.vm) : null,
+    vnetEncryptionSupported: false,
+  });
+  const nics = vms.map(({ machine, nic, subnet }) =>
+    nicEntry(nic, subnet, { vm: machine, accelerated: true }),
+  );
+  // Idle: the NIC of a deleted jump host, still holding its public IP.
+  const jumpNic = res(
+    rgNet,
+    'Microsoft.Network/networkInterfaces',
+    `vm-jump-${s}-01-nic01`,
+    SHARED,
+    { force: 'tagged', minAge: 500, maxAge: 600 },
+  );
+  nics.push(
+    nicEntry(jumpNic, 'bastion', {
+      publicIp:
+        byName[`Microsoft.Network/publicIPAddresses/pip-bastion-${env}`],
+      nsg: nsgs.bastion,
+    }),
+  );
+  const endpoints = privateEndpoints.map(([rg, name, who, target, groupId]) => {
+    const endpoint = res(rg, 'Microsoft.Network/privateEndpoints', name, who, {
+      minAge: 60,
+      maxAge: 300,
+    });
+    const nic = res(
+      rg,
+      'Microsoft.Network/networkInterfaces',
+      `${name}.nic.${v.uuid()}`,
+      null,
+      { tags: {}, minAge: 60, maxAge: 300 },
+    );
+    nics.push(
+      nicEntry(nic, 'privatelink', {
+        privateEndpoint: endpoint,
+        ipConfiguration: `privateEndpointIpConfig.${v.uuid()}`,
+      }),
+    );
+    return {
+      customDnsConfigs: [],
+      customNetworkInterfaceName: '',
+      etag: `W/"${v.uuid()}"`,
+      id: endpoint.id,
+      ipConfigurations: [],
+      location: endpoint.location,
+      manualPrivateLinkServiceConnections: [],
+      name,
+      networkInterfaces: [ref(nic)],
+      privateLinkServiceConnections: [
+        {
+          etag: `W/"${v.uuid()}"`,
+          groupIds: [groupId],
+          id: `${endpoint.id}/privateLinkServiceConnections/${name}`,
+          name,
+          privateLinkServiceConnectionState: {
+            actionsRequired: 'None',
+            description: 'Auto-Approved',
+            status: 'Approved',
+          },
+          privateLinkServiceId: target.id,
+          provisioningState: 'Succeeded',
+          resourceGroup: rg,
+          type: 'Microsoft.Network/privateEndpoints/privateLinkServiceConnections',
+        },
+      ],
+      provisioningState: 'Succeeded',
+      resourceGroup: rg,
+      resourceGuid: v.uuid(),
+      subnet: ref(subnets.privatelink.id),
+      tags: endpoint.tags,
+      type: 'Microsoft.Network/privateEndpoints',
+    };
+  });
+  // The sizes examples/cost/generate.mjs bills.
+  const vmSize = (tags, name) => {
+    const prod = tags?.environment === 'prod' || /-prod-/.test(name);
+    switch (tags?.component) {
+      case 'fraud-detector':
+        return prod ? 'Standard_F8s_v2' : 'Standard_F4s_v2';
+      case 'event-pipeline':
+        return prod ? 'Standard_E4s_v5' : 'Standard_E2s_v5';
+      default:
+        return prod ? 'Standard_D4s_v5' : 'Standard_D2s_v5';
+    }
+  };
+  const disk = (entry, extra) => ({
+    caching: extra.caching,
+    createOption: extra.createOption,
+    deleteOption: extra.deleteOption,
+    detachOption: null,
+    diskIopsReadWrite: null,
+    diskMBpsReadWrite: null,
+    diskSizeGb: extra.diskSizeGb,
+    image: null,
+    managedDisk: {
+      diskEncryptionSet: null,
+      id: entry.id,
+      resourceGroup: entry.resourceGroup,
+      securityProfile: null,
+      storageAccountType: 'Premium_LRS',
+    },
+    name: entry.name,
+    vhd: null,
+    writeAcceleratorEnabled: null,
+    ...(extra.lun !== undefined ? { lun: extra.lun, toBeDetached: false } : {}),
+    ...(extra.osType ? { encryptionSettings: null, osType: extra.osType } : {}),
+  });
+  const vmList = vms.map(({ machine, nic, osDisk, dataDisk }) => ({
+    additionalCapabilities: null,
+    applicationProfile: null,
+    availabilitySet: null,
+    billingProfile: null,
+    capacityReservation: null,
+    diagnosticsProfile: {
+      bootDiagnostics: { enabled: true, storageUri: null },
+    },
+    evictionPolicy: null,
+    extendedLocation: null,
+    extensionsTimeBudget: null,
+    hardwareProfile: {
+      vmSize: vmSize(machine.tags, machine.name),
+      vmSizeProperties: null,
+    },
+    host: null,
+    hostGroup: null,
+    id: machine.id,
+    identity: machine.identity,
+    instanceView: null,
+    licenseType: null,
+    location: machine.location,
+    name: machine.name,
+    networkProfile: {
+      networkApiVersion: null,
+      networkInterfaceConfigurations: null,
+      networkInterfaces: [
+        {
+          deleteOption: 'Detach',
+          id: nic.id,
+          primary: true,
+          resourceGroup: nic.resourceGroup,
+        },
+      ],
+    },
+    osProfile: {
+      adminPassword: null,
+      adminUsername: 'azureuser',
+      allowExtensionOperations: true,
+      computerName: machine.name,
+      customData: null,
+      linuxConfiguration: {
+        disablePasswordAuthentication: true,
+        enableVmAgentPlatformUpdates: false,
+        patchSettings: {
+          assessmentMode: 'ImageDefault',
+          automaticByPlatformSettings: null,
+          patchMode: 'ImageDefault',
+        },
+        provisionVmAgent: true,
+        ssh: {
+          publicKeys: [
+            {
+              keyData: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${v.alnum(
+                43,
+                'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
+              )} azureuser`,
+              path: '/home/azureuser/.ssh/authorized_keys',
+            },
+          ],
+        },
+      },
+      requireGuestProvisionSignal: true,
+      secrets: [],
+      windowsConfiguration: null,
+    },
+    plan: null,
+    platformFaultDomain: null,
+    priority: null,
+    provisioningState: 'Succeeded',
+    proximityPlacementGroup: null,
+    resourceGroup: machine.resourceGroup,
+    resources: null,
+    scheduledEventsProfile: null,
+    securityProfile: {
+      encryptionAtHost: null,
+      securityType: 'TrustedLaunch',
+      uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
+    },
+    storageProfile: {
+      dataDisks: dataDisk
+        ? [
+            disk(dataDisk, {
+              caching: 'ReadOnly',
+              createOption: 'Attach',
+              deleteOption: 'Detach',
+              diskSizeGb: 512,
+              lun: 0,
+            }),
+          ]
+        : [],
+      diskControllerType: 'SCSI',
+      imageReference: {
+        communityGalleryImageId: null,
+        exactVersion: '22.04.202505210',
+        id: null,
+        offer: '0001-com-ubuntu-server-jammy',
+        publisher: 'Canonical',
+        sharedGalleryImageId: null,
+        sku: '22_04-lts-gen2',
+        version: 'latest',
+      },
+      osDisk: disk(osDisk, {
+        caching: 'ReadWrite',
+        createOption: 'FromImage',
+        deleteOption: 'Delete',
+        diskSizeGb: 30,
+        osType: 'Linux',
+      }),
+    },
+    tags: machine.tags,
+    timeCreated: machine.createdTime,
+    type: 'Microsoft.Compute/virtualMachines',
+    userData: null,
+    virtualMachineScaleSet: null,
+    vmId: v.uuid(),
+    zones: ['1'],
+  }));
+  const vnetList = [
+    {
+      addressSpace: { addressPrefixes: [`10.${octet}.0.0/16`] },
+      bgpCommunities: null,
+      ddosProtectionPlan: null,
+      dhcpOptions: { dnsServers: [] },
+      enableDdosProtection: false,
+      enableVmProtection: null,
+      encryption: null,
+      etag: `W/"${v.uuid()}"`,
+      extendedLocation: null,
+      flowTimeoutInMinutes: null,
+      id: vnet.id,
+      ipAllocations: null,
+      location: vnet.location,
+      name: vnet.name,
+      provisioningState: 'Succeeded',
+      resourceGroup: rgNet,
+      resourceGuid: v.uuid(),
+      subnets: Object.values(subnets),
+      tags: vnet.tags,
+      type: 'Microsoft.Network/virtualNetworks',
+      virtualNetworkPeerings: [],
+    },
+  ];
+
   return {
     dir: subId,
     files: {
       'resources.json': resources,
       'groups.json': groups,
+      'vms.json': vmList,
+      'nics.json': nics,
+      'vnets.json': vnetList,
+      'private-endpoints.json': endpoints,
     },
   };
 }
 
 // ---------------------------------------------------------------------------
-// GCP: gcloud asset search-all-resources per project
+// GCP: gcloud asset search-all-resources per project, with versionedResources
 // ---------------------------------------------------------------------------
 
 function buildGcpProject(cfg) {
@@ -1610,6 +2029,13 @@ function buildGcpProject(cfg) {
     return entry;
   };
   const compute = path => `//compute.googleapis.com/projects/${cfg.id}/${path}`;
+  /**
+   * `versionedResources`, with `--read-mask` naming them: the resource as its
+   * own API returns it (a plausible subset). Ids come from a stream of their
+   * own, so the other values stay as they were before these were added.
+   */
+  const v = stream(`gcp/${cfg.id}/versioned`);
+  const versioned = (version, resource) => [{ resource, version }];
 
   // The project itself
   asset(
@@ -1666,6 +2092,19 @@ function buildGcpProject(cfg) {
         displayName: name,
         location: region,
         name: compute(`regions/${region}/subnetworks/${name}`),
+        versionedResources: versioned('v1', {
+          gatewayAddress: cidr.replace(/\.0\/\d+$/, '.1'),
+          id: v.digits(19),
+          ipCidrRange: cidr,
+          kind: 'compute#subnetwork',
+          name,
+          network: networkUrl,
+          privateIpGoogleAccess: true,
+          purpose: 'PRIVATE',
+          region: `${api}/projects/${cfg.id}/regions/${region}`,
+          selfLink: subnetworks[name],
+          stackType: 'IPV4_ONLY',
+        }),
       },
       null,
       { minAge: 700, maxAge: 800 },
@@ -1750,6 +2189,19 @@ function buildGcpProject(cfg) {
       cfg.subnets.find(([n]) => n === subnet)[1].replace(/\.0\/\d+$/, ''),
     );
     const diskName = compute(`zones/${zone}/disks/${name}`);
+    const zoneUrl = `${api}/projects/${cfg.id}/zones/${zone}`;
+    const attachedDisk = (index, diskUrl, sizeGb) => ({
+      autoDelete: index === 0,
+      boot: index === 0,
+      deviceName: index === 0 ? 'persistent-disk-0' : 'data',
+      diskSizeGb: String(sizeGb),
+      index,
+      interface: 'SCSI',
+      kind: 'compute#attachedDisk',
+      mode: 'READ_WRITE',
+      source: diskUrl,
+      type: 'PERSISTENT',
+    });
     asset(
       {
         additionalAttributes: {
@@ -1765,6 +2217,35 @@ function buildGcpProject(cfg) {
         name: compute(`zones/${zone}/instances/${name}`),
         ...(opts.networkTags ? { networkTags: opts.networkTags } : {}),
         state: opts.stopped ? 'TERMINATED' : 'RUNNING',
+        versionedResources: versioned('v1', {
+          canIpForward: false,
+          deletionProtection: false,
+          disks: [
+            attachedDisk(0, `${zoneUrl}/disks/${name}`, opts.bootGb ?? 50),
+            ...(opts.dataGb
+              ? [attachedDisk(1, `${zoneUrl}/disks/${name}-data`, opts.dataGb)]
+              : []),
+          ],
+          id: v.digits(19),
+          kind: 'compute#instance',
+          ...(Object.keys(labels).length ? { labels } : {}),
+          machineType: `${zoneUrl}/machineTypes/${machineType}`,
+          name,
+          networkInterfaces: [
+            {
+              kind: 'compute#networkInterface',
+              name: 'nic0',
+              network: networkUrl,
+              networkIP: ip,
+              stackType: 'IPV4_ONLY',
+              subnetwork: subnetworks[subnet],
+            },
+          ],
+          selfLink: `${zoneUrl}/instances/${name}`,
+          status: opts.stopped ? 'TERMINATED' : 'RUNNING',
+          ...(opts.networkTags ? { tags: { items: opts.networkTags } } : {}),
+          zone: zoneUrl,
+        }),
       },
       who,
       { labels, minAge: opts.minAge, maxAge: opts.maxAge },
@@ -1831,6 +2312,24 @@ function buildGcpProject(cfg) {
       location: region,
       name: clusterName,
       state: 'RUNNING',
+      versionedResources: versioned('v1', {
+        currentMasterVersion: '1.30.5-gke.1014001',
+        currentNodeCount: cfg.gkeNodes,
+        ipAllocationPolicy: { useIpAliases: true },
+        location: region,
+        name: cluster,
+        // Names only; networkConfig has the paths.
+        network,
+        networkConfig: {
+          datapathProvider: 'ADVANCED_DATAPATH',
+          network: `projects/${cfg.id}/global/networks/${network}`,
+          subnetwork: `projects/${cfg.id}/regions/${region}/subnetworks/${cfg.subnets[1][0]}`,
+        },
+        resourceLabels: gkeLabels,
+        selfLink: `https://container.googleapis.com/v1/projects/${cfg.id}/locations/${region}/clusters/${cluster}`,
+        status: 'RUNNING',
+        subnetwork: cfg.subnets[1][0],
+      }),
     },
     null,
     { labels: gkeLabels, minAge: 400, maxAge: 500 },
@@ -1934,18 +2433,39 @@ function buildGcpProject(cfg) {
     );
   }
 
-  // Cloud SQL
+  // Cloud SQL, on a private IP in the VPC
+  const tier = env === 'prod' ? 'db-custom-4-16384' : 'db-g1-small';
   asset(
     {
       additionalAttributes: {
         databaseVersion: 'POSTGRES_15',
-        tier: env === 'prod' ? 'db-custom-4-16384' : 'db-g1-small',
+        tier,
       },
       assetType: 'sqladmin.googleapis.com/Instance',
       displayName: `reporting-pg-${env}`,
       location: region,
       name: `//cloudsql.googleapis.com/projects/${cfg.id}/instances/reporting-pg-${env}`,
       state: 'RUNNABLE',
+      versionedResources: versioned('v1beta4', {
+        backendType: 'SECOND_GEN',
+        connectionName: `${cfg.id}:${region}:reporting-pg-${env}`,
+        databaseVersion: 'POSTGRES_15',
+        instanceType: 'CLOUD_SQL_INSTANCE',
+        kind: 'sql#instance',
+        name: `reporting-pg-${env}`,
+        project: cfg.id,
+        region,
+        selfLink: `https://sqladmin.googleapis.com/v1beta4/projects/${cfg.id}/instances/reporting-pg-${env}`,
+        settings: {
+          availabilityType: env === 'prod' ? 'REGIONAL' : 'ZONAL',
+          ipConfiguration: {
+            ipv4Enabled: false,
+            privateNetwork: `projects/${cfg.id}/global/networks/${network}`,
+          },
+          tier,
+        },
+        state: 'RUNNABLE',
+      }),
     },
     'reporting-dashboard',
     { force: 'tagged' },
@@ -2023,6 +2543,82 @@ function buildGcpProject(cfg) {
         subWho,
       );
     }
+  }
+
+  // Load balancers: forwarding rules and what they send traffic to. Target
+  // proxies and backend services cannot carry labels.
+  const regionUrl = `${api}/projects/${cfg.id}/regions/${region}`;
+  const loadBalancers = [
+    [
+      'event-pipeline-ilb',
+      'event-pipeline',
+      'INTERNAL',
+      internalIp(cfg.subnets[0][1].replace(/\.0\/\d+$/, '')),
+      'backendServices',
+      'compute.googleapis.com/RegionBackendService',
+    ],
+    ...(env === 'prod'
+      ? [
+          [
+            'reporting-dashboard-https',
+            'reporting-dashboard',
+            'EXTERNAL_MANAGED',
+            '203.0.113.81',
+            'targetHttpsProxies',
+            'compute.googleapis.com/RegionTargetHttpsProxy',
+          ],
+        ]
+      : []),
+  ];
+  for (const [name, who, scheme, ip, collection, targetType] of loadBalancers) {
+    const targetName =
+      collection === 'backendServices' ? name : `${name}-proxy`;
+    const targetUrl = `${regionUrl}/${collection}/${targetName}`;
+    asset(
+      {
+        additionalAttributes: {
+          IPAddress: ip,
+          IPProtocol: 'TCP',
+          loadBalancingScheme: scheme,
+        },
+        assetType: 'compute.googleapis.com/ForwardingRule',
+        displayName: name,
+        location: region,
+        name: compute(`regions/${region}/forwardingRules/${name}`),
+        versionedResources: versioned('v1', {
+          IPAddress: ip,
+          IPProtocol: 'TCP',
+          [collection === 'backendServices' ? 'backendService' : 'target']:
+            targetUrl,
+          id: v.digits(19),
+          kind: 'compute#forwardingRule',
+          loadBalancingScheme: scheme,
+          name,
+          networkTier: 'PREMIUM',
+          ...(scheme === 'INTERNAL'
+            ? {
+                network: networkUrl,
+                ports: ['8080'],
+                subnetwork: subnetworks[cfg.subnets[0][0]],
+              }
+            : { portRange: '443-443' }),
+          region: regionUrl,
+          selfLink: `${regionUrl}/forwardingRules/${name}`,
+        }),
+      },
+      who,
+      { minAge: 100, maxAge: 400 },
+    );
+    asset(
+      {
+        assetType: targetType,
+        displayName: targetName,
+        location: region,
+        name: compute(`regions/${region}/${collection}/${targetName}`),
+      },
+      null,
+      { labels: {}, minAge: 100, maxAge: 400 },
+    );
   }
 
   return { dir: cfg.id, files: { 'assets.json': assets } };
@@ -2128,7 +2724,7 @@ const GCP_PROJECTS = [
 
 // ---------------------------------------------------------------------------
 // Kubernetes: kubectl get namespaces,deployments,statefulsets,daemonsets,
-// services,ingresses -A -o json per cluster
+// services,ingresses,persistentvolumeclaims -A -o json per cluster
 // ---------------------------------------------------------------------------
 
 const K8S_WORKLOADS = [
@@ -2284,6 +2880,34 @@ const K8S_WORKLOADS = [
     null,
   ],
 ];
+/**
+ * Pod template volumes beyond the claim templates of the statefulsets:
+ * claims the catalog links to, and config maps and secrets it never reads.
+ */
+const POD_VOLUMES = {
+  grafana: [
+    { name: 'storage', persistentVolumeClaim: { claimName: 'grafana' } },
+    { configMap: { defaultMode: 420, name: 'grafana' }, name: 'config' },
+  ],
+  'reporting-dashboard': [
+    {
+      name: 'cache',
+      persistentVolumeClaim: { claimName: 'reporting-dashboard-cache' },
+    },
+  ],
+  prometheus: [
+    {
+      configMap: { defaultMode: 420, name: 'prometheus-config' },
+      name: 'config',
+    },
+  ],
+};
+/** Workloads that read their database credentials from a Secret. */
+const DATABASE_CLIENTS = new Set([
+  'checkout-api',
+  'payments-api',
+  'ledger-service',
+]);
 const IMAGES = {
   postgres: 'docker.io/library/postgres:16.3',
   kafka: 'docker.io/bitnami/kafka:3.7.0',
@@ -2304,7 +2928,10 @@ function buildCluster(cfg) {
     DaemonSet: [],
     Service: [],
     Ingress: [],
+    PersistentVolumeClaim: [],
   };
+  /** The claims the workloads mount, created last: [namespace, name, labels, size]. */
+  const claims = [];
   let rv = 1000000 + r.int(0, 100000);
   const nextRv = () => String((rv += r.int(1, 400)));
   const clusterCreated = r.daysAgo(400, 500);
@@ -2423,6 +3050,24 @@ function buildCluster(cfg) {
       terminationMessagePath: '/dev/termination-log',
       terminationMessagePolicy: 'File',
     };
+    if (DATABASE_CLIENTS.has(name)) {
+      container.envFrom = [{ secretRef: { name: `${name}-db` } }];
+    }
+    const volumes = POD_VOLUMES[name] ?? [];
+    const volumeMounts = [
+      ...volumes.map(volume => ({
+        mountPath: `/var/lib/${name}/${volume.name}`,
+        name: volume.name,
+      })),
+      ...(kind === 'StatefulSet'
+        ? [{ mountPath: `/var/lib/${name}/data`, name: 'data' }]
+        : []),
+    ];
+    if (volumeMounts.length) container.volumeMounts = volumeMounts;
+    for (const volume of volumes) {
+      const claimName = volume.persistentVolumeClaim?.claimName;
+      if (claimName) claims.push([ns, claimName, labels, '10Gi']);
+    }
     const template = {
       metadata: { creationTimestamp: null, labels },
       spec: {
@@ -2432,6 +3077,7 @@ function buildCluster(cfg) {
         schedulerName: 'default-scheduler',
         securityContext: {},
         terminationGracePeriodSeconds: 30,
+        ...(volumes.length ? { volumes } : {}),
       },
     };
     const wanted = kind === 'DaemonSet' ? cfg.nodes : replicas;
@@ -2481,6 +3127,12 @@ function buildCluster(cfg) {
           }
         : { observedGeneration: generation };
     } else if (kind === 'StatefulSet') {
+      const storage = `${r.pick([20, 50, 100])}Gi`;
+      // The claims the statefulset controller made from the template, with
+      // the selector's labels: data-<name>-<ordinal>.
+      for (let ordinal = 0; ordinal < replicas; ordinal++) {
+        claims.push([ns, `data-${name}-${ordinal}`, selector, storage]);
+      }
       spec = {
         persistentVolumeClaimRetentionPolicy: {
           whenDeleted: 'Retain',
@@ -2503,9 +3155,7 @@ function buildCluster(cfg) {
             metadata: { creationTimestamp: null, name: 'data' },
             spec: {
               accessModes: ['ReadWriteOnce'],
-              resources: {
-                requests: { storage: `${r.pick([20, 50, 100])}Gi` },
-              },
+              resources: { requests: { storage } },
               volumeMode: 'Filesystem',
             },
             status: { phase: 'Pending' },
@@ -2912,6 +3562,39 @@ function buildCluster(cfg) {
     status: { loadBalancer: {} },
   });
 
+  // The claims, bound to EBS volumes by the CSI driver.
+  for (const [ns, name, labels, storage] of claims) {
+    const metadata = meta(name, ns, labels, {
+      annotations: {
+        'pv.kubernetes.io/bind-completed': 'yes',
+        'pv.kubernetes.io/bound-by-controller': 'yes',
+        'volume.beta.kubernetes.io/storage-provisioner': 'ebs.csi.aws.com',
+        'volume.kubernetes.io/selected-node': `ip-10-0-${r.int(0, 63)}-${r.int(
+          1,
+          254,
+        )}.eu-west-1.compute.internal`,
+        'volume.kubernetes.io/storage-provisioner': 'ebs.csi.aws.com',
+      },
+    });
+    items.PersistentVolumeClaim.push({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { ...metadata, finalizers: ['kubernetes.io/pvc-protection'] },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage } },
+        storageClassName: 'gp3',
+        volumeMode: 'Filesystem',
+        volumeName: `pvc-${metadata.uid}`,
+      },
+      status: {
+        accessModes: ['ReadWriteOnce'],
+        capacity: { storage },
+        phase: 'Bound',
+      },
+    });
+  }
+
   // kubectl lists kind by kind in the order asked, each sorted by namespace and name.
   const byNsName = (a, b) =>
     (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
@@ -2923,6 +3606,7 @@ function buildCluster(cfg) {
     'DaemonSet',
     'Service',
     'Ingress',
+    'PersistentVolumeClaim',
   ].flatMap(kind => items[kind].sort(byNsName));
   return {
     dir: cfg.name,
@@ -3033,6 +3717,8 @@ const GCP_UNLABELLABLE = new Set([
   'compute.googleapis.com/Subnetwork',
   'compute.googleapis.com/Firewall',
   'container.googleapis.com/NodePool',
+  'compute.googleapis.com/RegionBackendService',
+  'compute.googleapis.com/RegionTargetHttpsProxy',
 ]);
 const isSystemNamespace = ns => ns === 'default' || ns.startsWith('kube-');
 const fromAws = list =>
@@ -3088,11 +3774,18 @@ for (const sub of [
   for (const g of files['groups.json']) {
     count('azure', g.type, g.tags, g.name === 'NetworkWatcherRG');
   }
+  // Subnets are not ARM resources of their own and cannot carry tags; the
+  // catalog gets them from az network vnet list.
+  for (const vnet of files['vnets.json']) {
+    for (const subnet of vnet.subnets) count('azure', subnet.type, {}, true);
+  }
   for (const res of files['resources.json']) {
     const builtIn =
       res.resourceGroup === 'NetworkWatcherRG' ||
       res.kind === 'v12.0,system' ||
-      Boolean(res.tags?.['aks-managed-poolName']);
+      Boolean(res.tags?.['aks-managed-poolName']) ||
+      // Created, untagged, by a private endpoint.
+      /\.nic\.[0-9a-f-]+$/.test(res.name);
     count('azure', res.type, res.tags, builtIn);
   }
 }
@@ -3119,7 +3812,9 @@ for (const cluster of CLUSTERS) {
     const builtIn =
       (item.kind === 'Namespace' && isSystemNamespace(name)) ||
       namespace === 'kube-system' ||
-      (namespace === 'default' && name === 'kubernetes');
+      (namespace === 'default' && name === 'kubernetes') ||
+      // Made by a statefulset controller, with the selector's labels only.
+      (item.kind === 'PersistentVolumeClaim' && name.startsWith('data-'));
     count('kubernetes', item.kind, labels, builtIn);
   }
 }

@@ -1031,10 +1031,7 @@ function azureResource(
   const g = r % w.groups;
   const groupName = azureGroupName(w, g);
   // The first resource of every group is its SQL server, parent of the group's databases.
-  const kind =
-    r < w.groups
-      ? SQL_SERVER_KIND
-      : AZURE_KIND_TABLE[mix(w.salt + r) % AZURE_KIND_TABLE.length];
+  const kind = azureKindOf(w, r);
   const name = kind.name(w, r, groupName);
   // ARM is inconsistent about the case of group names inside resource ids.
   const idGroup =
@@ -1065,6 +1062,207 @@ function azureResource(
     record.tags = tags;
   }
   return record;
+}
+
+function azureKindOf(w: AzureWorld, r: number): AzureKind {
+  return r < w.groups
+    ? SQL_SERVER_KIND
+    : AZURE_KIND_TABLE[mix(w.salt + r) % AZURE_KIND_TABLE.length];
+}
+
+/** The id of the next resource after `r` (wrapping) of `type`, if the world has one. */
+function nextAzureId(
+  w: AzureWorld,
+  r: number,
+  type: string,
+  skip = 0,
+): string | undefined {
+  let left = skip;
+  for (let step = 1; step < w.resources; step++) {
+    const candidate = (r + step) % w.resources;
+    if (azureKindOf(w, candidate).type === type && left-- === 0) {
+      return azureResource(w, candidate, new Set()).id as string;
+    }
+  }
+  return undefined;
+}
+
+const AZURE_DETAIL_TYPES = new Set([
+  'microsoft.compute/virtualmachines',
+  'microsoft.network/networkinterfaces',
+  'microsoft.network/virtualnetworks',
+]);
+
+/**
+ * Resource `r` as its provider's own list returns it (`GET /subscriptions/
+ * {id}/providers/{namespace}/{type}`): its settings in `properties`, which
+ * name the resources it uses (the next ones of their type in the estate).
+ */
+function azureDetail(w: AzureWorld, r: number): Record<string, unknown> {
+  const { id, name, type, location, tags } = azureResource(w, r, new Set());
+  const ref = (target: string | undefined) =>
+    target ? { id: target } : undefined;
+  const seed = w.salt * 37 + r;
+  let properties: Record<string, unknown>;
+  switch (type) {
+    case 'Microsoft.Compute/virtualMachines':
+      properties = {
+        vmId: uuid(41, seed),
+        hardwareProfile: {
+          vmSize: pick(['Standard_D2s_v5', 'Standard_D4s_v5'], r),
+        },
+        storageProfile: {
+          imageReference: {
+            publisher: 'Canonical',
+            offer: '0001-com-ubuntu-server-jammy',
+            sku: '22_04-lts-gen2',
+            version: 'latest',
+            exactVersion: '22.04.202505210',
+          },
+          osDisk: {
+            osType: 'Linux',
+            name: `${name}_OsDisk_1`,
+            createOption: 'FromImage',
+            caching: 'ReadWrite',
+            managedDisk: {
+              storageAccountType: 'Premium_LRS',
+              id: nextAzureId(w, r, 'Microsoft.Compute/disks'),
+            },
+            deleteOption: 'Delete',
+            diskSizeGB: 30,
+          },
+          dataDisks:
+            r % 3 === 0
+              ? [
+                  {
+                    lun: 0,
+                    name: `${name}-data01`,
+                    createOption: 'Attach',
+                    caching: 'ReadOnly',
+                    managedDisk: {
+                      storageAccountType: 'Premium_LRS',
+                      id: nextAzureId(w, r, 'Microsoft.Compute/disks', 1),
+                    },
+                    deleteOption: 'Detach',
+                    diskSizeGB: 256,
+                    toBeDetached: false,
+                  },
+                ]
+              : [],
+          diskControllerType: 'SCSI',
+        },
+        osProfile: {
+          computerName: name,
+          adminUsername: 'azureuser',
+          linuxConfiguration: {
+            disablePasswordAuthentication: true,
+            ssh: {
+              publicKeys: [
+                {
+                  path: '/home/azureuser/.ssh/authorized_keys',
+                  keyData: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${hexId(
+                    42,
+                    seed,
+                    43,
+                  )} azureuser`,
+                },
+              ],
+            },
+            provisionVMAgent: true,
+            patchSettings: {
+              patchMode: 'ImageDefault',
+              assessmentMode: 'ImageDefault',
+            },
+          },
+          secrets: [],
+          allowExtensionOperations: true,
+          requireGuestProvisionSignal: true,
+        },
+        securityProfile: {
+          uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
+          securityType: 'TrustedLaunch',
+        },
+        networkProfile: {
+          networkInterfaces: [
+            {
+              id: nextAzureId(w, r, 'Microsoft.Network/networkInterfaces'),
+              properties: { deleteOption: 'Detach' },
+            },
+          ],
+        },
+        diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+        provisioningState: 'Succeeded',
+        timeCreated: isoDate(seed),
+      };
+      break;
+    case 'Microsoft.Network/networkInterfaces': {
+      const vnet = nextAzureId(w, r, 'Microsoft.Network/virtualNetworks');
+      properties = {
+        provisioningState: 'Succeeded',
+        resourceGuid: uuid(43, seed),
+        ipConfigurations: [
+          {
+            name: 'ipconfig1',
+            id: `${id}/ipConfigurations/ipconfig1`,
+            type: 'Microsoft.Network/networkInterfaces/ipConfigurations',
+            properties: {
+              provisioningState: 'Succeeded',
+              privateIPAddress: ip(30, r),
+              privateIPAllocationMethod: 'Dynamic',
+              subnet: ref(vnet && `${vnet}/subnets/snet-${r % 4}`),
+              publicIPAddress:
+                r % 5 === 0
+                  ? ref(
+                      nextAzureId(w, r, 'Microsoft.Network/publicIPAddresses'),
+                    )
+                  : undefined,
+              primary: true,
+              privateIPAddressVersion: 'IPv4',
+            },
+          },
+        ],
+        dnsSettings: { dnsServers: [], appliedDnsServers: [] },
+        macAddress: hexId(44, seed, 12)
+          .toUpperCase()
+          .replace(/(..)(?!$)/g, '$1-'),
+        enableAcceleratedNetworking: true,
+        enableIPForwarding: false,
+        networkSecurityGroup:
+          r % 2 === 0
+            ? ref(nextAzureId(w, r, 'Microsoft.Network/networkSecurityGroups'))
+            : undefined,
+        primary: true,
+        virtualMachine: ref(
+          nextAzureId(w, r, 'Microsoft.Compute/virtualMachines'),
+        ),
+        nicType: 'Standard',
+      };
+      break;
+    }
+    default:
+      properties = {
+        provisioningState: 'Succeeded',
+        resourceGuid: uuid(45, seed),
+        addressSpace: { addressPrefixes: [`10.${r % 256}.0.0/16`] },
+        subnets: [0, 1, 2, 3].map(k => ({
+          name: `snet-${k}`,
+          id: `${id}/subnets/snet-${k}`,
+          type: 'Microsoft.Network/virtualNetworks/subnets',
+          properties: {
+            provisioningState: 'Succeeded',
+            addressPrefix: `10.${r % 256}.${k}.0/24`,
+            networkSecurityGroup: ref(
+              nextAzureId(w, r, 'Microsoft.Network/networkSecurityGroups', k),
+            ),
+            privateEndpointNetworkPolicies: 'Disabled',
+            privateLinkServiceNetworkPolicies: 'Enabled',
+          },
+        })),
+        virtualNetworkPeerings: [],
+        enableDdosProtection: false,
+      };
+  }
+  return { id, name, type, location, ...(tags ? { tags } : {}), properties };
 }
 
 function azureGroup(w: AzureWorld, g: number): Record<string, unknown> {
@@ -1115,6 +1313,32 @@ function createAzureHandler(
         }),
         stats,
       );
+      return;
+    }
+    const detail =
+      /^\/subscriptions\/([^/]+)\/providers\/([^/]+\/[^/]+)$/i.exec(
+        url.pathname,
+      );
+    const detailWorld = detail && worlds.get(detail[1]);
+    if (detailWorld && AZURE_DETAIL_TYPES.has(detail[2].toLowerCase())) {
+      // A provider's list: its resources of the type, scanned from the
+      // resource index in the skip token.
+      const type = detail[2].toLowerCase();
+      const value: unknown[] = [];
+      let r = decodeToken(url.searchParams.get('$skiptoken'));
+      for (; r < detailWorld.resources && value.length < AZURE_PAGE; r++) {
+        if (azureKindOf(detailWorld, r).type.toLowerCase() === type) {
+          value.push(azureDetail(detailWorld, r));
+        }
+      }
+      stats.items += value.length;
+      const body: { value: unknown[]; nextLink?: string } = { value };
+      if (r < detailWorld.resources) {
+        const next = new URL(url.href);
+        next.searchParams.set('$skiptoken', encodeToken(r));
+        body.nextLink = next.href;
+      }
+      sendJson(res, 200, JSON.stringify(body), stats);
       return;
     }
     const match =
@@ -1209,14 +1433,106 @@ function gcpLabels(seed: number): Record<string, string> | undefined {
 type GcpKind = (
   p: ReturnType<typeof gcpProject>,
   r: number,
+  w: GcpWorld,
 ) => Record<string, unknown>;
+
+const COMPUTE_API = 'https://www.googleapis.com/compute/v1';
+
+/** The Compute Engine self link of a `//compute.googleapis.com/...` asset name. */
+function selfLinkOf(result: Record<string, unknown>): string {
+  return `${COMPUTE_API}/${String(result.name).replace(
+    '//compute.googleapis.com/',
+    '',
+  )}`;
+}
+
+/** The next result after `r` of project `r % projects` made by `kind`, if any. */
+function nextGcpOfKind(
+  w: GcpWorld,
+  r: number,
+  kind: GcpKind,
+): Record<string, unknown> | undefined {
+  const p = gcpProject(r % w.projects);
+  for (let candidate = r + w.projects; candidate < w.total; ) {
+    if (gcpKindOf(candidate) === kind) {
+      return kind(p, candidate, w);
+    }
+    candidate += w.projects;
+  }
+  return undefined;
+}
+
+/** A `versionedResources` entry: the resource as its own API returns it. */
+function versioned(version: string, resource: Record<string, unknown>) {
+  return [{ version, resource }];
+}
+
+const gcpDisk: GcpKind = (p, r) => {
+  const zone = `${pick(GCP_REGIONS, r)}-${'bcd'[r % 3]}`;
+  const name = `${p.o.team}-disk-${r}`;
+  const sizeGb = String(pick([10, 20, 100, 500], r));
+  const type = `${COMPUTE_API}/projects/${p.id}/zones/${zone}/diskTypes/pd-balanced`;
+  return {
+    name: `//compute.googleapis.com/projects/${p.id}/zones/${zone}/disks/${name}`,
+    assetType: 'compute.googleapis.com/Disk',
+    displayName: name,
+    location: zone,
+    state: 'READY',
+    additionalAttributes: { sizeGb, type },
+    versionedResources: versioned('v1', {
+      kind: 'compute#disk',
+      id: String(mix(r + 17) * 1000 + (r % 1000)),
+      creationTimestamp: isoDate(r),
+      name,
+      sizeGb,
+      zone: `${COMPUTE_API}/projects/${p.id}/zones/${zone}`,
+      status: 'READY',
+      selfLink: `${COMPUTE_API}/projects/${p.id}/zones/${zone}/disks/${name}`,
+      sourceImage: `${COMPUTE_API}/projects/debian-cloud/global/images/debian-12-bookworm-v20250513`,
+      type,
+      physicalBlockSizeBytes: '4096',
+      architecture: 'X86_64',
+    }),
+  };
+};
+
+const gcpSubnetwork: GcpKind = (p, r) => {
+  const region = pick(GCP_REGIONS, r);
+  const name = `${p.o.team}-subnet-${r}`;
+  const network = `${COMPUTE_API}/projects/${p.id}/global/networks/${p.id}-vpc`;
+  const ipCidrRange = `10.${r % 256}.0.0/20`;
+  return {
+    name: `//compute.googleapis.com/projects/${p.id}/regions/${region}/subnetworks/${name}`,
+    assetType: 'compute.googleapis.com/Subnetwork',
+    displayName: name,
+    location: region,
+    additionalAttributes: { ipCidrRange, network },
+    versionedResources: versioned('v1', {
+      kind: 'compute#subnetwork',
+      id: String(mix(r + 19) * 1000 + (r % 1000)),
+      creationTimestamp: isoDate(r),
+      name,
+      network,
+      ipCidrRange,
+      gatewayAddress: `10.${r % 256}.0.1`,
+      region: `${COMPUTE_API}/projects/${p.id}/regions/${region}`,
+      selfLink: `${COMPUTE_API}/projects/${p.id}/regions/${region}/subnetworks/${name}`,
+      privateIpGoogleAccess: true,
+      purpose: 'PRIVATE',
+      stackType: 'IPV4_ONLY',
+    }),
+  };
+};
 
 const GCP_KINDS: Array<[number, GcpKind]> = [
   [
     30,
-    (p, r) => {
+    (p, r, w) => {
       const zone = `${pick(GCP_REGIONS, r)}-${'bcd'[r % 3]}`;
       const name = `${p.o.team}-vm-${r}`;
+      const network = `${COMPUTE_API}/projects/${p.id}/global/networks/${p.id}-vpc`;
+      const subnetwork = nextGcpOfKind(w, r, gcpSubnetwork);
+      const disk = nextGcpOfKind(w, r, gcpDisk);
       return {
         name: `//compute.googleapis.com/projects/${p.id}/zones/${zone}/instances/${name}`,
         assetType: 'compute.googleapis.com/Instance',
@@ -1241,42 +1557,76 @@ const GCP_KINDS: Array<[number, GcpKind]> = [
             ? { externalIPs: [`34.76.${(r >> 8) & 255}.${r & 255}`] }
             : {}),
         },
+        versionedResources: versioned('v1', {
+          kind: 'compute#instance',
+          id: String(mix(r + 23) * 1000 + (r % 1000)),
+          creationTimestamp: isoDate(r),
+          name,
+          description: `${p.o.team} worker`,
+          tags: { items: ['http-server', `${p.o.team}-internal`] },
+          machineType: `${COMPUTE_API}/projects/${p.id}/zones/${zone}/machineTypes/e2-standard-2`,
+          status: mix(r) % 10 === 0 ? 'TERMINATED' : 'RUNNING',
+          zone: `${COMPUTE_API}/projects/${p.id}/zones/${zone}`,
+          canIpForward: false,
+          networkInterfaces: [
+            {
+              kind: 'compute#networkInterface',
+              network,
+              ...(subnetwork ? { subnetwork: selfLinkOf(subnetwork) } : {}),
+              networkIP: ip(20, r),
+              name: 'nic0',
+              fingerprint: hexId(24, r, 12),
+              stackType: 'IPV4_ONLY',
+            },
+          ],
+          disks: disk
+            ? [
+                {
+                  kind: 'compute#attachedDisk',
+                  type: 'PERSISTENT',
+                  mode: 'READ_WRITE',
+                  source: selfLinkOf(disk),
+                  deviceName: 'persistent-disk-0',
+                  index: 0,
+                  boot: true,
+                  autoDelete: true,
+                  interface: 'SCSI',
+                  diskSizeGb: '20',
+                  architecture: 'X86_64',
+                },
+              ]
+            : [],
+          metadata: { kind: 'compute#metadata', fingerprint: hexId(25, r, 12) },
+          serviceAccounts: [
+            {
+              email: `${p.o.team}-workload@${p.id}.iam.gserviceaccount.com`,
+              scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+            },
+          ],
+          selfLink: `${COMPUTE_API}/projects/${p.id}/zones/${zone}/instances/${name}`,
+          scheduling: {
+            onHostMaintenance: 'MIGRATE',
+            automaticRestart: true,
+            preemptible: false,
+            provisioningModel: 'STANDARD',
+          },
+          cpuPlatform: 'Intel Broadwell',
+          labelFingerprint: hexId(26, r, 12),
+          startRestricted: false,
+          deletionProtection: false,
+          shieldedInstanceConfig: {
+            enableSecureBoot: false,
+            enableVtpm: true,
+            enableIntegrityMonitoring: true,
+          },
+          fingerprint: hexId(27, r, 12),
+          lastStartTimestamp: isoDate(r + 1),
+        }),
       };
     },
   ],
-  [
-    28,
-    (p, r) => {
-      const zone = `${pick(GCP_REGIONS, r)}-${'bcd'[r % 3]}`;
-      return {
-        name: `//compute.googleapis.com/projects/${p.id}/zones/${zone}/disks/${p.o.team}-disk-${r}`,
-        assetType: 'compute.googleapis.com/Disk',
-        displayName: `${p.o.team}-disk-${r}`,
-        location: zone,
-        state: 'READY',
-        additionalAttributes: {
-          sizeGb: String(pick([10, 20, 100, 500], r)),
-          type: `https://www.googleapis.com/compute/v1/projects/${p.id}/zones/${zone}/diskTypes/pd-balanced`,
-        },
-      };
-    },
-  ],
-  [
-    5,
-    (p, r) => {
-      const region = pick(GCP_REGIONS, r);
-      return {
-        name: `//compute.googleapis.com/projects/${p.id}/regions/${region}/subnetworks/${p.o.team}-subnet-${r}`,
-        assetType: 'compute.googleapis.com/Subnetwork',
-        displayName: `${p.o.team}-subnet-${r}`,
-        location: region,
-        additionalAttributes: {
-          ipCidrRange: `10.${r % 256}.0.0/20`,
-          network: `https://www.googleapis.com/compute/v1/projects/${p.id}/global/networks/${p.id}-vpc`,
-        },
-      };
-    },
-  ],
+  [28, gcpDisk],
+  [5, gcpSubnetwork],
   [
     10,
     (p, r) => ({
@@ -1285,6 +1635,20 @@ const GCP_KINDS: Array<[number, GcpKind]> = [
       displayName: `allow-${p.o.team}-${r}`,
       location: 'global',
       additionalAttributes: { direction: 'INGRESS', priority: 1000 },
+      versionedResources: versioned('v1', {
+        kind: 'compute#firewall',
+        id: String(mix(r + 29) * 1000 + (r % 1000)),
+        creationTimestamp: isoDate(r),
+        name: `allow-${p.o.team}-${r}`,
+        network: `${COMPUTE_API}/projects/${p.id}/global/networks/${p.id}-vpc`,
+        priority: 1000,
+        sourceRanges: ['10.0.0.0/8'],
+        allowed: [{ IPProtocol: 'tcp', ports: ['443', '8080'] }],
+        direction: 'INGRESS',
+        logConfig: { enable: false },
+        disabled: false,
+        selfLink: `${COMPUTE_API}/projects/${p.id}/global/firewalls/allow-${p.o.team}-${r}`,
+      }),
     }),
   ],
   [
@@ -1297,19 +1661,63 @@ const GCP_KINDS: Array<[number, GcpKind]> = [
         displayName: bucket,
         location: pick(['eu', 'us', 'europe-west1'], r),
         additionalAttributes: { storageClass: 'STANDARD' },
+        versionedResources: versioned('v1', {
+          kind: 'storage#bucket',
+          id: bucket,
+          name: bucket,
+          projectNumber: p.number,
+          location: pick(['EU', 'US', 'EUROPE-WEST1'], r),
+          locationType: 'multi-region',
+          storageClass: 'STANDARD',
+          timeCreated: isoDate(r),
+          updated: isoDate(r + 1),
+          metageneration: '3',
+          iamConfiguration: {
+            bucketPolicyOnly: { enabled: true },
+            uniformBucketLevelAccess: { enabled: true },
+            publicAccessPrevention: 'enforced',
+          },
+          softDeletePolicy: { retentionDurationSeconds: '604800' },
+          rpo: 'DEFAULT',
+          selfLink: `https://www.googleapis.com/storage/v1/b/${bucket}`,
+          etag: 'CAM=',
+        }),
       };
     },
   ],
   [
     2,
-    (p, r) => {
+    (p, r, w) => {
       const region = pick(GCP_REGIONS, r);
+      const subnetwork = nextGcpOfKind(w, r, gcpSubnetwork);
       return {
         name: `//container.googleapis.com/projects/${p.id}/locations/${region}/clusters/${p.o.team}-gke-${r}`,
         assetType: 'container.googleapis.com/Cluster',
         displayName: `${p.o.team}-gke-${r}`,
         location: region,
         state: 'RUNNING',
+        versionedResources: versioned('v1', {
+          name: `${p.o.team}-gke-${r}`,
+          location: region,
+          status: 'RUNNING',
+          currentMasterVersion: '1.30.5-gke.1014001',
+          network: `${p.id}-vpc`,
+          networkConfig: {
+            network: `projects/${p.id}/global/networks/${p.id}-vpc`,
+            ...(subnetwork
+              ? {
+                  subnetwork: selfLinkOf(subnetwork).replace(
+                    `${COMPUTE_API}/`,
+                    '',
+                  ),
+                }
+              : {}),
+            datapathProvider: 'ADVANCED_DATAPATH',
+          },
+          ipAllocationPolicy: { useIpAliases: true },
+          releaseChannel: { channel: 'REGULAR' },
+          selfLink: `https://container.googleapis.com/v1/projects/${p.id}/locations/${region}/clusters/${p.o.team}-gke-${r}`,
+        }),
       };
     },
   ],
@@ -1321,6 +1729,27 @@ const GCP_KINDS: Array<[number, GcpKind]> = [
       displayName: `${p.o.team}-pg-${r}`,
       location: pick(GCP_REGIONS, r),
       state: 'RUNNABLE',
+      versionedResources: versioned('v1beta4', {
+        kind: 'sql#instance',
+        name: `${p.o.team}-pg-${r}`,
+        project: p.id,
+        region: pick(GCP_REGIONS, r),
+        databaseVersion: 'POSTGRES_15',
+        backendType: 'SECOND_GEN',
+        instanceType: 'CLOUD_SQL_INSTANCE',
+        state: 'RUNNABLE',
+        connectionName: `${p.id}:${pick(GCP_REGIONS, r)}:${p.o.team}-pg-${r}`,
+        settings: {
+          tier: 'db-custom-2-7680',
+          availabilityType: 'ZONAL',
+          ipConfiguration: {
+            ipv4Enabled: false,
+            privateNetwork: `projects/${p.id}/global/networks/${p.id}-vpc`,
+          },
+          backupConfiguration: { enabled: true, startTime: '03:00' },
+        },
+        selfLink: `https://sqladmin.googleapis.com/v1beta4/projects/${p.id}/instances/${p.o.team}-pg-${r}`,
+      }),
     }),
   ],
   [
@@ -1332,12 +1761,43 @@ const GCP_KINDS: Array<[number, GcpKind]> = [
       assetType: 'iam.googleapis.com/ServiceAccount',
       displayName: `${p.o.team} workload ${r}`,
       location: 'global',
+      versionedResources: versioned('v1', {
+        name: `projects/${p.id}/serviceAccounts/${p.o.team}-${r}@${p.id}.iam.gserviceaccount.com`,
+        projectId: p.id,
+        uniqueId: `1${String(r).padStart(20, '0')}`,
+        email: `${p.o.team}-${r}@${p.id}.iam.gserviceaccount.com`,
+        displayName: `${p.o.team} workload ${r}`,
+        oauth2ClientId: `1${String(r).padStart(20, '0')}`,
+      }),
     }),
   ],
 ];
 const GCP_KIND_TABLE: GcpKind[] = GCP_KINDS.flatMap(([weight, kind]) =>
   Array.from({ length: weight }, () => kind),
 );
+
+function gcpKindOf(r: number): GcpKind {
+  return GCP_KIND_TABLE[mix(r * 7 + 11) % GCP_KIND_TABLE.length];
+}
+
+const gcpKindTypes = new Map<GcpKind, string>();
+
+/** The asset type of result `r`, without building it. */
+function gcpAssetTypeOf(w: GcpWorld, r: number): string {
+  if (r < w.projects) {
+    return 'cloudresourcemanager.googleapis.com/Project';
+  }
+  if (r < 2 * w.projects) {
+    return 'compute.googleapis.com/Network';
+  }
+  const kind = gcpKindOf(r);
+  let type = gcpKindTypes.get(kind);
+  if (!type) {
+    type = String(kind(gcpProject(r % w.projects), r, w).assetType);
+    gcpKindTypes.set(kind, type);
+  }
+  return type;
+}
 
 function gcpResult(w: GcpWorld, r: number): Record<string, unknown> {
   const common = (p: ReturnType<typeof gcpProject>, seed: number) => ({
@@ -1375,7 +1835,7 @@ function gcpResult(w: GcpWorld, r: number): Record<string, unknown> {
       ...common(p, r),
     };
   }
-  const result = GCP_KIND_TABLE[mix(r * 7 + 11) % GCP_KIND_TABLE.length](p, r);
+  const result = gcpKindOf(r)(p, r, w);
   const labels = gcpLabels(9000 + r);
   return {
     ...result,
@@ -1427,29 +1887,34 @@ function createGcpHandler(total: number, stats: ServerStats) {
       error(400, 'INVALID_ARGUMENT', 'Invalid page token.');
       return;
     }
-    const end = Math.min(world.total, start + pageSize);
-    // As the API does, `readMask` keeps the top-level fields it names.
+    // As the API does, `assetTypes` (exact names here) keeps the results of
+    // those types, `readMask` the top-level fields it names, and without a
+    // read mask the large `versionedResources` are left out.
+    const assetTypes = new Set(url.searchParams.getAll('assetTypes'));
     const readMask = url.searchParams.get('readMask');
-    const fields =
-      readMask && readMask !== '*' ? new Set(readMask.split(',')) : undefined;
+    const keep = (key: string) =>
+      readMask === '*' ||
+      (readMask
+        ? readMask.split(',').includes(key)
+        : key !== 'versionedResources');
     const results: unknown[] = [];
-    for (let i = start; i < end; i++) {
-      const result = gcpResult(world, i);
+    let next = start;
+    for (; next < world.total && results.length < pageSize; next++) {
+      if (assetTypes.size && !assetTypes.has(gcpAssetTypeOf(world, next))) {
+        continue;
+      }
+      const result = gcpResult(world, next);
       results.push(
-        fields
-          ? Object.fromEntries(
-              Object.entries(result).filter(([key]) => fields.has(key)),
-            )
-          : result,
+        Object.fromEntries(Object.entries(result).filter(([key]) => keep(key))),
       );
     }
-    stats.items += end - start;
+    stats.items += results.length;
     sendJson(
       res,
       200,
       JSON.stringify({
         results,
-        ...(end < world.total ? { nextPageToken: encodeToken(end) } : {}),
+        ...(next < world.total ? { nextPageToken: encodeToken(next) } : {}),
       }),
       stats,
     );
@@ -1468,6 +1933,7 @@ type K8sWorld = Record<
   | 'statefulsets'
   | 'daemonsets'
   | 'services'
+  | 'persistentvolumeclaims'
   | 'ingresses',
   number
 >;
@@ -1479,6 +1945,7 @@ function k8sWorld(total: number): K8sWorld {
     ['statefulsets', 0.05, 0],
     ['daemonsets', 0.02, 0],
     ['services', 0.4, 0],
+    ['persistentvolumeclaims', 0.05, 0],
     ['ingresses', 1, 0],
   ]);
 }
@@ -1620,6 +2087,37 @@ function workload(
       },
     },
   };
+  // Deployment i mounts claim 2i + 1 (when there is one), next to a config
+  // map and a secret; statefulset i's claim template made claim 2i.
+  if (kind === 'Deployment' && 2 * i + 1 < w.persistentvolumeclaims) {
+    const podSpec = (spec.template as { spec: Record<string, unknown> }).spec;
+    podSpec.volumes = [
+      { name: 'data', persistentVolumeClaim: { claimName: `${name}-data` } },
+      {
+        name: 'config',
+        configMap: { name: `${name}-config`, defaultMode: 420 },
+      },
+      {
+        name: 'credentials',
+        secret: { secretName: `${name}-credentials`, defaultMode: 420 },
+      },
+    ];
+  }
+  if (kind === 'StatefulSet') {
+    spec.volumeClaimTemplates = [
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '20Gi' } },
+          volumeMode: 'Filesystem',
+        },
+        status: { phase: 'Pending' },
+      },
+    ];
+  }
   let status: Record<string, unknown>;
   if (kind === 'DaemonSet') {
     spec.updateStrategy = {
@@ -1781,6 +2279,44 @@ function ingress(i: number, w: K8sWorld) {
   };
 }
 
+/** Claim 2i belongs to statefulset i, claim 2i + 1 to deployment i. */
+function persistentVolumeClaim(i: number, w: K8sWorld) {
+  const owner = i >> 1;
+  let name = `scratch-${i}`;
+  let namespace = namespaceName(i % w.namespaces);
+  if (i % 2 === 0 && owner < w.statefulsets) {
+    name = `data-${workloadName('StatefulSet', owner)}-0`;
+    namespace = namespaceName(owner % w.namespaces);
+  } else if (i % 2 === 1 && owner < w.deployments) {
+    name = `${workloadName('Deployment', owner)}-data`;
+    namespace = namespaceName(owner % w.namespaces);
+  }
+  const seed = 80000 + i;
+  return {
+    metadata: metadata(name, namespace, seed, k8sLabels(seed, name), {
+      annotations: {
+        'pv.kubernetes.io/bind-completed': 'yes',
+        'pv.kubernetes.io/bound-by-controller': 'yes',
+        'volume.kubernetes.io/storage-provisioner': 'pd.csi.storage.gke.io',
+      },
+      finalizers: ['kubernetes.io/pvc-protection'],
+      managedFields: managedFields('kube-controller-manager', seed),
+    }),
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '20Gi' } },
+      storageClassName: 'standard-rwo',
+      volumeMode: 'Filesystem',
+      volumeName: `pvc-${uuid(46, seed)}`,
+    },
+    status: {
+      accessModes: ['ReadWriteOnce'],
+      capacity: { storage: '20Gi' },
+      phase: 'Bound',
+    },
+  };
+}
+
 function namespaceObject(n: number) {
   const name = namespaceName(n);
   const seed = 70000 + n;
@@ -1845,6 +2381,13 @@ const K8S_COLLECTIONS: Record<
     apiVersion: 'networking.k8s.io/v1',
     key: 'ingresses',
     item: ingress,
+  },
+  persistentvolumeclaims: {
+    prefix: '/api/v1',
+    listKind: 'PersistentVolumeClaimList',
+    apiVersion: 'v1',
+    key: 'persistentvolumeclaims',
+    item: persistentVolumeClaim,
   },
 };
 

@@ -102,6 +102,16 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
     title: 'Virtual network',
     nativeTypes: ['Microsoft.Network/virtualNetworks'],
   },
+  'azure-subnet': {
+    provider: 'azure',
+    title: 'Subnet',
+    nativeTypes: ['Microsoft.Network/virtualNetworks/subnets'],
+  },
+  'azure-private-endpoint': {
+    provider: 'azure',
+    title: 'Private endpoint',
+    nativeTypes: ['Microsoft.Network/privateEndpoints'],
+  },
   'azure-network-interface': {
     provider: 'azure',
     title: 'Network interface',
@@ -203,6 +213,16 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
     title: 'GKE cluster',
     nativeTypes: ['container.googleapis.com/Cluster'],
   },
+  'gcp-forwarding-rule': {
+    provider: 'gcp',
+    title: 'Forwarding rule',
+    nativeTypes: ['compute.googleapis.com/ForwardingRule'],
+  },
+  'gcp-backend-service': {
+    provider: 'gcp',
+    title: 'Backend service',
+    nativeTypes: ['compute.googleapis.com/BackendService'],
+  },
   'gcp-cloud-run-service': {
     provider: 'gcp',
     title: 'Cloud Run service',
@@ -243,6 +263,11 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
     provider: 'kubernetes',
     title: 'Ingress',
     nativeTypes: ['Ingress'],
+  },
+  'kubernetes-persistent-volume-claim': {
+    provider: 'kubernetes',
+    title: 'Persistent volume claim',
+    nativeTypes: ['PersistentVolumeClaim'],
   },
 };
 

@@ -74,6 +74,42 @@ function resource(
   };
 }
 
+const VM = `${rgId(
+  SUB_A,
+  'rg-web',
+)}/providers/Microsoft.Compute/virtualMachines/vm-web-1`;
+const OS_DISK = `${rgId(
+  SUB_A,
+  'RG-WEB',
+)}/providers/Microsoft.Compute/disks/vm-web-1_OsDisk_1`;
+const NIC = `${rgId(
+  SUB_A,
+  'rg-web',
+)}/providers/Microsoft.Network/networkInterfaces/nic-web-1`;
+const VNET = `${rgId(
+  SUB_A,
+  'rg-web',
+)}/providers/Microsoft.Network/virtualNetworks/vnet-a`;
+const SNET_WEB = `${VNET}/subnets/snet-web`;
+const SNET_DATA = `${VNET}/subnets/snet-data`;
+const NSG = `${rgId(
+  SUB_A,
+  'rg-web',
+)}/providers/Microsoft.Network/networkSecurityGroups/nsg-web`;
+const PIP = `${rgId(
+  SUB_A,
+  'rg-web',
+)}/providers/Microsoft.Network/publicIPAddresses/pip-web-1`;
+const SQL = `${rgId(SUB_A, 'rg-data')}/providers/Microsoft.Sql/servers/sql-a`;
+const PE = `${rgId(
+  SUB_A,
+  'rg-data',
+)}/providers/Microsoft.Network/privateEndpoints/pe-sql-a`;
+const PE_NIC = `${rgId(
+  SUB_A,
+  'rg-data',
+)}/providers/Microsoft.Network/networkInterfaces/pe-sql-a.nic.1`;
+
 /** Subscription A lists its resources in 3 pages and its groups in 2. */
 const RESOURCE_PAGES: Record<string, unknown[][]> = {
   [SUB_A]: [
@@ -84,6 +120,11 @@ const RESOURCE_PAGES: Record<string, unknown[][]> = {
       resource(SUB_A, 'RG-WEB', 'Microsoft.Compute/disks/vm-web-1_OsDisk_1', {
         tags: null,
       }),
+      resource(
+        SUB_A,
+        'rg-web',
+        'Microsoft.Network/networkInterfaces/nic-web-1',
+      ),
     ],
     [
       resource(SUB_A, 'rg-data', 'Microsoft.Sql/servers/sql-a', {
@@ -97,12 +138,29 @@ const RESOURCE_PAGES: Record<string, unknown[][]> = {
           tags: { component: 'orders' },
         },
       ),
+      resource(SUB_A, 'rg-data', 'Microsoft.Network/privateEndpoints/pe-sql-a'),
+      resource(
+        SUB_A,
+        'rg-data',
+        'Microsoft.Network/networkInterfaces/pe-sql-a.nic.1',
+      ),
     ],
     [
       resource(SUB_A, 'rg-web', 'Microsoft.Web/staticSites/docs', {
         location: undefined,
         provisioningState: undefined,
       }),
+      resource(SUB_A, 'rg-web', 'Microsoft.Network/virtualNetworks/vnet-a'),
+      resource(
+        SUB_A,
+        'rg-web',
+        'Microsoft.Network/networkSecurityGroups/nsg-web',
+      ),
+      resource(
+        SUB_A,
+        'rg-web',
+        'Microsoft.Network/publicIPAddresses/pip-web-1',
+      ),
     ],
   ],
   [SUB_B]: [
@@ -117,14 +175,156 @@ const GROUP_PAGES: Record<string, unknown[][]> = {
   [SUB_B]: [[group(SUB_B, 'rg-b')]],
 };
 
-/** The fake ARM: `GET /subscriptions/{id}/resources|resourcegroups`, paged by `$skiptoken`. */
+/**
+ * What the providers' own subscription-wide lists return for subscription A,
+ * in ARM's shape: the settings in `properties`. The network interfaces come
+ * in two pages.
+ */
+const DETAIL_PAGES: Record<string, unknown[][]> = {
+  'Microsoft.Compute/virtualMachines': [
+    [
+      {
+        id: VM,
+        name: 'vm-web-1',
+        type: 'Microsoft.Compute/virtualMachines',
+        location: 'westeurope',
+        tags: { owner: 'team-web', Name: 'Web frontend 1' },
+        properties: {
+          vmId: '0f6a0e5c-1b7d-4c38-9a0e-3d5b7c9e1f20',
+          hardwareProfile: { vmSize: 'Standard_B2s' },
+          networkProfile: { networkInterfaces: [{ id: NIC }] },
+          storageProfile: {
+            // ARM spells the group in lower case here, in upper case in the disk's id.
+            osDisk: {
+              name: 'vm-web-1_OsDisk_1',
+              managedDisk: { id: OS_DISK.replace('RG-WEB', 'rg-web') },
+            },
+            dataDisks: [],
+          },
+          provisioningState: 'Succeeded',
+        },
+      },
+    ],
+  ],
+  'Microsoft.Network/networkInterfaces': [
+    [
+      {
+        id: NIC,
+        name: 'nic-web-1',
+        type: 'Microsoft.Network/networkInterfaces',
+        location: 'westeurope',
+        properties: {
+          ipConfigurations: [
+            {
+              id: `${NIC}/ipConfigurations/ipconfig1`,
+              name: 'ipconfig1',
+              properties: {
+                privateIPAddress: '10.1.0.4',
+                subnet: { id: SNET_WEB },
+                publicIPAddress: { id: PIP },
+              },
+            },
+          ],
+          networkSecurityGroup: { id: NSG },
+          virtualMachine: { id: VM },
+        },
+      },
+    ],
+    [
+      {
+        id: PE_NIC,
+        name: 'pe-sql-a.nic.1',
+        type: 'Microsoft.Network/networkInterfaces',
+        location: 'westeurope',
+        properties: {
+          ipConfigurations: [
+            {
+              id: `${PE_NIC}/ipConfigurations/privateEndpointIpConfig`,
+              properties: { subnet: { id: SNET_DATA } },
+            },
+          ],
+          privateEndpoint: { id: PE },
+        },
+      },
+    ],
+  ],
+  'Microsoft.Network/virtualNetworks': [
+    [
+      {
+        id: VNET,
+        name: 'vnet-a',
+        type: 'Microsoft.Network/virtualNetworks',
+        location: 'westeurope',
+        properties: {
+          addressSpace: { addressPrefixes: ['10.1.0.0/16'] },
+          subnets: [
+            {
+              id: SNET_WEB,
+              name: 'snet-web',
+              properties: {
+                addressPrefix: '10.1.0.0/24',
+                networkSecurityGroup: { id: NSG },
+                provisioningState: 'Succeeded',
+              },
+            },
+            {
+              id: SNET_DATA,
+              name: 'snet-data',
+              properties: {
+                addressPrefix: '10.1.1.0/24',
+                provisioningState: 'Succeeded',
+              },
+            },
+          ],
+        },
+      },
+    ],
+  ],
+  'Microsoft.Network/privateEndpoints': [
+    [
+      {
+        id: PE,
+        name: 'pe-sql-a',
+        type: 'Microsoft.Network/privateEndpoints',
+        location: 'westeurope',
+        properties: {
+          privateLinkServiceConnections: [
+            {
+              id: `${PE}/privateLinkServiceConnections/pe-sql-a`,
+              name: 'pe-sql-a',
+              properties: {
+                privateLinkServiceId: SQL,
+                groupIds: ['sqlServer'],
+              },
+            },
+          ],
+          manualPrivateLinkServiceConnections: [],
+          subnet: { id: SNET_DATA },
+          networkInterfaces: [{ id: PE_NIC }],
+        },
+      },
+    ],
+  ],
+};
+
+/**
+ * The fake ARM: `GET /subscriptions/{id}/resources|resourcegroups` and the
+ * providers' lists `GET /subscriptions/{id}/providers/{namespace}/{type}`,
+ * paged by `$skiptoken`.
+ */
 function arm(res: ServerResponse, url: URL) {
   const match = /^\/subscriptions\/([^/]+)\/(resources|resourcegroups)$/.exec(
     url.pathname,
   );
-  const pages =
-    match &&
-    (match[2] === 'resources' ? RESOURCE_PAGES : GROUP_PAGES)[match[1]];
+  const detail = /^\/subscriptions\/([^/]+)\/providers\/([^/]+\/[^/]+)$/.exec(
+    url.pathname,
+  );
+  let pages = match
+    ? (match[2] === 'resources' ? RESOURCE_PAGES : GROUP_PAGES)[match[1]]
+    : undefined;
+  if (detail?.[1] === SUB_A && url.searchParams.get('api-version')) {
+    pages = DETAIL_PAGES[detail[2]];
+  }
   if (!pages) {
     sendJson(res, 404, {
       error: { code: 'NotFound', message: `No route for ${url.pathname}` },
@@ -229,18 +429,23 @@ describe('createAzureSourceFromConfig', () => {
     const resources = await createSource().readResources();
 
     expect(resources.map(r => r.nativeId)).toEqual([
-      rgId(SUB_A, 'RG-WEB/providers/Microsoft.Compute/disks/vm-web-1_OsDisk_1'),
+      OS_DISK,
       rgId(SUB_A, 'rg-data'),
-      rgId(SUB_A, 'rg-data/providers/Microsoft.Sql/servers/sql-a'),
+      PE_NIC,
+      PE,
+      SQL,
       rgId(
         SUB_A,
         'rg-data/providers/Microsoft.Sql/servers/sql-a/databases/orders',
       ),
       rgId(SUB_A, 'rg-web'),
-      rgId(
-        SUB_A,
-        'rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-1',
-      ),
+      VM,
+      NIC,
+      NSG,
+      PIP,
+      VNET,
+      SNET_DATA,
+      SNET_WEB,
       rgId(SUB_A, 'rg-web/providers/Microsoft.Web/staticSites/docs'),
       rgId(SUB_B, 'rg-b'),
       rgId(SUB_B, 'rg-b/providers/Microsoft.Storage/storageAccounts/stb001'),
@@ -276,7 +481,11 @@ describe('createAzureSourceFromConfig', () => {
       name: 'Web frontend 1',
       tags: { owner: 'team-web', Name: 'Web frontend 1' },
       status: 'Succeeded',
-      relations: [{ type: 'dependsOn', targetNativeId: rgId(SUB_A, 'rg-web') }],
+      relations: [
+        { type: 'dependsOn', targetNativeId: rgId(SUB_A, 'rg-web') },
+        { type: 'dependsOn', targetNativeId: NIC },
+        { type: 'dependsOn', targetNativeId: OS_DISK },
+      ],
       consoleUrl: `https://portal.azure.com/#@/resource${vmId}`,
       costResourceId: vmId.toLowerCase(),
       annotations: {
@@ -342,6 +551,87 @@ describe('createAzureSourceFromConfig', () => {
     ).toMatchObject({ accountId: SUB_B, type: 'azure-storage-account' });
   });
 
+  it("relates VMs, network interfaces, subnets, virtual networks and private endpoints through the providers' lists, read once per type present", async () => {
+    const resources = byId(await createSource().readResources());
+    const targetsOf = (id: string) =>
+      resources.get(id)!.relations.map(r => r.targetNativeId);
+
+    expect(targetsOf(NIC)).toEqual([rgId(SUB_A, 'rg-web'), SNET_WEB, PIP, NSG]);
+    expect(targetsOf(SNET_WEB)).toEqual([rgId(SUB_A, 'rg-web'), VNET, NSG]);
+    expect(targetsOf(SNET_DATA)).toEqual([rgId(SUB_A, 'rg-web'), VNET]);
+    expect(targetsOf(PE)).toEqual([
+      rgId(SUB_A, 'rg-data'),
+      SQL,
+      SNET_DATA,
+      PE_NIC,
+    ]);
+    expect(targetsOf(PE_NIC)).toEqual([rgId(SUB_A, 'rg-data'), SNET_DATA]);
+    expect(resources.get(SNET_WEB)).toMatchObject({
+      type: 'azure-subnet',
+      name: 'snet-web',
+      region: 'westeurope',
+      status: 'Succeeded',
+    });
+    // A provider list's record adds relations, not another resource.
+    expect(resources.get(VM)!.name).toBe('Web frontend 1');
+
+    const providerLists = requests.filter(r =>
+      r.url.pathname.includes('/providers/'),
+    );
+    expect(
+      providerLists.map(
+        r => `${r.url.pathname} ${r.url.searchParams.get('api-version')}`,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        `/subscriptions/${SUB_A}/providers/Microsoft.Compute/virtualMachines 2024-07-01`,
+        `/subscriptions/${SUB_A}/providers/Microsoft.Network/virtualNetworks 2024-05-01`,
+        `/subscriptions/${SUB_A}/providers/Microsoft.Network/privateEndpoints 2024-05-01`,
+      ]),
+    );
+    // One list per type (the NICs come in two pages); none for subscription
+    // B, which has none of these types.
+    expect(providerLists).toHaveLength(5);
+    expect(
+      providerLists.filter(r =>
+        r.url.pathname.endsWith('/Microsoft.Network/networkInterfaces'),
+      ),
+    ).toHaveLength(2);
+    expect(providerLists.every(r => r.url.pathname.includes(SUB_A))).toBe(true);
+    expect(
+      providerLists.every(r => r.authorization === 'Bearer test-token'),
+    ).toBe(true);
+  });
+
+  it('fails the run, naming the provider list, when one keeps failing', async () => {
+    fault = (_req, res, url) => {
+      if (
+        url.pathname.endsWith('/providers/Microsoft.Network/virtualNetworks')
+      ) {
+        sendJson(res, 403, {
+          error: {
+            code: 'AuthorizationFailed',
+            message:
+              "The client does not have authorization to perform action 'Microsoft.Network/virtualNetworks/read'.",
+          },
+        });
+        return true;
+      }
+      return false;
+    };
+
+    // Virtual networks only, so no other list is still running when the
+    // run fails.
+    await expect(
+      createSource({
+        retries: 0,
+        resourceTypes: ['Microsoft.Network/virtualNetworks'],
+      }).readResources(),
+    ).rejects.toThrow(
+      `Azure source "azure-test": Microsoft.Network/virtualNetworks list of subscription ${SUB_A} at ${baseUrl} failed on page 1: HTTP 403 AuthorizationFailed: The client does not have authorization to perform action 'Microsoft.Network/virtualNetworks/read'.`,
+    );
+  });
+
   it('leaves out groups when includeResourceGroups is false and filters by resourceTypes', async () => {
     const resources = await createSource({
       includeResourceGroups: false,
@@ -350,6 +640,11 @@ describe('createAzureSourceFromConfig', () => {
 
     expect(resources.map(r => [r.name, r.relations])).toEqual([['sql-a', []]]);
     expect(pathsOf(SUB_A, 'resourcegroups')).toHaveLength(0);
+    expect(
+      requests
+        .map(r => r.url.pathname)
+        .filter(path => path.includes('/providers/')),
+    ).toEqual([]);
     expect(pathsOf(SUB_A, 'resources')[0].url.searchParams.get('$filter')).toBe(
       "resourceType eq 'microsoft.sql/servers'",
     );
@@ -384,7 +679,7 @@ describe('createAzureSourceFromConfig', () => {
 
     const resources = await createSource({}, logger).readResources();
 
-    expect(resources).toHaveLength(9);
+    expect(resources).toHaveLength(17);
     const pages = pathsOf(SUB_A, 'resources').map(r =>
       r.url.searchParams.get('$skiptoken'),
     );

@@ -18,9 +18,11 @@ import {
   retryAfterMsOf,
 } from './armRequests';
 import {
+  AZURE_DETAIL_LISTS,
   AzureArmRecord,
   mapAzureResources,
-  mappedFieldsOf,
+  MappedAzureRecord,
+  mappedRecordsOf,
 } from './mapAzureResources';
 
 /**
@@ -46,7 +48,13 @@ const MAX_RETRY_AFTER_MS = 60_000;
 
 type ListTask = {
   subscriptionId: string;
-  list: 'resources' | 'resourceGroups';
+  /**
+   * `resources.list`, `resourceGroups.list`, or a provider's own list of one
+   * type (`details`), whose records carry the settings relations come from.
+   */
+  list: 'resources' | 'resourceGroups' | 'details';
+  /** Provider lists: the type they list and the URL of their first page. */
+  detail?: { type: string; firstPage: string };
 };
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -95,15 +103,16 @@ function resourceTypeFilter(
 }
 
 function checkPage(page: unknown[], list: ListTask['list']): AzureArmRecord[] {
+  const typed = list !== 'resourceGroups';
   page.forEach((item, index) => {
     const record = item as Partial<AzureArmRecord> | null;
     if (
       typeof record?.id !== 'string' ||
-      (list === 'resources' && typeof record.type !== 'string')
+      (typed && typeof record.type !== 'string')
     ) {
       throw new AzureMalformedPageError(
         `item ${index} of the page has no string 'id'${
-          list === 'resources' ? " and 'type'" : ''
+          typed ? " and 'type'" : ''
         }`,
       );
     }
@@ -111,10 +120,21 @@ function checkPage(page: unknown[], list: ListTask['list']): AzureArmRecord[] {
   return page as AzureArmRecord[];
 }
 
+function describeTask(task: ListTask): string {
+  const list = task.detail ? `${task.detail.type} list` : `${task.list}.list`;
+  return `${list} of subscription ${task.subscriptionId}`;
+}
+
 /**
  * A source over Azure subscriptions: every resource (`resources.list` with
- * `$expand=provisioningState`) and, unless turned off,
- * every resource group of each subscription, through ARM at `endpoint`.
+ * `$expand=provisioningState`) and, unless turned off, every resource group
+ * of each subscription, through ARM at `endpoint`. `resources.list` has no
+ * resource settings (ARM's `$expand` takes only `createdTime`, `changedTime`
+ * and `provisioningState`), so the settings that relate resources come from
+ * the provider's own subscription-wide list of each type that has them
+ * (virtual machines, network interfaces, virtual networks, private
+ * endpoints), read only for the types `resources.list` returned: a few lists
+ * per subscription, never a request per resource.
  *
  * Each page is fetched with its own retries; a retry resumes at the failed
  * page's `nextLink`. The SDK's own retries are off.
@@ -182,7 +202,7 @@ export function createAzureSourceFromConfig(
     pager: PagedAsyncIterableIterator<unknown>,
     page: { number: number; continuationToken?: string },
     signal: AbortSignal,
-  ): Promise<AzureArmRecord[] & { continuationToken?: string }> => {
+  ): Promise<MappedAzureRecord[] & { continuationToken?: string }> => {
     let attempts = 0;
     let extraWaitMs = 0;
     try {
@@ -200,7 +220,7 @@ export function createAzureSourceFromConfig(
             return [];
           }
           return Object.assign(
-            checkPage(result.value, task.list).map(mappedFieldsOf),
+            checkPage(result.value, task.list).flatMap(mappedRecordsOf),
             {
               continuationToken: result.value.continuationToken,
             },
@@ -247,10 +267,11 @@ export function createAzureSourceFromConfig(
     task: ListTask,
     pager: PagedAsyncIterableIterator<unknown>,
     signal: AbortSignal,
-  ): Promise<AzureArmRecord[]> => {
-    const what = `${task.list}.list of subscription ${task.subscriptionId}`;
-    const records: AzureArmRecord[] = [];
-    let continuationToken: string | undefined;
+  ): Promise<MappedAzureRecord[]> => {
+    const what = describeTask(task);
+    const records: MappedAzureRecord[] = [];
+    // A provider list is paged from its first URL as from a `nextLink`.
+    let continuationToken: string | undefined = task.detail?.firstPage;
     for (let number = 1; ; number++) {
       signal.throwIfAborted();
       const page = await fetchPage(
@@ -298,28 +319,55 @@ export function createAzureSourceFromConfig(
           ? [{ subscriptionId, list: 'resourceGroups' as const }]
           : []),
       ]);
+      const isWanted = (record: MappedAzureRecord) =>
+        !wantedTypes || wantedTypes.has(String(record.type).toLowerCase());
+      const readLists = (listTasks: ListTask[]) =>
+        mapWithConcurrency(listTasks, shared.concurrency, task => {
+          const client = clients.get(task.subscriptionId)!;
+          let pager: PagedAsyncIterableIterator<unknown>;
+          if (task.list === 'resourceGroups') {
+            pager = client.resourceGroups.list();
+          } else if (task.list === 'resources') {
+            pager = client.resources.list({
+              expand: EXPAND,
+              filter: resourceTypeFilter(resourceTypes),
+            });
+          } else {
+            // Only its paging is used: it follows the provider list's nextLinks.
+            pager = client.resources.list();
+          }
+          return listAll(task, pager, run.signal);
+        });
       try {
-        const lists = await mapWithConcurrency(
-          tasks,
-          shared.concurrency,
-          task => {
-            const client = clients.get(task.subscriptionId)!;
-            const pager =
-              task.list === 'resources'
-                ? client.resources.list({
-                    expand: EXPAND,
-                    filter: resourceTypeFilter(resourceTypes),
-                  })
-                : client.resourceGroups.list();
-            return listAll(task, pager, run.signal);
-          },
-        );
+        const lists = await readLists(tasks);
         const records = lists.flatMap((list, index) =>
-          tasks[index].list === 'resources' && wantedTypes
-            ? list.filter(r => wantedTypes.has(String(r.type).toLowerCase()))
-            : list,
+          tasks[index].list === 'resources' ? list.filter(isWanted) : list,
         );
-        return mapAzureResources(records, {
+        // Provider lists for the types each subscription has, and only those:
+        // a subscription without a provider's resources may not even have
+        // that provider registered.
+        const detailTasks = subscriptionIds.flatMap(subscriptionId => {
+          const prefix = `/subscriptions/${subscriptionId}/`.toLowerCase();
+          const present = new Set(
+            records
+              .filter(r => r.id.toLowerCase().startsWith(prefix))
+              .map(r => String(r.type).toLowerCase()),
+          );
+          return Object.entries(AZURE_DETAIL_LISTS)
+            .filter(([type]) => present.has(type.toLowerCase()))
+            .map(([type, { apiVersion }]) => ({
+              subscriptionId,
+              list: 'details' as const,
+              detail: {
+                type,
+                firstPage: `${endpoint}/subscriptions/${encodeURIComponent(
+                  subscriptionId,
+                )}/providers/${type}?api-version=${apiVersion}`,
+              },
+            }));
+        });
+        const details = (await readLists(detailTasks)).flat().filter(isWanted);
+        return mapAzureResources([...records, ...details], {
           portalUrl,
           resourceGroupRelations: includeResourceGroups ? 'listed' : 'none',
         });

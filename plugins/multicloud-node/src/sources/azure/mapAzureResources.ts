@@ -10,7 +10,9 @@ import { compareByNativeId } from '../../lib/order';
  * One ARM resource or resource group, in the JSON shape of
  * `GET /subscriptions/{id}/resources?$expand=provisioningState` and
  * `GET /subscriptions/{id}/resourcegroups`, which is also what
- * `az resource list` and `az group list` print.
+ * `az resource list` and `az group list` print; or one record of a
+ * provider's own list (`GET /subscriptions/{id}/providers/Microsoft.Compute/
+ * virtualMachines`, `az vm list`...), which carries the resource's settings.
  */
 export type AzureArmRecord = {
   id: string;
@@ -20,8 +22,26 @@ export type AzureArmRecord = {
   tags?: Record<string, unknown> | null;
   /** Resources: top level when listed with `$expand=provisioningState`. */
   provisioningState?: string | null;
-  /** Resource groups: `properties.provisioningState`. */
+  /** The resource that manages this one: a disk's VM, an AKS node resource group's cluster. */
+  managedBy?: string | null;
+  /**
+   * Resource groups: `provisioningState`. Provider lists: the settings the
+   * relations come from; the `az` CLI prints them at the top level instead.
+   */
   properties?: unknown;
+};
+
+/** What the mapping keeps of a record. */
+export type MappedAzureRecord = {
+  id: string;
+  name?: string | null;
+  type?: string | null;
+  location?: string | null;
+  tags?: Record<string, unknown> | null;
+  provisioningState?: string;
+  managedBy?: string;
+  /** Ids of the resources this one uses, read from its settings. */
+  references: string[];
 };
 
 export type AzureMapOptions = {
@@ -37,6 +57,28 @@ export type AzureMapOptions = {
 };
 
 export const RESOURCE_GROUP_TYPE = 'Microsoft.Resources/resourceGroups';
+const SUBNET_TYPE = 'Microsoft.Network/virtualNetworks/subnets';
+
+/**
+ * The provider lists that carry the settings relations come from, by the
+ * type they list: a subscription-wide list per type (not a request per
+ * resource), read for the types `resources.list` returned.
+ */
+export const AZURE_DETAIL_LISTS: Record<string, { apiVersion: string }> = {
+  'Microsoft.Compute/virtualMachines': { apiVersion: '2024-07-01' },
+  'Microsoft.Network/networkInterfaces': { apiVersion: '2024-05-01' },
+  'Microsoft.Network/virtualNetworks': { apiVersion: '2024-05-01' },
+  'Microsoft.Network/privateEndpoints': { apiVersion: '2024-05-01' },
+};
+
+/**
+ * Records whose manager (`managedBy`) depends on them: a VM on its disks, an
+ * AKS cluster on its node resource group. Other `managedBy` values (a SQL
+ * server's `master` database) point back at a parent and would make a cycle.
+ */
+const MANAGED_DEPENDENCY_TYPES = new Set(
+  [RESOURCE_GROUP_TYPE, 'Microsoft.Compute/disks'].map(t => t.toLowerCase()),
+);
 export const DEFAULT_PORTAL_URL = 'https://portal.azure.com';
 
 const RESOURCE_GROUP_ID =
@@ -46,7 +88,9 @@ const GROUP_OF_ID = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\//i;
 const PROVIDERS = '/providers/';
 
 /** True for a resource group record (by its type, else by the shape of its id). */
-export function isResourceGroupRecord(record: AzureArmRecord): boolean {
+export function isResourceGroupRecord(
+  record: Pick<AzureArmRecord, 'id' | 'type'>,
+): boolean {
   return record.type
     ? record.type.toLowerCase() === RESOURCE_GROUP_TYPE.toLowerCase()
     : RESOURCE_GROUP_ID.test(record.id);
@@ -82,42 +126,176 @@ function stringTags(tags: AzureArmRecord['tags']): Record<string, string> {
   return result;
 }
 
-function provisioningStateOf(record: AzureArmRecord): string | undefined {
-  if (record.provisioningState) {
-    return record.provisioningState;
-  }
-  const properties = record.properties as {
-    provisioningState?: unknown;
-  } | null;
-  return typeof properties?.provisioningState === 'string'
-    ? properties.provisioningState
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
     : undefined;
 }
 
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
 /**
- * What the mapping reads of a record: a page's decoded records (with their
- * `createdTime` / `changedTime` dates, SKUs and properties) need not outlive
- * the page, since relations can only be resolved once every page is read.
+ * The settings of a resource or of one of its sub-objects (an IP
+ * configuration, a subnet): ARM nests them in `properties`, the `az` CLI
+ * prints them at the top level.
  */
-export function mappedFieldsOf(record: AzureArmRecord): AzureArmRecord {
+function settingsOf(value: unknown): Record<string, unknown> {
+  const record = asRecord(value);
+  return asRecord(record?.properties) ?? record ?? {};
+}
+
+/** The `id` of a `{ "id": ... }` reference. */
+function idOf(value: unknown): string | undefined {
+  return asString(asRecord(value)?.id);
+}
+
+function provisioningStateOf(record: AzureArmRecord): string | undefined {
+  return (
+    asString(record.provisioningState) ??
+    asString(asRecord(record.properties)?.provisioningState)
+  );
+}
+
+/**
+ * Ids of the resources a record uses, by its type: a VM its network
+ * interfaces and managed disks; a network interface its subnets, public IPs
+ * and network security group; a private endpoint the resource it connects to
+ * (`privateLinkServiceId`), its subnet and its network interface.
+ */
+function referencesOf(record: AzureArmRecord): string[] {
+  const settings = settingsOf(record);
+  const ids: Array<string | undefined> = [];
+  switch (record.type?.toLowerCase()) {
+    case 'microsoft.compute/virtualmachines': {
+      const network = asRecord(settings.networkProfile);
+      const storage = asRecord(settings.storageProfile);
+      for (const nic of asArray(network?.networkInterfaces)) {
+        ids.push(idOf(nic));
+      }
+      ids.push(idOf(asRecord(storage?.osDisk)?.managedDisk));
+      for (const disk of asArray(storage?.dataDisks)) {
+        ids.push(idOf(asRecord(disk)?.managedDisk));
+      }
+      break;
+    }
+    case 'microsoft.network/networkinterfaces':
+      for (const configuration of asArray(settings.ipConfigurations)) {
+        const ip = settingsOf(configuration);
+        ids.push(idOf(ip.subnet), idOf(ip.publicIPAddress));
+      }
+      ids.push(idOf(settings.networkSecurityGroup));
+      break;
+    case 'microsoft.network/privateendpoints':
+      for (const connection of [
+        ...asArray(settings.privateLinkServiceConnections),
+        ...asArray(settings.manualPrivateLinkServiceConnections),
+      ]) {
+        ids.push(asString(settingsOf(connection).privateLinkServiceId));
+      }
+      ids.push(idOf(settings.subnet));
+      for (const nic of asArray(settings.networkInterfaces)) {
+        ids.push(idOf(nic));
+      }
+      break;
+    default:
+  }
+  return [...new Set(ids.filter((id): id is string => Boolean(id)))];
+}
+
+/**
+ * The subnets of a virtual network, which ARM does not list as resources of
+ * their own, with the network security group each uses.
+ */
+function subnetsOf(record: AzureArmRecord): MappedAzureRecord[] {
+  if (record.type?.toLowerCase() !== 'microsoft.network/virtualnetworks') {
+    return [];
+  }
+  return asArray(settingsOf(record).subnets).flatMap(subnet => {
+    const id = idOf(subnet);
+    if (!id) {
+      return [];
+    }
+    const settings = settingsOf(subnet);
+    const nsg = idOf(settings.networkSecurityGroup);
+    return [
+      {
+        id,
+        name: asString(asRecord(subnet)?.name) ?? id.split('/').pop(),
+        type: SUBNET_TYPE,
+        location: record.location,
+        provisioningState: asString(settings.provisioningState),
+        references: nsg ? [nsg] : [],
+      },
+    ];
+  });
+}
+
+/**
+ * What the mapping reads of a record, and the subnets a virtual network
+ * carries: a page's decoded records (with their `createdTime` /
+ * `changedTime` dates, SKUs and whole properties) need not outlive the page,
+ * since relations can only be resolved once every page is read.
+ */
+export function mappedRecordsOf(record: AzureArmRecord): MappedAzureRecord[] {
+  const managedBy = asString(record.managedBy);
+  return [
+    {
+      id: record.id,
+      name: record.name,
+      type: record.type,
+      location: record.location,
+      tags: record.tags,
+      provisioningState: provisioningStateOf(record),
+      ...(managedBy ? { managedBy } : {}),
+      references: referencesOf(record),
+    },
+    ...subnetsOf(record),
+  ];
+}
+
+/**
+ * One record per id: `resources.list` and a provider list (or `az resource
+ * list` and `az vm list`) both return a VM. The first record's fields win;
+ * references add up.
+ */
+function mergeRecords(
+  first: MappedAzureRecord,
+  other: MappedAzureRecord,
+): MappedAzureRecord {
   return {
-    id: record.id,
-    name: record.name,
-    type: record.type,
-    location: record.location,
-    tags: record.tags,
-    provisioningState: provisioningStateOf(record),
+    id: first.id,
+    name: first.name ?? other.name,
+    type: first.type ?? other.type,
+    location: first.location ?? other.location,
+    tags: first.tags ?? other.tags,
+    provisioningState: first.provisioningState ?? other.provisioningState,
+    managedBy: first.managedBy ?? other.managedBy,
+    references: [...new Set([...first.references, ...other.references])],
   };
 }
 
 /**
- * Maps ARM resources and resource groups to `CloudResource`s, sorted by
- * native id. Relations resolve case-insensitively (ARM is inconsistent about
- * the case of `resourceGroups` and group names inside resource ids) and
- * always point at the exact id the target record carries.
+ * Maps ARM resources and resource groups, as {@link mappedRecordsOf} keeps
+ * them, to `CloudResource`s, sorted by native id. Records with the same id
+ * are merged. Relations: resource -> its resource group; child -> parent
+ * (database -> server, subnet -> virtual network); the references each record
+ * carries (VM -> network interfaces and disks, network interface -> subnet,
+ * public IP and network security group, subnet -> network security group,
+ * private endpoint -> target, subnet and network interface); and manager ->
+ * managed (`managedBy`: VM -> disk, AKS cluster -> node resource group). They
+ * resolve case-insensitively (ARM is inconsistent about the case of
+ * `resourceGroups` and group names inside resource ids), always point at the
+ * exact id the target record carries, and are left out when the target is
+ * not among the records.
  */
 export function mapAzureResources(
-  records: AzureArmRecord[],
+  records: MappedAzureRecord[],
   options: AzureMapOptions = {},
 ): CloudResource[] {
   const portalUrl = (options.portalUrl ?? DEFAULT_PORTAL_URL).replace(
@@ -126,10 +304,22 @@ export function mapAzureResources(
   );
   const groupRelations = options.resourceGroupRelations ?? 'listed';
 
-  const unique = new Map<string, AzureArmRecord>();
+  const unique = new Map<string, MappedAzureRecord>();
   for (const record of records) {
-    if (!unique.has(record.id.toLowerCase())) {
-      unique.set(record.id.toLowerCase(), record);
+    const key = record.id.toLowerCase();
+    const seen = unique.get(key);
+    unique.set(key, seen ? mergeRecords(seen, record) : record);
+  }
+  const managedByManager = new Map<string, string[]>();
+  for (const record of unique.values()) {
+    const type = isResourceGroupRecord(record)
+      ? RESOURCE_GROUP_TYPE
+      : record.type ?? '';
+    if (record.managedBy && MANAGED_DEPENDENCY_TYPES.has(type.toLowerCase())) {
+      const key = record.managedBy.toLowerCase();
+      const list = managedByManager.get(key) ?? [];
+      list.push(record.id);
+      managedByManager.set(key, list);
     }
   }
 
@@ -142,10 +332,17 @@ export function mapAzureResources(
       const tags = stringTags(record.tags);
 
       const relations: CloudResourceRelation[] = [];
+      const targets = new Set<string>([id]);
+      const addTarget = (targetNativeId: string) => {
+        if (!targets.has(targetNativeId)) {
+          targets.add(targetNativeId);
+          relations.push({ type: 'dependsOn', targetNativeId });
+        }
+      };
       const addRelation = (targetId: string | undefined) => {
         const target = targetId && unique.get(targetId.toLowerCase());
-        if (target && target.id !== id) {
-          relations.push({ type: 'dependsOn', targetNativeId: target.id });
+        if (target) {
+          addTarget(target.id);
         }
       };
       if (!isGroup && groupRelations !== 'none') {
@@ -154,13 +351,17 @@ export function mapAzureResources(
           const groupId = `/subscriptions/${group[1]}/resourceGroups/${group[2]}`;
           const listed = unique.get(groupId.toLowerCase());
           if (listed) {
-            relations.push({ type: 'dependsOn', targetNativeId: listed.id });
+            addTarget(listed.id);
           } else if (groupRelations === 'derived') {
-            relations.push({ type: 'dependsOn', targetNativeId: groupId });
+            addTarget(groupId);
           }
         }
       }
       addRelation(parentResourceId(id));
+      record.references.forEach(addRelation);
+      [...(managedByManager.get(id.toLowerCase()) ?? [])]
+        .sort()
+        .forEach(addRelation);
 
       const resource: CloudResource = {
         provider: 'azure',
@@ -178,9 +379,8 @@ export function mapAzureResources(
           [CLOUD_ANNOTATIONS.azureSubscriptionId]: accountId,
         },
       };
-      const status = provisioningStateOf(record);
-      if (status) {
-        resource.status = status;
+      if (record.provisioningState) {
+        resource.status = record.provisioningState;
       }
       return resource;
     })

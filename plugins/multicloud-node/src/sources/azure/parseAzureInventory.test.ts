@@ -1,15 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  AzureArmRecord,
-  mapAzureResources,
-  mappedFieldsOf,
-} from './mapAzureResources';
 import { parseAzureInventory } from './parseAzureInventory';
 
 const SUB = '6f2e8c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b';
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-shop-prod`;
 const MC_RG = `/subscriptions/${SUB}/resourceGroups/MC_rg-shop-prod_aks-shop_westeurope`;
+const VM = `${RG}/providers/Microsoft.Compute/virtualMachines/vm-shop-01`;
+const OS_DISK = `/subscriptions/${SUB}/resourceGroups/RG-SHOP-PROD/providers/Microsoft.Compute/disks/vm-shop-01_OsDisk_1_7d3c5e0b2a5f4b8e9c1d`;
+const DATA_DISK = `${RG}/providers/Microsoft.Compute/disks/vm-shop-01-data01`;
+const NIC = `${RG}/providers/Microsoft.Network/networkInterfaces/vm-shop-01-nic01`;
+const PE_NIC = `${RG}/providers/Microsoft.Network/networkInterfaces/pe-sql-shop-prod.nic.0c4f7d2e-91b3-4a58-8e6f-2b7d9c1a5e30`;
+const VNET = `${RG}/providers/Microsoft.Network/virtualNetworks/vnet-shop-prod`;
+const SNET_APP = `${VNET}/subnets/snet-app`;
+const SNET_DATA = `${VNET}/subnets/snet-data`;
+const NSG = `${RG}/providers/Microsoft.Network/networkSecurityGroups/nsg-shop-app`;
+const PIP = `${RG}/providers/Microsoft.Network/publicIPAddresses/pip-shop-01`;
+const PE = `${RG}/providers/Microsoft.Network/privateEndpoints/pe-sql-shop-prod`;
+const SQL = `${RG}/providers/Microsoft.Sql/servers/sql-shop-prod`;
+const AKS = `${RG}/providers/Microsoft.ContainerService/managedClusters/aks-shop`;
 
 function fixture(name: string): unknown {
   return JSON.parse(
@@ -20,22 +28,81 @@ function fixture(name: string): unknown {
 describe('parseAzureInventory', () => {
   const resources = fixture('az-resource-list.json');
   const groups = fixture('az-group-list.json');
+  const vms = fixture('az-vm-list.json');
+  const nics = fixture('az-network-nic-list.json');
+  const vnets = fixture('az-network-vnet-list.json');
+  const privateEndpoints = fixture('az-network-private-endpoint-list.json');
 
-  it('maps the fields a live source keeps of each record as the whole records', () => {
-    const records = [
-      ...(resources as AzureArmRecord[]),
-      ...(groups as AzureArmRecord[]),
-    ];
-    expect(mapAzureResources(records.map(mappedFieldsOf))).toEqual(
-      mapAzureResources(records),
+  it('relates resources through the settings that `az vm`, `az network nic`, `vnet` and `private-endpoint list` print', () => {
+    const parsed = parseAzureInventory(
+      [resources, groups, vms, nics, vnets, privateEndpoints],
+      { source: 'azure.json' },
     );
+    const byId = new Map(parsed.map(r => [r.nativeId, r]));
+    const targetsOf = (id: string) =>
+      byId.get(id)!.relations.map(r => r.targetNativeId);
+
+    // The lists name resources again: one resource per id, with the fields
+    // of `az resource list` and the relations of the others.
+    expect(parsed).toHaveLength(20);
+    expect(byId.get(VM)).toMatchObject({
+      name: 'vm-shop-01',
+      tags: { owner: 'team-shop', system: 'shop', env: 'prod' },
+      status: 'Succeeded',
+    });
+    // VM -> NIC -> subnet -> VNet; VM -> OS and data disk (the OS disk's id
+    // spells the group in upper case, as in az resource list).
+    expect(targetsOf(VM)).toEqual([RG, NIC, OS_DISK, DATA_DISK]);
+    expect(targetsOf(NIC)).toEqual([RG, SNET_APP, PIP, NSG]);
+    expect(targetsOf(SNET_APP)).toEqual([RG, VNET, NSG]);
+    expect(targetsOf(SNET_DATA)).toEqual([RG, VNET]);
+    expect(byId.get(SNET_APP)).toMatchObject({
+      type: 'azure-subnet',
+      name: 'snet-app',
+      region: 'westeurope',
+      tags: {},
+      status: 'Succeeded',
+      costResourceId: SNET_APP.toLowerCase(),
+    });
+    // Private endpoint -> the resource it connects to, its subnet and NIC.
+    expect(targetsOf(PE)).toEqual([RG, SQL, SNET_DATA, PE_NIC]);
+    expect(targetsOf(PE_NIC)).toEqual([RG, SNET_DATA]);
+    // AKS -> its node resource group (which names the cluster in managedBy).
+    expect(targetsOf(AKS)).toEqual([RG, MC_RG]);
+
+    // The same, whatever order the outputs come in.
+    expect(
+      parseAzureInventory([
+        privateEndpoints,
+        vnets,
+        nics,
+        vms,
+        groups,
+        resources,
+      ]).map(r => [r.nativeId, r.relations]),
+    ).toEqual(parsed.map(r => [r.nativeId, r.relations]));
+  });
+
+  it('relates a VM to the disks that name it in managedBy, from az resource list alone', () => {
+    const parsed = parseAzureInventory(resources);
+    expect(parsed.find(r => r.nativeId === VM)!.relations).toEqual([
+      { type: 'dependsOn', targetNativeId: RG },
+      { type: 'dependsOn', targetNativeId: OS_DISK },
+      { type: 'dependsOn', targetNativeId: DATA_DISK },
+    ]);
+    // Without the settings: no NIC, subnet or private endpoint relations.
+    expect(
+      parsed
+        .find(r => r.nativeId === NIC)!
+        .relations.map(r => r.targetNativeId),
+    ).toEqual([`/subscriptions/${SUB}/resourceGroups/rg-shop-prod`]);
   });
 
   it('maps `az resource list` and `az group list` given together', () => {
     const parsed = parseAzureInventory([resources, groups], {
       source: 'azure.json',
     });
-    expect(parsed).toHaveLength(11);
+    expect(parsed).toHaveLength(18);
     expect(parsed.map(r => r.nativeId)).toEqual(
       [...parsed.map(r => r.nativeId)].sort(),
     );
@@ -104,7 +171,7 @@ describe('parseAzureInventory', () => {
     const parsed = parseAzureInventory(resources, {
       portalUrl: 'https://portal.azure.us/',
     });
-    expect(parsed).toHaveLength(8);
+    expect(parsed).toHaveLength(15);
     expect(parsed.find(r => r.type === 'azure-disk')!.relations).toEqual([
       {
         type: 'dependsOn',

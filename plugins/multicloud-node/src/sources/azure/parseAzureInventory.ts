@@ -4,6 +4,8 @@ import {
   AzureArmRecord,
   isResourceGroupRecord,
   mapAzureResources,
+  MappedAzureRecord,
+  mappedRecordsOf,
 } from './mapAzureResources';
 
 /**
@@ -19,28 +21,22 @@ export type AzureInventoryContext = {
 };
 
 /**
- * Maps the JSON printed by `az resource list` and / or `az group list`: one
- * array of either, or an array of such arrays (`jq -s . resources.json
- * groups.json`). Records are told apart by their type (or, without one, by
- * the shape of their id). Resources point at the groups in the same input;
- * when the input holds no groups at all (a plain `az resource list`), they
- * point at `/subscriptions/<sub>/resourceGroups/<name>` as read from their
- * own id, which is how `az group list` prints that group's id.
+ * The records of the JSON one or more `az` list commands printed (see
+ * {@link parseAzureInventory}), checked, as the mapping keeps them.
  *
- * @public
+ * @throws InputError when the JSON is not such a list, naming `where`.
  */
-export function parseAzureInventory(
+export function readAzureInventoryRecords(
   json: unknown,
-  context: AzureInventoryContext = {},
-): CloudResource[] {
-  const where = context.source ?? 'Azure inventory';
+  where: string,
+): MappedAzureRecord[] {
   if (!Array.isArray(json)) {
     throw new InputError(
       `${where}: expected the JSON array printed by 'az resource list' or 'az group list'`,
     );
   }
   const items = json.every(Array.isArray) ? (json as unknown[][]).flat() : json;
-  const records = items.map((item, index) => {
+  return items.flatMap((item, index) => {
     const record = item as Partial<AzureArmRecord> | null;
     if (
       typeof record?.id !== 'string' ||
@@ -53,12 +49,47 @@ export function parseAzureInventory(
         `${where}: item ${index} is not an ARM resource or resource group (expected an object with an 'id' such as /subscriptions/<id>/resourceGroups/<name>)`,
       );
     }
-    return record as AzureArmRecord;
+    return mappedRecordsOf(record as AzureArmRecord);
   });
+}
+
+/**
+ * Maps the records of one or more Azure inventory files together, so that a
+ * VM of `az vm list` meets its network interfaces of `az network nic list`
+ * and the groups of `az group list`. Resources point at the groups among the
+ * records; when there are no groups at all (a plain `az resource list`), they
+ * point at `/subscriptions/<sub>/resourceGroups/<name>` as read from their
+ * own id, which is how `az group list` prints that group's id.
+ */
+export function mapAzureInventoryRecords(
+  records: MappedAzureRecord[],
+  context: Pick<AzureInventoryContext, 'portalUrl'> = {},
+): CloudResource[] {
   return mapAzureResources(records, {
     portalUrl: context.portalUrl,
     resourceGroupRelations: records.some(isResourceGroupRecord)
       ? 'listed'
       : 'derived',
   });
+}
+
+/**
+ * Maps the JSON printed by `az resource list` and / or `az group list`, and
+ * by the list commands whose records carry the settings relations come from
+ * (`az vm list`, `az network nic list`, `az network vnet list`, `az network
+ * private-endpoint list`): one array of any of them, or an array of such
+ * arrays (`jq -s . resources.json groups.json vms.json`). Records are told
+ * apart by their type (or, without one, by the shape of their id); records
+ * with the same id are merged.
+ *
+ * @public
+ */
+export function parseAzureInventory(
+  json: unknown,
+  context: AzureInventoryContext = {},
+): CloudResource[] {
+  return mapAzureInventoryRecords(
+    readAzureInventoryRecords(json, context.source ?? 'Azure inventory'),
+    context,
+  );
 }

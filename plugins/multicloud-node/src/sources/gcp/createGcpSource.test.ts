@@ -19,23 +19,64 @@ type RequestLog = {
   authorization?: string;
 };
 
-/** Page n (1-based) of the fixture, in the REST API's response shape. */
-function page(n: number): Answer {
-  const results = gcloudOutput.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE);
-  const last = n * PAGE_SIZE >= gcloudOutput.length;
+/**
+ * Which search a request is: the one for every resource, or the one for the
+ * versioned resources of the asset types whose relations are in them.
+ */
+type SearchKind = 'main' | 'versioned';
+
+function searchOf(query: URLSearchParams): SearchKind {
+  return query.get('readMask')?.split(',').includes('versionedResources')
+    ? 'versioned'
+    : 'main';
+}
+
+/**
+ * Page n (1-based) of a search of the fixture, in the REST API's response
+ * shape. As the API does, the read mask keeps the fields it names; the
+ * versioned search has its asset types (the main one's are not applied, so
+ * that every result of the fixture comes back).
+ */
+function page(n: number, query: URLSearchParams): Answer {
+  const search = searchOf(query);
+  const assetTypes = query.getAll('assetTypes');
+  const fields = query.get('readMask')?.split(',');
+  const all = (gcloudOutput as Record<string, unknown>[])
+    .filter(
+      result =>
+        search === 'main' || assetTypes.includes(String(result.assetType)),
+    )
+    .map(result =>
+      Object.fromEntries(
+        Object.entries(result).filter(([key]) => fields?.includes(key)),
+      ),
+    );
+  const results = all.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE);
+  const last = n * PAGE_SIZE >= all.length;
   return {
     status: 200,
     body: JSON.stringify({
       results,
-      ...(last ? {} : { nextPageToken: `page-${n + 1}` }),
+      ...(last ? {} : { nextPageToken: `${search}-page-${n + 1}` }),
     }),
   };
 }
 
 function pageNumberOf(query: URLSearchParams): number {
   const token = query.get('pageToken');
-  return token ? Number(token.replace('page-', '')) : 1;
+  return token ? Number(token.replace(/^\w+-page-/, '')) : 1;
 }
+
+const MAIN_PAGES = Math.ceil(gcloudOutput.length / PAGE_SIZE);
+/** Instances, the subnetwork, the GKE cluster, Cloud SQL, forwarding rules. */
+const VERSIONED_RESULTS = 7;
+const LINKED_TYPES = [
+  'compute.googleapis.com/Instance',
+  'compute.googleapis.com/Subnetwork',
+  'container.googleapis.com/Cluster',
+  'sqladmin.googleapis.com/Instance',
+  'compute.googleapis.com/ForwardingRule',
+];
 
 const googleError = (
   code: number,
@@ -50,7 +91,11 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
   let server: http.Server;
   let port: number;
   let requests: RequestLog[];
-  let answer: (pageNumber: number, attempt: number) => Answer;
+  let answer: (
+    pageNumber: number,
+    attempt: number,
+    query: URLSearchParams,
+  ) => Answer;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -63,9 +108,11 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
       });
       const pageNumber = pageNumberOf(url.searchParams);
       const attempt = requests.filter(
-        r => pageNumberOf(r.query) === pageNumber,
+        r =>
+          pageNumberOf(r.query) === pageNumber &&
+          searchOf(r.query) === searchOf(url.searchParams),
       ).length;
-      const reply = answer(pageNumber, attempt);
+      const reply = answer(pageNumber, attempt, url.searchParams);
       if (reply === 'hang') {
         return;
       }
@@ -80,8 +127,15 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
 
   beforeEach(() => {
     requests = [];
-    answer = n => page(n);
+    answer = (n, _attempt, query) => page(n, query);
   });
+
+  /** Faults for the main search only; the versioned search answers normally. */
+  const main =
+    (fault: (n: number, attempt: number) => Answer | undefined) =>
+    (n: number, attempt: number, query: URLSearchParams): Answer =>
+      (searchOf(query) === 'main' ? fault(n, attempt) : undefined) ??
+      page(n, query);
 
   afterEach(() => {
     // Drops the connections of requests left hanging on purpose.
@@ -105,10 +159,6 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
       config: new ConfigReader({
         type: 'gcp',
         scope: SCOPE,
-        assetTypes: [
-          'compute.googleapis.com/Instance',
-          'storage.googleapis.com/Bucket',
-        ],
         query: 'labels.env:*',
         pageSize: PAGE_SIZE,
         transport: 'rest',
@@ -125,57 +175,116 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
     return { source, logger };
   }
 
-  it('reads every page and maps them exactly as the gcloud inventory', async () => {
+  it('reads every page of both searches and maps them exactly as the gcloud inventory', async () => {
     const { source, logger } = makeSource();
 
     const resources = await source.readResources();
 
+    // The client decodes versioned resources as protobuf Structs; the links
+    // read from them are those read from gcloud's JSON.
     expect(resources).toEqual(parseGcpInventory(gcloudOutput));
     expect(resources).toHaveLength(gcloudOutput.length);
-    expect(requests).toHaveLength(3);
+    expect(
+      resources.find(
+        r => r.name === 'web-1' && r.type === 'gcp-compute-instance',
+      )!.relations,
+    ).toContainEqual({
+      type: 'dependsOn',
+      targetNativeId:
+        '//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/disks/web-1',
+    });
     for (const request of requests) {
       expect(request.method).toBe('GET');
       expect(request.path).toBe(`/v1/${SCOPE}:searchAllResources`);
-      expect(request.query.getAll('assetTypes')).toEqual([
-        'compute.googleapis.com/Instance',
-        'storage.googleapis.com/Bucket',
-      ]);
       expect(request.query.get('query')).toBe('labels.env:*');
       expect(request.query.get('pageSize')).toBe(String(PAGE_SIZE));
-      // Only the fields the mapping reads.
+      expect(request.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+    }
+    const mainRequests = requests.filter(r => searchOf(r.query) === 'main');
+    const versionedRequests = requests.filter(
+      r => searchOf(r.query) === 'versioned',
+    );
+    // Every resource, with only the fields the mapping reads...
+    expect(mainRequests).toHaveLength(MAIN_PAGES);
+    for (const request of mainRequests) {
+      expect(request.query.getAll('assetTypes')).toEqual([]);
       expect(request.query.get('readMask')).toBe(
         'name,assetType,project,displayName,location,labels,state,parentFullResourceName,additionalAttributes',
       );
-      expect(request.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
     }
-    expect(requests.map(r => r.query.get('pageToken'))).toEqual([
-      null,
-      'page-2',
-      'page-3',
-    ]);
+    expect(mainRequests.map(r => r.query.get('pageToken'))).toEqual(
+      Array.from({ length: MAIN_PAGES }, (_, i) =>
+        i === 0 ? null : `main-page-${i + 1}`,
+      ),
+    );
+    // ...then the versioned resources of the types whose relations are in them.
+    expect(versionedRequests).toHaveLength(
+      Math.ceil(VERSIONED_RESULTS / PAGE_SIZE),
+    );
+    for (const request of versionedRequests) {
+      expect(request.query.getAll('assetTypes')).toEqual(LINKED_TYPES);
+      expect(request.query.get('readMask')).toBe(
+        'name,assetType,versionedResources',
+      );
+    }
+    expect(requests.slice(0, MAIN_PAGES)).toEqual(mainRequests);
     expect(logger.warn).not.toHaveBeenCalled();
   });
 
+  it('asks for the versioned resources of the configured asset types only', async () => {
+    await makeSource({
+      assetTypes: [
+        'compute.googleapis.com/.*',
+        'storage.googleapis.com/Bucket',
+      ],
+    }).source.readResources();
+
+    for (const request of requests.filter(r => searchOf(r.query) === 'main')) {
+      expect(request.query.getAll('assetTypes')).toEqual([
+        'compute.googleapis.com/.*',
+        'storage.googleapis.com/Bucket',
+      ]);
+    }
+    const versioned = requests.filter(r => searchOf(r.query) === 'versioned');
+    expect(versioned.length).toBeGreaterThan(0);
+    for (const request of versioned) {
+      expect(request.query.getAll('assetTypes')).toEqual([
+        'compute.googleapis.com/Instance',
+        'compute.googleapis.com/Subnetwork',
+        'compute.googleapis.com/ForwardingRule',
+      ]);
+    }
+
+    requests = [];
+    await makeSource({
+      assetTypes: ['storage.googleapis.com/Bucket'],
+    }).source.readResources();
+    // No type with relations in its versioned resources: no second search.
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.every(r => searchOf(r.query) === 'main')).toBe(true);
+  });
+
   it('retries a throttled page (429 RESOURCE_EXHAUSTED) and resumes at that page', async () => {
-    answer = (n, attempt) =>
+    answer = main((n, attempt) =>
       n === 2 && attempt === 1
         ? googleError(
             429,
             'RESOURCE_EXHAUSTED',
             "Quota exceeded for quota metric 'Search requests'",
           )
-        : page(n);
+        : undefined,
+    );
     const { source, logger } = makeSource();
 
     const resources = await source.readResources();
 
     expect(resources).toHaveLength(gcloudOutput.length);
-    expect(requests.map(r => r.query.get('pageToken'))).toEqual([
-      null,
-      'page-2',
-      'page-2',
-      'page-3',
-    ]);
+    expect(
+      requests
+        .filter(r => searchOf(r.query) === 'main')
+        .map(r => r.query.get('pageToken'))
+        .slice(0, 4),
+    ).toEqual([null, 'main-page-2', 'main-page-2', 'main-page-3']);
     expect(logger.warn).toHaveBeenCalledTimes(1);
     const [message] = (logger.warn as jest.Mock).mock.calls[0];
     expect(message).toMatch(
@@ -185,10 +294,11 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
   });
 
   it('rejects after the retries when a page keeps failing with 500', async () => {
-    answer = n =>
+    answer = main(n =>
       n === 1
-        ? page(1)
-        : googleError(500, 'INTERNAL', 'Internal error encountered.');
+        ? undefined
+        : googleError(500, 'INTERNAL', 'Internal error encountered.'),
+    );
     const { source, logger } = makeSource();
 
     await expect(source.readResources()).rejects.toThrow(
@@ -196,9 +306,9 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
     );
     expect(requests.map(r => r.query.get('pageToken'))).toEqual([
       null,
-      'page-2',
-      'page-2',
-      'page-2',
+      'main-page-2',
+      'main-page-2',
+      'main-page-2',
     ]);
     expect(logger.warn).toHaveBeenCalledTimes(2);
   });
@@ -219,7 +329,7 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
   });
 
   it('rejects through the request timeout when the API never answers', async () => {
-    answer = n => (n === 2 ? 'hang' : page(n));
+    answer = main(n => (n === 2 ? 'hang' : undefined));
     const { source, logger } = makeSource({
       requestTimeoutMs: 150,
       retries: 1,
@@ -246,7 +356,7 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
       /malformed answer: result 1 has no full resource name/,
     ],
   ])('rejects a page with %s', async (_label, body, detail) => {
-    answer = n => (n === 2 ? { status: 200, body } : page(n));
+    answer = main(n => (n === 2 ? { status: 200, body } : undefined));
     const { source } = makeSource();
 
     const error = await source.readResources().then(
@@ -258,6 +368,24 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
     );
     expect(error?.message).toMatch(detail);
     expect(requests).toHaveLength(2);
+  });
+
+  it('fails the run, naming the search, when the versioned search keeps failing', async () => {
+    answer = (n, _attempt, query) =>
+      searchOf(query) === 'versioned'
+        ? googleError(
+            403,
+            'PERMISSION_DENIED',
+            "The caller does not have permission 'cloudasset.assets.searchAllResources'",
+          )
+        : page(n, query);
+    const { source } = makeSource();
+
+    await expect(source.readResources()).rejects.toThrow(
+      `GCP source 'gcp-shop': Cloud Asset searchAllResources on projects/shop-prod (versionedResources of ${LINKED_TYPES.join(
+        ', ',
+      )}) failed on page 1 after 1 attempt: HTTP 403 PERMISSION_DENIED`,
+    );
   });
 
   it('stops when the run is aborted', async () => {

@@ -8,10 +8,14 @@ import { CloudSource, CloudSourceReadOptions } from '../../types';
 import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
 import {
   GcpSearchResult,
+  LINKED_ASSET_TYPES,
   MAPPED_RESULT_FIELDS,
+  MappedGcpResult,
   mapGcpResources,
   mappedFieldsOf,
   problemWithResult,
+  VERSIONED_RESULT_FIELDS,
+  versionedLinksOf,
 } from './mapGcpResources';
 
 type AssetClientOptions = NonNullable<
@@ -192,14 +196,56 @@ function bounded<T>(
   });
 }
 
-type Page = {
-  results: GcpSearchResult[];
+type Page<T> = {
+  results: T[];
   nextPageToken?: string;
 };
 
 /**
+ * One search of the scope: which asset types, which fields, what each result
+ * is kept as, and how log lines and errors name it.
+ */
+type Search<T> = {
+  where: string;
+  assetTypes?: string[];
+  readMask: string[];
+  map: (result: GcpSearchResult) => T;
+};
+
+/**
+ * The asset types of {@link LINKED_ASSET_TYPES} that the configured
+ * `assetTypes` (RE2 patterns Cloud Asset matches whole) let through; all of
+ * them when none are configured.
+ */
+function linkedAssetTypesWithin(assetTypes: string[] | undefined): string[] {
+  if (!assetTypes) {
+    return [...LINKED_ASSET_TYPES];
+  }
+  const patterns = assetTypes.map(pattern => {
+    try {
+      return new RegExp(`^(?:${pattern})$`);
+    } catch {
+      return undefined;
+    }
+  });
+  return LINKED_ASSET_TYPES.filter(type =>
+    assetTypes.some(
+      (pattern, index) => pattern === type || patterns[index]?.test(type),
+    ),
+  );
+}
+
+/**
  * A source over one Cloud Asset Inventory scope (organization, folder or
- * project), read with `searchAllResources` page by page.
+ * project), read with `searchAllResources` page by page, twice: every
+ * resource with the fields the mapping reads (`readMask`), then the asset
+ * types whose relations are in their `versionedResources` (the resource as
+ * its own API returns it: an instance names its disks and subnetworks there,
+ * a GKE cluster or Cloud SQL instance its network, a forwarding rule its
+ * target), with the name and those only. Asking the first search for
+ * `versionedResources` would bring the whole representation of every asset
+ * (BigQuery table schemas...), only to drop it. Each page keeps only what is
+ * mapped.
  */
 export function createGcpSource(
   options: CloudSourceFactoryOptions & GcpSourceTestOptions,
@@ -229,17 +275,18 @@ export function createGcpSource(
     return client;
   };
 
-  const readPage = async (
+  const readPage = async <T>(
+    search: Search<T>,
     pageToken: string | undefined,
     signal?: AbortSignal,
-  ): Promise<Page> => {
+  ): Promise<Page<T>> => {
     const request: protos.google.cloud.asset.v1.ISearchAllResourcesRequest = {
       scope: gcp.scope,
-      assetTypes: gcp.assetTypes,
+      assetTypes: search.assetTypes,
       query: gcp.query,
       pageSize: gcp.pageSize,
       pageToken,
-      readMask: { paths: [...MAPPED_RESULT_FIELDS] },
+      readMask: { paths: search.readMask },
     };
     const [, , response] = await bounded(
       getClient().searchAllResources(request, {
@@ -259,23 +306,24 @@ export function createGcpSource(
       }
     });
     return {
-      results: results.map(mappedFieldsOf),
+      results: results.map(search.map),
       nextPageToken: response?.nextPageToken || undefined,
     };
   };
 
   /** One page with its retries; a retry asks for the same page again. */
-  const readPageWithRetry = async (
+  const readPageWithRetry = async <T>(
+    search: Search<T>,
     pageNumber: number,
     pageToken: string | undefined,
     signal?: AbortSignal,
-  ): Promise<Page> => {
+  ): Promise<Page<T>> => {
     let attempts = 0;
     try {
       return await withRetry(
         () => {
           attempts++;
-          return readPage(pageToken, signal);
+          return readPage(search, pageToken, signal);
         },
         {
           retries: shared.retries,
@@ -283,7 +331,7 @@ export function createGcpSource(
           signal,
           onRetry: ({ error, attempt, delayMs }) =>
             logger.warn(
-              `${where}, page ${pageNumber} failed (${describeGcpError(
+              `${search.where}, page ${pageNumber} failed (${describeGcpError(
                 error,
               )}); retry ${attempt} of ${shared.retries} in ${delayMs} ms`,
             ),
@@ -294,30 +342,78 @@ export function createGcpSource(
         throw abortReason(signal);
       }
       throw new Error(
-        `${where} failed on page ${pageNumber} after ${attempts} attempt${
+        `${
+          search.where
+        } failed on page ${pageNumber} after ${attempts} attempt${
           attempts === 1 ? '' : 's'
         }: ${describeGcpError(error)}`,
       );
     }
   };
 
-  const readResources = async ({
-    signal,
-  }: CloudSourceReadOptions = {}): Promise<CloudResource[]> => {
-    const results: GcpSearchResult[] = [];
+  /** Every page of one search. */
+  const searchAll = async <T>(
+    search: Search<T>,
+    signal?: AbortSignal,
+  ): Promise<T[]> => {
+    const results: T[] = [];
     let pageToken: string | undefined;
     for (let pageNumber = 1; ; pageNumber++) {
-      const page = await readPageWithRetry(pageNumber, pageToken, signal);
+      const page = await readPageWithRetry(
+        search,
+        pageNumber,
+        pageToken,
+        signal,
+      );
       results.push(...page.results);
       if (!page.nextPageToken) {
-        break;
+        return results;
       }
       if (page.nextPageToken === pageToken) {
         throw new Error(
-          `${where}: page ${pageNumber} returned its own page token again; stopping instead of looping`,
+          `${search.where}: page ${pageNumber} returned its own page token again; stopping instead of looping`,
         );
       }
       pageToken = page.nextPageToken;
+    }
+  };
+
+  const linkedTypes = linkedAssetTypesWithin(gcp.assetTypes);
+
+  const readResources = async ({
+    signal,
+  }: CloudSourceReadOptions = {}): Promise<CloudResource[]> => {
+    const results = await searchAll<MappedGcpResult>(
+      {
+        where,
+        assetTypes: gcp.assetTypes,
+        readMask: [...MAPPED_RESULT_FIELDS],
+        map: mappedFieldsOf,
+      },
+      signal,
+    );
+    if (linkedTypes.length) {
+      const byName = new Map(results.map(result => [result.name, result]));
+      const linked = await searchAll(
+        {
+          where: `${where} (versionedResources of ${linkedTypes.join(', ')})`,
+          assetTypes: linkedTypes,
+          readMask: [...VERSIONED_RESULT_FIELDS],
+          map: result => ({
+            name: result.name as string,
+            links: versionedLinksOf(result),
+          }),
+        },
+        signal,
+      );
+      // Results the first search did not return (created in between) are
+      // left out rather than mapped without their other fields.
+      for (const { name, links } of linked) {
+        const result = byName.get(name);
+        if (result) {
+          result.links = [...new Set([...result.links, ...links])];
+        }
+      }
     }
     return mapGcpResources(results);
   };

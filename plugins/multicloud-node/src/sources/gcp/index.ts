@@ -6,6 +6,7 @@ import { createGcpSource, GcpSourceTestOptions } from './createGcpSource';
 import {
   GcpSearchResult,
   mapGcpResources,
+  mappedFieldsOf,
   problemWithResult,
 } from './mapGcpResources';
 
@@ -23,7 +24,11 @@ export function createGcpSourceFromConfig(
 
 /**
  * Maps the JSON printed by `gcloud asset search-all-resources --format=json`
- * (an array of search results, the REST API's camelCase shape).
+ * (an array of search results, the REST API's camelCase shape). With
+ * `--read-mask` naming `versionedResources` (or `*`), instances also relate
+ * to their disks and subnetworks, subnetworks to their network, GKE clusters
+ * and Cloud SQL instances to theirs, and forwarding rules to their target or
+ * backend service.
  */
 export function parseGcpInventory(
   json: unknown,
@@ -41,5 +46,5 @@ export function parseGcpInventory(
       throw new InputError(`${from}search result ${index + 1} ${problem}`);
     }
   });
-  return mapGcpResources(json as GcpSearchResult[]);
+  return mapGcpResources((json as GcpSearchResult[]).map(mappedFieldsOf));
 }

@@ -23,6 +23,31 @@ export type GcpSearchResult = {
   state?: string | null;
   parentFullResourceName?: string | null;
   additionalAttributes?: unknown;
+  /**
+   * The resource as its own API returns it (`[{ version, resource }]`), when
+   * the search's `readMask` asks for `versionedResources`.
+   */
+  versionedResources?: unknown;
+};
+
+/**
+ * What the mapping keeps of a search result: its own fields as plain JSON,
+ * the project id a project asset carries, and the full resource names of the
+ * resources it uses, read from its attributes and versioned resources.
+ */
+export type MappedGcpResult = {
+  name: string;
+  assetType: string;
+  project?: string;
+  displayName?: string;
+  location?: string;
+  labels: Record<string, string>;
+  state?: string;
+  parentFullResourceName?: string;
+  /** Project assets: `additionalAttributes.projectId`. */
+  projectId?: string;
+  /** Full resource names this result depends on (instance -> disks, ...). */
+  links: string[];
 };
 
 const PROJECT_ASSET_TYPE = 'cloudresourcemanager.googleapis.com/Project';
@@ -73,26 +98,22 @@ function fromProtobufStruct(struct: unknown): Record<string, unknown> {
   );
 }
 
+/** True for a decoded `google.protobuf.Struct` (`{ fields: { key: Value } }`). */
+function isProtobufStruct(value: unknown): value is Record<string, unknown> {
+  return (
+    isRecord(value) && isRecord(value.fields) && Object.keys(value).length === 1
+  );
+}
+
 /**
- * `additionalAttributes` as plain JSON: the REST / CLI JSON is already plain,
- * the client library hands over a `Struct` (`{ fields: { key: Value } }`).
+ * A `google.protobuf.Struct` field as plain JSON: the REST / CLI JSON is
+ * already plain, the client library hands over a `Struct`.
  */
-function additionalAttributesOf(
-  result: GcpSearchResult,
-): Record<string, unknown> {
-  const attributes = result.additionalAttributes;
-  if (!isRecord(attributes)) {
-    return {};
+function plainStruct(value: unknown): Record<string, unknown> {
+  if (isProtobufStruct(value)) {
+    return fromProtobufStruct(value);
   }
-  const keys = Object.keys(attributes);
-  if (
-    keys.length === 1 &&
-    keys[0] === 'fields' &&
-    isRecord(attributes.fields)
-  ) {
-    return fromProtobufStruct(attributes);
-  }
-  return attributes;
+  return isRecord(value) ? value : {};
 }
 
 function lastSegment(name: string): string {
@@ -120,10 +141,114 @@ export function computeFullResourceName(link: string): string | undefined {
   if (link.startsWith('//compute.googleapis.com/projects/')) {
     return link;
   }
-  if (link.startsWith('projects/')) {
-    return `//compute.googleapis.com/${link}`;
+  // Cloud SQL writes its private network as `/projects/p/global/networks/n`.
+  const path = link.replace(/^\//, '');
+  if (path.startsWith('projects/')) {
+    return `//compute.googleapis.com/${path}`;
   }
   return undefined;
+}
+
+/**
+ * Where each asset type's own API representation (its versioned resource)
+ * names the resources it uses, as paths of keys (`*`: every array item).
+ * Every value is a Compute Engine link or path.
+ */
+const LINK_PATHS: Record<string, string[][]> = {
+  'compute.googleapis.com/Instance': [
+    ['networkInterfaces', '*', 'network'],
+    ['networkInterfaces', '*', 'subnetwork'],
+    ['disks', '*', 'source'],
+  ],
+  'compute.googleapis.com/Subnetwork': [['network']],
+  'container.googleapis.com/Cluster': [
+    ['networkConfig', 'network'],
+    ['networkConfig', 'subnetwork'],
+  ],
+  'sqladmin.googleapis.com/Instance': [
+    ['settings', 'ipConfiguration', 'privateNetwork'],
+  ],
+  'compute.googleapis.com/ForwardingRule': [['target'], ['backendService']],
+};
+
+function valuesAt(value: unknown, keys: string[]): unknown[] {
+  if (keys.length === 0) {
+    return [value];
+  }
+  const [key, ...rest] = keys;
+  if (key === '*') {
+    return Array.isArray(value) ? value.flatMap(v => valuesAt(v, rest)) : [];
+  }
+  return isRecord(value) ? valuesAt(value[key], rest) : [];
+}
+
+/**
+ * {@link valuesAt} for a decoded `google.protobuf.Value`, walking down only
+ * the keys asked for: a versioned resource is large, and converting all of it
+ * to plain JSON would only be thrown away.
+ */
+function protobufValuesAt(value: unknown, keys: string[]): unknown[] {
+  if (!isRecord(value)) {
+    return [];
+  }
+  if (keys.length === 0) {
+    return [fromProtobufValue(value)];
+  }
+  const [key, ...rest] = keys;
+  const kind =
+    typeof value.kind === 'string'
+      ? value.kind
+      : Object.keys(value).find(k => k.endsWith('Value'));
+  if (key === '*') {
+    const items =
+      kind === 'listValue' && isRecord(value.listValue)
+        ? value.listValue.values
+        : undefined;
+    return Array.isArray(items)
+      ? items.flatMap(item => protobufValuesAt(item, rest))
+      : [];
+  }
+  const fields =
+    kind === 'structValue' && isRecord(value.structValue)
+      ? value.structValue.fields
+      : undefined;
+  return isRecord(fields) ? protobufValuesAt(fields[key], rest) : [];
+}
+
+/**
+ * Full resource names of what a result uses: the networks of an instance's
+ * interfaces (`additionalAttributes.networkInterfaceNetworks`) and the links
+ * {@link LINK_PATHS} names in each of its versioned resources.
+ */
+function linksOf(
+  assetType: string,
+  attributes: Record<string, unknown>,
+  versionedResources: unknown,
+): string[] {
+  const links = new Set<string>();
+  const add = (link: unknown) => {
+    const fullName = typeof link === 'string' && computeFullResourceName(link);
+    if (fullName) {
+      links.add(fullName);
+    }
+  };
+  valuesAt(attributes, ['networkInterfaceNetworks', '*']).forEach(add);
+  const paths = LINK_PATHS[assetType] ?? [];
+  if (paths.length && Array.isArray(versionedResources)) {
+    for (const versioned of versionedResources) {
+      const resource = isRecord(versioned) ? versioned.resource : undefined;
+      for (const keys of paths) {
+        (isProtobufStruct(resource)
+          ? protobufValuesAt(
+              { kind: 'structValue', structValue: resource },
+              keys,
+            )
+          : valuesAt(resource, keys)
+        ).forEach(add);
+      }
+    }
+  }
+  return [...links];
 }
 
 /**
@@ -137,18 +262,16 @@ type ProjectIndex = {
   assetNameById: Map<string, string>;
 };
 
-function indexProjects(results: GcpSearchResult[]): ProjectIndex {
+function indexProjects(results: MappedGcpResult[]): ProjectIndex {
   const idByNumber = new Map<string, string>();
   const assetNameById = new Map<string, string>();
   for (const result of results) {
-    const name = text(result.name);
-    if (!name || result.assetType !== PROJECT_ASSET_TYPE) {
+    const { name, projectId } = result;
+    if (result.assetType !== PROJECT_ASSET_TYPE) {
       continue;
     }
-    const projectId = text(additionalAttributesOf(result).projectId);
     const number =
-      text(result.project)?.replace(/^projects\//, '') ??
-      projectSegmentOf(name);
+      result.project?.replace(/^projects\//, '') ?? projectSegmentOf(name);
     if (projectId) {
       assetNameById.set(projectId, name);
       if (number && /^\d+$/.test(number)) {
@@ -159,13 +282,9 @@ function indexProjects(results: GcpSearchResult[]): ProjectIndex {
   return { idByNumber, assetNameById };
 }
 
-function projectIdOf(
-  result: GcpSearchResult,
-  name: string,
-  projects: ProjectIndex,
-) {
+function projectIdOf(result: MappedGcpResult, projects: ProjectIndex) {
   const candidate =
-    projectSegmentOf(name) ?? text(result.project)?.replace(/^projects\//, '');
+    projectSegmentOf(result.name) ?? result.project?.replace(/^projects\//, '');
   if (!candidate) {
     return undefined;
   }
@@ -179,17 +298,6 @@ function parentNativeId(parent: string, projects: ProjectIndex): string {
     return projects.assetNameById.get(projectId) ?? parent;
   }
   return parent;
-}
-
-function networkNamesOf(attributes: Record<string, unknown>): string[] {
-  const networks = attributes.networkInterfaceNetworks;
-  if (!Array.isArray(networks)) {
-    return [];
-  }
-  return networks
-    .filter((n): n is string => typeof n === 'string')
-    .map(computeFullResourceName)
-    .filter((n): n is string => Boolean(n));
 }
 
 /**
@@ -227,21 +335,19 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 function mapResult(
-  result: GcpSearchResult,
+  result: MappedGcpResult,
   projects: ProjectIndex,
 ): CloudResource {
-  const name = result.name as string;
-  const assetType = result.assetType as string;
-  const projectId = projectIdOf(result, name, projects);
-  const attributes = additionalAttributesOf(result);
+  const { name, assetType } = result;
+  const projectId = projectIdOf(result, projects);
 
   const targets = new Set<string>();
-  const parent = text(result.parentFullResourceName);
+  const parent = result.parentFullResourceName;
   if (parent) {
     targets.add(parentNativeId(parent, projects));
   }
-  for (const network of networkNamesOf(attributes)) {
-    targets.add(network);
+  for (const link of result.links) {
+    targets.add(link);
   }
   targets.delete(name);
   const relations: CloudResourceRelation[] = [...targets].map(
@@ -257,16 +363,16 @@ function mapResult(
   if (projectId) {
     annotations[CLOUD_ANNOTATIONS.gcpProjectId] = projectId;
   }
-  const status = text(result.state);
+  const status = result.state;
 
   return {
     provider: 'gcp',
     accountId: projectId ?? 'unknown',
-    region: text(result.location) ?? 'global',
+    region: result.location ?? 'global',
     type: resourceTypeFor('gcp', assetType),
     nativeId: name,
-    name: text(result.displayName) ?? lastSegment(name),
-    tags: stringMap(result.labels),
+    name: result.displayName ?? lastSegment(name),
+    tags: result.labels,
     ...(status ? { status } : {}),
     relations,
     consoleUrl: consoleUrlOf(assetType, name, projectId),
@@ -292,27 +398,43 @@ export const MAPPED_RESULT_FIELDS = [
   'additionalAttributes',
 ] as const;
 
+/** The asset types whose relations are read from their versioned resources. */
+export const LINKED_ASSET_TYPES: readonly string[] = Object.keys(LINK_PATHS);
+
+/** The `readMask` of the search for the versioned resources of those types. */
+export const VERSIONED_RESULT_FIELDS = [
+  'name',
+  'assetType',
+  'versionedResources',
+] as const;
+
+/** The full resource names a result's versioned resources name, by {@link LINK_PATHS}. */
+export function versionedLinksOf(result: GcpSearchResult): string[] {
+  return linksOf(text(result.assetType) ?? '', {}, result.versionedResources);
+}
+
 /**
- * What the mapping reads of a result, as plain JSON: a page's decoded
- * protobuf messages (timestamps, `Struct`s of every additional attribute)
- * need not outlive the page, since the results can only be mapped once every
- * project has been seen.
+ * What the mapping reads of a result (checked by {@link problemWithResult}),
+ * as plain JSON: a page's decoded protobuf messages (timestamps, `Struct`s
+ * of every additional attribute, whole versioned resources) need not outlive
+ * the page, since the results can only be mapped once every project has been
+ * seen.
  */
-export function mappedFieldsOf(result: GcpSearchResult): GcpSearchResult {
-  const attributes = additionalAttributesOf(result);
+export function mappedFieldsOf(result: GcpSearchResult): MappedGcpResult {
+  const assetType = text(result.assetType) ?? '';
+  const attributes = plainStruct(result.additionalAttributes);
   return {
-    name: text(result.name),
-    assetType: text(result.assetType),
+    name: text(result.name) ?? '',
+    assetType,
     project: text(result.project),
     displayName: text(result.displayName),
     location: text(result.location),
     labels: stringMap(result.labels),
     state: text(result.state),
     parentFullResourceName: text(result.parentFullResourceName),
-    additionalAttributes: {
-      projectId: attributes.projectId,
-      networkInterfaceNetworks: attributes.networkInterfaceNetworks,
-    },
+    projectId:
+      assetType === PROJECT_ASSET_TYPE ? text(attributes.projectId) : undefined,
+    links: linksOf(assetType, attributes, result.versionedResources),
   };
 }
 
@@ -335,12 +457,14 @@ export function problemWithResult(result: unknown): string | undefined {
 }
 
 /**
- * Maps Cloud Asset search results to cloud resources, sorted by native id.
- * Maps them all at once because a project's number and id, needed to name
- * other results' accounts and parents consistently, come from its own result.
- * Callers check every result with {@link problemWithResult} first.
+ * Maps Cloud Asset search results, as {@link mappedFieldsOf} keeps them, to
+ * cloud resources, sorted by native id. Maps them all at once because a
+ * project's number and id, needed to name other results' accounts and
+ * parents consistently, come from its own result. Relations point at full
+ * resource names whether or not the search returned them; the entity
+ * provider leaves out those it has no entity for.
  */
-export function mapGcpResources(results: GcpSearchResult[]): CloudResource[] {
+export function mapGcpResources(results: MappedGcpResult[]): CloudResource[] {
   const projects = indexProjects(results);
   const byNativeId = new Map<string, CloudResource>();
   for (const result of results) {

@@ -14,6 +14,10 @@ const WEB =
   '//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/instances/web-1';
 const VPC =
   '//compute.googleapis.com/projects/shop-prod/global/networks/shop-vpc';
+const SUBNET =
+  '//compute.googleapis.com/projects/shop-prod/regions/europe-west1/subnetworks/shop-subnet';
+const WEB_DISK =
+  '//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/disks/web-1';
 
 function byNativeId(
   resources: CloudResource[],
@@ -38,11 +42,16 @@ describe('parseGcpInventory', () => {
     expect(resources.map(r => r.type)).toEqual([
       'gcp-project',
       'gcp-cloudsql-instance',
+      'gcp-forwarding-rule',
       'gcp-network',
+      'gcp-compute-target-https-proxy',
+      'gcp-compute-region-backend-service',
+      'gcp-forwarding-rule',
       'gcp-subnetwork',
       'gcp-compute-disk',
       'gcp-compute-instance',
       'gcp-compute-instance',
+      'gcp-gke-cluster',
       'gcp-pubsub-topic',
       'gcp-storage-bucket',
     ]);
@@ -68,6 +77,14 @@ describe('parseGcpInventory', () => {
         // parentFullResourceName names the project by id; its asset by number.
         { type: 'dependsOn', targetNativeId: PROJECT },
         { type: 'dependsOn', targetNativeId: VPC },
+        // From versionedResources: the interface's subnetwork and the disks.
+        { type: 'dependsOn', targetNativeId: SUBNET },
+        { type: 'dependsOn', targetNativeId: WEB_DISK },
+        {
+          type: 'dependsOn',
+          targetNativeId:
+            '//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/disks/web-1-uploads',
+        },
       ],
       consoleUrl:
         'https://console.cloud.google.com/compute/instancesDetail/zones/europe-west1-b/instances/web-1?project=shop-prod',
@@ -91,6 +108,87 @@ describe('parseGcpInventory', () => {
     ]);
     expect(worker.status).toBe('TERMINATED');
     expect(worker.tags).toEqual({});
+  });
+
+  it('relates resources to what their versioned resources name, by full resource name', () => {
+    const targetsOf = (nativeId: string) =>
+      byNativeId(resources, nativeId)
+        .relations.map(r => r.targetNativeId)
+        .filter(id => id !== PROJECT);
+
+    expect(targetsOf(SUBNET)).toEqual([VPC]);
+    // networkConfig holds the paths; the top-level network is a bare name.
+    expect(
+      targetsOf(
+        '//container.googleapis.com/projects/shop-prod/locations/europe-west1/clusters/shop-gke',
+      ),
+    ).toEqual([VPC, SUBNET]);
+    // Cloud SQL's privateNetwork, in its own spelling, in another project.
+    expect(
+      targetsOf(
+        '//cloudsql.googleapis.com/projects/shop-staging/instances/orders-db',
+      ),
+    ).toEqual([
+      '//cloudresourcemanager.googleapis.com/projects/shop-staging',
+      VPC,
+    ]);
+    expect(
+      targetsOf(
+        '//compute.googleapis.com/projects/shop-prod/global/forwardingRules/shop-https',
+      ),
+    ).toEqual([
+      '//compute.googleapis.com/projects/shop-prod/global/targetHttpsProxies/shop-https-proxy',
+    ]);
+    expect(
+      targetsOf(
+        '//compute.googleapis.com/projects/shop-prod/regions/europe-west1/forwardingRules/orders-ilb',
+      ),
+    ).toEqual([
+      '//compute.googleapis.com/projects/shop-prod/regions/europe-west1/backendServices/orders-ilb',
+    ]);
+    // Without versionedResources (a search without them in its read mask):
+    // the networks of additionalAttributes only.
+    expect(
+      parseGcpInventory(
+        gcloudOutput.map(({ versionedResources: _, ...rest }) => rest),
+      ).find(r => r.nativeId === WEB)!.relations,
+    ).toEqual([
+      { type: 'dependsOn', targetNativeId: PROJECT },
+      { type: 'dependsOn', targetNativeId: VPC },
+    ]);
+  });
+
+  it('reads versioned resources in the protobuf shape the client library decodes', () => {
+    const [mapped] = mapGcpResources([
+      mappedFieldsOf({
+        name: SUBNET,
+        assetType: 'compute.googleapis.com/Subnetwork',
+        project: '',
+        displayName: '',
+        labels: {},
+        state: '',
+        parentFullResourceName: '',
+        additionalAttributes: { fields: {} },
+        versionedResources: [
+          {
+            version: 'v1',
+            resource: {
+              fields: {
+                name: { kind: 'stringValue', stringValue: 'shop-subnet' },
+                network: {
+                  kind: 'stringValue',
+                  stringValue:
+                    'https://www.googleapis.com/compute/v1/projects/shop-prod/global/networks/shop-vpc',
+                },
+              },
+            },
+          },
+        ],
+      }),
+    ]);
+    expect(mapped.relations).toEqual([
+      { type: 'dependsOn', targetNativeId: VPC },
+    ]);
   });
 
   it('maps the project asset by its id, with the id as account', () => {
@@ -166,6 +264,7 @@ describe('parseGcpInventory', () => {
           targetNativeId:
             '//cloudresourcemanager.googleapis.com/projects/shop-staging',
         },
+        { type: 'dependsOn', targetNativeId: VPC },
       ],
     });
   });
@@ -225,6 +324,10 @@ describe('computeFullResourceName', () => {
     ],
     [
       'projects/p/global/networks/n',
+      '//compute.googleapis.com/projects/p/global/networks/n',
+    ],
+    [
+      '/projects/p/global/networks/n',
       '//compute.googleapis.com/projects/p/global/networks/n',
     ],
     [

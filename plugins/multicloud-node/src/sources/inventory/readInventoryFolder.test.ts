@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -94,6 +95,50 @@ describe('readInventoryFolder', () => {
         targetNativeId: `/subscriptions/${sub}/resourceGroups/rg-web`,
       },
     ]);
+  });
+
+  it('maps the files of the az list commands together, so relations cross files', async () => {
+    const fixture = (name: string) =>
+      JSON.parse(
+        readFileSync(join(__dirname, '../azure/__fixtures__', name), 'utf8'),
+      );
+    const sub = '6f2e8c1a-3b4d-4e5f-9a0b-1c2d3e4f5a6b';
+    const rg = `/subscriptions/${sub}/resourceGroups/rg-shop-prod`;
+    const root = await folderWith({
+      [`azure/${sub}/resources.json`]: fixture('az-resource-list.json'),
+      [`azure/${sub}/groups.json`]: fixture('az-group-list.json'),
+      [`azure/${sub}/vms.json`]: fixture('az-vm-list.json'),
+      [`azure/${sub}/nics.json`]: fixture('az-network-nic-list.json'),
+      [`azure/${sub}/vnets.json`]: fixture('az-network-vnet-list.json'),
+      [`azure/${sub}/private-endpoints.json`]: fixture(
+        'az-network-private-endpoint-list.json',
+      ),
+    });
+    const resources = await readInventoryFolder(root);
+    const targetsOf = (id: string) =>
+      resources
+        .find(r => r.nativeId === id)!
+        .relations.map(r => r.targetNativeId);
+    const nic = `${rg}/providers/Microsoft.Network/networkInterfaces/vm-shop-01-nic01`;
+    const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-shop-prod`;
+
+    expect(resources.filter(r => r.provider === 'azure')).toHaveLength(20);
+    expect(
+      targetsOf(`${rg}/providers/Microsoft.Compute/virtualMachines/vm-shop-01`),
+    ).toContain(nic);
+    expect(targetsOf(nic)).toContain(`${vnet}/subnets/snet-app`);
+    expect(targetsOf(`${vnet}/subnets/snet-app`)).toContain(vnet);
+    expect(
+      targetsOf(
+        `${rg}/providers/Microsoft.Network/privateEndpoints/pe-sql-shop-prod`,
+      ),
+    ).toContain(`${rg}/providers/Microsoft.Sql/servers/sql-shop-prod`);
+    // vms.json sorts after resources.json: the VM keeps its own fields.
+    expect(
+      resources.find(
+        r => r.name === 'vm-shop-01' && r.type === 'azure-virtual-machine',
+      ),
+    ).toMatchObject({ status: 'Succeeded', tags: { owner: 'team-shop' } });
   });
 
   it('fails the whole read on a file it cannot parse, naming the file', async () => {

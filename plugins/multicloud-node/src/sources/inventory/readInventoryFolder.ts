@@ -3,7 +3,11 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { InputError } from '@backstage/errors';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { parseAwsInventory } from '../aws';
-import { parseAzureInventory } from '../azure';
+import {
+  mapAzureInventoryRecords,
+  readAzureInventoryRecords,
+} from '../azure/parseAzureInventory';
+import { MappedAzureRecord } from '../azure/mapAzureResources';
 import { parseGcpInventory } from '../gcp';
 import { parseKubernetesInventory } from '../kubernetes';
 import { compareByNativeId } from '../../lib/order';
@@ -34,11 +38,18 @@ async function listJsonFiles(folder: string): Promise<string[]> {
 
 /**
  * Which CLI printed a file, told by its shape: `aws ec2 describe-*` prints an
- * object keyed by the collection, `az resource list` / `az group list` and
- * `gcloud asset search-all-resources` print arrays, `kubectl get -o json`
- * prints a List.
+ * object keyed by the collection, `az ... list` and `gcloud asset
+ * search-all-resources` print arrays, `kubectl get -o json` prints a List.
+ * Azure files are mapped together once every file is read (`azureRecords`
+ * collects them): a VM of `az vm list` relates to the network interfaces of
+ * `az network nic list`, and `az resource list` lists the same VM again.
  */
-function parseFile(json: unknown, file: string, root: string): CloudResource[] {
+function parseFile(
+  json: unknown,
+  file: string,
+  root: string,
+  azureRecords: MappedAzureRecord[],
+): CloudResource[] {
   const segments = relative(root, dirname(file)).split(sep).filter(Boolean);
   if (json && typeof json === 'object' && !Array.isArray(json)) {
     const object = json as Record<string, unknown>;
@@ -65,7 +76,8 @@ function parseFile(json: unknown, file: string, root: string): CloudResource[] {
       typeof first?.id === 'string' &&
       first.id.startsWith('/subscriptions/')
     ) {
-      return parseAzureInventory(json);
+      azureRecords.push(...readAzureInventoryRecords(json, file));
+      return [];
     }
     if (
       typeof first?.assetType === 'string' &&
@@ -75,7 +87,7 @@ function parseFile(json: unknown, file: string, root: string): CloudResource[] {
     }
   }
   throw new InputError(
-    `${file} is not a recognized inventory file: expected the JSON printed by 'aws ec2 describe-*', 'az resource list', 'az group list', 'gcloud asset search-all-resources --format=json' or 'kubectl get ... -o json'`,
+    `${file} is not a recognized inventory file: expected the JSON printed by 'aws ec2 describe-*', 'az resource list', 'az group list' (or another 'az ... list'), 'gcloud asset search-all-resources --format=json' or 'kubectl get ... -o json'`,
   );
 }
 
@@ -89,6 +101,7 @@ export async function readInventoryFolder(
 ): Promise<CloudResource[]> {
   const files = await listJsonFiles(folder);
   const byNativeId = new Map<string, CloudResource>();
+  const azureRecords: MappedAzureRecord[] = [];
   for (const file of files) {
     let json: unknown;
     try {
@@ -96,9 +109,12 @@ export async function readInventoryFolder(
     } catch (error) {
       throw new InputError(`Cannot read inventory file ${file}: ${error}`);
     }
-    for (const resource of parseFile(json, file, folder)) {
+    for (const resource of parseFile(json, file, folder, azureRecords)) {
       byNativeId.set(resource.nativeId, resource);
     }
+  }
+  for (const resource of mapAzureInventoryRecords(azureRecords)) {
+    byNativeId.set(resource.nativeId, resource);
   }
   return resolveRelationsAcrossFiles([...byNativeId.values()]).sort(
     compareByNativeId,

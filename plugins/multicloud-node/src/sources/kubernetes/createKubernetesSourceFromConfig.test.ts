@@ -72,6 +72,18 @@ const COLLECTIONS: Record<
     listKind: 'IngressList',
     apiVersion: 'networking.k8s.io/v1',
   },
+  persistentvolumeclaims: {
+    group: '/api/v1',
+    kind: 'PersistentVolumeClaim',
+    listKind: 'PersistentVolumeClaimList',
+    apiVersion: 'v1',
+  },
+  secrets: {
+    group: '/api/v1',
+    kind: 'Secret',
+    listKind: 'SecretList',
+    apiVersion: 'v1',
+  },
 };
 
 type KubeObject = {
@@ -336,7 +348,7 @@ describe('createKubernetesSourceFromConfig', () => {
     const { source } = makeSource();
     const resources = await source.readResources();
 
-    expect(resources).toHaveLength(17);
+    expect(resources).toHaveLength(21);
     expect(resources.map(r => r.nativeId)).toEqual(
       [...resources.map(r => r.nativeId)].sort(),
     );
@@ -358,6 +370,7 @@ describe('createKubernetesSourceFromConfig', () => {
     expect(
       server.requestsTo('/apis/networking.k8s.io/v1/ingresses'),
     ).toHaveLength(1);
+    expect(server.requestsTo('/api/v1/persistentvolumeclaims')).toHaveLength(2);
 
     expect(
       server.requests.every(r => r.authorization === `Bearer ${TOKEN}`),
@@ -428,6 +441,11 @@ describe('createKubernetesSourceFromConfig', () => {
       status: '2/3 ready',
       relations: [
         { type: 'dependsOn', targetNativeId: 'k8s:prod-eu/namespaces/shop' },
+        {
+          type: 'dependsOn',
+          targetNativeId:
+            'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+        },
       ],
       consoleUrl: `${DASHBOARD}/#/deployment/shop/checkout-api?namespace=shop`,
       costResourceId: 'k8s:prod-eu/shop/deployments/checkout-api',
@@ -506,6 +524,77 @@ describe('createKubernetesSourceFromConfig', () => {
       for (const relation of resource.relations) {
         expect(ids.has(relation.targetNativeId)).toBe(true);
       }
+    }
+  });
+
+  it('links workloads to the claims they mount, and never reads or writes a secret name', async () => {
+    const { source } = makeSource();
+    const resources = await source.readResources();
+
+    expect(
+      byId(
+        resources,
+        'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+      ),
+    ).toEqual({
+      provider: 'kubernetes',
+      accountId: 'prod-eu',
+      region: 'eu-west-1',
+      type: 'kubernetes-persistent-volume-claim',
+      nativeId: 'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+      name: 'checkout-uploads',
+      tags: { 'app.kubernetes.io/name': 'checkout-api', owner: 'team-shop' },
+      status: 'Bound',
+      relations: [
+        { type: 'dependsOn', targetNativeId: 'k8s:prod-eu/namespaces/shop' },
+      ],
+      consoleUrl: `${DASHBOARD}/#/persistentvolumeclaim/shop/checkout-uploads?namespace=shop`,
+      costResourceId:
+        'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+      annotations: {
+        'backstage.io/kubernetes-id': 'checkout-api',
+        'backstage.io/kubernetes-label-selector':
+          'app.kubernetes.io/name=checkout-api',
+        'backstage.io/kubernetes-cluster': 'prod-eu',
+        'backstage.io/kubernetes-namespace': 'shop',
+      },
+    });
+    const claimsOf = (nativeId: string) =>
+      byId(resources, nativeId)
+        .relations.map(r => r.targetNativeId)
+        .filter(id => id.includes('/persistentvolumeclaims/'));
+    // Pod template volumes: two deployments share one claim.
+    expect(claimsOf('k8s:prod-eu/shop/deployments/checkout-api')).toEqual([
+      'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+    ]);
+    expect(claimsOf('k8s:prod-eu/shop/deployments/checkout-worker')).toEqual([
+      'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+    ]);
+    // A claim the cluster does not have is not linked.
+    expect(claimsOf('k8s:prod-eu/default/deployments/hello')).toEqual([]);
+    // volumeClaimTemplates: data-postgres-<n>, the retained one included,
+    // but not data-postgres-archive-0.
+    expect(claimsOf('k8s:prod-eu/shop/statefulsets/postgres')).toEqual([
+      'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-0',
+      'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-1',
+    ]);
+
+    // Secrets and ConfigMaps are never listed, and the names the pod
+    // template gives them (volumes, env, envFrom, imagePullSecrets) never
+    // reach a resource.
+    expect(
+      server.requests.filter(r => /secrets|configmaps/.test(r.path)),
+    ).toEqual([]);
+    const json = JSON.stringify(resources);
+    for (const name of [
+      'checkout-db-credentials',
+      'checkout-signing-keys',
+      'checkout-api-env',
+      'stripe-api-key',
+      'ghcr-pull-secret',
+      'checkout-api-config',
+    ]) {
+      expect(json).not.toContain(name);
     }
   });
 
@@ -629,6 +718,9 @@ describe('createKubernetesSourceFromConfig', () => {
     ).toHaveLength(2);
     expect(server.requestsTo('/apis/apps/v1/deployments')).toHaveLength(0);
     expect(server.requestsTo('/api/v1/namespaces')).toHaveLength(0);
+    expect(
+      server.requestsTo('/api/v1/namespaces/shop/persistentvolumeclaims'),
+    ).toHaveLength(2);
     expect(resources.map(r => r.nativeId)).toEqual([
       'k8s:prod-eu',
       'k8s:prod-eu/namespaces/shop',
@@ -636,10 +728,29 @@ describe('createKubernetesSourceFromConfig', () => {
       'k8s:prod-eu/shop/deployments/checkout-api',
       'k8s:prod-eu/shop/deployments/checkout-worker',
       'k8s:prod-eu/shop/ingresses/storefront',
+      'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+      'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-0',
+      'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-1',
+      'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-archive-0',
       'k8s:prod-eu/shop/services/cart',
       'k8s:prod-eu/shop/services/checkout',
       'k8s:prod-eu/shop/services/postgres',
       'k8s:prod-eu/shop/statefulsets/postgres',
+    ]);
+    expect(
+      byId(resources, 'k8s:prod-eu/shop/statefulsets/postgres').relations,
+    ).toEqual([
+      { type: 'dependsOn', targetNativeId: 'k8s:prod-eu/namespaces/shop' },
+      {
+        type: 'dependsOn',
+        targetNativeId:
+          'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-0',
+      },
+      {
+        type: 'dependsOn',
+        targetNativeId:
+          'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-1',
+      },
     ]);
   });
 
@@ -682,7 +793,7 @@ describe('createKubernetesSourceFromConfig', () => {
       );
       const { source } = makeSource({}, { kubeconfigPath, context: 'prod-eu' });
       const resources = await source.readResources();
-      expect(resources).toHaveLength(17);
+      expect(resources).toHaveLength(21);
       expect(byId(resources, 'k8s:prod-eu').annotations).toMatchObject({
         'kubernetes.io/api-server': baseUrl,
         'kubernetes.io/skip-tls-verify': 'true',

@@ -14,8 +14,8 @@ import { readKubernetesObjects } from './readKubernetesObjects';
 
 /**
  * A source that reads one Kubernetes cluster through its API server: the
- * cluster, its namespaces, deployments, statefulsets, daemonsets, services
- * and ingresses.
+ * cluster, its namespaces, deployments, statefulsets, daemonsets, services,
+ * ingresses and persistentvolumeclaims.
  *
  * Native ids: `k8s:<cluster>` for the cluster, `k8s:<cluster>/namespaces/<name>`
  * for a namespace and `k8s:<cluster>/<namespace>/<kind plural>/<name>` for

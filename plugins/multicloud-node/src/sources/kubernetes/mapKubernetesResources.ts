@@ -17,6 +17,7 @@ export const KUBERNETES_KINDS = {
   DaemonSet: 'daemonsets',
   Service: 'services',
   Ingress: 'ingresses',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
 } as const;
 
 export type KubernetesKind = keyof typeof KUBERNETES_KINDS;
@@ -72,6 +73,7 @@ const DASHBOARD_KINDS: Record<Exclude<KubernetesKind, 'Namespace'>, string> = {
   DaemonSet: 'daemonset',
   Service: 'service',
   Ingress: 'ingress',
+  PersistentVolumeClaim: 'persistentvolumeclaim',
 };
 
 export function clusterNativeId(cluster: string): string {
@@ -164,6 +166,35 @@ function workloadStatus(
   return `${ready}/${desired} ready`;
 }
 
+/**
+ * Names of the PersistentVolumeClaims a workload's pods mount
+ * (`spec.template.spec.volumes[].persistentVolumeClaim.claimName`). Only
+ * claims are read from the pod template: its Secret and ConfigMap volumes,
+ * `envFrom` and `env` are never looked at, so no secret name reaches the
+ * catalog.
+ */
+function podTemplateClaimNames(object: unknown): string[] {
+  const names = new Set<string>();
+  for (const volume of asArray(
+    path(object, 'spec', 'template', 'spec', 'volumes'),
+  )) {
+    const claimName = asString(
+      path(volume, 'persistentVolumeClaim', 'claimName'),
+    );
+    if (claimName) {
+      names.add(claimName);
+    }
+  }
+  return [...names];
+}
+
+/** Names of a StatefulSet's `volumeClaimTemplates`. */
+function claimTemplateNames(object: unknown): string[] {
+  return asArray(path(object, 'spec', 'volumeClaimTemplates'))
+    .map(template => asString(path(template, 'metadata', 'name')))
+    .filter((name): name is string => Boolean(name));
+}
+
 /** Names of the services an Ingress routes to (rules and default backend). */
 function ingressServiceNames(object: unknown): string[] {
   const names = new Set<string>();
@@ -231,6 +262,7 @@ function clusterResource(cluster: KubernetesClusterInfo): CloudResource {
  * that the decoded pages can be collected before the next one is read.
  */
 export type MappedKubernetesObject = {
+  kind: KubernetesKind;
   namespace?: string;
   resource: CloudResource;
   /** Workloads: labels of the pod template, which services select. */
@@ -239,6 +271,13 @@ export type MappedKubernetesObject = {
   selector?: Record<string, string>;
   /** Ingresses: the services they route to. */
   serviceNames?: string[];
+  /** Workloads: the PersistentVolumeClaims their pod template mounts. */
+  claimNames?: string[];
+  /**
+   * StatefulSets: `<template>-<statefulset>`, the name of each claim its
+   * `volumeClaimTemplates` create without the trailing `-<ordinal>`.
+   */
+  claimPrefixes?: string[];
 };
 
 function describeObject(kind: string, object: unknown): string {
@@ -276,6 +315,7 @@ export function mapKubernetesObject(
   if (kind === 'Namespace') {
     const nativeId = namespaceNativeId(cluster.name, name);
     return {
+      kind,
       resource: {
         ...base,
         nativeId,
@@ -316,11 +356,20 @@ export function mapKubernetesObject(
   }
   const encodedNamespace = encodeURIComponent(namespace);
   return {
+    kind,
     namespace,
     ...(WORKLOAD_KINDS.has(kind)
       ? {
           podLabels: stringMap(
             path(object, 'spec', 'template', 'metadata', 'labels'),
+          ),
+          claimNames: podTemplateClaimNames(object),
+        }
+      : {}),
+    ...(kind === 'StatefulSet'
+      ? {
+          claimPrefixes: claimTemplateNames(object).map(
+            template => `${template}-${name}`,
           ),
         }
       : {}),
@@ -335,7 +384,7 @@ export function mapKubernetesObject(
       nativeId,
       status: WORKLOAD_KINDS.has(kind)
         ? workloadStatus(kind, object)
-        : undefined,
+        : asString(path(object, 'status', 'phase')),
       relations: [
         {
           type: 'dependsOn',
@@ -381,9 +430,11 @@ export function mapKubernetesResources(
  * Relations (`dependsOn`): namespace -> cluster; every namespaced object ->
  * its namespace; service -> each deployment, statefulset or daemonset of its
  * namespace whose pod template labels match all of the service's selector;
- * ingress -> each service named in its rules and default backend. Relations
- * whose target is not among the mapped resources are dropped, so every
- * `targetNativeId` names a resource of the result.
+ * ingress -> each service named in its rules and default backend; workload
+ * -> each PersistentVolumeClaim its pod template mounts; statefulset -> each
+ * claim its `volumeClaimTemplates` created (`<template>-<statefulset>-<n>`).
+ * Relations whose target is not among the mapped resources are dropped, so
+ * every `targetNativeId` names a resource of the result.
  */
 export function linkKubernetesResources(
   cluster: KubernetesClusterInfo,
@@ -410,7 +461,45 @@ export function linkKubernetesResources(
     }
   }
 
+  // Claims indexed by namespace and name without the trailing `-<ordinal>`,
+  // the name a StatefulSet's claim template gives each of its replicas.
+  const claimsByPrefix = new Map<string, string[]>();
   for (const item of mapped) {
+    if (item.kind === 'PersistentVolumeClaim' && item.namespace) {
+      const prefix = item.resource.name.match(/^(.+)-\d+$/)?.[1];
+      if (prefix) {
+        const key = `${item.namespace}\u0000${prefix}`;
+        const list = claimsByPrefix.get(key) ?? [];
+        list.push(item.resource.nativeId);
+        claimsByPrefix.set(key, list);
+      }
+    }
+  }
+
+  for (const item of mapped) {
+    if (item.namespace) {
+      for (const claimName of item.claimNames ?? []) {
+        item.resource.relations.push({
+          type: 'dependsOn',
+          targetNativeId: objectNativeId(
+            cluster.name,
+            'PersistentVolumeClaim',
+            item.namespace,
+            claimName,
+          ),
+        });
+      }
+      for (const prefix of item.claimPrefixes ?? []) {
+        for (const claim of claimsByPrefix.get(
+          `${item.namespace}\u0000${prefix}`,
+        ) ?? []) {
+          item.resource.relations.push({
+            type: 'dependsOn',
+            targetNativeId: claim,
+          });
+        }
+      }
+    }
     const { selector } = item;
     if (selector && item.namespace) {
       const [firstPair] = Object.entries(selector);

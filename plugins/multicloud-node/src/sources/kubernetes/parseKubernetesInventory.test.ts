@@ -22,6 +22,10 @@ describe('parseKubernetesInventory', () => {
       'kubernetes-deployment k8s:prod-eu/shop/deployments/checkout-api',
       'kubernetes-deployment k8s:prod-eu/shop/deployments/checkout-worker',
       'kubernetes-ingress k8s:prod-eu/shop/ingresses/storefront',
+      'kubernetes-persistent-volume-claim k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+      'kubernetes-persistent-volume-claim k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-0',
+      'kubernetes-persistent-volume-claim k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-1',
+      'kubernetes-persistent-volume-claim k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-archive-0',
       'kubernetes-service k8s:prod-eu/shop/services/cart',
       'kubernetes-service k8s:prod-eu/shop/services/checkout',
       'kubernetes-service k8s:prod-eu/shop/services/postgres',
@@ -83,6 +87,54 @@ describe('parseKubernetesInventory', () => {
       resources.find(r => r.nativeId === 'k8s:prod-eu/namespaces/kube-system')!
         .relations,
     ).toEqual([{ type: 'dependsOn', targetNativeId: 'k8s:prod-eu' }]);
+  });
+
+  it('links workloads to the claims they mount and keeps the secrets of the export out', () => {
+    const resources = parseKubernetesInventory(kubectlGetAll, {
+      clusterName: 'prod-eu',
+    });
+    const relationsOf = (nativeId: string) =>
+      resources
+        .find(r => r.nativeId === nativeId)!
+        .relations.map(r => r.targetNativeId);
+
+    expect(relationsOf('k8s:prod-eu/shop/deployments/checkout-api')).toEqual([
+      'k8s:prod-eu/namespaces/shop',
+      'k8s:prod-eu/shop/persistentvolumeclaims/checkout-uploads',
+    ]);
+    expect(relationsOf('k8s:prod-eu/shop/statefulsets/postgres')).toEqual([
+      'k8s:prod-eu/namespaces/shop',
+      'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-0',
+      'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-1',
+    ]);
+    expect(relationsOf('k8s:prod-eu/default/deployments/hello')).toEqual([
+      'k8s:prod-eu/namespaces/default',
+    ]);
+    expect(
+      resources.find(
+        r =>
+          r.nativeId ===
+          'k8s:prod-eu/shop/persistentvolumeclaims/data-postgres-archive-0',
+      ),
+    ).toMatchObject({
+      type: 'kubernetes-persistent-volume-claim',
+      status: 'Pending',
+      tags: {},
+    });
+    // The export holds a Secret and pod templates that name secrets and
+    // config maps; none of those names becomes a resource or a relation.
+    expect(kubectlGetAll.items.some(i => i.kind === 'Secret')).toBe(true);
+    const json = JSON.stringify(resources);
+    for (const name of [
+      'checkout-db-credentials',
+      'checkout-signing-keys',
+      'checkout-api-env',
+      'stripe-api-key',
+      'ghcr-pull-secret',
+      'checkout-api-config',
+    ]) {
+      expect(json).not.toContain(name);
+    }
   });
 
   it('uses the region it is given', () => {

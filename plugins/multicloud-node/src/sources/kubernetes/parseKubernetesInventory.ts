@@ -12,11 +12,12 @@ function isKubernetesKind(kind: string): kind is KubernetesKind {
 }
 
 /**
- * Maps the JSON that `kubectl get namespaces,deployments,statefulsets,daemonsets,services,ingresses -A -o json`
+ * Maps the JSON that `kubectl get namespaces,deployments,statefulsets,daemonsets,services,ingresses,persistentvolumeclaims -A -o json`
  * prints (a `List` whose items carry their own `kind`), or a single-kind list
  * such as `kubectl get deployments -A -o json` (`DeploymentList`, whose items
  * may lack `kind`), to CloudResources of the given cluster, the cluster
- * itself included. Items of other kinds (pods, replicasets...) are skipped.
+ * itself included. Items of other kinds (pods, replicasets, secrets...) are
+ * skipped.
  *
  * @throws InputError when the JSON is not a Kubernetes list.
  */

@@ -131,9 +131,10 @@ function requestOptions(
 }
 
 /**
- * Lists namespaces, deployments, statefulsets, daemonsets, services and
- * ingresses of a cluster (every namespace, or the configured ones), page by
- * page with `limit` and `continue`, and returns what `mapEntry` makes of each
+ * Lists namespaces, deployments, statefulsets, daemonsets, services,
+ * ingresses and persistentvolumeclaims of a cluster (every namespace, or the
+ * configured ones), never Secrets or ConfigMaps, page by page with `limit`
+ * and `continue`, and returns what `mapEntry` makes of each
  * object. Objects are mapped as their page arrives, so that the client's
  * decoded pages (`managedFields`, whole pod templates) are garbage before the
  * next page is read instead of piling up for the whole cluster. Each request
@@ -183,6 +184,11 @@ export async function readKubernetesObjects<Mapped>(
         what: 'listIngressForAllNamespaces',
         list: (p, o) => networking.listIngressForAllNamespaces(p, o),
       },
+      {
+        kind: 'PersistentVolumeClaim',
+        what: 'listPersistentVolumeClaimForAllNamespaces',
+        list: (p, o) => core.listPersistentVolumeClaimForAllNamespaces(p, o),
+      },
     );
   } else {
     for (const namespace of namespaces) {
@@ -219,6 +225,12 @@ export async function readKubernetesObjects<Mapped>(
           what: `listNamespacedIngress ${ns}`,
           list: (p, o) =>
             networking.listNamespacedIngress({ namespace, ...p }, o),
+        },
+        {
+          kind: 'PersistentVolumeClaim',
+          what: `listNamespacedPersistentVolumeClaim ${ns}`,
+          list: (p, o) =>
+            core.listNamespacedPersistentVolumeClaim({ namespace, ...p }, o),
         },
       );
     }
