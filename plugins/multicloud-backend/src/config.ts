@@ -2,13 +2,16 @@ import {
   SchedulerServiceTaskScheduleDefinition,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   AttributionTagKeys,
   DEFAULT_TAG_KEYS,
 } from './services/CostAttribution/attributionModel';
-import { CostImportLimits } from './services/CostImport/createCostImportService';
+import {
+  CostImportLimits,
+  DEFAULT_SETTLE_MS,
+} from './services/CostImport/createCostImportService';
 import { CostImportFolder } from './services/CostImport/types';
 
 /** `multicloud.cost` with its defaults (documented in config.d.ts). */
@@ -20,6 +23,59 @@ export type CostConfig = {
   tagKeys: AttributionTagKeys;
   attributionSchedule: SchedulerServiceTaskScheduleDefinition;
 };
+
+const DURATION_MS: Record<string, number> = {
+  years: 365 * 24 * 3600 * 1000,
+  months: 30 * 24 * 3600 * 1000,
+  weeks: 7 * 24 * 3600 * 1000,
+  days: 24 * 3600 * 1000,
+  hours: 3600 * 1000,
+  minutes: 60 * 1000,
+  seconds: 1000,
+  milliseconds: 1,
+};
+
+/** A duration key (`{ minutes: 30 }` or ISO 8601 `PT30M`) in milliseconds. */
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallbackMs: number,
+  options: { allowZero?: boolean; label?: string } = {},
+): number {
+  if (!config?.has(key)) {
+    return fallbackMs;
+  }
+  const duration = readDurationFromConfig(config, { key }) as Record<
+    string,
+    number | undefined
+  >;
+  const ms = Object.entries(duration).reduce(
+    (sum, [unit, n]) => sum + (n ?? 0) * (DURATION_MS[unit] ?? 0),
+    0,
+  );
+  if (!(ms > 0 || (options.allowZero && ms === 0))) {
+    throw new InputError(
+      `${
+        options.label ?? `multicloud.cost.imports.${key}`
+      } must be a positive duration, for example { minutes: 30 }`,
+    );
+  }
+  return ms;
+}
+
+function positive(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!(value > 0)) {
+    throw new InputError(
+      `multicloud.cost.imports.${key} must be a positive number; got ${value}`,
+    );
+  }
+  return value;
+}
 
 function schedule(
   config: Config | undefined,
@@ -38,6 +94,12 @@ export function readCostConfig(root: Config, tmpdir: string): CostConfig {
     folder => ({
       id: folder.getString('id'),
       path: folder.getString('path'),
+      settleMs: durationMs(folder, 'settleTime', DEFAULT_SETTLE_MS, {
+        allowZero: true,
+        label: `multicloud.cost.imports.folders (${folder.getString(
+          'id',
+        )}).settleTime`,
+      }),
       schedule: schedule(folder.getOptionalConfig('schedule'), {
         frequency: { hours: 1 },
         timeout: { hours: 1 },
@@ -54,7 +116,14 @@ export function readCostConfig(root: Config, tmpdir: string): CostConfig {
   }
   return {
     limits: {
-      maxUploadBytes: imports?.getOptionalNumber('maxUploadBytes') ?? 2 ** 31,
+      maxUploadBytes: positive(imports, 'maxUploadBytes', 2 ** 31),
+      maxDecompressedBytes: positive(
+        imports,
+        'maxDecompressedBytes',
+        20 * 2 ** 30,
+      ),
+      maxRows: positive(imports, 'maxRows', 50_000_000),
+      timeoutMs: durationMs(imports, 'timeout', 30 * 60 * 1000),
       memoryLimit: imports?.getOptionalString('memoryLimit') ?? '256MB',
       threads: imports?.getOptionalNumber('threads') ?? 2,
       tempDirectory: imports?.getOptionalString('tempDirectory') ?? tmpdir,

@@ -172,7 +172,14 @@ describe('issue 9 case 7: readiness the tests can wait on', () => {
               multicloud: {
                 cost: {
                   imports: {
-                    folders: [{ id: 'demo', path: join(root, 'cost') }],
+                    folders: [
+                      // Written just now, and complete: no settling wait.
+                      {
+                        id: 'demo',
+                        path: join(root, 'cost'),
+                        settleTime: { seconds: 0 },
+                      },
+                    ],
                   },
                 },
               },

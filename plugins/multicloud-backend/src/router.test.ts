@@ -10,13 +10,30 @@ import {
   CostSummaryResponse,
   EntityCostResponse,
 } from '@multicloud/plugin-multicloud-common';
+import { ServiceFactory } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { multicloudPlugin } from './plugin';
 import { demoCatalog } from './testUtils/catalog';
-import { FocusRow, focusCsv, focusRow } from './testUtils/focusFiles';
+import {
+  FocusRow,
+  focusCsv,
+  focusRow,
+  gzip,
+  writeFile,
+  writeParquet,
+} from './testUtils/focusFiles';
 import { addDays, eachDay } from './services/CostAnalytics/dates';
 
 jest.setTimeout(60_000);
+
+type JsonObject = NonNullable<
+  Parameters<typeof mockServices.rootConfig.factory>[0]
+>['data'] &
+  object;
 
 const databases = TestDatabases.create();
 
@@ -84,17 +101,26 @@ function demoExport(): string {
 
 describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
   async function startBackend(
-    options: { result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+    options: {
+      result?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+      knex?: Knex;
+      config?: JsonObject;
+      catalog?: ServiceFactory;
+    } = {},
   ) {
-    const knex = await databases.init(databaseId);
+    const knex = options.knex ?? (await databases.init(databaseId));
     const { server } = await startTestBackend({
       features: [
         multicloudPlugin,
         mockServices.database.factory({ knex }),
-        catalogServiceMock.factory({ entities: demoCatalog() }),
+        options.catalog ??
+          catalogServiceMock.factory({ entities: demoCatalog() }),
         mockServices.permissions.factory({
           result: options.result ?? AuthorizeResult.ALLOW,
         }),
+        ...(options.config
+          ? [mockServices.rootConfig.factory({ data: options.config })]
+          : []),
       ],
     });
     return server;
@@ -464,6 +490,7 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
         .post('/api/multicloud/cost/imports')
         .set('Content-Type', 'text/csv')
         .send('x'),
+      request(server).post('/api/multicloud/cost/rebuild'),
       request(server)
         .put('/api/multicloud/cost/budgets')
         .send({ entityRef: 'component:default/checkout-api', amount: 1 }),
@@ -482,5 +509,212 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       .get('/api/multicloud/cost/summary')
       .set('Authorization', mockCredentials.none.header());
     expect(anonymous.status).toBe(401);
+  });
+  const summaryTotal = async (
+    server: Awaited<ReturnType<typeof startBackend>>,
+  ) =>
+    (
+      await request(server)
+        .get('/api/multicloud/cost/summary')
+        .query({ from: FIRST_DAY, to: LAST_DAY, metric: 'billed' })
+    ).body.total;
+
+  /** What a person reading the error must never see: SQL, DuckDB internals, server paths. */
+  const INTERNALS =
+    /SELECT|read_csv|read_parquet|LINE \d|Parser Error|Binder Error|\/tmp\/|multicloud-(read|upload)-/;
+
+  describe('issue 9 case 4: a repair re-derives every rollup from the facts', () => {
+    it('POST /cost/rebuild restores cost missing from the rollups and says what it did', async () => {
+      const knex = await databases.init(databaseId);
+      const server = await startBackend({ knex });
+      await importDemo(server);
+      expect(await summaryTotal(server)).toBe(1260);
+      // What an import lost to an overlapping refresh looked like: pairs
+      // without attribution, and rollups without their cost.
+      await knex('multicloud_cost_attribution').where({ via: 'tag' }).delete();
+      for (const table of [
+        'multicloud_cost_rollup_daily',
+        'multicloud_cost_rollup_dimensions',
+        'multicloud_cost_rollup_resources',
+      ]) {
+        await knex(table).where('usage_date', '>=', '2026-10-01').delete();
+      }
+      expect(await summaryTotal(server)).toBe(630);
+
+      const res = await request(server).post('/api/multicloud/cost/rebuild');
+
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        facts: 300,
+        pairs: 5,
+        unattributedPairs: 2,
+        totals: [
+          {
+            currency: 'USD',
+            facts: 1260,
+            rollupBefore: 630,
+            rollupAfter: 1260,
+          },
+        ],
+        durationMs: expect.any(Number),
+      });
+      expect(await summaryTotal(server)).toBe(1260);
+      const byOwner = await request(server)
+        .get('/api/multicloud/cost/summary')
+        .query({ from: '2026-10-01', to: LAST_DAY, groupBy: 'owner' });
+      expect(
+        byOwner.body.breakdown.map((b: { key: string; cost: number }) => [
+          b.key,
+          b.cost,
+        ]),
+      ).toEqual([
+        ['group:default/checkout-team', 510],
+        ['group:default/data-team', 90],
+        ['unallocated', 30],
+      ]);
+    });
+  });
+
+  describe('issue 9 case 5: uploads over a limit or unreadable get a 4xx that says what to do', () => {
+    const limit = (imports: JsonObject): JsonObject => ({
+      multicloud: { cost: { imports } },
+    });
+
+    it('refuses a gzip bomb of a few KB with a 413 naming maxDecompressedBytes, and keeps what was there', async () => {
+      const server = await startBackend({
+        config: limit({ maxDecompressedBytes: 1024 * 1024 }),
+      });
+      await importDemo(server);
+      const bomb = gzip(
+        focusCsv(Array.from({ length: 12_000 }, () => focusRow())),
+      );
+      expect(bomb.length).toBeLessThan(16 * 1024);
+
+      const res = await request(server)
+        .post('/api/multicloud/cost/imports?fileName=bomb.csv.gz')
+        .set('Content-Type', 'application/gzip')
+        .send(bomb);
+
+      expect(res.status).toBe(413);
+      expect(res.body.error.message).toMatch(
+        /more than 1048576 bytes \(1 MiB\) once decompressed, the limit multicloud\.cost\.imports\.maxDecompressedBytes sets; raise it to import this file\. Nothing was written\./,
+      );
+      expect(await summaryTotal(server)).toBe(1260);
+    });
+
+    it('refuses more rows than maxRows with a 400 naming it', async () => {
+      const server = await startBackend({ config: limit({ maxRows: 400 }) });
+
+      const res = await request(server)
+        .post('/api/multicloud/cost/imports')
+        .set('Content-Type', 'text/csv')
+        .send(
+          Buffer.from(focusCsv(Array.from({ length: 401 }, () => focusRow()))),
+        );
+
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /more than 400 rows, the limit multicloud\.cost\.imports\.maxRows sets; raise it or split the export/,
+      );
+    });
+
+    it('stops an import that runs past the timeout with a 400 naming it', async () => {
+      const server = await startBackend({
+        config: limit({ timeout: '500ms' }),
+        // The catalog never answers the import's read of it.
+        catalog: catalogServiceMock.mock({
+          queryEntities: () => new Promise(() => {}),
+        }).factory,
+      });
+
+      const res = await request(server)
+        .post('/api/multicloud/cost/imports')
+        .set('Content-Type', 'text/csv')
+        .send(Buffer.from(focusCsv([focusRow()])));
+
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /took longer than 500 ms, the limit multicloud\.cost\.imports\.timeout sets, and was stopped/,
+      );
+    });
+
+    it('answers NUL-byte and duplicated headers, garbage, truncated gzip and broken Parquet with a 400 and a human message', async () => {
+      const server = await startBackend();
+      const good = focusCsv(
+        Array.from({ length: 50 }, (_, i) => focusRow({ BilledCost: i })),
+      );
+      const gzipped = gzip(good);
+      const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'cost-api-'));
+      const wrongTypes = path.join(directory, 'wrong.parquet');
+      try {
+        await writeParquet(
+          writeFile(directory, 'plain.csv', focusCsv([focusRow()])),
+          wrongTypes,
+          { ChargePeriodStart: 'CAST(1 AS BOOLEAN)' },
+        );
+        const cases: Array<[string, string, Buffer, RegExp]> = [
+          [
+            'NUL byte in the header',
+            'text/csv',
+            Buffer.from(good.replace('"ProviderName"', '"Provider\u0000Name"')),
+            /The header line holds a NUL byte \(column 13\)/,
+          ],
+          [
+            'duplicated header column',
+            'text/csv',
+            Buffer.from(good.replace('"RegionId"', '"ServiceName"')),
+            /The header names column "ServiceName" twice \(columns 14 and 18\)/,
+          ],
+          [
+            'binary garbage',
+            'application/octet-stream',
+            Buffer.from(
+              Array.from({ length: 4096 }, (_, i) => 1 + ((i * 7919) % 255)),
+            ),
+            /Not a FOCUS 1\.0-1\.2 file|could not be read|not valid CSV|has no name|twice/,
+          ],
+          [
+            'truncated gzip',
+            'application/gzip',
+            gzipped.subarray(0, Math.floor(gzipped.length / 2)),
+            /could not be read as gzipped CSV: the gzip data is truncated/,
+          ],
+          [
+            'broken Parquet',
+            'application/vnd.apache.parquet',
+            Buffer.concat([
+              Buffer.from('PAR1'),
+              Buffer.alloc(64, 7),
+              Buffer.from('PAR1'),
+            ]),
+            /could not be read as FOCUS CSV, gzipped CSV or Parquet/,
+          ],
+          [
+            'Parquet with a wrong column type',
+            'application/vnd.apache.parquet',
+            fs.readFileSync(wrongTypes),
+            /Column ChargePeriodStart holds BOOLEAN values; FOCUS needs a date and time there/,
+          ],
+        ];
+        for (const [what, contentType, body, message] of cases) {
+          const res = await request(server)
+            .post('/api/multicloud/cost/imports')
+            .set('Content-Type', contentType)
+            .send(body);
+          expect({
+            what,
+            status: res.status,
+            message: res.body.error?.message,
+          }).toEqual({
+            what,
+            status: 400,
+            message: expect.stringMatching(message),
+          });
+          expect(res.body.error.message).not.toMatch(INTERNALS);
+        }
+      } finally {
+        fs.rmSync(directory, { recursive: true, force: true });
+      }
+    });
   });
 });

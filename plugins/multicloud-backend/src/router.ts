@@ -172,6 +172,11 @@ export async function createRouter(options: {
     }
   });
 
+  router.post('/cost/rebuild', async (req, res) => {
+    await authorize(req, multicloudCostImportPermission);
+    res.json(await costImport.rebuild());
+  });
+
   router.put('/cost/budgets', express.json(), async (req, res) => {
     const credentials = await authorize(req, multicloudBudgetUpdatePermission);
     const body = req.body ?? {};

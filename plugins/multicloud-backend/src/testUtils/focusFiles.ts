@@ -104,17 +104,42 @@ export function writeFile(
   return file;
 }
 
+/** Dates a file's last modification a day back: a finished export, not one being written. */
+export function settle(file: string): string {
+  const aDayAgo = new Date(Date.now() - 24 * 3600_000);
+  fs.utimesSync(file, aDayAgo, aDayAgo);
+  return file;
+}
+
 export function gzip(content: string): Buffer {
   return zlib.gzipSync(Buffer.from(content));
 }
 
-/** Writes CSV text as a Parquet file with real types (DOUBLE costs, TIMESTAMP periods). */
-export async function writeParquet(csvFile: string, parquetFile: string) {
+/**
+ * Writes CSV text as a Parquet file with real types (DOUBLE costs, TIMESTAMP
+ * periods); `columns` replaces a column by a DuckDB expression over the CSV's.
+ */
+export async function writeParquet(
+  csvFile: string,
+  parquetFile: string,
+  columns: Record<string, string> = {},
+) {
+  const typed: Record<string, string> = {
+    BilledCost: 'CAST(BilledCost AS DOUBLE)',
+    EffectiveCost: 'CAST(EffectiveCost AS DOUBLE)',
+    ListCost: 'CAST(ListCost AS DOUBLE)',
+    ChargePeriodStart:
+      'CAST(CAST(ChargePeriodStart AS TIMESTAMPTZ) AS TIMESTAMP)',
+    ...columns,
+  };
+  const replace = Object.entries(typed)
+    .map(([column, sql]) => `${sql} AS ${column}`)
+    .join(', ');
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     await connection.run(
-      `COPY (SELECT * REPLACE (CAST(BilledCost AS DOUBLE) AS BilledCost, CAST(EffectiveCost AS DOUBLE) AS EffectiveCost, CAST(ListCost AS DOUBLE) AS ListCost, CAST(CAST(ChargePeriodStart AS TIMESTAMPTZ) AS TIMESTAMP) AS ChargePeriodStart)
+      `COPY (SELECT * REPLACE (${replace})
         FROM read_csv('${csvFile}', header = true, all_varchar = true, nullstr = 'NULL'))
        TO '${parquetFile}' (FORMAT parquet)`,
     );

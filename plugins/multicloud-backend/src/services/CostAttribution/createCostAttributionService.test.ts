@@ -9,6 +9,7 @@ import path from 'node:path';
 import { applyDatabaseMigrations } from '../../database/migrations';
 import { catalogEntity, demoCatalog } from '../../testUtils/catalog';
 import { focusCsv, focusRow, writeFile } from '../../testUtils/focusFiles';
+import { testImportLimits } from '../../testUtils/importLimits';
 import { createCostImportService } from '../CostImport/createCostImportService';
 import { DEFAULT_TAG_KEYS, EVERYTHING, UNALLOCATED } from './attributionModel';
 import { createCostAttributionService } from './createCostAttributionService';
@@ -70,13 +71,7 @@ describe('createCostAttributionService', () => {
       knex,
       logger,
       attribution,
-      limits: {
-        memoryLimit: '256MB',
-        threads: 1,
-        tempDirectory: directory,
-        maxErrors: 20,
-        maxUploadBytes: 1024 * 1024,
-      },
+      limits: testImportLimits(directory, { threads: 1 }),
     });
     return { knex, catalog, attribution, importer };
   }

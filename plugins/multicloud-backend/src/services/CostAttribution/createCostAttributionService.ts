@@ -12,7 +12,8 @@ import {
   attribute,
   buildCatalogSnapshot,
 } from './attributionModel';
-import { CostAttributionService } from './types';
+import { CostAttributionService, CostRebuildResult } from './types';
+import { writeCostStore } from './writeCostStore';
 
 const PAGE_SIZE = 1000;
 /** The account a cost belongs to: the sub account (AWS member account, Azure subscription, GCP project), else the billing account. */
@@ -254,16 +255,21 @@ export function createCostAttributionService(options: {
     await rebuildRollups(tx, days);
   }
 
-  async function refresh(): Promise<{ changed: boolean }> {
-    const snapshot = await loadSnapshot();
-    const pairs: Array<{
+  const onWait = (what: string) => () =>
+    logger.info(
+      `Cost ${what}: waiting for an import or attribution refresh to finish writing the cost store`,
+    );
+
+  /** Every (resource, tags) pair the attribution holds, attributed anew. */
+  function attributeAll(
+    pairs: Array<{
       attribution_key: string;
       resource_key: string;
       tags: string;
-    }> = await knex('multicloud_cost_attribution')
-      .select('attribution_key', 'resource_key', 'tags')
-      .orderBy('attribution_key');
-    const attribution: AttributionRow[] = pairs.map(p => {
+    }>,
+    snapshot: CatalogSnapshot,
+  ): AttributionRow[] {
+    return pairs.map(p => {
       const { entityRef, via } = attribute(
         p.resource_key,
         p.tags,
@@ -272,68 +278,34 @@ export function createCostAttributionService(options: {
       );
       return { ...p, entity_ref: entityRef, via };
     });
-    const ancestors = ancestorRows(
-      attribution.map(a => a.entity_ref),
-      snapshot,
+  }
+
+  async function replaceAttribution(
+    tx: Knex.Transaction,
+    attribution: AttributionRow[],
+    snapshot: CatalogSnapshot,
+  ) {
+    await tx('multicloud_cost_attribution').delete();
+    await insertBatches(tx, 'multicloud_cost_attribution', attribution);
+    await tx('multicloud_cost_ancestors').delete();
+    await insertBatches(
+      tx,
+      'multicloud_cost_ancestors',
+      ancestorRows(
+        attribution.map(a => a.entity_ref),
+        snapshot,
+      ),
     );
-    const entities = entityRows(snapshot);
-    const [storedAttribution, storedAncestors, storedEntities] =
-      await Promise.all([
-        knex('multicloud_cost_attribution').select(
-          'attribution_key',
-          'entity_ref',
-          'via',
-        ),
-        knex('multicloud_cost_ancestors').select(
-          'entity_ref',
-          'ancestor_ref',
-          'ancestor_kind',
-        ),
-        knex('multicloud_cost_entities').select(
-          'entity_ref',
-          'kind',
-          'title',
-          'annotation_budget',
-          'annotation_budget_currency',
-        ),
-      ]);
-    const attributionUnchanged =
-      fingerprint([
-        attribution.map(a => [a.attribution_key, a.entity_ref, a.via]),
-        ancestors.map(a => [a.entity_ref, a.ancestor_ref, a.ancestor_kind]),
-      ]) ===
-      fingerprint([
-        storedAttribution.map(a => [a.attribution_key, a.entity_ref, a.via]),
-        storedAncestors.map(a => [
-          a.entity_ref,
-          a.ancestor_ref,
-          a.ancestor_kind,
-        ]),
-      ]);
-    const entitiesUnchanged =
-      fingerprint([entities.map(e => Object.values(e))]) ===
-      fingerprint([storedEntities.map(e => Object.values(e))]);
-    if (attributionUnchanged && entitiesUnchanged) {
-      return { changed: false };
-    }
-    if (attributionUnchanged) {
-      // Titles or budget annotations only: the rollups stay as they are.
-      await knex.transaction(async tx => {
-        await tx('multicloud_cost_entities').delete();
-        await insertBatches(tx, 'multicloud_cost_entities', entities);
-      });
-      return { changed: true };
-    }
-    const started = Date.now();
-    await knex.transaction(async tx => {
-      await tx('multicloud_cost_attribution').delete();
-      await insertBatches(tx, 'multicloud_cost_attribution', attribution);
-      await tx('multicloud_cost_ancestors').delete();
-      await insertBatches(tx, 'multicloud_cost_ancestors', ancestors);
-      await tx('multicloud_cost_entities').delete();
-      await insertBatches(tx, 'multicloud_cost_entities', entities);
-      await rebuildRollups(tx);
-    });
+    await tx('multicloud_cost_entities').delete();
+    await insertBatches(tx, 'multicloud_cost_entities', entityRows(snapshot));
+    await rebuildRollups(tx);
+  }
+
+  function logRebuilt(
+    started: number,
+    attribution: AttributionRow[],
+    snapshot: CatalogSnapshot,
+  ) {
     const byVia = new Map<string, number>();
     for (const a of attribution) {
       byVia.set(a.via, (byVia.get(a.via) ?? 0) + 1);
@@ -347,8 +319,151 @@ export function createCostAttributionService(options: {
         snapshot.entities.size
       } catalog entities`,
     );
-    return { changed: true };
   }
 
-  return { loadSnapshot, applyImport, refresh };
+  async function refresh(): Promise<{ changed: boolean }> {
+    const snapshot = await loadSnapshot();
+    const started = Date.now();
+    // The pairs and the stored state are read under the lock: an import
+    // that commits between reading them and writing would otherwise lose its
+    // new pairs, and its cost with them, to this rewrite.
+    return writeCostStore(
+      knex,
+      async tx => {
+        const pairs = await tx('multicloud_cost_attribution').select(
+          'attribution_key',
+          'resource_key',
+          'tags',
+        );
+        const attribution = attributeAll(pairs, snapshot);
+        const ancestors = ancestorRows(
+          attribution.map(a => a.entity_ref),
+          snapshot,
+        );
+        const entities = entityRows(snapshot);
+        const storedAncestors = await tx('multicloud_cost_ancestors').select(
+          'entity_ref',
+          'ancestor_ref',
+          'ancestor_kind',
+        );
+        const storedEntities = await tx('multicloud_cost_entities').select(
+          'entity_ref',
+          'kind',
+          'title',
+          'annotation_budget',
+          'annotation_budget_currency',
+        );
+        const storedAttribution = await tx(
+          'multicloud_cost_attribution',
+        ).select('attribution_key', 'entity_ref', 'via');
+        const attributionUnchanged =
+          fingerprint([
+            attribution.map(a => [a.attribution_key, a.entity_ref, a.via]),
+            ancestors.map(a => [a.entity_ref, a.ancestor_ref, a.ancestor_kind]),
+          ]) ===
+          fingerprint([
+            storedAttribution.map(a => [
+              a.attribution_key,
+              a.entity_ref,
+              a.via,
+            ]),
+            storedAncestors.map(a => [
+              a.entity_ref,
+              a.ancestor_ref,
+              a.ancestor_kind,
+            ]),
+          ]);
+        const entitiesUnchanged =
+          fingerprint([entities.map(e => Object.values(e))]) ===
+          fingerprint([storedEntities.map(e => Object.values(e))]);
+        if (attributionUnchanged && entitiesUnchanged) {
+          return { changed: false };
+        }
+        if (attributionUnchanged) {
+          // Titles or budget annotations only: the rollups stay as they are.
+          await tx('multicloud_cost_entities').delete();
+          await insertBatches(tx, 'multicloud_cost_entities', entities);
+          return { changed: true };
+        }
+        await replaceAttribution(tx, attribution, snapshot);
+        logRebuilt(started, attribution, snapshot);
+        return { changed: true };
+      },
+      { onWait: onWait('attribution refresh') },
+    );
+  }
+
+  /** EffectiveCost per currency of the facts, or of the organisation rollup. */
+  async function totalsByCurrency(
+    tx: Knex.Transaction,
+    table: 'multicloud_cost_facts' | 'multicloud_cost_rollup_daily',
+  ): Promise<Map<string, number>> {
+    const query = tx(table)
+      .groupBy('currency')
+      .select('currency')
+      .sum({ cost: 'effective_cost' });
+    if (table === 'multicloud_cost_rollup_daily') {
+      query.where({ entity_ref: EVERYTHING });
+    }
+    const rows = (await query) as Array<{
+      currency: string;
+      cost: number | string;
+    }>;
+    return new Map(rows.map(r => [r.currency, Number(r.cost)]));
+  }
+
+  async function rebuild(): Promise<CostRebuildResult> {
+    const snapshot = await loadSnapshot();
+    const started = Date.now();
+    return writeCostStore(
+      knex,
+      async tx => {
+        const before = await totalsByCurrency(
+          tx,
+          'multicloud_cost_rollup_daily',
+        );
+        const pairs: Array<{
+          attribution_key: string;
+          resource_key: string;
+          tags: string;
+        }> = await tx('multicloud_cost_facts').distinct(
+          'attribution_key',
+          'resource_key',
+          'tags',
+        );
+        const known = new Set(
+          (
+            await tx('multicloud_cost_attribution').select('attribution_key')
+          ).map((r: { attribution_key: string }) => r.attribution_key),
+        );
+        const attribution = attributeAll(pairs, snapshot);
+        await replaceAttribution(tx, attribution, snapshot);
+        const facts = await totalsByCurrency(tx, 'multicloud_cost_facts');
+        const after = await totalsByCurrency(
+          tx,
+          'multicloud_cost_rollup_daily',
+        );
+        const [{ n }] = await tx('multicloud_cost_facts').count({ n: '*' });
+        logRebuilt(started, attribution, snapshot);
+        return {
+          facts: Number(n),
+          pairs: attribution.length,
+          unattributedPairs: pairs.filter(p => !known.has(p.attribution_key))
+            .length,
+          totals: [...new Set([...facts.keys(), ...before.keys()])]
+            .sort()
+            .map(currency => ({
+              currency,
+              facts: facts.get(currency) ?? 0,
+              rollupBefore: before.get(currency) ?? 0,
+              rollupAfter: after.get(currency) ?? 0,
+            })),
+          durationMs: Date.now() - started,
+        };
+      },
+      { onWait: onWait('rollup rebuild') },
+    );
+  }
+
+  return { loadSnapshot, applyImport, refresh, rebuild };
 }

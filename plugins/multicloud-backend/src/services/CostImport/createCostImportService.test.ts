@@ -18,11 +18,16 @@ import {
   focusRow,
   gzip,
   parseCsv,
+  settle,
   writeFile,
   writeParquet,
 } from '../../testUtils/focusFiles';
-import { createCostImportService } from './createCostImportService';
-import { FocusFileRejectedError } from './readFocusFile';
+import { testImportLimits } from '../../testUtils/importLimits';
+import {
+  CostImportLimits,
+  createCostImportService,
+} from './createCostImportService';
+import { CostImportLimitError, FocusFileRejectedError } from './readFocusFile';
 
 jest.setTimeout(60_000);
 
@@ -38,7 +43,7 @@ describe('createCostImportService', () => {
   async function setUp(
     databaseId: Parameters<typeof databases.init>[0],
     wrapAttribution?: (a: CostAttributionService) => CostAttributionService,
-    memoryLimit = '256MB',
+    limits: Partial<CostImportLimits> = {},
   ) {
     const knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
@@ -54,13 +59,7 @@ describe('createCostImportService', () => {
       knex,
       logger,
       attribution: wrapAttribution ? wrapAttribution(attribution) : attribution,
-      limits: {
-        memoryLimit,
-        threads: 2,
-        tempDirectory: directory,
-        maxErrors: 20,
-        maxUploadBytes: 10 * 1024 * 1024,
-      },
+      limits: testImportLimits(directory, limits),
     });
     return { knex, importer, attribution, logger };
   }
@@ -339,7 +338,7 @@ describe('createCostImportService', () => {
         .select('status');
       expect(statuses.map(s => s.status).sort()).toEqual([
         'completed',
-        'failed',
+        'rejected',
       ]);
     });
 
@@ -437,7 +436,9 @@ describe('createCostImportService', () => {
     });
 
     it('names the memory limit to raise when DuckDB runs out of it, and writes nothing', async () => {
-      const { knex, importer } = await setUp(databaseId, undefined, '1MB');
+      const { knex, importer } = await setUp(databaseId, undefined, {
+        memoryLimit: '1MB',
+      });
       const file = writeFile(
         directory,
         'oct.csv',
@@ -476,7 +477,7 @@ describe('createCostImportService', () => {
         })(),
       );
       await expect(importer.importUpload(huge, {})).rejects.toThrow(
-        /larger than the 10485760 bytes allowed/,
+        /larger than the 10485760 bytes \(10 MiB\) allowed; raise multicloud\.cost\.imports\.maxUploadBytes/,
       );
       expect(fs.readdirSync(directory)).toEqual([]);
     });
@@ -485,24 +486,364 @@ describe('createCostImportService', () => {
       const { importer, knex } = await setUp(databaseId);
       const folder = fs.mkdtempSync(path.join(directory, 'exports-'));
       fs.mkdirSync(path.join(folder, '2026-10'));
-      writeFile(
-        path.join(folder, '2026-10'),
-        'aws.csv.gz',
-        gzip(focusCsv([focusRow({ BilledCost: 3 })])),
+      settle(
+        writeFile(
+          path.join(folder, '2026-10'),
+          'aws.csv.gz',
+          gzip(focusCsv([focusRow({ BilledCost: 3 })])),
+        ),
       );
-      writeFile(folder, 'bad.csv', focusCsv([focusRow({ BilledCost: 'x' })]));
-      writeFile(folder, 'notes.txt', 'not an export');
+      settle(
+        writeFile(folder, 'bad.csv', focusCsv([focusRow({ BilledCost: 'x' })])),
+      );
+      settle(writeFile(folder, 'notes.txt', 'not an export'));
 
       expect(
         await importer.importFolder({ id: 'exports', path: folder }),
-      ).toEqual({ imported: 1, skipped: 0, failed: 1 });
+      ).toEqual({ imported: 1, skipped: 0, failed: 1, writing: 0 });
       expect(
         await importer.importFolder({ id: 'exports', path: folder }),
-      ).toEqual({ imported: 0, skipped: 2, failed: 0 });
+      ).toEqual({ imported: 0, skipped: 2, failed: 0, writing: 0 });
       expect(await factTotals(knex)).toEqual([
         { provider: 'AWS', billed: 3, effective: 1, n: 1 },
       ]);
       expect(await importer.lastImportAt()).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    });
+  });
+  /** The import records and the facts, to show a failed import wrote nothing. */
+  async function recorded(knex: Knex) {
+    return {
+      statuses: (
+        await knex('multicloud_cost_imports')
+          .orderBy('started_at')
+          .select('status')
+      ).map(r => r.status),
+      facts: Number(
+        (await knex('multicloud_cost_facts').count({ n: '*' }))[0].n,
+      ),
+    };
+  }
+
+  /** DuckDB's and the importer's working files left in the temp directory. */
+  const leftovers = () =>
+    fs.readdirSync(directory).filter(name => name.startsWith('multicloud-'));
+
+  describe('issue 9 case 5: malformed files and import limits', () => {
+    describe.each(databases.eachSupportedId())('on %p', databaseId => {
+      it('refuses a gzip bomb of a few KB while decompressing it, with a 413 naming maxDecompressedBytes, and frees the queue', async () => {
+        const { knex, importer } = await setUp(databaseId, undefined, {
+          maxDecompressedBytes: 1024 * 1024,
+        });
+        const csv = focusCsv(Array.from({ length: 12_000 }, () => focusRow()));
+        const bomb = gzip(csv);
+        expect(bomb.length).toBeLessThan(16 * 1024);
+        expect(csv.length).toBeGreaterThan(2 * 1024 * 1024);
+        const files = fs.mkdtempSync(path.join(directory, 'files-'));
+
+        const error = await importer
+          .importFile({
+            path: writeFile(files, 'bomb.csv.gz', bomb),
+            source: 'test',
+          })
+          .catch(e => e);
+
+        expect(error).toBeInstanceOf(CostImportLimitError);
+        expect(error.statusCode).toBe(413);
+        expect(error.message).toMatch(
+          /more than 1048576 bytes \(1 MiB\) once decompressed, the limit multicloud\.cost\.imports\.maxDecompressedBytes sets; raise it.*Nothing was written/,
+        );
+        expect(await recorded(knex)).toEqual({
+          statuses: ['failed'],
+          facts: 0,
+        });
+        expect(leftovers()).toEqual([]);
+
+        const next = await importer.importFile({
+          path: writeFile(files, 'oct.csv.gz', gzip(focusCsv([focusRow()]))),
+          source: 'test',
+        });
+        expect(next.rows).toBe(1);
+      });
+
+      it('refuses CSV and Parquet files with more rows than maxRows, naming it, counting quoted line breaks and blank lines right', async () => {
+        const { knex, importer } = await setUp(databaseId, undefined, {
+          maxRows: 3,
+        });
+        const files = fs.mkdtempSync(path.join(directory, 'files-'));
+        // Three rows: a line break inside a quoted cell and a blank line are no rows.
+        const three = focusCsv([
+          focusRow({ ResourceName: 'web\n1' }),
+          focusRow(),
+          focusRow(),
+        ]).replace(/\n$/, '\n\n');
+        expect(
+          (
+            await importer.importFile({
+              path: writeFile(files, 'three.csv', three),
+              source: 'test',
+            })
+          ).rows,
+        ).toBe(3);
+
+        const four = writeFile(
+          files,
+          'four.csv',
+          focusCsv([focusRow(), focusRow(), focusRow(), focusRow()]),
+        );
+        const parquet = path.join(files, 'four.parquet');
+        await writeParquet(four, parquet);
+        for (const file of [four, parquet]) {
+          const error = await importer
+            .importFile({ path: file, source: 'test' })
+            .catch(e => e);
+          expect({
+            file: path.basename(file),
+            limit: error instanceof CostImportLimitError,
+            statusCode: error.statusCode,
+            message: error.message,
+          }).toEqual({
+            file: path.basename(file),
+            limit: true,
+            statusCode: 400,
+            message: expect.stringMatching(
+              /more than 3 rows, the limit multicloud\.cost\.imports\.maxRows sets; raise it or split the export\. Nothing was written/,
+            ),
+          });
+        }
+        expect(await recorded(knex)).toEqual({
+          statuses: ['completed', 'failed', 'failed'],
+          facts: 1,
+        });
+      });
+
+      it('stops an import that runs past the timeout, naming the setting, writes nothing and frees the queue', async () => {
+        let snapshots = 0;
+        const { knex, importer } = await setUp(
+          databaseId,
+          attribution => ({
+            ...attribution,
+            // The first import's catalog read never answers.
+            loadSnapshot: () =>
+              snapshots++ === 0
+                ? new Promise(() => {})
+                : attribution.loadSnapshot(),
+          }),
+          { timeoutMs: 3000 },
+        );
+        const file = writeFile(directory, 'oct.csv', focusCsv([focusRow()]));
+
+        const error = await importer
+          .importFile({ path: file, source: 'test' })
+          .catch(e => e);
+
+        expect(error).toBeInstanceOf(CostImportLimitError);
+        expect(error.statusCode).toBe(400);
+        expect(error.message).toMatch(
+          /took longer than 3 s, the limit multicloud\.cost\.imports\.timeout sets, and was stopped; raise it.*Nothing was written/,
+        );
+        expect(await recorded(knex)).toEqual({
+          statuses: ['failed'],
+          facts: 0,
+        });
+        expect(
+          (await importer.importFile({ path: file, source: 'test' })).rows,
+        ).toBe(1);
+      });
+
+      it('answers unreadable files with an InputError that says what is wrong, without SQL or server paths', async () => {
+        const { knex, importer } = await setUp(databaseId);
+        const good = focusCsv(
+          Array.from({ length: 50 }, (_, i) => focusRow({ BilledCost: i })),
+        );
+        const gzipped = gzip(good);
+        const structCost = path.join(directory, 'struct.parquet');
+        await writeParquet(
+          writeFile(directory, 'plain.csv', focusCsv([focusRow()])),
+          structCost,
+          { BilledCost: `{'amount': CAST(BilledCost AS DOUBLE)}` },
+        );
+        const cases: Array<[string, Buffer, RegExp]> = [
+          [
+            'nul-header.csv',
+            Buffer.from(
+              good.replace('"BillingCurrency"', '"Billing\u0000Currency"'),
+            ),
+            /The header line holds a NUL byte \(column 3\): the file is not CSV text in UTF-8/,
+          ],
+          [
+            'utf16.csv',
+            Buffer.from(`\ufeff${good}`, 'utf16le'),
+            /holds a NUL byte .*UTF-16/,
+          ],
+          [
+            'duplicate-header.csv',
+            Buffer.from(good.replace('"ListCost"', '"billedcost"')),
+            /The header names column "billedcost" twice \(columns 1 and 12\); each column may appear once/,
+          ],
+          [
+            'unnamed-column.csv',
+            Buffer.from(good.replace('"Tags"', '""')),
+            /Column 20 of the header has no name/,
+          ],
+          ['empty.csv', Buffer.alloc(0), /The file is empty/],
+          [
+            'garbage.csv',
+            Buffer.from(
+              Array.from({ length: 4096 }, (_, i) => 1 + ((i * 7919) % 255)),
+            ),
+            /Not a FOCUS 1\.0-1\.2 file|could not be read|not valid CSV|has no name|twice/,
+          ],
+          [
+            'truncated.csv.gz',
+            gzipped.subarray(0, Math.floor(gzipped.length * 0.6)),
+            /could not be read as gzipped CSV: the gzip data is truncated/,
+          ],
+          [
+            'corrupt.csv.gz',
+            Buffer.concat([gzipped.subarray(0, 20), Buffer.alloc(200, 0xff)]),
+            /could not be read as gzipped CSV: the gzip data is corrupt/,
+          ],
+          [
+            'broken.parquet',
+            Buffer.concat([
+              Buffer.from('PAR1'),
+              Buffer.alloc(64, 7),
+              Buffer.from('PAR1'),
+            ]),
+            /could not be read as FOCUS CSV, gzipped CSV or Parquet: Invalid Input Error/,
+          ],
+          [
+            'struct-cost.parquet',
+            fs.readFileSync(structCost),
+            /Column BilledCost holds STRUCT\(amount DOUBLE\) values; FOCUS needs a number there/,
+          ],
+        ];
+        const files = fs.mkdtempSync(path.join(directory, 'files-'));
+        for (const [name, content, message] of cases) {
+          const error = await importer
+            .importFile({
+              path: writeFile(files, name, content),
+              source: 'test',
+            })
+            .catch(e => e);
+          expect({
+            name,
+            input: error instanceof InputError,
+            limit: error instanceof CostImportLimitError,
+            message: error.message,
+          }).toEqual({
+            name,
+            input: true,
+            limit: false,
+            message: expect.stringMatching(message),
+          });
+          expect(error.message).not.toMatch(
+            /SELECT|read_csv|read_parquet|LINE \d|Parser Error|Binder Error|multicloud-(read|upload)-/,
+          );
+          expect(error.message).not.toContain(directory);
+        }
+        expect(await recorded(knex)).toEqual({
+          statuses: cases.map(() => 'rejected'),
+          facts: 0,
+        });
+        expect(leftovers()).toEqual([]);
+      });
+
+      it('leaves files being written for the next run, retries server-side failures (over-limit ones after a restart), and never re-reads rejected files', async () => {
+        let failWrites = 1;
+        const { knex, importer, attribution, logger } = await setUp(
+          databaseId,
+          real => ({
+            ...real,
+            async applyImport(tx, days, snapshot) {
+              if (failWrites-- > 0) {
+                throw new Error('connection to the database was reset');
+              }
+              return real.applyImport(tx, days, snapshot);
+            },
+          }),
+          { maxRows: 2 },
+        );
+        const folder = fs.mkdtempSync(path.join(directory, 'exports-'));
+        settle(
+          writeFile(folder, 'a.csv', focusCsv([focusRow({ BilledCost: 1 })])),
+        );
+        settle(
+          writeFile(
+            folder,
+            'bad.csv',
+            focusCsv([focusRow({ BilledCost: 'x' })]),
+          ),
+        );
+        settle(
+          writeFile(
+            folder,
+            'big.csv',
+            focusCsv([
+              focusRow({
+                BilledCost: 10,
+                BillingPeriodStart: '2026-09-01T00:00:00Z',
+                ChargePeriodStart: '2026-09-05T00:00:00Z',
+              }),
+              focusRow({
+                BilledCost: 10,
+                BillingPeriodStart: '2026-09-01T00:00:00Z',
+                ChargePeriodStart: '2026-09-06T00:00:00Z',
+              }),
+              focusRow({
+                BilledCost: 10,
+                BillingPeriodStart: '2026-09-01T00:00:00Z',
+                ChargePeriodStart: '2026-09-07T00:00:00Z',
+              }),
+            ]),
+          ),
+        );
+        const fresh = writeFile(
+          folder,
+          'fresh.csv',
+          focusCsv([focusRow({ BilledCost: 100, ProviderName: 'Microsoft' })]),
+        );
+        settle(
+          writeFile(
+            folder,
+            'late.csv.gz.partial',
+            gzip(focusCsv([focusRow()])),
+          ),
+        );
+        // Files modified within the hour may still be being written.
+        const exports = { id: 'exports', path: folder, settleMs: 3600_000 };
+
+        expect(await importer.importFolder(exports)).toEqual({
+          imported: 0,
+          skipped: 0,
+          failed: 3,
+          writing: 2,
+        });
+        settle(fresh);
+        expect(await importer.importFolder(exports)).toEqual({
+          imported: 2,
+          skipped: 2,
+          failed: 0,
+          writing: 1,
+        });
+        // A restart, with the limit raised.
+        const restarted = createCostImportService({
+          knex,
+          logger,
+          attribution,
+          limits: testImportLimits(directory),
+        });
+        expect(await restarted.importFolder(exports)).toEqual({
+          imported: 1,
+          skipped: 3,
+          failed: 0,
+          writing: 1,
+        });
+        expect(await factTotals(knex)).toEqual([
+          { provider: 'AWS', billed: 31, effective: 4, n: 4 },
+          { provider: 'Microsoft', billed: 100, effective: 1, n: 1 },
+        ]);
+      });
     });
   });
 });

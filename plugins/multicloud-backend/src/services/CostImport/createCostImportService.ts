@@ -8,16 +8,26 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Knex } from 'knex';
-import { CostAttributionService } from '../CostAttribution/types';
+import {
+  CostAttributionService,
+  CostRebuildResult,
+} from '../CostAttribution/types';
 import { CatalogSnapshot } from '../CostAttribution/attributionModel';
+import { isPostgres, writeCostStore } from '../CostAttribution/writeCostStore';
 import {
   BillingPartition,
+  CostImportLimitError,
   DailyCostRow,
   FocusFileFormat,
   FocusReaderOptions,
+  formatBytes,
   readFocusFile,
 } from './readFocusFile';
-import { CostImportFolder, CostImportService } from './types';
+import {
+  CostImportFolder,
+  CostImportService,
+  FolderImportCounts,
+} from './types';
 
 /** Columns of a daily fact, in insert order. */
 export const FACT_COLUMNS = [
@@ -47,12 +57,74 @@ export const FACT_COLUMNS = [
 ] as const;
 
 const FILE_PATTERN = /\.(csv|csv\.gz|parquet)$/i;
+/** Names copy and download tools give a file until it is complete. */
+const IN_PROGRESS_PATTERN =
+  /\.(csv|csv\.gz|parquet)\.(tmp|partial|part|crdownload|download)$/i;
 
-/** How big and how hungry an import may be. */
+/** How big, how hungry and how long an import may be. */
 export type CostImportLimits = FocusReaderOptions & {
   /** Largest upload accepted, in bytes. */
   maxUploadBytes: number;
+  /** Longest an import may run, in milliseconds, from reading to commit. */
+  timeoutMs: number;
 };
+
+/** A folder file left alone unless it was last modified this long ago. */
+export const DEFAULT_SETTLE_MS = 5_000;
+
+/** Whether a failed import is the file's fault: then it is not retried. */
+function rejectedForContent(error: unknown): boolean {
+  return (
+    error instanceof InputError && !(error instanceof CostImportLimitError)
+  );
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0) {
+    return `${ms / 60_000} min`;
+  }
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/**
+ * The wall-clock budget of one import: aborts its signal when it runs out,
+ * with the error to report.
+ */
+function startDeadline(timeoutMs: number) {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () =>
+      controller.abort(
+        new CostImportLimitError(
+          `The import took longer than ${formatDuration(
+            timeoutMs,
+          )}, the limit multicloud.cost.imports.timeout sets, and was stopped; raise it to import this file. Nothing was written.`,
+          'multicloud.cost.imports.timeout',
+          400,
+        ),
+      ),
+    timeoutMs,
+  );
+  return {
+    signal: controller.signal,
+    dispose: () => clearTimeout(timer),
+  };
+}
+
+/** Settles with `promise`, or rejects with the signal's reason when it aborts first. */
+function unlessAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', abort));
+  });
+}
 
 /** Rows per INSERT, within SQLite's and PostgreSQL's bound-parameter limits. */
 const ROWS_PER_INSERT = 1000;
@@ -64,11 +136,6 @@ const NUMBER_COLUMNS = new Set<string>([
   'list_cost',
   'consumed_quantity',
 ]);
-
-function isPostgres(knex: Knex): boolean {
-  const client = String(knex.client.config.client);
-  return client === 'pg' || client.includes('postgres');
-}
 
 /**
  * PostgreSQL: the batch as one JSON document, unpacked by the server. Binding
@@ -214,8 +281,9 @@ function createSerialQueue() {
 /**
  * Creates the {@link CostImportService}. A file is read and checked by
  * DuckDB first; only a valid file is written, and its billing periods are
- * replaced in one transaction, so a rejected file or a crash leaves the
- * previous data as it was.
+ * replaced in one transaction under the cost store's write lock, so a
+ * rejected file, a crash or a concurrent import or refresh (on any replica)
+ * leaves the data consistent.
  */
 export function createCostImportService(options: {
   knex: Knex;
@@ -225,6 +293,11 @@ export function createCostImportService(options: {
 }): CostImportService {
   const { knex, logger, attribution, limits } = options;
   const serially = createSerialQueue();
+  /**
+   * Folder files (by content) over a limit in this process: tried again
+   * after a restart, which a raised limit needs anyway.
+   */
+  const overLimit = new Set<string>();
 
   async function snapshotOrEmpty(): Promise<CatalogSnapshot> {
     try {
@@ -267,79 +340,97 @@ export function createCostImportService(options: {
   }): Promise<CostImportResult> {
     const id = randomUUID();
     const fileName = request.fileName ?? path.basename(request.path);
-    const format = await sniffFormat(request.path);
-    const sha256 = request.sha256 ?? (await sha256Of(request.path));
+    const deadline = startDeadline(limits.timeoutMs);
+    const { signal } = deadline;
+    let format: FocusFileFormat | null = null;
     await knex('multicloud_cost_imports').insert({
       id,
       source: request.source,
       file_name: fileName,
-      file_sha256: sha256,
-      format,
+      file_sha256: request.sha256 ?? (await sha256Of(request.path)),
+      format: null,
       status: 'running',
       created_by: request.createdBy ?? null,
       started_at: new Date(),
     });
     const started = Date.now();
     const timings = { read: started, written: started };
-    logger.info(`Cost import ${id}: reading ${fileName} (${format})`);
     try {
-      const snapshot = await snapshotOrEmpty();
+      const fileFormat = await sniffFormat(request.path);
+      format = fileFormat;
+      logger.info(`Cost import ${id}: reading ${fileName} (${fileFormat})`);
+      const snapshot = await unlessAborted(snapshotOrEmpty(), signal);
       const result = await readFocusFile(
         request.path,
-        format,
+        fileFormat,
         limits,
         async contents => {
           timings.read = Date.now();
           logger.info(
             `Cost import ${id}: FOCUS ${contents.version}, ${contents.rows} rows valid, ${contents.dailyRows} daily facts in ${contents.partitions.length} billing period(s); writing`,
           );
-          await knex.transaction(async tx => {
-            const replaced = await replacePartitions(tx, contents.partitions);
-            let written = 0;
-            let nextProgress = 100_000;
-            for await (const rows of contents.dailyRowBatches()) {
-              await insertFacts(tx, rows, id);
-              written += rows.length;
-              if (written >= nextProgress) {
-                logger.info(
-                  `Cost import ${id}: ${written} of ${contents.dailyRows} daily facts written`,
-                );
-                nextProgress += 100_000;
+          await writeCostStore(
+            knex,
+            async tx => {
+              // Waiting for the lock may have used up the budget.
+              signal.throwIfAborted();
+              const replaced = await replacePartitions(tx, contents.partitions);
+              let written = 0;
+              let nextProgress = 100_000;
+              for await (const rows of contents.dailyRowBatches()) {
+                signal.throwIfAborted();
+                await insertFacts(tx, rows, id);
+                written += rows.length;
+                if (written >= nextProgress) {
+                  logger.info(
+                    `Cost import ${id}: ${written} of ${contents.dailyRows} daily facts written`,
+                  );
+                  nextProgress += 100_000;
+                }
               }
-            }
-            timings.written = Date.now();
-            const days = [replaced, contents.dateRange].filter(
-              (r): r is { from: string; to: string } => !!r,
-            );
-            if (days.length > 0) {
-              await attribution.applyImport(
-                tx,
-                {
-                  from: days.map(d => d.from).sort()[0],
-                  to: days
-                    .map(d => d.to)
-                    .sort()
-                    .reverse()[0],
-                },
-                snapshot,
+              timings.written = Date.now();
+              const days = [replaced, contents.dateRange].filter(
+                (r): r is { from: string; to: string } => !!r,
               );
-            }
-          });
+              if (days.length > 0) {
+                await attribution.applyImport(
+                  tx,
+                  {
+                    from: days.map(d => d.from).sort()[0],
+                    to: days
+                      .map(d => d.to)
+                      .sort()
+                      .reverse()[0],
+                  },
+                  snapshot,
+                );
+              }
+              signal.throwIfAborted();
+            },
+            {
+              onWait: () =>
+                logger.info(
+                  `Cost import ${id}: waiting for another import or attribution refresh to finish writing the cost store`,
+                ),
+            },
+          );
           return {
             id,
             focusVersion: contents.version,
-            format,
+            format: fileFormat,
             rows: contents.rows,
             dailyRows: contents.dailyRows,
             billingPeriods: contents.partitions,
             totals: contents.totals,
           } satisfies CostImportResult;
         },
+        signal,
       );
       await knex('multicloud_cost_imports')
         .where({ id })
         .update({
           status: 'completed',
+          format,
           focus_version: result.focusVersion,
           rows: result.rows,
           daily_rows: result.dailyRows,
@@ -360,19 +451,24 @@ export function createCostImportService(options: {
       );
       return result;
     } catch (error) {
+      // A deadline that passed during a database call surfaces as that call's error.
+      const reported = signal.aborted ? signal.reason : error;
       await knex('multicloud_cost_imports')
         .where({ id })
         .update({
-          status: 'failed',
-          error: String((error as Error).message ?? error).slice(0, 4000),
+          status: rejectedForContent(reported) ? 'rejected' : 'failed',
+          format,
+          error: String((reported as Error).message ?? reported).slice(0, 4000),
           completed_at: new Date(),
         });
       logger.warn(
         `Cost import ${id} of ${fileName} failed, nothing was changed: ${
-          (error as Error).message
+          (reported as Error).message
         }`,
       );
-      throw error;
+      throw reported;
+    } finally {
+      deadline.dispose();
     }
   }
 
@@ -394,8 +490,12 @@ export function createCostImportService(options: {
             bytes += chunk.length;
             if (bytes > limits.maxUploadBytes) {
               callback(
-                new InputError(
-                  `The file is larger than the ${limits.maxUploadBytes} bytes allowed (multicloud.cost.imports.maxUploadBytes)`,
+                new CostImportLimitError(
+                  `The file is larger than the ${formatBytes(
+                    limits.maxUploadBytes,
+                  )} allowed; raise multicloud.cost.imports.maxUploadBytes to accept it`,
+                  'multicloud.cost.imports.maxUploadBytes',
+                  413,
                 ),
               );
               return;
@@ -420,26 +520,58 @@ export function createCostImportService(options: {
     }
   }
 
-  async function listFiles(folder: string): Promise<string[]> {
+  async function listFiles(folder: string) {
     const entries = await fs.promises.readdir(folder, {
       recursive: true,
       withFileTypes: true,
     });
-    return entries
-      .filter(e => e.isFile() && FILE_PATTERN.test(e.name))
-      .map(e => path.join(e.parentPath, e.name))
-      .sort();
+    const files = (pattern: RegExp) =>
+      entries
+        .filter(e => e.isFile() && pattern.test(e.name))
+        .map(e => path.join(e.parentPath, e.name))
+        .sort();
+    return {
+      complete: files(FILE_PATTERN),
+      inProgress: files(IN_PROGRESS_PATTERN),
+    };
   }
 
-  async function importFolder(folder: CostImportFolder) {
-    const counts = { imported: 0, skipped: 0, failed: 0 };
-    for (const file of await listFiles(folder.path)) {
+  /** Size and modification time: what changes while a file is written. */
+  async function fileState(file: string) {
+    const { size, mtimeMs } = await fs.promises.stat(file);
+    return { size, mtimeMs };
+  }
+
+  async function importFolder(
+    folder: CostImportFolder,
+  ): Promise<FolderImportCounts> {
+    const settleMs = folder.settleMs ?? DEFAULT_SETTLE_MS;
+    const { complete, inProgress } = await listFiles(folder.path);
+    const counts = {
+      imported: 0,
+      skipped: 0,
+      failed: 0,
+      writing: inProgress.length,
+    };
+    for (const file of complete) {
+      const before = await fileState(file);
+      if (Date.now() - before.mtimeMs < settleMs) {
+        counts.writing += 1;
+        continue;
+      }
       const sha256 = await sha256Of(file);
+      const after = await fileState(file);
+      if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+        counts.writing += 1;
+        continue;
+      }
+      // Files rejected for their content are not read again; failures of
+      // the server (database, disk, memory) are retried on the next run.
       const seen = await knex('multicloud_cost_imports')
         .where({ file_sha256: sha256 })
-        .whereIn('status', ['completed', 'failed'])
+        .whereIn('status', ['completed', 'rejected'])
         .first();
-      if (seen) {
+      if (seen || overLimit.has(sha256)) {
         counts.skipped += 1;
         continue;
       }
@@ -453,8 +585,11 @@ export function createCostImportService(options: {
           }),
         );
         counts.imported += 1;
-      } catch {
+      } catch (error) {
         // Logged by importFile; a bad file must not stop the others.
+        if (error instanceof CostImportLimitError) {
+          overLimit.add(sha256);
+        }
         counts.failed += 1;
       }
     }
@@ -477,5 +612,7 @@ export function createCostImportService(options: {
     importUpload,
     importFolder,
     lastImportAt,
+    rebuild: (): Promise<CostRebuildResult> =>
+      serially(() => attribution.rebuild()),
   };
 }

@@ -1,6 +1,9 @@
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs';
+import nodePath from 'node:path';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { CostImportError } from '@multicloud/plugin-multicloud-common';
 import {
@@ -93,42 +96,137 @@ export class FocusFileRejectedError extends InputError {
   }
 }
 
-/** Limits of the DuckDB engine that reads the file. */
+/**
+ * A file over one of the import limits: 413 for sizes, 400 for rows and
+ * time. Not the file's fault alone, so a folder import tries it again after
+ * a restart (which a changed limit needs).
+ */
+export class CostImportLimitError extends InputError {
+  constructor(
+    message: string,
+    /** The config key to raise. */
+    readonly setting: string,
+    readonly statusCode: 400 | 413,
+  ) {
+    super(message);
+  }
+}
+
+/** `1073741824 bytes (1 GiB)`. */
+export function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = '';
+  for (const next of units) {
+    if (value < 1024) {
+      break;
+    }
+    value /= 1024;
+    unit = next;
+  }
+  return unit
+    ? `${bytes} bytes (${Number(value.toFixed(1))} ${unit})`
+    : `${bytes} bytes`;
+}
+
+/** Limits of reading one file, and of the DuckDB engine that reads it. */
 export type FocusReaderOptions = {
   /** DuckDB `memory_limit`, e.g. `256MB`; spills to `tempDirectory` beyond it. */
   memoryLimit: string;
   threads: number;
+  /** DuckDB's spill files and decompressed CSV go here. */
   tempDirectory: string;
   /** How many errors a rejected file reports. */
   maxErrors: number;
+  /** Most bytes of CSV a file may hold once decompressed (Parquet: of its uncompressed pages). */
+  maxDecompressedBytes: number;
+  /** Most rows a file may hold. */
+  maxRows: number;
 };
+
+function tooLarge(options: FocusReaderOptions): CostImportLimitError {
+  return new CostImportLimitError(
+    `The file holds more than ${formatBytes(
+      options.maxDecompressedBytes,
+    )} once decompressed, the limit multicloud.cost.imports.maxDecompressedBytes sets; raise it to import this file. Nothing was written.`,
+    'multicloud.cost.imports.maxDecompressedBytes',
+    413,
+  );
+}
+
+function tooManyRows(options: FocusReaderOptions): CostImportLimitError {
+  return new CostImportLimitError(
+    `The file holds more than ${options.maxRows} rows, the limit multicloud.cost.imports.maxRows sets; raise it or split the export. Nothing was written.`,
+    'multicloud.cost.imports.maxRows',
+    400,
+  );
+}
 
 const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-/** The header's column names, read by us so DuckDB need not guess the dialect. */
-export async function readCsvHeader(
-  path: string,
-  format: 'csv' | 'csv.gz',
-): Promise<string[]> {
-  let text = '';
-  const raw = fs.createReadStream(path, { highWaterMark: 64 * 1024 });
-  const stream = format === 'csv.gz' ? raw.pipe(zlib.createGunzip()) : raw;
-  try {
-    for await (const chunk of stream) {
-      text += chunk.toString('utf8');
-      if (text.includes('\n') || text.length > 1024 * 1024) {
-        break;
+/** The longest header line read. */
+const MAX_HEADER_BYTES = 1024 * 1024;
+
+/**
+ * Counts a CSV file's records as its bytes stream by (a line break inside a
+ * quoted cell does not end a record; blank lines are not records) and keeps
+ * its first line, the header.
+ */
+class CsvScanner {
+  bytes = 0;
+  records = 0;
+  private quoted = false;
+  private inRecord = false;
+  private headerChunks: Buffer[] = [];
+  private headerBytes = 0;
+  private headerDone = false;
+
+  push(chunk: Buffer) {
+    this.bytes += chunk.length;
+    if (!this.headerDone) {
+      const end = chunk.indexOf(0x0a);
+      const part = chunk.subarray(0, end === -1 ? chunk.length : end);
+      this.headerChunks.push(part);
+      this.headerBytes += part.length;
+      this.headerDone = end !== -1 || this.headerBytes >= MAX_HEADER_BYTES;
+    }
+    let { quoted, inRecord, records } = this;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i];
+      if (byte === 0x22) {
+        quoted = !quoted;
+        inRecord = true;
+      } else if (quoted) {
+        continue;
+      } else if (byte === 0x0a) {
+        if (inRecord) {
+          records++;
+        }
+        inRecord = false;
+      } else if (byte !== 0x0d) {
+        inRecord = true;
       }
     }
-  } catch (error) {
-    throw new InputError(
-      `The file could not be read as ${
-        format === 'csv.gz' ? 'gzipped CSV' : 'CSV'
-      }: ${(error as Error).message}`,
-    );
-  } finally {
-    raw.destroy();
+    Object.assign(this, { quoted, inRecord, records });
   }
+
+  /** Data rows: records after the header. */
+  get rows(): number {
+    return Math.max(0, this.records + (this.inRecord ? 1 : 0) - 1);
+  }
+
+  get header(): string {
+    return Buffer.concat(this.headerChunks)
+      .subarray(0, MAX_HEADER_BYTES)
+      .toString('utf8');
+  }
+}
+
+/**
+ * The header's column names, read by us so DuckDB need not guess the
+ * dialect, and checked so that every name can be a DuckDB column.
+ */
+function parseCsvHeader(text: string): string[] {
   const line = text
     .split('\n')[0]
     .replace(/^\uFEFF/, '')
@@ -147,12 +245,105 @@ export async function readCsvHeader(
   if (names.length === 0 || names.every(n => !n)) {
     throw new InputError('The file has no header line with column names');
   }
+  const firstSeen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const column = i + 1;
+    if (name.includes('\u0000')) {
+      throw new InputError(
+        `The header line holds a NUL byte (column ${column}): the file is not CSV text in UTF-8. Export the FOCUS file as UTF-8 CSV (a UTF-16 file has a NUL in every other byte).`,
+      );
+    }
+    if (!name) {
+      throw new InputError(
+        `Column ${column} of the header has no name; every FOCUS column needs one.`,
+      );
+    }
+    // DuckDB, like SQL, does not tell column names apart by case.
+    const key = name.toLocaleLowerCase('en-US');
+    const earlier = firstSeen.get(key);
+    if (earlier !== undefined) {
+      throw new InputError(
+        `The header names column "${name}" twice (columns ${earlier} and ${column}); each column may appear once.`,
+      );
+    }
+    firstSeen.set(key, column);
+  });
   return names;
+}
+
+/** A readable CSV file: decompressed if it was gzipped, its header read. */
+type MeasuredCsv = { path: string; header: string[] };
+
+/**
+ * Streams a CSV or gzipped CSV once, decompressing a gzipped one into
+ * `directory`, and stops as soon as it exceeds the size or row limit: a
+ * small gzip bomb never reaches DuckDB, nor fills the disk.
+ */
+async function measureCsv(
+  path: string,
+  format: 'csv' | 'csv.gz',
+  directory: string,
+  options: FocusReaderOptions,
+  signal?: AbortSignal,
+): Promise<MeasuredCsv> {
+  if (
+    format === 'csv' &&
+    (await fs.promises.stat(path)).size > options.maxDecompressedBytes
+  ) {
+    throw tooLarge(options);
+  }
+  const scanner = new CsvScanner();
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      scanner.push(chunk);
+      if (scanner.bytes > options.maxDecompressedBytes) {
+        callback(tooLarge(options));
+      } else if (scanner.rows > options.maxRows) {
+        callback(tooManyRows(options));
+      } else {
+        callback(null, chunk);
+      }
+    },
+  });
+  const csvPath =
+    format === 'csv.gz' ? nodePath.join(directory, 'decompressed.csv') : path;
+  const sink =
+    format === 'csv.gz'
+      ? fs.createWriteStream(csvPath, { mode: 0o600 })
+      : new Writable({ write: (_chunk, _encoding, done) => done() });
+  const source = fs.createReadStream(path, { highWaterMark: 256 * 1024 });
+  try {
+    if (format === 'csv.gz') {
+      await pipeline(source, zlib.createGunzip(), counter, sink, { signal });
+    } else {
+      await pipeline(source, counter, sink, { signal });
+    }
+  } catch (error) {
+    if (signal?.aborted) {
+      throw signal.reason;
+    }
+    if (error instanceof InputError) {
+      throw error;
+    }
+    const { code, message } = error as { code?: string; message?: string };
+    if (format === 'csv.gz' && code?.startsWith('Z_')) {
+      throw new InputError(
+        `The file could not be read as gzipped CSV: the gzip data is ${
+          code === 'Z_BUF_ERROR' ? 'truncated' : 'corrupt'
+        } (${message}). Nothing was written.`,
+      );
+    }
+    throw error;
+  }
+  if (scanner.rows > options.maxRows) {
+    throw tooManyRows(options);
+  }
+  return { path: csvPath, header: parseCsvHeader(scanner.header) };
 }
 
 function fileRelation(
   path: string,
-  format: FocusFileFormat,
+  format: 'csv' | 'parquet',
   header: string[],
   ordered = false,
 ) {
@@ -166,9 +357,9 @@ function fileRelation(
     .join(', ');
   return `read_csv(${sqlString(
     path,
-  )}, auto_detect = false, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"', nullstr = ['NULL', ''], buffer_size = ${CSV_BUFFER_BYTES}, compression = ${
-    format === 'csv.gz' ? "'gzip'" : "'none'"
-  }, parallel = ${ordered ? 'false' : 'true'})`;
+  )}, auto_detect = false, header = true, columns = {${columns}}, delim = ',', quote = '"', escape = '"', nullstr = ['NULL', ''], buffer_size = ${CSV_BUFFER_BYTES}, compression = 'none', parallel = ${
+    ordered ? 'false' : 'true'
+  })`;
 }
 
 /**
@@ -187,50 +378,141 @@ async function releaseReadBuffers(connection: DuckDBConnection) {
   }
 }
 
+/** What DuckDB reads: a plain CSV file with its header, or a Parquet file. */
+type FocusSource = {
+  path: string;
+  format: 'csv' | 'parquet';
+  header: string[];
+};
+
+/**
+ * Checks a Parquet file's footer against the limits before any of its rows
+ * is read: a few kilobytes of Parquet can encode billions of rows.
+ */
+async function checkParquet(
+  connection: DuckDBConnection,
+  path: string,
+  options: FocusReaderOptions,
+) {
+  const [{ rows }] = (
+    await connection.runAndReadAll(
+      `SELECT CAST(COALESCE(sum(num_rows), 0) AS DOUBLE) AS rows FROM parquet_file_metadata(${sqlString(
+        path,
+      )})`,
+    )
+  ).getRowObjectsJS();
+  if (Number(rows) > options.maxRows) {
+    throw tooManyRows(options);
+  }
+  const [{ bytes }] = (
+    await connection.runAndReadAll(
+      `SELECT CAST(COALESCE(sum(total_uncompressed_size), 0) AS DOUBLE) AS bytes FROM parquet_metadata(${sqlString(
+        path,
+      )})`,
+    )
+  ).getRowObjectsJS();
+  if (Number(bytes) > options.maxDecompressedBytes) {
+    throw tooLarge(options);
+  }
+}
+
 /**
  * Reads a FOCUS file with DuckDB: detects the version, checks every row and
  * sums rows to daily grain in DuckDB's own memory (bounded, spilling to
  * disk), so the Node process stays flat whatever the file's size. Calls
- * `use` with the contents, then releases the engine.
+ * `use` with the contents, then releases the engine. A gzipped file is
+ * decompressed into `tempDirectory` first, within the size limit. Aborting
+ * `signal` interrupts DuckDB and rejects with the signal's reason.
  */
 export async function readFocusFile<T>(
   path: string,
   format: FocusFileFormat,
   options: FocusReaderOptions,
   use: (contents: FocusFileContents) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:', {
-    threads: String(options.threads),
-    memory_limit: options.memoryLimit,
-    temp_directory: options.tempDirectory,
-    // Everything it needs (csv, parquet, json, icu) is built in.
-    autoinstall_known_extensions: 'false',
-    // The daily table needs no row order; keeping it costs memory.
-    preserve_insertion_order: 'false',
-    // Hand freed memory back to the system after each task instead of
-    // keeping up to 128MB cached, while the facts are being written.
-  });
-  const connection = await instance.connect();
+  const directory = await fs.promises.mkdtemp(
+    nodePath.join(options.tempDirectory, 'multicloud-read-'),
+  );
   try {
-    // Charge periods become UTC days whatever the zone the file writes.
-    await connection.run(`SET TimeZone = 'UTC'`);
-    return await use(await analyse(connection, path, format, options));
-  } catch (error) {
-    throw translateDuckDbError(error, options);
+    const csv =
+      format === 'parquet'
+        ? undefined
+        : await measureCsv(path, format, directory, options, signal);
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(options.threads),
+      memory_limit: options.memoryLimit,
+      temp_directory: options.tempDirectory,
+      // Everything it needs (csv, parquet, json, icu) is built in.
+      autoinstall_known_extensions: 'false',
+      // The daily table needs no row order; keeping it costs memory.
+      preserve_insertion_order: 'false',
+    });
+    const connection = await instance.connect();
+    const interrupt = () => connection.interrupt();
+    signal?.addEventListener('abort', interrupt);
+    const translate = (error: unknown) =>
+      translateDuckDbError(error, options, {
+        signal,
+        paths: [csv?.path ?? path, path, directory, options.tempDirectory],
+      });
+    try {
+      let contents: FocusFileContents;
+      try {
+        signal?.throwIfAborted();
+        // Charge periods become UTC days whatever the zone the file writes.
+        await connection.run(`SET TimeZone = 'UTC'`);
+        if (!csv) {
+          await checkParquet(connection, path, options);
+        }
+        contents = await analyse(
+          connection,
+          csv
+            ? { path: csv.path, format: 'csv', header: csv.header }
+            : { path, format: 'parquet', header: [] },
+          options,
+          translate,
+        );
+      } catch (error) {
+        throw translate(error);
+      }
+      return await use(contents);
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      connection.closeSync();
+      instance.closeSync();
+    }
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    await fs.promises.rm(directory, { recursive: true, force: true });
   }
 }
 
+/** DuckDB types a Parquet column may have for what FOCUS puts in it. */
+const PARQUET_TYPES: Array<{
+  columns: string[];
+  allowed: RegExp;
+  what: string;
+}> = [
+  {
+    columns: ['BilledCost', 'EffectiveCost', 'ListCost', 'ConsumedQuantity'],
+    allowed:
+      /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\(.*\)|VARCHAR)$/,
+    what: 'a number',
+  },
+  {
+    columns: ['BillingPeriodStart', 'ChargePeriodStart', 'ChargePeriodEnd'],
+    allowed: /^(TIMESTAMP.*|DATE|VARCHAR)$/,
+    what: 'a date and time',
+  },
+];
+
 async function analyse(
   connection: DuckDBConnection,
-  path: string,
-  format: FocusFileFormat,
+  file: FocusSource,
   options: FocusReaderOptions,
+  translate: (error: unknown) => unknown,
 ): Promise<FocusFileContents> {
-  const header = format === 'parquet' ? [] : await readCsvHeader(path, format);
-  const source = fileRelation(path, format, header);
+  const source = fileRelation(file.path, file.format, file.header);
   const described = await connection.runAndReadAll(
     `DESCRIBE SELECT * FROM ${source}`,
   );
@@ -244,6 +526,16 @@ async function analyse(
   const detected = detectFocusVersion(columns);
   if ('error' in detected) {
     throw new InputError(detected.error);
+  }
+  for (const { columns: typed, allowed, what } of PARQUET_TYPES) {
+    for (const column of typed) {
+      const type = columnTypes.get(column);
+      if (type && !allowed.test(type)) {
+        throw new InputError(
+          `Column ${column} holds ${type} values; FOCUS needs ${what} there. Nothing was written.`,
+        );
+      }
+    }
   }
 
   const has = (column: string) => columnTypes.has(column);
@@ -343,7 +635,7 @@ async function analyse(
     )
   ).getRowObjectsJS()[0];
   if (Number(suspect) > 0) {
-    await rejectBadRows(connection, path, format, header, {
+    await rejectBadRows(connection, file, {
       checks,
       maxErrors: options.maxErrors,
     });
@@ -408,7 +700,8 @@ async function analyse(
       : null,
     totals,
     async *dailyRowBatches() {
-      const result = await connection.stream(`
+      try {
+        const result = await connection.stream(`
         SELECT usage_date, provider, billing_account_id, billing_period_start,
           sub_account_id, region, service_name, service_category, resource_id,
           resource_key, resource_name, resource_type, charge_category, currency,
@@ -417,8 +710,11 @@ async function analyse(
           CAST(list_cost AS DOUBLE) AS list_cost, consumed_quantity, tags,
           extra, attribution_key
         FROM daily`);
-      for await (const batch of result.yieldRowObjectJs()) {
-        yield batch as unknown as DailyCostRow[];
+        for await (const batch of result.yieldRowObjectJs()) {
+          yield batch as unknown as DailyCostRow[];
+        }
+      } catch (error) {
+        throw translate(error);
       }
     },
   };
@@ -430,9 +726,7 @@ async function analyse(
  */
 async function rejectBadRows(
   connection: DuckDBConnection,
-  path: string,
-  format: FocusFileFormat,
-  header: string[],
+  { path, format, header }: FocusSource,
   options: { checks: RowCheck[]; maxErrors: number },
 ): Promise<never> {
   const { checks, maxErrors } = options;
@@ -490,53 +784,83 @@ async function rejectBadRows(
   );
 }
 
-function truncate(value: string) {
-  return value.length > 80 ? `${value.slice(0, 77)}...` : value;
+function truncate(value: string, max = 80) {
+  return value.length > max ? `${value.slice(0, max - 3)}...` : value;
 }
 
-/** DuckDB's own parse errors (bad CSV structure, not Parquet) become 400s. */
+/** DuckDB's error classes that mean the server, not the file, failed. */
+const SERVER_SIDE =
+  /^(Out of Memory Error|INTERNAL Error|FATAL Error|Fatal Error)/;
+/** I/O failures of the server's disk (spilling, decompressed copies). */
+const DISK_FAILURE =
+  /No space left|Disk quota|Permission denied|Too many open files|Could not (write|create|open) .*(tmp|temp)/i;
+
+/**
+ * DuckDB's errors become messages a person can act on. Reading failures
+ * caused by the file become 400s, without SQL or server paths; the server's
+ * own failures (memory, disk) name the setting or resource to fix.
+ */
 function translateDuckDbError(
   error: unknown,
   options: FocusReaderOptions,
+  context: { signal?: AbortSignal; paths: string[] },
 ): unknown {
+  if (context.signal?.aborted) {
+    return context.signal.reason;
+  }
   // DuckDB's errors come from the addon's realm: check the shape, not the class.
   const message = (error as { message?: unknown })?.message;
   if (error instanceof InputError || typeof message !== 'string') {
     return error;
   }
-  const csv = /CSV Error on Line: (\d+)/.exec(message);
-  if (csv) {
-    const firstLine =
-      message.split('\n').find(l => l.trim() && !/^CSV Error/.test(l)) ?? '';
-    const fileError = new FocusFileRejectedError(
-      `The file was not imported: line ${
-        csv[1]
-      } is not valid CSV (${firstLine.trim()}). Nothing was written.`,
-      [{ line: Number(csv[1]), column: null, message: firstLine.trim() }],
-      1,
+  // The server's paths are cut; only the first line is shown (the rest quotes SQL).
+  const redact = (text: string) =>
+    context.paths.reduce(
+      (t, path) => t.split(path).join('<file>'),
+      text.trim(),
     );
-    return fileError;
-  }
+  const detail = redact(message.split('\n')[0]);
   if (/^Out of Memory Error/.test(message)) {
     // Not the file's fault: the server's limit is too small for its days.
     return new Error(
-      `Reading the file needed more than multicloud.cost.imports.memoryLimit (${
-        options.memoryLimit
-      }) and the temp directory could not take the rest; raise memoryLimit or free space in ${
-        options.tempDirectory
-      }. Nothing was written. (${message.split('\n')[0]})`,
+      `Reading the file needed more than multicloud.cost.imports.memoryLimit (${options.memoryLimit}) and the temp directory could not take the rest; raise memoryLimit or free space in ${options.tempDirectory}. Nothing was written. (${detail})`,
     );
   }
-  if (
-    /Invalid Input Error|No magic bytes|not a parquet file|Parquet|gzip|decompress|Could not read/i.test(
-      message,
-    )
-  ) {
-    return new InputError(
-      `The file could not be read as FOCUS CSV, gzipped CSV or Parquet: ${
-        message.split('\n')[0]
-      }`,
+  if (SERVER_SIDE.test(message) || DISK_FAILURE.test(message)) {
+    return new Error(
+      `Reading the file failed on the server, not because of its contents; check multicloud.cost.imports.tempDirectory (${options.tempDirectory}) and the backend's resources. Nothing was written. (${detail})`,
     );
   }
-  return error;
+  const csv = /CSV Error on Line: (\d+)/.exec(message);
+  if (csv) {
+    const line = Number(csv[1]);
+    const lines = message.split('\n').map(redact);
+    const reason =
+      lines.find(l =>
+        /^Expected Number of Columns|^Invalid unicode|^Value with unterminated quote/i.test(
+          l,
+        ),
+      ) ??
+      lines.find(l => l && !/^(Invalid Input Error: )?CSV Error/.test(l)) ??
+      '';
+    const shown = truncate(reason, 200);
+    return new FocusFileRejectedError(
+      `The file was not imported: line ${line} is not valid CSV (${shown}). Nothing was written.`,
+      [{ line, column: null, message: shown }],
+      1,
+    );
+  }
+  // Anything else DuckDB could not read or bind is the file's content: a
+  // corrupt or non-Parquet file, values of a type no column can take.
+  const readable =
+    /^(Invalid Input Error|Conversion Error|IO Error|Invalid Error)/.test(
+      detail,
+    );
+  return new InputError(
+    `The file could not be read as FOCUS CSV, gzipped CSV or Parquet${
+      readable
+        ? `: ${truncate(detail, 200)}`
+        : ': its columns or values cannot be read'
+    }. Nothing was written.`,
+  );
 }

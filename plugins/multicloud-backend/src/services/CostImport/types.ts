@@ -1,8 +1,28 @@
 import { Readable } from 'node:stream';
 import { CostImportResult } from '@multicloud/plugin-multicloud-common';
+import { CostRebuildResult } from '../CostAttribution/types';
 
 /** A folder that scheduled imports read FOCUS files from. */
-export type CostImportFolder = { id: string; path: string };
+export type CostImportFolder = {
+  id: string;
+  path: string;
+  /**
+   * A file modified less than this long ago (milliseconds) may still be
+   * being written: it is left for the next run. Default: 5 seconds.
+   */
+  settleMs?: number;
+};
+
+/** What one run over a folder did. */
+export type FolderImportCounts = {
+  imported: number;
+  /** Imported before, or rejected before for their content. */
+  skipped: number;
+  /** Failed in this run; those that failed on the server side are tried again next run. */
+  failed: number;
+  /** Still being written (recently modified, changing, or named `.tmp`, `.partial`...): left for the next run. */
+  writing: number;
+};
 
 /** Imports FOCUS cost exports into the cost store. */
 export interface CostImportService {
@@ -18,10 +38,16 @@ export interface CostImportService {
     body: Readable,
     options: { fileName?: string; createdBy?: string },
   ): Promise<CostImportResult>;
-  /** Imports every file of a folder that was not imported before (by content). */
-  importFolder(
-    folder: CostImportFolder,
-  ): Promise<{ imported: number; skipped: number; failed: number }>;
+  /**
+   * Imports every file of a folder that was neither imported nor rejected
+   * for its content before (by content), and that is not being written.
+   */
+  importFolder(folder: CostImportFolder): Promise<FolderImportCounts>;
   /** When the last successful import finished, ISO timestamp. */
   lastImportAt(): Promise<string | null>;
+  /**
+   * Repairs the store: re-attributes every pair the facts hold and
+   * re-derives every rollup from the facts, after the imports queued before.
+   */
+  rebuild(): Promise<CostRebuildResult>;
 }
