@@ -18,6 +18,8 @@ import { createCostImportService } from '../src/services/CostImport/createCostIm
 import { createCostQueryService } from '../src/services/CostQuery/createCostQueryService';
 import { createInMemorySourceStatus } from '@multicloud/plugin-multicloud-node';
 import { createHealthService } from '../src/services/Health/createHealthService';
+import { DEFAULT_NODE_BUDGET } from '../src/services/Topology/config';
+import { createTopologyService } from '../src/services/Topology/createTopologyService';
 import {
   Engine,
   createKnex,
@@ -174,6 +176,11 @@ async function main() {
       }),
       costImport,
       costQuery,
+      topology: createTopologyService({
+        knex,
+        catalog,
+        nodeBudget: DEFAULT_NODE_BUDGET,
+      }),
     });
     const app = express();
     app.use('/api/multicloud', router);

@@ -14,6 +14,8 @@ import { createCostAttributionService } from './services/CostAttribution/createC
 import { createCostImportService } from './services/CostImport/createCostImportService';
 import { createCostQueryService } from './services/CostQuery/createCostQueryService';
 import { createHealthService } from './services/Health/createHealthService';
+import { readTopologyConfig } from './services/Topology/config';
+import { createTopologyService } from './services/Topology/createTopologyService';
 
 /**
  * The multicloud backend plugin: cost, topology and alerts for catalog entities.
@@ -118,6 +120,11 @@ export const multicloudPlugin = createBackendPlugin({
             health,
             costImport,
             costQuery,
+            topology: createTopologyService({
+              knex,
+              catalog,
+              nodeBudget: readTopologyConfig(config).nodeBudget,
+            }),
           }),
         );
       },

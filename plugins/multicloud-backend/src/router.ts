@@ -31,6 +31,8 @@ import { CostImportService } from './services/CostImport/types';
 import { FocusFileRejectedError } from './services/CostImport/readFocusFile';
 import { CostQueryService } from './services/CostQuery/types';
 import { HealthService } from './services/Health/types';
+import { TopologyService } from './services/Topology/types';
+import { parseTopologyQuery } from './lib/topologyParams';
 
 const IMPORT_CONTENT_TYPES = [
   'text/csv',
@@ -49,6 +51,7 @@ export async function createRouter(options: {
   health: HealthService;
   costImport: CostImportService;
   costQuery: CostQueryService;
+  topology: TopologyService;
   now?: () => Date;
 }): Promise<express.Router> {
   const {
@@ -59,6 +62,7 @@ export async function createRouter(options: {
     health,
     costImport,
     costQuery,
+    topology,
   } = options;
   const today = () =>
     (options.now?.() ?? new Date()).toISOString().slice(0, 10);
@@ -211,6 +215,25 @@ export async function createRouter(options: {
       throw new NotFoundError(`${entityRef} has no budget set through the API`);
     }
     res.status(204).end();
+  });
+
+  router.get('/topology', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = parseTopologyQuery(req.query);
+    // Costs are part of the answer only for callers who may read costs.
+    const [costDecision] = await permissions.authorize(
+      [{ permission: multicloudCostReadPermission }],
+      { credentials },
+    );
+    res.json(
+      await topology.topology({
+        ...query,
+        credentials,
+        includeCost: costDecision.result === AuthorizeResult.ALLOW,
+      }),
+    );
   });
 
   return router;

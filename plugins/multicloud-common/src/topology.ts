@@ -1,7 +1,8 @@
 /**
  * Which relations a topology follows from its entity: `downstream` what it
- * depends on and consists of (default), `upstream` what depends on it, or
- * `both`.
+ * depends on and consists of, `upstream` what depends on it or contains it,
+ * or `both`. The default is `downstream`, and `both` for a Resource (its
+ * neighbourhood).
  *
  * @public
  */
@@ -69,15 +70,16 @@ export type TopologyNode = {
 };
 
 /**
- * A relation between two nodes, from the dependent to what it depends on.
+ * A relation between two nodes, from the dependent to what it depends on
+ * (from the whole to its part, from the owner to what it owns).
  *
  * @public
  */
 export type TopologyEdge = {
   from: string;
   to: string;
-  /** The catalog relation: `dependsOn` or `hasPart`. */
-  type: 'dependsOn' | 'hasPart';
+  /** The catalog relation: `dependsOn`, `hasPart`, or `ownerOf` (a Group's topology). */
+  type: 'dependsOn' | 'hasPart' | 'ownerOf';
 };
 
 /**
@@ -87,7 +89,10 @@ export type TopologyEdge = {
  * @public
  */
 export type TopologyGroup = {
-  /** Stable id (`g1`...) for this response; pass it as `expand` to open it. */
+  /**
+   * Id (`g1`...), given in key order, so the same graph keeps its ids across
+   * requests; pass it (or `key`) as `expand` to open the group.
+   */
   id: string;
   /** Key that stays the same across requests, e.g. `aws/111122223333/eu-west-1`. */
   key: string;
