@@ -6,11 +6,15 @@ import {
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import CloudIcon from '@material-ui/icons/Cloud';
 import { MulticloudClient, multicloudApiRef } from './api';
 import { COST_ENTITY_KINDS } from './lib/costEntities';
-import { rootRouteRef } from './routes';
+import { TOPOLOGY_ENTITY_KINDS } from './lib/topologyEntities';
+import { rootRouteRef, topologyContentRouteRef } from './routes';
 
 const multicloudApi = ApiBlueprint.make({
   params: defineParams =>
@@ -45,6 +49,30 @@ const entityCostContent = EntityContentBlueprint.make({
   },
 });
 
+const entityTopologyContent = EntityContentBlueprint.make({
+  name: 'topology',
+  params: {
+    path: 'topology',
+    title: 'Topology',
+    routeRef: topologyContentRouteRef,
+    filter: { kind: { $in: [...TOPOLOGY_ENTITY_KINDS] } },
+    loader: () =>
+      import('./components/TopologyTab').then(m => <m.EntityTopologyContent />),
+  },
+});
+
+const entityTopologyCard = EntityCardBlueprint.make({
+  name: 'topology',
+  params: {
+    type: 'info',
+    filter: { kind: { $in: [...TOPOLOGY_ENTITY_KINDS] } },
+    loader: () =>
+      import('./components/TopologyCard').then(m => (
+        <m.TopologyCardLinkedToTab />
+      )),
+  },
+});
+
 /**
  * The multicloud frontend plugin for the new frontend system.
  *
@@ -53,6 +81,12 @@ const entityCostContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'multicloud',
   info: { packageJson: () => import('../package.json') },
-  extensions: [multicloudApi, cloudOverviewPage, entityCostContent],
+  extensions: [
+    multicloudApi,
+    cloudOverviewPage,
+    entityCostContent,
+    entityTopologyContent,
+    entityTopologyCard,
+  ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

@@ -9,6 +9,9 @@ export {
   multicloudPlugin,
   CloudOverviewPage,
   EntityCostContent,
+  EntityTopologyCard,
+  EntityTopologyContent,
 } from './plugin';
 export { isCostAvailable } from './lib/costEntities';
+export { isTopologyAvailable } from './lib/topologyEntities';
 export * from './api';

@@ -1,10 +1,15 @@
 import { Entity } from '@backstage/catalog-model';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { createExtensionTester } from '@backstage/frontend-test-utils';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import alphaPlugin from './alpha';
 import { isCostAvailable } from './lib/costEntities';
+import { isTopologyAvailable } from './lib/topologyEntities';
 import { multicloudPlugin } from './plugin';
+import { topologyContentRouteRef } from './routes';
 
 function entityOfKind(kind: string): Entity {
   return {
@@ -44,5 +49,39 @@ describe('multicloud frontend plugin', () => {
       expect(isCostAvailable(entityOfKind(kind))).toBe(false);
     }
     expect(isCostAvailable(entityOfKind('component'))).toBe(true);
+  });
+
+  it('adds a Topology tab and an Overview card to the entity kinds with a topology', () => {
+    const tab = createExtensionTester(
+      alphaPlugin.getExtension('entity-content:multicloud/topology'),
+    );
+    expect(tab.get(coreExtensionData.routePath)).toBe('topology');
+    expect(tab.get(coreExtensionData.routeRef)).toBe(topologyContentRouteRef);
+    expect(tab.get(EntityContentBlueprint.dataRefs.title)).toBe('Topology');
+
+    const card = createExtensionTester(
+      alphaPlugin.getExtension('entity-card:multicloud/topology'),
+    );
+    expect(card.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
+
+    for (const applies of [
+      tab.get(EntityContentBlueprint.dataRefs.filterFunction)!,
+      card.get(EntityCardBlueprint.dataRefs.filterFunction)!,
+      isTopologyAvailable,
+    ]) {
+      for (const kind of [
+        'Component',
+        'System',
+        'Domain',
+        'Group',
+        'Resource',
+      ]) {
+        expect(applies(entityOfKind(kind))).toBe(true);
+      }
+      for (const kind of ['API', 'User', 'Template', 'Location']) {
+        expect(applies(entityOfKind(kind))).toBe(false);
+      }
+    }
+    expect(isTopologyAvailable(entityOfKind('resource'))).toBe(true);
   });
 });

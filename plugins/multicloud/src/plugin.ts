@@ -55,3 +55,36 @@ export const EntityCostContent = multicloudPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Topology tab of an entity, for the legacy frontend system. Needs an
+ * `EntityProvider` around it; show it for the entities
+ * {@link isTopologyAvailable} accepts.
+ *
+ * @public
+ */
+export const EntityTopologyContent = multicloudPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTopologyContent',
+    component: {
+      lazy: () =>
+        import('./components/TopologyTab').then(m => m.EntityTopologyContent),
+    },
+  }),
+);
+
+/**
+ * A small Topology card for an entity's Overview, for the legacy frontend
+ * system. It links to the entity page's `topology` path, or to `tabLink`.
+ *
+ * @public
+ */
+export const EntityTopologyCard = multicloudPlugin.provide(
+  createComponentExtension({
+    name: 'EntityTopologyCard',
+    component: {
+      lazy: () =>
+        import('./components/TopologyCard').then(m => m.EntityTopologyCard),
+    },
+  }),
+);

@@ -6,6 +6,8 @@ import {
   CostSummaryResponse,
   EntityCostResponse,
   MulticloudHealth,
+  TopologyDirection,
+  TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
 
 /**
@@ -36,6 +38,22 @@ export type GetCostSummaryOptions = {
   to: string;
   groupBy?: CostSummaryGroupBy;
   metric?: CostMetric;
+};
+
+/**
+ * Options of {@link MulticloudApi.getTopology}.
+ *
+ * @public
+ */
+export type GetTopologyOptions = {
+  /** The entity, for example `component:default/checkout`. */
+  entityRef: string;
+  /** How many relations to follow from the entity (1 to 5); the backend's default when left out. */
+  depth?: number;
+  /** Which relations to follow; `downstream` when left out. */
+  direction?: TopologyDirection;
+  /** Collapsed groups to show in full, by their `TopologyGroup.id`. */
+  expand?: string[];
 };
 
 /**
@@ -73,6 +91,8 @@ export interface MulticloudApi {
   getEntityCost(options: GetEntityCostOptions): Promise<EntityCostResponse>;
   /** Cost across the organisation over a period (`GET /cost/summary`). */
   getCostSummary(options: GetCostSummaryOptions): Promise<CostSummaryResponse>;
+  /** The infrastructure around an entity as a graph and as Mermaid text (`GET /topology`). */
+  getTopology(options: GetTopologyOptions): Promise<TopologyResponse>;
   /** Sets an entity's monthly budget (`PUT /cost/budgets`). */
   setBudget(options: SetBudgetOptions): Promise<EntityBudget>;
   /** Removes the monthly budget set through the API (`DELETE /cost/budgets`). */

@@ -69,6 +69,37 @@ describe('MulticloudClient', () => {
     );
   });
 
+  it('asks for a topology with each group to expand as its own parameter', async () => {
+    const requests = recordRequests({ nodes: [] });
+
+    await expect(
+      client.getTopology({
+        entityRef: 'system:default/shop',
+        depth: 3,
+        direction: 'both',
+        expand: ['g2', 'g5'],
+      }),
+    ).resolves.toEqual({ nodes: [] });
+
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: `${baseUrl}/topology?entityRef=system%3Adefault%2Fshop&depth=3&direction=both&expand=g2&expand=g5`,
+        body: '',
+      },
+    ]);
+  });
+
+  it('leaves the depth, direction and expanded groups to the backend when unset', async () => {
+    const requests = recordRequests({ nodes: [] });
+
+    await client.getTopology({ entityRef: 'component:default/checkout' });
+
+    expect(requests[0].url).toBe(
+      `${baseUrl}/topology?entityRef=component%3Adefault%2Fcheckout`,
+    );
+  });
+
   it('puts a budget as JSON', async () => {
     const budget = {
       entityRef: 'system:default/shop',

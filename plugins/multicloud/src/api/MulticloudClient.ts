@@ -4,11 +4,13 @@ import {
   CostSummaryResponse,
   EntityCostResponse,
   MulticloudHealth,
+  TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
 import {
   EntityBudget,
   GetCostSummaryOptions,
   GetEntityCostOptions,
+  GetTopologyOptions,
   MulticloudApi,
   SetBudgetOptions,
 } from './MulticloudApi';
@@ -49,6 +51,18 @@ export class MulticloudClient implements MulticloudApi {
     );
   }
 
+  async getTopology(options: GetTopologyOptions): Promise<TopologyResponse> {
+    const { entityRef, depth, direction, expand } = options;
+    return this.json<TopologyResponse>(
+      `/topology?${query({
+        entityRef,
+        depth: depth === undefined ? undefined : String(depth),
+        direction,
+        expand,
+      })}`,
+    );
+  }
+
   async setBudget(options: SetBudgetOptions): Promise<EntityBudget> {
     const { entityRef, amount, currency } = options;
     return this.json<EntityBudget>('/cost/budgets', {
@@ -82,12 +96,15 @@ export class MulticloudClient implements MulticloudApi {
   }
 }
 
-/** A query string of the parameters that are set, in the order given. */
-function query(params: Record<string, string | undefined>): string {
+/**
+ * A query string of the parameters that are set, in the order given; a list
+ * repeats its parameter once per value.
+ */
+function query(params: Record<string, string | string[] | undefined>): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined) {
-      search.set(name, value);
+    for (const item of value === undefined ? [] : [value].flat()) {
+      search.append(name, item);
     }
   }
   return search.toString();

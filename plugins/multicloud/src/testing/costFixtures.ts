@@ -49,6 +49,9 @@ export function mockMulticloudApi(
     getCostSummary: implementation.getCostSummary
       ? jest.fn(implementation.getCostSummary)
       : notMocked('getCostSummary'),
+    getTopology: implementation.getTopology
+      ? jest.fn(implementation.getTopology)
+      : notMocked('getTopology'),
     setBudget: implementation.setBudget
       ? jest.fn(implementation.setBudget)
       : notMocked('setBudget'),

@@ -1,0 +1,2 @@
+export { EntityTopologyCard } from './EntityTopologyCard';
+export { TopologyCardLinkedToTab } from './TopologyCardLinkedToTab';
