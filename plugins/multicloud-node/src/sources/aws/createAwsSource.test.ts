@@ -421,13 +421,13 @@ describe('createAwsSourceFromConfig', () => {
       request.action === 'DescribeVolumes' ? 'hang' : world(request),
     );
     const source = awsSource({
-      requestTimeoutMs: 200,
+      requestTimeoutMs: 1500,
       retries: 1,
       resourceKinds: ['volumes'],
     });
 
     await expect(source.readResources()).rejects.toThrow(
-      /^AWS source "prod": DescribeVolumes \(page 1\) for account 111122223333 in us-east-1 failed after 2 attempts: TimeoutError: .*200 ms requestTimeout/,
+      /^AWS source "prod": DescribeVolumes \(page 1\) for account 111122223333 in us-east-1 failed after 2 attempts: TimeoutError: .*1500 ms requestTimeout/,
     );
   });
 

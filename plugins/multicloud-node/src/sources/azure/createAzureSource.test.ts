@@ -724,10 +724,10 @@ describe('createAzureSourceFromConfig', () => {
     fault = (_req, _res, url) => url.searchParams.get('$skiptoken') === '2';
 
     await expect(
-      createSource({ requestTimeoutMs: 300, retries: 1 }).readResources(),
+      createSource({ requestTimeoutMs: 1500, retries: 1 }).readResources(),
     ).rejects.toThrow(
       new RegExp(
-        `resources.list of subscription ${SUB_A} .* failed on page 3 after 2 attempts: TimeoutError: GET ${baseUrl}/subscriptions/${SUB_A}/resources got no answer within 300 ms \\(requestTimeoutMs\\)`,
+        `resources.list of subscription ${SUB_A} .* failed on page 3 after 2 attempts: TimeoutError: GET ${baseUrl}/subscriptions/${SUB_A}/resources got no answer within 1500 ms \\(requestTimeoutMs\\)`,
       ),
     );
   });

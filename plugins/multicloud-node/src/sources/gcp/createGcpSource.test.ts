@@ -330,13 +330,15 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
 
   it('rejects through the request timeout when the API never answers', async () => {
     answer = main(n => (n === 2 ? 'hang' : undefined));
+    // Long enough that the pages that do answer never time out on a busy
+    // machine: only the hanging page may.
     const { source, logger } = makeSource({
-      requestTimeoutMs: 150,
+      requestTimeoutMs: 1500,
       retries: 1,
     });
 
     await expect(source.readResources()).rejects.toThrow(
-      /failed on page 2 after 2 attempts: no answer within 150 ms \(requestTimeoutMs\)$/,
+      /failed on page 2 after 2 attempts: no answer within 1500 ms \(requestTimeoutMs\)$/,
     );
     expect(logger.warn).toHaveBeenCalledTimes(1);
   });

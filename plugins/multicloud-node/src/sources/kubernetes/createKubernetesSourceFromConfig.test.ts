@@ -668,13 +668,13 @@ describe('createKubernetesSourceFromConfig', () => {
 
   it('rejects via the request timeout when the API never answers', async () => {
     const { source, logger } = makeSource({
-      requestTimeoutMs: 200,
+      requestTimeoutMs: 1500,
       retries: 1,
     });
     server.alwaysFaults.set('/apis/networking.k8s.io/v1/ingresses', 'hang');
 
     await expect(source.readResources()).rejects.toThrow(
-      "Kubernetes source 'k8s-prod-eu' (cluster 'prod-eu'): listIngressForAllNamespaces page 1 timed out after 200 ms",
+      "Kubernetes source 'k8s-prod-eu' (cluster 'prod-eu'): listIngressForAllNamespaces page 1 timed out after 1500 ms",
     );
     expect(
       server.requestsTo('/apis/networking.k8s.io/v1/ingresses'),
