@@ -1,5 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { waitForEntity, waitForPortalReady } from './portal';
+import {
+  signInAsGuest,
+  waitForComponentResources,
+  waitForPortalReady,
+} from './portal';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
@@ -9,24 +13,9 @@ test('a developer signs in as guest, finds a component, what it runs on, and the
 }) => {
   // The demo inventory, the demo cost export and their attribution.
   await waitForPortalReady(request);
-  // The catalog adds the component's side of the resources' relations when
-  // it next processes the component.
-  await waitForEntity(request, 'component/default/checkout-api', entity =>
-    entity.relations.some(
-      (r: { type: string; targetRef: string }) =>
-        r.type === 'dependsOn' && r.targetRef.startsWith('resource:'),
-    ),
-  );
-
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-
+  await waitForComponentResources(request, 'checkout-api');
+  await signInAsGuest(page);
   const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
   // The guest belongs to platform-team, so the catalog would open on "Owned";
   // ask for all components in the URL rather than racing the picker's start-up.
   await page.goto('/?filters%5Bkind%5D=component&filters%5Buser%5D=all');

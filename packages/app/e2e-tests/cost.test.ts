@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { waitForPortalReady } from './portal';
+import { signInAsGuest, waitForPortalReady } from './portal';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
@@ -9,13 +9,7 @@ test('a developer opens the Cost tab of a component and sees what it cost, why a
 }) => {
   // The demo cost export imported and attributed to the ingested inventory.
   await waitForPortalReady(request);
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  await signInAsGuest(page);
 
   await page.goto('/catalog/default/component/checkout-api/cost');
   await expect(page.getByText(/^\$[0-9,]+\.[0-9]{2}$/).first()).toBeVisible();

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect } from '@playwright/test';
+import { APIRequestContext, expect, Page } from '@playwright/test';
 
 /** The e2e backend's static token (app-config.e2e.yaml). */
 const TOKEN = 'e2e-only-7c1f0b6a9d2e4c58b3a1f6e0d9c8b7a6';
@@ -40,4 +40,32 @@ export async function waitForEntity(
       { timeout: 240_000, intervals: [1_000] },
     )
     .toBe(true);
+}
+
+/** Waits until the catalog serves the component's side of its resources' relations. */
+export async function waitForComponentResources(
+  request: APIRequestContext,
+  component: string,
+) {
+  // The catalog adds the component's side of a resource's relations when it
+  // next processes the component, some time after the resource itself.
+  await waitForEntity(request, `component/default/${component}`, entity =>
+    entity.relations.some(
+      (r: { type: string; targetRef: string }) =>
+        r.type === 'dependsOn' && r.targetRef.startsWith('resource:'),
+    ),
+  );
+}
+
+/** Signs in as the demo's guest and waits for the app's navigation. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await expect(enter).toBeVisible();
+  await enter.click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
 }

@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { waitForEntity } from './portal';
+import { signInAsGuest, waitForEntity } from './portal';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
@@ -27,15 +27,7 @@ test('a developer provisions a virtual machine on AWS from a template and watche
 }) => {
   // The templates are read from templates/all.yaml when the catalog starts.
   await waitForEntity(request, 'template/default/aws-vm-terraform');
-  await page.goto('/');
-  const enter = page.getByRole('button', { name: 'Enter' });
-  await expect(enter).toBeVisible();
-  await enter.click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  await signInAsGuest(page);
 
   await page.goto('/create');
   const title = 'Virtual machine on AWS with Terraform';

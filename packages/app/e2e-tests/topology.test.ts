@@ -1,6 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { waitForEntity, waitForPortalReady } from './portal';
+import {
+  signInAsGuest,
+  waitForComponentResources,
+  waitForPortalReady,
+} from './portal';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
@@ -11,20 +15,8 @@ test('a developer opens the Topology tab of a component and sees what it runs on
   // The inventory ingested, its cost attributed, and the component's side of
   // its resources' relations served by the catalog.
   await waitForPortalReady(request);
-  await waitForEntity(request, 'component/default/checkout-api', entity =>
-    entity.relations.some(
-      (r: { type: string; targetRef: string }) =>
-        r.type === 'dependsOn' && r.targetRef.startsWith('resource:'),
-    ),
-  );
-
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
+  await waitForComponentResources(request, 'checkout-api');
+  await signInAsGuest(page);
 
   await page.goto('/catalog/default/component/checkout-api/topology');
   const diagram = page.locator('svg[aria-roledescription="flowchart-v2"]');
@@ -66,8 +58,8 @@ test('a System’s Topology tab is the union of its components’ infrastructure
   request,
 }) => {
   await waitForPortalReady(request);
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await waitForComponentResources(request, 'checkout-web');
+  await signInAsGuest(page);
   await page.goto('/catalog/default/system/checkout/topology');
   const diagram = page.locator('svg[aria-roledescription="flowchart-v2"]');
   await expect(

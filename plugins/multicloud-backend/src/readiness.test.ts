@@ -3,13 +3,6 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import { Knex } from 'knex';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleMulticloud from '@multicloud/plugin-catalog-backend-module-multicloud';
 import {
@@ -22,13 +15,18 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { multicloudPlugin } from './plugin';
 import { focusCsv, focusRow } from './testUtils/focusFiles';
+import {
+  databasePerPlugin,
+  schedulerProbe,
+  until,
+} from './testUtils/testBackend';
 
 // Issue 9, case 7: the end-to-end test raced ingestion, because nothing told
 // it when the catalog had ingested the inventory and attribution had caught
 // up. /health now says so; this drives the real catalog, entity provider and
 // cost plugin one scheduled task at a time and checks what it reports.
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const databases = TestDatabases.create();
 
@@ -83,52 +81,6 @@ async function writeFixtures() {
     ),
   ]);
   return root;
-}
-
-/** A database of its own for each plugin, as in a real backend. */
-function databasePerPlugin(clients: Record<string, Knex>) {
-  return createServiceFactory({
-    service: coreServices.database,
-    deps: { plugin: coreServices.pluginMetadata },
-    factory: ({ plugin }) => ({
-      getClient: async () => clients[plugin.getId()],
-    }),
-  });
-}
-
-/** Hands out the scheduler, which the mock shares across plugins. */
-function schedulerProbe() {
-  const probe: { scheduler?: SchedulerService } = {};
-  const module = createBackendModule({
-    pluginId: 'multicloud',
-    moduleId: 'scheduler-probe',
-    register(reg) {
-      reg.registerInit({
-        deps: { scheduler: coreServices.scheduler },
-        async init({ scheduler }) {
-          probe.scheduler = scheduler;
-        },
-      });
-    },
-  });
-  return { probe, module };
-}
-
-/** Polls a state the product reports until it holds. */
-async function until<T>(
-  read: () => Promise<T>,
-  holds: (value: T) => boolean,
-  what: string,
-): Promise<T> {
-  let value = await read();
-  for (let attempt = 0; !holds(value); attempt++) {
-    if (attempt === 600) {
-      throw new Error(`Gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 200));
-    value = await read();
-  }
-  return value;
 }
 
 describe('issue 9 case 7: readiness the tests can wait on', () => {

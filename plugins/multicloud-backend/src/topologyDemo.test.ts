@@ -1,8 +1,3 @@
-import {
-  coreServices,
-  createBackendModule,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleMulticloud from '@multicloud/plugin-catalog-backend-module-multicloud';
@@ -13,44 +8,11 @@ import {
 import { resolve } from 'node:path';
 import request from 'supertest';
 import { multicloudPlugin } from './plugin';
+import { schedulerProbe, until } from './testUtils/testBackend';
 
 jest.setTimeout(300_000);
 
 const EXAMPLES = resolve(__dirname, '../../../examples');
-
-/** Hands out the scheduler, to run the entity provider's task when the test says. */
-function schedulerProbe() {
-  const probe: { scheduler?: SchedulerService } = {};
-  const module = createBackendModule({
-    pluginId: 'multicloud',
-    moduleId: 'scheduler-probe',
-    register(reg) {
-      reg.registerInit({
-        deps: { scheduler: coreServices.scheduler },
-        async init({ scheduler }) {
-          probe.scheduler = scheduler;
-        },
-      });
-    },
-  });
-  return { probe, module };
-}
-
-async function until<T>(
-  read: () => Promise<T>,
-  holds: (value: T) => boolean,
-  what: string,
-): Promise<T> {
-  let value = await read();
-  for (let attempt = 0; !holds(value); attempt++) {
-    if (attempt === 1200) {
-      throw new Error(`Gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    }
-    await new Promise(r => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
 
 const INVERSE: Record<string, string> = {
   dependencyOf: 'dependsOn',
