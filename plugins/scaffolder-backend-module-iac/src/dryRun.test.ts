@@ -1,14 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import fs from 'node:fs';
-import { AddressInfo } from 'node:net';
 import path from 'node:path';
+import {
+  DryRunFile,
+  logOf,
+  startDryRunBackend,
+} from './__testUtils__/dryRunBackend';
 import { createTempDir } from './__testUtils__/testContext';
-import { scaffolderModuleIac } from './module';
 
 // Anyone who may use the template editor can send the scaffolder's dry-run
 // API (and the MCP tool dry-run-template) a template of their own, so a dry
@@ -34,15 +31,6 @@ function markingStandIn(name: string, versionOutput: string): string {
 
 const TERRAFORM = markingStandIn('terraform', '{"terraform_version":"1.9.8"}');
 const HELM = markingStandIn('helm', 'v3.16.2+g13654a5');
-
-interface DryRunResponse {
-  status: number;
-  body: {
-    log?: Array<{ body: { message: string; stepId?: string } }>;
-    output?: Record<string, any>;
-    error?: { name: string; message: string };
-  };
-}
 
 function file(filePath: string, content: string) {
   return {
@@ -87,70 +75,30 @@ const MARKER_PLAYBOOK = `- name: Take over the portal
 `;
 
 describe('issue 9 case 1: dry run executes nothing', () => {
-  let baseUrl: string;
-  let stopBackend: () => Promise<void>;
+  let backend: Awaited<ReturnType<typeof startDryRunBackend>>;
 
   beforeAll(async () => {
-    const backend = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModuleIac,
-        mockServices.rootConfig.factory({
-          data: {
-            multicloud: {
-              iac: {
-                terraform: { binary: TERRAFORM, allowedVersions: ['1.9.x'] },
-                ansible: { allowLocalConnection: true },
-                helm: {
-                  binary: HELM,
-                  allowedNamespaces: ['apps'],
-                  allowWorkspaceCharts: true,
-                },
-              },
-            },
-          },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.service(),
-        }),
-      ],
+    backend = await startDryRunBackend({
+      terraform: { binary: TERRAFORM, allowedVersions: ['1.9.x'] },
+      ansible: { allowLocalConnection: true },
+      helm: {
+        binary: HELM,
+        allowedNamespaces: ['apps'],
+        allowWorkspaceCharts: true,
+      },
     });
-    const { port } = backend.server.address() as AddressInfo;
-    baseUrl = `http://localhost:${port}`;
-    stopBackend = () => backend.stop();
   });
 
   afterAll(async () => {
-    await stopBackend?.();
+    await backend?.stop();
   });
+
+  const dryRun = (body: unknown, directoryContents: DryRunFile[]) =>
+    backend.dryRun({ template: body, directoryContents });
 
   beforeEach(() => {
     fs.rmSync(RAN, { force: true });
   });
-
-  async function dryRun(
-    body: unknown,
-    directoryContents: ReturnType<typeof file>[],
-  ): Promise<DryRunResponse> {
-    const response = await fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        template: body,
-        values: {},
-        secrets: {},
-        directoryContents,
-      }),
-    });
-    return { status: response.status, body: await response.json() };
-  }
-
-  function logOf(result: DryRunResponse, stepId: string) {
-    return (result.body.log ?? [])
-      .filter(l => l.body.stepId === stepId)
-      .map(l => l.body.message)
-      .join('\n');
-  }
 
   it('refuses the reported template, whose extra vars set ansible_connection, naming the key', async () => {
     const result = await dryRun(

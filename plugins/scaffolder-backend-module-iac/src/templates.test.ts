@@ -1,19 +1,17 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import fs from 'node:fs';
-import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import yaml from 'yaml';
+import {
+  DryRunFile,
+  DryRunResponse,
+  logOf,
+  startDryRunBackend,
+} from './__testUtils__/dryRunBackend';
 import {
   createTempDir,
   FAKE_HELM,
   FAKE_TERRAFORM,
 } from './__testUtils__/testContext';
-import { scaffolderModuleIac } from './module';
 
 // Every template in templates/ goes through the scaffolder's own dry-run API.
 // A dry run executes nothing: the actions check their input and the workspace
@@ -23,21 +21,8 @@ jest.setTimeout(180_000);
 
 const TEMPLATES_DIR = path.resolve(__dirname, '../../../templates');
 
-interface DryRunResponse {
-  status: number;
-  body: {
-    log?: Array<{
-      body: { message: string; stepId?: string; status?: string };
-    }>;
-    directoryContents?: Array<{ path: string; base64Content: string }>;
-    output?: Record<string, any>;
-    steps?: Array<{ id: string; name: string; action: string }>;
-    error?: { name: string; message: string };
-  };
-}
-
 function readDirectoryContents(templateDir: string) {
-  const files: Array<{ path: string; base64Content: string }> = [];
+  const files: DryRunFile[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
@@ -123,80 +108,42 @@ const VALUES: Record<string, Record<string, unknown>> = {
 };
 
 describe('templates', () => {
-  let baseUrl: string;
-  let stopBackend: () => Promise<void>;
+  let backend: Awaited<ReturnType<typeof startDryRunBackend>>;
 
   beforeAll(async () => {
-    const backend = await startTestBackend({
-      features: [
-        scaffolderPlugin,
-        scaffolderModuleIac,
-        mockServices.rootConfig.factory({
-          data: {
-            multicloud: {
-              iac: {
-                terraform: {
-                  binary: FAKE_TERRAFORM,
-                  allowedVersions: ['1.9.x'],
-                  backends: {
-                    aws: { bucket: 'tfstate', region: 'eu-west-1' },
-                    azure: {
-                      resource_group_name: 'rg-tfstate',
-                      storage_account_name: 'tfstate',
-                      container_name: 'tfstate',
-                    },
-                    gcp: { bucket: 'tfstate', keySetting: 'prefix' },
-                  },
-                },
-                ansible: { allowLocalConnection: true },
-                helm: {
-                  binary: FAKE_HELM,
-                  environment: { FAKE_HELM_STATE_DIR: createTempDir() },
-                  allowedNamespaces: ['apps', 'team-*'],
-                  allowWorkspaceCharts: true,
-                },
-              },
-            },
+    backend = await startDryRunBackend({
+      terraform: {
+        binary: FAKE_TERRAFORM,
+        allowedVersions: ['1.9.x'],
+        backends: {
+          aws: { bucket: 'tfstate', region: 'eu-west-1' },
+          azure: {
+            resource_group_name: 'rg-tfstate',
+            storage_account_name: 'tfstate',
+            container_name: 'tfstate',
           },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.service(),
-        }),
-      ],
+          gcp: { bucket: 'tfstate', keySetting: 'prefix' },
+        },
+      },
+      ansible: { allowLocalConnection: true },
+      helm: {
+        binary: FAKE_HELM,
+        environment: { FAKE_HELM_STATE_DIR: createTempDir() },
+        allowedNamespaces: ['apps', 'team-*'],
+        allowWorkspaceCharts: true,
+      },
     });
-    const { port } = backend.server.address() as AddressInfo;
-    baseUrl = `http://localhost:${port}`;
-    stopBackend = () => backend.stop();
   });
 
   afterAll(async () => {
-    await stopBackend?.();
+    await backend?.stop();
   });
 
-  async function dryRun(
+  const dryRun = (
     template: unknown,
     values: Record<string, unknown>,
-    directoryContents: Array<{ path: string; base64Content: string }>,
-  ): Promise<DryRunResponse> {
-    const response = await fetch(`${baseUrl}/api/scaffolder/v2/dry-run`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        template,
-        values,
-        secrets: {},
-        directoryContents,
-      }),
-    });
-    return { status: response.status, body: await response.json() };
-  }
-
-  function logOf(result: DryRunResponse, stepId?: string) {
-    return (result.body.log ?? [])
-      .filter(l => !stepId || l.body.stepId === stepId)
-      .map(l => l.body.message)
-      .join('\n');
-  }
+    directoryContents: DryRunFile[],
+  ) => backend.dryRun({ template, values, directoryContents });
 
   function expectSuccess(result: DryRunResponse) {
     if (result.status !== 200) {
