@@ -176,26 +176,28 @@ export function loneEntityTopology(
 /**
  * Draws Mermaid text the way Mermaid structures its SVG (a `g.node` with the
  * id `<diagramId>-flowchart-<nodeId>-<n>` and a `.label-container` shape per
- * node), without laying it out: for tests of what the tab does with the
- * drawing.
+ * node), without laying it out, as a diagram of the given natural size: for
+ * tests of what the tab does with the drawing.
  */
-export async function drawNodesOnly(
-  diagramId: string,
-  source: string,
-): Promise<string> {
-  const nodeIds = [
-    ...new Set(
-      source
-        .split('\n')
-        .map(line => /^\s*([ng]\d+)\[/.exec(line)?.[1])
-        .filter((id): id is string => Boolean(id)),
-    ),
-  ];
-  const nodes = nodeIds
-    .map(
-      (id, i) =>
-        `<g class="node default" id="${diagramId}-flowchart-${id}-${i}"><rect class="basic label-container"></rect><text>${id}</text></g>`,
-    )
-    .join('');
-  return `<svg id="${diagramId}" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 640 320" style="max-width: 640px;"><g class="root"><g class="nodes">${nodes}</g></g></svg>`;
-}
+export const drawNodesOnlyOfSize =
+  (size: { width: number; height: number }) =>
+  async (diagramId: string, source: string): Promise<string> => {
+    const nodeIds = [
+      ...new Set(
+        source
+          .split('\n')
+          .map(line => /^\s*([ng]\d+)\[/.exec(line)?.[1])
+          .filter((id): id is string => Boolean(id)),
+      ),
+    ];
+    const nodes = nodeIds
+      .map(
+        (id, i) =>
+          `<g class="node default" id="${diagramId}-flowchart-${id}-${i}"><rect class="basic label-container"></rect><text>${id}</text></g>`,
+      )
+      .join('');
+    return `<svg id="${diagramId}" xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 ${size.width} ${size.height}" style="max-width: ${size.width}px;"><g class="root"><g class="nodes">${nodes}</g></g></svg>`;
+  };
+
+/** {@link drawNodesOnlyOfSize} for a diagram of 640 by 320. */
+export const drawNodesOnly = drawNodesOnlyOfSize({ width: 640, height: 320 });

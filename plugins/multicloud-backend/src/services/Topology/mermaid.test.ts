@@ -191,6 +191,32 @@ describe('toMermaid', () => {
     );
   });
 
+  it('cuts a long group name, never the group’s cost', async () => {
+    const { graph } = await graphFor('system:default/checkout', {
+      costs: new Map([
+        ['resource:default/web-1', { amount: 1234.5, currency: 'USD' }],
+      ]),
+    });
+    const name =
+      'Subscription 86016ce6-955f-430c-a344-e87c89aad1c5 (platform-production)';
+    const view = {
+      ...graph,
+      groups: graph.groups.map(group =>
+        group.level === 'account' ? { ...group, label: name } : group,
+      ),
+    };
+    const db = await parse(toMermaid(view));
+    const titles = new Map(
+      db.getSubGraphs().map(subgraph => [subgraph.id, subgraph.title]),
+    );
+    const aws = view.groups.find(group => group.level === 'provider')!;
+    expect(readLabel(titles.get(aws.id)!)).toEqual(['AWS, 1,234.50 USD']);
+    const account = view.groups.find(group => group.level === 'account')!;
+    expect(readLabel(titles.get(account.id)!)).toEqual([
+      `${name.slice(0, 59)}…, 1,234.50 USD`,
+    ]);
+  });
+
   it('keeps adversarial names as the literal text of their labels', async () => {
     const entities = adversarialCatalog();
     const { graph } = await graphFor('component:default/evil-app', {

@@ -89,12 +89,18 @@ function nodeLine(node: TopologyNode): string {
   )}"]`;
 }
 
+/**
+ * One line, as nested groups leave room for one (dagre); only the name is
+ * cut, so that a long one never cuts off the cost.
+ */
 const groupLine = (group: TopologyGroup) =>
-  `subgraph ${group.id}["${label(
-    [group.label, group.monthlyCost && formatCost(group.monthlyCost)]
-      .filter(Boolean)
-      .join(', '),
-  )}"]`;
+  `subgraph ${group.id}["${[
+    group.label,
+    group.monthlyCost && formatCost(group.monthlyCost),
+  ]
+    .filter((part): part is string => Boolean(part))
+    .map(escapeLabel)
+    .join(', ')}"]`;
 
 /**
  * The visible graph as a Mermaid flowchart: open groups as nested

@@ -41,6 +41,27 @@ const entity: Entity = {
 
 const CurrentPath = () => <output>{useLocation().pathname}</output>;
 
+function renderTopologyTab(api: ReturnType<typeof mockMulticloudApi>) {
+  return renderInTestApp(
+    <>
+      <EntityProvider entity={entity}>
+        <EntityTopologyContent />
+      </EntityProvider>
+      <CurrentPath />
+    </>,
+    {
+      apis: [[multicloudApiRef, api]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+}
+
+/** The lines of a label as Mermaid draws them. */
+const rowsOf = (element: Element) =>
+  Array.from(element.querySelectorAll('tspan.text-outer-tspan')).map(
+    row => row.textContent,
+  );
+
 // Loading and running Mermaid in jsdom takes seconds.
 jest.setTimeout(90_000);
 
@@ -49,18 +70,7 @@ describe('EntityTopologyContent drawn by Mermaid', () => {
     const api = mockMulticloudApi({
       getTopology: async () => topologyResponse(),
     });
-    renderInTestApp(
-      <>
-        <EntityProvider entity={entity}>
-          <EntityTopologyContent />
-        </EntityProvider>
-        <CurrentPath />
-      </>,
-      {
-        apis: [[multicloudApiRef, api]],
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      },
-    );
+    renderTopologyTab(api);
 
     const database = await screen.findByRole(
       'link',
@@ -101,5 +111,38 @@ describe('EntityTopologyContent drawn by Mermaid', () => {
     expect(screen.getByRole('status')).toHaveTextContent(
       '/catalog/default/resource/checkout-db-1a2b3c',
     );
+  });
+
+  it('never breaks a name inside a word, and writes group titles as characters', async () => {
+    // 320px of text at the stand-ins' 8px a character: Mermaid's default
+    // wrapping width (120px) would cut it into three.
+    const name = 'checkout-db-primary-eu-west-1-replica-02';
+    const response = topologyResponse();
+    const api = mockMulticloudApi({
+      getTopology: async () => ({
+        ...response,
+        nodes: response.nodes.map(node =>
+          node.id === 'n2' ? { ...node, title: name } : node,
+        ),
+        mermaid: response.mermaid
+          .replace('checkout-db<br/>', `${name}<br/>`)
+          .replace(
+            'Account 123456789012,',
+            'Account 123456789012 #40;prod#41;,',
+          ),
+      }),
+    });
+    renderTopologyTab(api);
+
+    const database = await screen.findByRole(
+      'link',
+      { name: `${name} (rds-instance)` },
+      { timeout: 60_000 },
+    );
+    expect(rowsOf(database)).toEqual([name, 'rds-instance, 900.00 USD']);
+    const titles = Array.from(
+      database.closest('svg')!.querySelectorAll('.cluster-label'),
+    ).map(title => rowsOf(title).join(' '));
+    expect(titles).toContain('Account 123456789012 (prod), 1,650.00 USD');
   });
 });

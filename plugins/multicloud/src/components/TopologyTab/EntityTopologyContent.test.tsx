@@ -12,6 +12,7 @@ import { multicloudApiRef } from '../../api';
 import { mockMulticloudApi } from '../../testing/costFixtures';
 import {
   drawNodesOnly,
+  drawNodesOnlyOfSize,
   loneEntityTopology,
   topologyResponse,
 } from '../../testing/topologyFixtures';
@@ -35,6 +36,70 @@ const entity: Entity = {
 };
 
 const CurrentPath = () => <output>{useLocation().pathname}</output>;
+
+type Rect = { x: number; y: number; width: number; height: number };
+
+const VIEWPORT = '[data-testid="topology-viewport"]';
+
+/**
+ * jsdom lays nothing out: gives the viewport, the drawing (at its natural
+ * size, where the page shows it) and the nodes matching `nodes` the boxes a
+ * browser would measure, and keeps the viewport's scroll.
+ */
+function layOut(viewport: Rect, nodes: Array<[selector: string, box: Rect]>) {
+  jest
+    .spyOn(Element.prototype, 'clientWidth', 'get')
+    .mockImplementation(function measure(this: Element) {
+      return this.matches(VIEWPORT) ? viewport.width : 0;
+    });
+  jest
+    .spyOn(Element.prototype, 'clientHeight', 'get')
+    .mockImplementation(function measure(this: Element) {
+      return this.matches(VIEWPORT) ? viewport.height : 0;
+    });
+  const scrolls = new WeakMap<Element, { left: number; top: number }>();
+  const scrollOf = (element: Element) =>
+    scrolls.get(element) ?? { left: 0, top: 0 };
+  for (const side of ['left', 'top'] as const) {
+    const property = side === 'left' ? 'scrollLeft' : 'scrollTop';
+    jest
+      .spyOn(Element.prototype, property, 'get')
+      .mockImplementation(function scrolled(this: Element) {
+        return scrollOf(this)[side];
+      });
+    jest
+      .spyOn(Element.prototype, property, 'set')
+      .mockImplementation(function scroll(this: Element, value: number) {
+        scrolls.set(this, { ...scrollOf(this), [side]: value });
+      });
+  }
+  jest
+    .spyOn(Element.prototype, 'getBoundingClientRect')
+    .mockImplementation(function measure(this: Element) {
+      const svgSize = {
+        x: 0,
+        y: 0,
+        width: Number(this.getAttribute('width')) || 0,
+        height: Number(this.getAttribute('height')) || 0,
+      };
+      const rect = (this.matches(VIEWPORT) && viewport) ||
+        (this.matches('[data-testid="topology-diagram"] > svg') && svgSize) ||
+        nodes.find(([selector]) => this.matches(selector))?.[1] || {
+          x: 0,
+          y: 0,
+          width: 0,
+          height: 0,
+        };
+      return {
+        ...rect,
+        left: rect.x,
+        top: rect.y,
+        right: rect.x + rect.width,
+        bottom: rect.y + rect.height,
+        toJSON: () => rect,
+      };
+    });
+}
 
 async function renderTopologyTab(api: ReturnType<typeof mockMulticloudApi>) {
   const rendered = renderInTestApp(
@@ -79,6 +144,11 @@ describe('EntityTopologyContent', () => {
   beforeEach(() => {
     renderMermaidMock.mockReset();
     renderMermaidMock.mockImplementation(drawNodesOnly);
+    layOut({ x: 0, y: 0, width: 1000, height: 576 }, []);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
   });
 
   it('draws the nodes of the topology as links and buttons, with the entity highlighted', async () => {
@@ -327,7 +397,7 @@ describe('EntityTopologyContent', () => {
     expect(api.getTopology).toHaveBeenCalledTimes(1);
   });
 
-  it('zooms with the buttons and the wheel, and fits the diagram again', async () => {
+  it('shows a diagram that fits at its natural size, centred, in a viewport as tall as the diagram', async () => {
     const api = mockMulticloudApi({
       getTopology: async () => topologyResponse(),
     });
@@ -335,14 +405,108 @@ describe('EntityTopologyContent', () => {
     await screen.findByRole('link', { name: 'checkout-db (rds-instance)' });
     const diagram = screen.getByTestId('topology-diagram');
 
-    await userEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
-    expect(diagram.style.transform).toBe('translate(0px, 0px) scale(1.25)');
+    expect(diagram.style.transform).toBe('translate(180px, 0px) scale(1)');
+    const viewport = screen.getByTestId('topology-viewport');
+    expect(viewport.style.height).toBe('320px');
+    expect([viewport.scrollLeft, viewport.scrollTop]).toEqual([0, 0]);
+    // Drawn at its natural size: the zoom is the only scale.
+    const svg = diagram.querySelector('svg')!;
+    expect(svg).toHaveAttribute('width', '640');
+    expect(svg).toHaveAttribute('height', '320');
+    expect(svg.style.maxWidth).toBe('');
+  });
 
+  it('first shows a large diagram around the entity at a readable size, and fits all of it on request', async () => {
+    // The diagram is four times as wide as the viewport; the entity's node
+    // sits at the left, half way down.
+    renderMermaidMock.mockImplementation(
+      drawNodesOnlyOfSize({ width: 4000, height: 3000 }),
+    );
+    layOut({ x: 0, y: 0, width: 1000, height: 576 }, [
+      ['[id*="-flowchart-n1-"]', { x: 40, y: 1500, width: 160, height: 50 }],
+    ]);
+    const api = mockMulticloudApi({
+      getTopology: async () => topologyResponse(),
+    });
+    await renderTopologyTab(api);
+    await screen.findByRole('link', { name: 'checkout-db (rds-instance)' });
+    const diagram = screen.getByTestId('topology-diagram');
+    const viewport = screen.getByTestId('topology-viewport');
+
+    // At three quarters of its size (labels of 12px), not a quarter (fit to
+    // the width); the entity's node in the middle of the viewport's height,
+    // the diagram's left edge at the viewport's (scrolled 855.75px down);
+    // the viewport three quarters of the window's height (768px in jsdom).
+    const expectEntityView = () => {
+      expect(diagram.style.transform).toBe('translate(0px, 0px) scale(0.75)');
+      expect([viewport.scrollLeft, viewport.scrollTop]).toEqual([0, 855.75]);
+    };
+    expectEntityView();
+    expect(viewport.style.height).toBe('576px');
+    // The scroll runs over the zoomed diagram.
+    expect(diagram.parentElement!.style.width).toBe('3000px');
+    expect(diagram.parentElement!.style.height).toBe('2250px');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Fit the whole diagram' }),
+    );
+    expect(diagram.style.transform).toBe('translate(116px, 0px) scale(0.192)');
+    expect([viewport.scrollLeft, viewport.scrollTop]).toEqual([0, 0]);
+    // Zooming out stops at the whole diagram.
+    expect(screen.getByRole('button', { name: 'Zoom out' })).toBeDisabled();
     fireEvent.wheel(diagram, { deltaY: 500 });
-    expect(diagram.style.transform).toMatch(/scale\(0\.45/);
+    expect(diagram.style.transform).toMatch(/ scale\(0\.192\)$/);
 
-    await userEvent.click(screen.getByRole('button', { name: 'Fit to width' }));
-    expect(diagram.style.transform).toBe('translate(0px, 0px) scale(1)');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show this entity' }),
+    );
+    expectEntityView();
+  });
+
+  it('follows a scroll of the browser’s own, such as to a node that gets the focus', async () => {
+    renderMermaidMock.mockImplementation(
+      drawNodesOnlyOfSize({ width: 4000, height: 3000 }),
+    );
+    const api = mockMulticloudApi({
+      getTopology: async () => topologyResponse(),
+    });
+    await renderTopologyTab(api);
+    await screen.findByRole('link', { name: 'checkout-db (rds-instance)' });
+    const viewport = screen.getByTestId('topology-viewport');
+
+    viewport.scrollLeft = 300;
+    viewport.scrollTop = 1200;
+    fireEvent.scroll(viewport);
+    await userEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+
+    // Zoomed around the viewport's centre (500, 288) of what it shows now.
+    expect(screen.getByTestId('topology-diagram').style.transform).toBe(
+      'translate(0px, 0px) scale(0.9375)',
+    );
+    expect([viewport.scrollLeft, viewport.scrollTop]).toEqual([500, 1572]);
+  });
+
+  it('zooms with the buttons and the wheel around the viewport’s centre or the pointer', async () => {
+    const api = mockMulticloudApi({
+      getTopology: async () => topologyResponse(),
+    });
+    await renderTopologyTab(api);
+    await screen.findByRole('link', { name: 'checkout-db (rds-instance)' });
+    const diagram = screen.getByTestId('topology-diagram');
+    const viewport = screen.getByTestId('topology-viewport');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    // Around the centre of the 1000 by 576 viewport, (500, 288): the
+    // diagram now starts 100px right of the viewport's left and 72px above
+    // its top.
+    expect(diagram.style.transform).toBe('translate(100px, 0px) scale(1.25)');
+    expect(viewport.scrollTop).toBe(72);
+
+    fireEvent.wheel(diagram, { deltaY: 500, clientX: 0, clientY: 0 });
+    expect(diagram.style.transform).toMatch(
+      /^translate\(36\.7\d*px, 0px\) scale\(0\.45/,
+    );
+    expect(viewport.scrollTop).toBeCloseTo(26.49, 2);
   });
 
   it('pans with a drag, which does not open the node it started on', async () => {
@@ -361,7 +525,7 @@ describe('EntityTopologyContent', () => {
     fireEvent.pointerUp(database, { ...pointer, clientX: 60, clientY: 40 });
     fireEvent.click(database);
 
-    expect(diagram.style.transform).toBe('translate(50px, 30px) scale(1)');
+    expect(diagram.style.transform).toBe('translate(230px, 30px) scale(1)');
     expect(screen.getByRole('status')).toHaveTextContent(/^\/$/);
   });
 

@@ -14,13 +14,29 @@ import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles, useTheme } from '@material-ui/core/styles';
 import ZoomInIcon from '@material-ui/icons/ZoomIn';
 import ZoomOutIcon from '@material-ui/icons/ZoomOut';
+import ZoomOutMapIcon from '@material-ui/icons/ZoomOutMap';
 import CenterFocusStrongIcon from '@material-ui/icons/CenterFocusStrong';
 import {
   TopologyNode,
   TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
 import { DiagramLayout } from '../../lib/topology';
-import { NodeAction, decorateNodes, nodeIdOfEventTarget } from './diagramDom';
+import {
+  NodeAction,
+  decodeGroupTitles,
+  decorateNodes,
+  nodeBox,
+  nodeIdOfEventTarget,
+  showAtNaturalSize,
+} from './diagramDom';
+import {
+  Box as DiagramBox,
+  MIN_VIEWPORT_HEIGHT,
+  Size,
+  fitView,
+  initialView,
+  viewportHeight,
+} from './diagramView';
 import { renderMermaid } from './renderMermaid';
 import { useZoomPan } from './useZoomPan';
 
@@ -33,8 +49,8 @@ const useStyles = makeStyles(theme => ({
   viewport: {
     position: 'relative',
     overflow: 'hidden',
-    height: '65vh',
-    minHeight: 360,
+    // Until the drawing says how tall it is.
+    height: MIN_VIEWPORT_HEIGHT,
     border: `1px solid ${theme.palette.divider}`,
     // Mermaid draws the diagram light (see renderMermaid), in either app theme.
     backgroundColor: theme.palette.common.white,
@@ -43,8 +59,14 @@ const useStyles = makeStyles(theme => ({
     touchAction: 'none',
     '&:active': { cursor: 'grabbing' },
   },
+  // As large as the zoomed diagram: what the viewport scrolls over.
+  sizer: { position: 'relative' },
   content: {
-    '& svg': { display: 'block', margin: '0 auto' },
+    // The zoom's transform places the diagram's top left corner.
+    position: 'absolute',
+    top: 0,
+    left: 0,
+    '& svg': { display: 'block' },
     '& [tabindex]:focus': {
       outline: `2px solid ${theme.palette.primary.main}`,
     },
@@ -56,9 +78,14 @@ type Rendered =
   | { state: 'drawn'; svg: string; diagramId: string }
   | { state: 'failed'; error: Error };
 
+/** What the views of a drawing are computed from. */
+type Drawing = { size: Size; rootBox?: DiagramBox };
+
 /**
  * The topology drawn by Mermaid, with zoom and pan; entity nodes open their
- * entity page, summary nodes expand their group.
+ * entity page, summary nodes expand their group. It first shows the entity's
+ * own node with labels large enough to read (see initialView); "Fit" shows
+ * the whole diagram.
  */
 export const TopologyDiagram = (props: {
   response: TopologyResponse;
@@ -71,7 +98,13 @@ export const TopologyDiagram = (props: {
   const { response, layout, actionOf, onActivate, onDrawn } = props;
   const classes = useStyles();
   const theme = useTheme();
-  const zoomPan = useZoomPan();
+  const [drawing, setDrawing] = useState<Drawing>();
+  const [fitScale, setFitScale] = useState<number>();
+  const zoomPan = useZoomPan({
+    contentSize: drawing?.size,
+    smallestScale: fitScale,
+  });
+  const [height, setHeight] = useState<number>();
   const baseId = `topology-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const renders = useRef(0);
   const contentRef = useRef<HTMLDivElement>(null);
@@ -98,16 +131,57 @@ export const TopologyDiagram = (props: {
     };
   }, [baseId, response.mermaid, layout]);
 
-  const { reset } = zoomPan;
+  const rootId = response.nodes.find(node => node.isRoot)?.id;
+  const { viewport, show } = zoomPan;
   useLayoutEffect(() => {
     const content = contentRef.current;
-    if (!content) {
+    if (!content || !viewport) {
       return;
     }
     content.innerHTML = rendered.state === 'drawn' ? rendered.svg : '';
-    reset();
-    onDrawn(content.querySelector('svg'));
-  }, [rendered, reset, onDrawn]);
+    const svg = content.querySelector('svg');
+    setDrawing(undefined);
+    if (svg && rendered.state === 'drawn') {
+      decodeGroupTitles(svg);
+      const size = showAtNaturalSize(svg);
+      const rootBox = rootId
+        ? nodeBox(svg, rendered.diagramId, rootId)
+        : undefined;
+      setDrawing({ size, rootBox });
+      const width = viewport.clientWidth;
+      const shown = {
+        width,
+        height: viewportHeight(width, window.innerHeight, size),
+      };
+      setHeight(shown.height);
+      setFitScale(fitView(shown, size).scale);
+      show(initialView(shown, size, rootBox));
+    }
+    onDrawn(svg);
+  }, [rendered, rootId, viewport, show, onDrawn]);
+
+  /**
+   * The viewport's size inside its border now: the window may have changed
+   * since the drawing.
+   */
+  const viewportSize = (): Size => ({
+    width: viewport?.clientWidth ?? 0,
+    height: viewport?.clientHeight ?? 0,
+  });
+
+  const showEntity = () => {
+    if (drawing) {
+      show(initialView(viewportSize(), drawing.size, drawing.rootBox));
+    }
+  };
+
+  const fitDiagram = () => {
+    if (drawing) {
+      const view = fitView(viewportSize(), drawing.size);
+      setFitScale(view.scale);
+      show(view);
+    }
+  };
 
   const highlightColor = theme.palette.primary.main;
   useLayoutEffect(() => {
@@ -176,13 +250,22 @@ export const TopologyDiagram = (props: {
             </IconButton>
           </span>
         </Tooltip>
-        <Tooltip title="Fit to width">
+        <Tooltip title="Show this entity">
           <IconButton
-            aria-label="Fit to width"
+            aria-label="Show this entity"
             size="small"
-            onClick={zoomPan.reset}
+            onClick={showEntity}
           >
             <CenterFocusStrongIcon />
+          </IconButton>
+        </Tooltip>
+        <Tooltip title="Fit the whole diagram">
+          <IconButton
+            aria-label="Fit the whole diagram"
+            size="small"
+            onClick={fitDiagram}
+          >
+            <ZoomOutMapIcon />
           </IconButton>
         </Tooltip>
       </Box>
@@ -197,18 +280,22 @@ export const TopologyDiagram = (props: {
       {/* eslint-disable-next-line jsx-a11y/no-static-element-interactions */}
       <div
         className={classes.viewport}
+        style={height ? { height } : undefined}
+        data-testid="topology-viewport"
         {...zoomPan.viewportHandlers}
         ref={zoomPan.viewportRef}
         onClick={onClick}
         onKeyDown={onKeyDown}
       >
         {rendered.state === 'drawing' && <Progress />}
-        <div
-          ref={contentRef}
-          className={classes.content}
-          style={zoomPan.contentStyle}
-          data-testid="topology-diagram"
-        />
+        <div ref={zoomPan.sizerRef} className={classes.sizer}>
+          <div
+            ref={contentRef}
+            className={classes.content}
+            style={zoomPan.contentStyle}
+            data-testid="topology-diagram"
+          />
+        </div>
       </div>
     </>
   );

@@ -2,10 +2,13 @@ import { TopologyNode } from '@multicloud/plugin-multicloud-common';
 import { topologyResponse } from '../../testing/topologyFixtures';
 import {
   NODE_ID_ATTRIBUTE,
+  decodeGroupTitles,
   decorateNodes,
   diagramSize,
+  nodeBox,
   nodeIdOfEventTarget,
   serializeDiagram,
+  showAtNaturalSize,
 } from './diagramDom';
 
 const diagramId = 'topology-r5-1';
@@ -14,7 +17,9 @@ const diagramId = 'topology-r5-1';
 function drawing(): SVGSVGElement {
   const container = document.createElement('div');
   container.innerHTML = `<svg id="${diagramId}" xmlns="http://www.w3.org/2000/svg" width="100%" style="max-width: 470px;" viewBox="4 4 470 286.8">
-    <g class="root"><g class="nodes">
+    <g class="root"><g class="clusters">
+      <g class="cluster" id="g14"><g class="cluster-label"><g><text><tspan class="text-outer-tspan row"><tspan class="text-inner-tspan">Subscription</tspan><tspan class="text-inner-tspan"> 86016ce6 &amp;#40;prod&amp;#41;, U&amp;#8230;</tspan></tspan></text></g></g></g>
+    </g><g class="nodes">
       <a xlink:href="/catalog/default/component/checkout"><g class="node default root clickable" id="${diagramId}-flowchart-n1-0"><rect class="basic label-container"></rect><g class="label"><text><tspan>Checkout</tspan></text></g></g></a>
       <g class="node default providerAws" id="${diagramId}-flowchart-n2-1"><rect class="basic label-container"></rect><text><tspan>checkout-db</tspan></text></g>
       <g class="node default summary" id="${diagramId}-flowchart-g4-2"><polygon class="label-container"></polygon></g>
@@ -38,6 +43,10 @@ function decorate(
 }
 
 describe('diagram markup', () => {
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
   it('turns the nodes into named links and buttons, and drops Mermaid’s own links', () => {
     const svg = drawing();
     decorate(svg, node => (node.kind === 'summary' ? 'expand' : 'open'));
@@ -115,6 +124,44 @@ describe('diagram markup', () => {
     expect(parsed.textContent).toContain('checkout-db');
     // The page's drawing keeps its markup.
     expect(svg.querySelector('[tabindex]')).not.toBeNull();
+  });
+
+  it('writes the character entities of group titles as characters', () => {
+    const svg = drawing();
+    decodeGroupTitles(svg);
+
+    expect(svg.querySelector('.cluster-label text')!.textContent).toBe(
+      'Subscription 86016ce6 (prod), U…',
+    );
+  });
+
+  it('sizes the drawing to its natural size, and measures a node there however it is zoomed', () => {
+    const svg = drawing();
+    expect(showAtNaturalSize(svg)).toEqual({ width: 470, height: 286.8 });
+    expect(svg.getAttribute('width')).toBe('470');
+    expect(svg.getAttribute('height')).toBe('286.8');
+    expect(svg.style.maxWidth).toBe('');
+
+    // Shown at half its size, 10px from the left and 20px from the top.
+    const boxes = new Map<Element, Partial<DOMRect>>([
+      [svg, { left: 10, top: 20, width: 235, height: 143.4 }],
+      [
+        svg.querySelector(`#${diagramId}-flowchart-n2-1`)!,
+        { left: 60, top: 45, width: 40, height: 20 },
+      ],
+    ]);
+    jest
+      .spyOn(Element.prototype, 'getBoundingClientRect')
+      .mockImplementation(function measure(this: Element) {
+        return (boxes.get(this) ?? {}) as DOMRect;
+      });
+    expect(nodeBox(svg, diagramId, 'n2')).toEqual({
+      x: 100,
+      y: 50,
+      width: 80,
+      height: 40,
+    });
+    expect(nodeBox(svg, diagramId, 'n7')).toBeUndefined();
   });
 
   it('falls back to a default size when the drawing has no view box', () => {

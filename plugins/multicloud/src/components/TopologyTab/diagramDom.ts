@@ -1,5 +1,6 @@
 import { TopologyNode } from '@multicloud/plugin-multicloud-common';
 import { nodeIdOfElement } from '../../lib/topology';
+import { Box, Size } from './diagramView';
 
 /** What activating a node of the diagram does. */
 export type NodeAction = 'open' | 'expand';
@@ -75,10 +76,7 @@ export function nodeIdOfEventTarget(target: EventTarget | null): string | null {
 }
 
 /** Width and height of a diagram, from its view box. */
-export function diagramSize(svg: SVGSVGElement): {
-  width: number;
-  height: number;
-} {
+export function diagramSize(svg: SVGSVGElement): Size {
   const [, , width, height] = (svg.getAttribute('viewBox') ?? '')
     .trim()
     .split(/[\s,]+/)
@@ -87,6 +85,69 @@ export function diagramSize(svg: SVGSVGElement): {
     width: Number.isFinite(width) && width > 0 ? width : 800,
     height: Number.isFinite(height) && height > 0 ? height : 600,
   };
+}
+
+/**
+ * Makes a drawing take its natural size in the page, rather than the
+ * container's width that Mermaid sizes it to: the zoom then is the only
+ * scale, and a label reads at the size the zoom says.
+ */
+export function showAtNaturalSize(svg: SVGSVGElement): Size {
+  const size = diagramSize(svg);
+  svg.setAttribute('width', String(size.width));
+  svg.setAttribute('height', String(size.height));
+  svg.style.removeProperty('max-width');
+  return size;
+}
+
+/**
+ * Where the drawing of a node sits in the diagram, at its natural size;
+ * undefined when the diagram has no such node or is not laid out.
+ */
+export function nodeBox(
+  svg: SVGSVGElement,
+  diagramId: string,
+  nodeId: string,
+): Box | undefined {
+  const element = Array.from(svg.querySelectorAll('g.node')).find(
+    candidate => nodeIdOfElement(candidate.id, diagramId) === nodeId,
+  );
+  const diagram = svg.getBoundingClientRect();
+  // On screen the drawing is zoomed: measure against its natural width.
+  const ratio = diagram.width / diagramSize(svg).width;
+  if (!element || !(ratio > 0)) {
+    return undefined;
+  }
+  const node = element.getBoundingClientRect();
+  return {
+    x: (node.left - diagram.left) / ratio,
+    y: (node.top - diagram.top) / ratio,
+    width: node.width / ratio,
+    height: node.height / ratio,
+  };
+}
+
+/**
+ * Writes the character entities of group titles as characters. Mermaid does
+ * so for node labels, but draws a subgraph title's `#8230;` as the text
+ * `&#8230;` when labels are SVG text.
+ */
+export function decodeGroupTitles(svg: SVGSVGElement): void {
+  for (const text of Array.from(svg.querySelectorAll('.cluster-label tspan'))) {
+    for (const child of Array.from(text.childNodes)) {
+      if (child.nodeType === Node.TEXT_NODE && child.textContent) {
+        child.textContent = child.textContent.replace(
+          /&#(\d+);/g,
+          (entity, code) => {
+            const codePoint = Number(code);
+            return codePoint <= 0x10ffff
+              ? String.fromCodePoint(codePoint)
+              : entity;
+          },
+        );
+      }
+    }
+  }
 }
 
 /**

@@ -1,4 +1,39 @@
+import type { MermaidConfig } from 'mermaid';
 import { DiagramLayout } from '../../lib/topology';
+
+/**
+ * Mermaid's settings for a topology, all but the layout. The topology
+ * benchmark (plugins/multicloud-backend/bench/topologyBrowser.ts) renders
+ * with these too, so that it measures what the tab draws.
+ *
+ * `securityLevel: 'strict'` keeps Mermaid's own click handlers off and
+ * sanitizes labels; labels are SVG text, not HTML, so an exported SVG draws
+ * into a canvas without tainting it. The theme is always the light one: the
+ * backend's classes fill nodes with light colours.
+ *
+ * Mermaid refuses diagrams of more than 500 edges or 50,000 characters by
+ * default. A System's graph with every group open is larger: the topology
+ * benchmark's (997 nodes, 2,058 edges) is 179,000 characters of Mermaid
+ * text. The limits leave such a graph more than twice over of room; Mermaid
+ * takes them from here only, never from the diagram's text.
+ *
+ * SVG text wraps at `flowchart.wrappingWidth` (120px by default), in the
+ * middle of a word when it must. The backend puts a node's name and its
+ * details on lines of their own and cuts names at 60 characters (560px for
+ * the demo's longest); at 800px a name is never broken. ELK's `mergeEdges`
+ * bundles the edges from one node (a Component to each of its resources)
+ * into one trunk rather than a band of parallel lines across the diagram.
+ */
+export const MERMAID_SETTINGS = {
+  startOnLoad: false,
+  securityLevel: 'strict',
+  theme: 'default',
+  htmlLabels: false,
+  maxEdges: 5_000,
+  maxTextSize: 500_000,
+  flowchart: { wrappingWidth: 800 },
+  elk: { mergeEdges: true },
+} as const satisfies MermaidConfig;
 
 /** Options of {@link renderMermaid}. */
 export type RenderMermaidOptions = {
@@ -10,13 +45,9 @@ export type RenderMermaidOptions = {
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Draws Mermaid text as an SVG document. Mermaid (with ELK, which it loads
- * lazily) is its own chunk, loaded on the first diagram.
- *
- * `securityLevel: 'strict'` keeps Mermaid's own click handlers off and
- * sanitizes labels; labels are SVG text, not HTML, so an exported SVG draws
- * into a canvas without tainting it. The theme is always the light one: the
- * backend's classes fill nodes with light colours.
+ * Draws Mermaid text as an SVG document with {@link MERMAID_SETTINGS}.
+ * Mermaid (with ELK, which it loads lazily) is its own chunk, loaded on the
+ * first diagram.
  */
 export function renderMermaid(
   diagramId: string,
@@ -25,13 +56,7 @@ export function renderMermaid(
 ): Promise<string> {
   const rendered = queue.then(async () => {
     const { default: mermaid } = await import('mermaid');
-    mermaid.initialize({
-      startOnLoad: false,
-      securityLevel: 'strict',
-      theme: 'default',
-      layout: options.layout,
-      htmlLabels: false,
-    });
+    mermaid.initialize({ ...MERMAID_SETTINGS, layout: options.layout });
     const { svg } = await mermaid.render(diagramId, source);
     return svg;
   });
