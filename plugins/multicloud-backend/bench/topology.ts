@@ -1,12 +1,13 @@
 /*
  * `yarn bench:topology`: how fast GET /api/multicloud/topology answers for a
  * System whose graph has ~1,000 nodes and ~2,000 edges, in a real catalog of
- * 20,000 Resources, on SQLite and PostgreSQL. Prints figures; asserts
- * nothing about time. See README.md in this folder.
+ * 20,000 Resources, on SQLite and PostgreSQL; then how long Chromium takes
+ * to draw that answer as the Topology tab does (topologyBrowser.ts). Prints
+ * figures; asserts nothing about time. See README.md in this folder.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
  *     plugins/multicloud-backend/bench/topology.ts [--engines=sqlite,postgres]
- *     [--resources=20000] [--system-nodes=1000] [--requests=200]
+ *     [--resources=20000] [--system-nodes=1000] [--requests=200] [--renders=5]
  */
 import { ChildProcess, fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,21 +21,29 @@ import {
   UsageError,
   int,
   loadAverage,
+  mib,
   ms,
   percentile,
   seconds,
   table,
 } from './lib';
+import { RenderResult, Spread, measureRendering } from './topologyBrowser';
 import { TopologyPhaseInput, TopologyPhaseReady } from './topologyPhase';
 
 const TARGET_P95_MS = 200;
+/** Drawn in Chromium, median: the default (collapsed) answer, and every group open. */
+const TARGET_DRAWN_MS = { collapsed: 1_500, expanded: 8_000 };
 
-const USAGE = `yarn bench:topology [--engines=sqlite,postgres] [--resources=N] [--system-nodes=N] [--requests=N] [--warmup=N] [--fresh]
+const USAGE = `yarn bench:topology [--engines=sqlite,postgres] [--resources=N] [--system-nodes=N] [--requests=N] [--warmup=N] [--renders=N] [--no-browser] [--fresh]
   --engines       comma-separated sqlite,postgres; default both (env BENCH_ENGINES)
   --resources     Resource entities in the catalog (default 20000; env BENCH_RESOURCES)
   --system-nodes  about how many nodes the measured System's graph has (default 1000)
   --requests      sequential requests measured per URL (default 200)
   --warmup        sequential warm-up requests per URL (default 20)
+  --renders       drawings in Chromium per view and layout (default 5), on the
+                  first engine's backend
+  --no-browser    no drawing in Chromium
+  --chromium      the Chromium to drive (default /usr/bin/chromium; env CHROMIUM_PATH)
   --fresh         ingest the catalog afresh instead of copying the one kept from
                   an earlier run with the same entities (<tmpdir>/multicloud-bench/)
   --postgres      server URL; throw-away databases are created on it
@@ -49,6 +58,9 @@ type Options = {
   systemNodes: number;
   requests: number;
   warmup: number;
+  renders: number;
+  browser: boolean;
+  chromium: string;
   postgres: string;
   out: string;
 };
@@ -88,6 +100,9 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     'system-nodes',
     'requests',
     'warmup',
+    'renders',
+    'no-browser',
+    'chromium',
     'postgres',
     'out',
   ];
@@ -128,6 +143,9 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     ),
     requests: wholeNumber('--requests', args.get('requests'), 200, 10),
     warmup: wholeNumber('--warmup', args.get('warmup'), 20, 0),
+    renders: wholeNumber('--renders', args.get('renders'), 5, 1),
+    browser: !args.has('no-browser'),
+    chromium: args.get('chromium') || env.CHROMIUM_PATH || '/usr/bin/chromium',
     postgres: (
       args.get('postgres') ??
       env.BENCH_POSTGRES ??
@@ -223,6 +241,8 @@ type EngineResult = {
   };
   collapsed: Latency;
   expanded: Latency;
+  /** Query strings of GET /topology: the default answer, and every group open. */
+  views: { collapsed: string; expanded: string };
 };
 
 async function measureEngine(
@@ -230,9 +250,8 @@ async function measureEngine(
   options: Options,
   ready: TopologyPhaseReady,
 ): Promise<EngineResult> {
-  const url = `${ready.baseUrl}/topology?entityRef=${encodeURIComponent(
-    ready.systemRef,
-  )}`;
+  const query = `entityRef=${encodeURIComponent(ready.systemRef)}`;
+  const url = `${ready.baseUrl}/topology?${query}`;
   const first = await get(url);
   if (first.status !== 200) {
     throw new Error(
@@ -241,9 +260,10 @@ async function measureEngine(
   }
   const body = JSON.parse(first.body) as TopologyResponse;
   // Every group open: the whole graph, to check it and to time the largest answer.
-  const expandedUrl = `${url}&${body.groups
+  const expandedQuery = `${query}&${body.groups
     .map(g => `expand=${g.id}`)
     .join('&')}`;
+  const expandedUrl = `${ready.baseUrl}/topology?${expandedQuery}`;
   const whole = JSON.parse((await get(expandedUrl)).body) as TopologyResponse;
   if (
     whole.visibleNodes !== ready.expected.nodes ||
@@ -291,7 +311,56 @@ async function measureEngine(
     },
     collapsed,
     expanded,
+    views: { collapsed: query, expanded: expandedQuery },
   };
+}
+
+const msSpread = (s: Spread) => `${ms(s.min)} / ${ms(s.median)} / ${ms(s.max)}`;
+const mibSpread = (s: Spread) =>
+  `${mib(s.min)} / ${mib(s.median)} / ${mib(s.max)}`;
+
+/** Rows of the results table for the drawings in Chromium: min / median / max of the runs. */
+function renderingRows(rendering: RenderResult[]): string[][] {
+  return rendering.flatMap(r => {
+    const what = `chromium ${r.view} (${
+      r.runs[0]
+        ? `${r.runs[0].visibleNodes} nodes, ${r.runs[0].visibleEdges} edges`
+        : 'not drawn'
+    }), ${r.layout}`;
+    const target = `median < ${seconds(TARGET_DRAWN_MS[r.view])}`;
+    if (
+      !r.drawnMs ||
+      !r.renderMs ||
+      !r.rendererCpuMs ||
+      !r.rendererPeakRss ||
+      !r.browserPss ||
+      !r.jsHeapUsedPeak
+    ) {
+      return [[`${what}: drawn`, '-', r.error ?? 'no run', target, 'MISSED']];
+    }
+    return [
+      [
+        `${what}: drawn (${r.runs.length} runs)`,
+        '-',
+        msSpread(r.drawnMs),
+        target,
+        !r.error && r.drawnMs.median < TARGET_DRAWN_MS[r.view]
+          ? 'met'
+          : 'MISSED',
+      ],
+      [`${what}: mermaid.render`, '-', msSpread(r.renderMs), '-', ''],
+      [`${what}: renderer CPU`, '-', msSpread(r.rendererCpuMs), '-', ''],
+      [
+        `${what}: renderer peak RSS`,
+        '-',
+        mibSpread(r.rendererPeakRss),
+        '-',
+        '',
+      ],
+      [`${what}: browser PSS, drawn`, '-', mibSpread(r.browserPss), '-', ''],
+      [`${what}: JS heap peak`, '-', mibSpread(r.jsHeapUsedPeak), '-', ''],
+    ];
+  });
 }
 
 async function main() {
@@ -307,6 +376,7 @@ async function main() {
   );
   console.log(`  load average before: ${loadAverage()}`);
   const results: EngineResult[] = [];
+  let rendering: RenderResult[] = [];
   for (const engine of options.engines) {
     console.log(
       `  -- ${engine}: building the catalog (the real catalog backend ingests it; minutes)`,
@@ -332,7 +402,20 @@ async function main() {
               : ' (ingested afresh)'
           }, ${int(ready.costRows)} cost rollup rows`,
       );
-      results.push(await measureEngine(engine, options, ready));
+      const result = await measureEngine(engine, options, ready);
+      results.push(result);
+      if (options.browser && results.length === 1) {
+        // The same Mermaid text whatever the engine: drawn once.
+        console.log(
+          `  -- drawing the answers in Chromium (${options.chromium}), ${options.renders} times per view and layout, each in a fresh browser`,
+        );
+        rendering = await measureRendering({
+          apiUrl: ready.baseUrl,
+          views: result.views,
+          runs: options.renders,
+          chromiumPath: options.chromium,
+        });
+      }
       phase.child.send({ type: 'stop' });
       await phase.exited;
       child = undefined;
@@ -351,53 +434,58 @@ async function main() {
   console.log(
     table(
       ['figure', 'engine', 'value', 'target', ''],
-      results.flatMap(r => [
-        [
-          r.restored
-            ? 'catalog ready (database from the cache)'
-            : 'catalog ingested afresh (entities readable, graph whole)',
-          r.engine,
-          seconds(r.ingestMs),
-          '-',
-          '',
-        ],
-        [
-          'graph: nodes / edges / groups',
-          r.engine,
-          `${r.graph.totalNodes} / ${r.graph.edges} / ${r.graph.groups}`,
-          '-',
-          '',
-        ],
-        [
-          'default answer: visible nodes / edges',
-          r.engine,
-          `${r.graph.visibleNodes} / ${r.graph.visibleEdges}`,
-          '-',
-          '',
-        ],
-        [
-          `default: p50 / p95 / p99 (${r.collapsed.requests} requests)`,
-          r.engine,
-          `${ms(r.collapsed.p50)} / ${ms(r.collapsed.p95)} / ${ms(
-            r.collapsed.p99,
-          )}`,
-          `p95 < ${TARGET_P95_MS} ms`,
-          r.collapsed.p95 < TARGET_P95_MS ? 'met' : 'MISSED',
-        ],
-        [
-          `every group open: p50 / p95 / p99`,
-          r.engine,
-          `${ms(r.expanded.p50)} / ${ms(r.expanded.p95)} / ${ms(
-            r.expanded.p99,
-          )}`,
-          '-',
-          '',
-        ],
-      ]),
+      results
+        .flatMap(r => [
+          [
+            r.restored
+              ? 'catalog ready (database from the cache)'
+              : 'catalog ingested afresh (entities readable, graph whole)',
+            r.engine,
+            seconds(r.ingestMs),
+            '-',
+            '',
+          ],
+          [
+            'graph: nodes / edges / groups',
+            r.engine,
+            `${r.graph.totalNodes} / ${r.graph.edges} / ${r.graph.groups}`,
+            '-',
+            '',
+          ],
+          [
+            'default answer: visible nodes / edges',
+            r.engine,
+            `${r.graph.visibleNodes} / ${r.graph.visibleEdges}`,
+            '-',
+            '',
+          ],
+          [
+            `default: p50 / p95 / p99 (${r.collapsed.requests} requests)`,
+            r.engine,
+            `${ms(r.collapsed.p50)} / ${ms(r.collapsed.p95)} / ${ms(
+              r.collapsed.p99,
+            )}`,
+            `p95 < ${TARGET_P95_MS} ms`,
+            r.collapsed.p95 < TARGET_P95_MS ? 'met' : 'MISSED',
+          ],
+          [
+            `every group open: p50 / p95 / p99`,
+            r.engine,
+            `${ms(r.expanded.p50)} / ${ms(r.expanded.p95)} / ${ms(
+              r.expanded.p99,
+            )}`,
+            '-',
+            '',
+          ],
+        ])
+        .concat(renderingRows(rendering)),
     ),
   );
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
-  fs.writeFileSync(options.out, JSON.stringify({ options, results }, null, 2));
+  fs.writeFileSync(
+    options.out,
+    JSON.stringify({ options, results, rendering }, null, 2),
+  );
   console.log(`\n  JSON: ${options.out}`);
 }
 

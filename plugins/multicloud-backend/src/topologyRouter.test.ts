@@ -16,6 +16,10 @@ import { TopologyResponse } from '@multicloud/plugin-multicloud-common';
 import request from 'supertest';
 import { multicloudPlugin } from './plugin';
 import { addDays, eachDay } from './services/CostAnalytics/dates';
+import {
+  catalogServiceAt,
+  unreachableCatalogUrl,
+} from './services/Topology/__testUtils__/catalogStandIns';
 import { focusCsv, focusRow } from './testUtils/focusFiles';
 import { topologyDemoCatalog } from './testUtils/topologyCatalog';
 
@@ -255,6 +259,30 @@ describe('topology API', () => {
       'user:default/alice',
     );
     expect(visible.status).toBe(200);
+  });
+
+  it('answers 503 with what to do when the catalog does not answer', async () => {
+    const catalogUrl = await unreachableCatalogUrl();
+    const { server } = await startTestBackend({
+      features: [
+        multicloudPlugin,
+        createServiceFactory({
+          service: catalogServiceRef,
+          deps: {},
+          factory: () => catalogServiceAt(catalogUrl),
+        }),
+      ],
+    });
+    const res = await topology(server, {
+      entityRef: 'system:default/checkout',
+    });
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(
+        /^The catalog did not answer: request to .* failed, reason: connect ECONNREFUSED .*try again once it is back, or ask an administrator to check the catalog backend$/,
+      ),
+    });
   });
 
   it('leaves out the entities the caller cannot read, and what is reachable only through them', async () => {

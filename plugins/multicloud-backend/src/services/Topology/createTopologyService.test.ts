@@ -1,6 +1,7 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../../database/migrations';
@@ -10,6 +11,11 @@ import {
   topologyDemoCatalog,
 } from '../../testUtils/topologyCatalog';
 import { addDays, eachDay } from '../CostAnalytics/dates';
+import {
+  catalogServiceAt,
+  failingCatalog,
+  unreachableCatalogUrl,
+} from './__testUtils__/catalogStandIns';
 import { createTopologyService } from './createTopologyService';
 import { ENTITY_FIELDS } from './graphEntity';
 import { TopologyRequest } from './types';
@@ -277,6 +283,49 @@ describe.each(databases.eachSupportedId())(
           request('component:default/checkout-api', { expand: ['g99'] }),
         ),
       ).rejects.toThrow(InputError);
+    });
+
+    it('answers 503 when the catalog does not answer, and passes its refusals on', async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const topologyOf = (catalog: CatalogService) =>
+        createTopologyService({ knex, catalog, nodeBudget: 150 }).topology(
+          request('system:default/checkout'),
+        );
+
+      await expect(
+        topologyOf(catalogServiceAt(await unreachableCatalogUrl())),
+      ).rejects.toMatchObject({
+        name: 'ServiceUnavailableError',
+        message: expect.stringMatching(
+          /^The catalog did not answer: request to http:\/\/127\.0\.0\.1:\d+\/api\/catalog\/entities\/by-refs.* failed, reason: connect ECONNREFUSED .*try again once it is back/,
+        ),
+      });
+
+      const failing = await failingCatalog(500, {
+        name: 'KnexTimeoutError',
+        message: 'Knex: Timeout acquiring a connection',
+      });
+      const refusing = await failingCatalog(403, {
+        name: 'NotAllowedError',
+        message: 'You are not allowed to read entities',
+      });
+      try {
+        await expect(
+          topologyOf(catalogServiceAt(failing.baseUrl)),
+        ).rejects.toMatchObject({
+          name: 'ServiceUnavailableError',
+          message: expect.stringMatching(
+            /^The catalog did not answer: Request failed with 500 Internal Server Error \(KnexTimeoutError: Knex: Timeout acquiring a connection\)\. /,
+          ),
+        });
+        await expect(
+          topologyOf(catalogServiceAt(refusing.baseUrl)),
+        ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 403 });
+      } finally {
+        await failing.close();
+        await refusing.close();
+      }
     });
   },
 );

@@ -1,5 +1,10 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ResponseError,
+  ServiceUnavailableError,
+  isError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CLOUD_ANNOTATIONS,
@@ -91,8 +96,34 @@ export function toGraphEntity(
 }
 
 /**
+ * Whether an error of the catalog client means that the catalog did not
+ * answer: it failed (5xx), or no connection was made (the client's fetch
+ * throws: node-fetch a FetchError, Node's fetch a TypeError). Refusals
+ * (4xx: not allowed, bad request) are answers and pass through as they are.
+ */
+function catalogDidNotAnswer(error: unknown): boolean {
+  if (ResponseError.is(error)) {
+    return error.statusCode >= 500;
+  }
+  return (
+    isError(error) &&
+    (error.name === 'FetchError' || error.name === 'TypeError')
+  );
+}
+
+/** What went wrong, with the catalog's own reason when it sent one. */
+function describeCatalogError(error: Error): string {
+  const reason = ResponseError.is(error)
+    ? `${error.message} (${error.cause.name}: ${error.cause.message})`
+    : error.message;
+  return reason.replace(/\.$/, '');
+}
+
+/**
  * Reads entities with the caller's credentials, so that the catalog leaves
  * out what they may not see: one batch request for all refs.
+ *
+ * @throws ServiceUnavailableError (503) when the catalog does not answer.
  */
 export function catalogFetch(
   catalog: CatalogService,
@@ -100,10 +131,20 @@ export function catalogFetch(
   relationTypes: ReadonlySet<string>,
 ): FetchEntities {
   return async refs => {
-    const { items } = await catalog.getEntitiesByRefs(
-      { entityRefs: refs, fields: ENTITY_FIELDS },
-      { credentials },
-    );
+    const { items } = await catalog
+      .getEntitiesByRefs(
+        { entityRefs: refs, fields: ENTITY_FIELDS },
+        { credentials },
+      )
+      .catch(error => {
+        throw catalogDidNotAnswer(error)
+          ? new ServiceUnavailableError(
+              `The catalog did not answer: ${describeCatalogError(
+                error,
+              )}. The topology is read from the catalog: try again once it is back, or ask an administrator to check the catalog backend`,
+            )
+          : error;
+      });
     const found = new Map<string, GraphEntity>();
     items.forEach((entity, i) => {
       if (entity) {
