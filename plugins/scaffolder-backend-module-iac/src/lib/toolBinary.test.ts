@@ -61,6 +61,10 @@ describe('isVersionAllowed', () => {
 });
 
 describe('createToolBinaryResolver', () => {
+  // Some tests run `ansible-playbook --version`: Python starting Ansible takes
+  // seconds on a busy machine.
+  jest.setTimeout(60_000);
+
   it('finds a command on PATH', async () => {
     const resolved = await createToolBinaryResolver().resolve(
       settings('ansible'),
