@@ -10,3 +10,4 @@ export * from './types';
 export * from './resourceTypes';
 export * from './cost';
 export * from './topology';
+export * from './alerts';
