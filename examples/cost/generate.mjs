@@ -526,11 +526,26 @@ function loadAws() {
         });
       }
 
+      // A NAT gateway processes the traffic of the instances running in its
+      // VPC; one in a VPC where nothing runs (a region prepared and never
+      // used) bills its hours and processes nothing.
+      const busyVpcs = new Set(
+        f.instances.filter(i => i.State?.Name === 'running').map(i => i.VpcId),
+      );
       for (const nat of f.nats) {
         if (nat.State && nat.State !== 'available') continue;
         const tags = awsTags(nat.Tags);
         const hourly = AWS_NAT[region] ?? AWS_NAT['eu-west-1'];
         const gbPerDay = between(`${nat.NatGatewayId}|gb`, 20, 45);
+        const hours = () => ({
+          service: 'Amazon Elastic Compute Cloud',
+          category: 'Networking',
+          description: `$${priceText(hourly)} per NAT Gateway Hour`,
+          sku: awsSku(`NatGateway-Hours|${region}`),
+          unit: 'Hours',
+          quantity: 24,
+          listUnitPrice: hourly,
+        });
         addResource({
           ...base,
           kind: 'natgateway',
@@ -539,28 +554,22 @@ function loadAws() {
           tags,
           env: tags.environment ?? acct.env,
           created: dayOf(nat.CreateTime),
-          meters: [
-            () => ({
-              service: 'Amazon Elastic Compute Cloud',
-              category: 'Networking',
-              description: `$${priceText(hourly)} per NAT Gateway Hour`,
-              sku: awsSku(`NatGateway-Hours|${region}`),
-              unit: 'Hours',
-              quantity: 24,
-              listUnitPrice: hourly,
-            }),
-            ctx => ({
-              service: 'Amazon Elastic Compute Cloud',
-              category: 'Networking',
-              description: `$${priceText(
-                hourly,
-              )} per GB Data Processed by NAT Gateways`,
-              sku: awsSku(`NatGateway-Bytes|${region}`),
-              unit: 'GB',
-              quantity: gbPerDay * usageFactor(ctx, nat.NatGatewayId),
-              listUnitPrice: hourly,
-            }),
-          ],
+          meters: busyVpcs.has(nat.VpcId)
+            ? [
+                hours,
+                ctx => ({
+                  service: 'Amazon Elastic Compute Cloud',
+                  category: 'Networking',
+                  description: `$${priceText(
+                    hourly,
+                  )} per GB Data Processed by NAT Gateways`,
+                  sku: awsSku(`NatGateway-Bytes|${region}`),
+                  unit: 'GB',
+                  quantity: gbPerDay * usageFactor(ctx, nat.NatGatewayId),
+                  listUnitPrice: hourly,
+                }),
+              ]
+            : [hours],
         });
       }
 

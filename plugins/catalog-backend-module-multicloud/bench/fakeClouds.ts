@@ -1091,7 +1091,38 @@ const AZURE_DETAIL_TYPES = new Set([
   'microsoft.compute/virtualmachines',
   'microsoft.network/networkinterfaces',
   'microsoft.network/virtualnetworks',
+  'microsoft.network/networksecuritygroups',
+  'microsoft.network/publicipaddresses',
+  'microsoft.sql/servers',
 ]);
+
+/** A network security group's rule, as ARM returns it. */
+function nsgRule(
+  nsg: string,
+  name: string,
+  priority: number,
+  settings: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    name,
+    id: `${nsg}/securityRules/${name}`,
+    type: 'Microsoft.Network/networkSecurityGroups/securityRules',
+    properties: {
+      provisioningState: 'Succeeded',
+      protocol: 'Tcp',
+      sourcePortRange: '*',
+      destinationAddressPrefix: '*',
+      access: 'Allow',
+      priority,
+      direction: 'Inbound',
+      sourcePortRanges: [],
+      destinationPortRanges: [],
+      sourceAddressPrefixes: [],
+      destinationAddressPrefixes: [],
+      ...settings,
+    },
+  };
+}
 
 /**
  * Resource `r` as its provider's own list returns it (`GET /subscriptions/
@@ -1239,6 +1270,73 @@ function azureDetail(w: AzureWorld, r: number): Record<string, unknown> {
       };
       break;
     }
+    case 'Microsoft.Network/networkSecurityGroups': {
+      // HTTPS from the Internet everywhere; SSH from anywhere on one in
+      // seven, as estates have them.
+      const nsg = String(id);
+      properties = {
+        provisioningState: 'Succeeded',
+        resourceGuid: uuid(46, seed),
+        securityRules: [
+          nsgRule(nsg, 'allow-https-internet', 100, {
+            sourceAddressPrefix: 'Internet',
+            destinationPortRange: '443',
+          }),
+          nsgRule(nsg, 'allow-app-vnet', 110, {
+            sourceAddressPrefix: 'VirtualNetwork',
+            destinationPortRanges: ['8080', '8443'],
+          }),
+          ...(r % 7 === 0
+            ? [
+                nsgRule(nsg, 'allow-ssh-anywhere', 120, {
+                  sourceAddressPrefix: '*',
+                  destinationPortRange: '22',
+                }),
+              ]
+            : []),
+        ],
+        defaultSecurityRules: [
+          nsgRule(nsg, 'DenyAllInBound', 65500, {
+            protocol: '*',
+            sourceAddressPrefix: '*',
+            destinationPortRange: '*',
+            access: 'Deny',
+          }),
+        ],
+      };
+      break;
+    }
+    case 'Microsoft.Network/publicIPAddresses':
+      properties = {
+        provisioningState: 'Succeeded',
+        resourceGuid: uuid(47, seed),
+        publicIPAddressVersion: 'IPv4',
+        publicIPAllocationMethod: 'Static',
+        idleTimeoutInMinutes: 4,
+        ipAddress: `20.${(r >> 16) & 255}.${(r >> 8) & 255}.${r & 255}`,
+        // One in four is left over, associated with nothing.
+        ...(r % 4 === 0
+          ? {}
+          : {
+              ipConfiguration: {
+                id: `${
+                  nextAzureId(w, r, 'Microsoft.Network/networkInterfaces') ?? id
+                }/ipConfigurations/ipconfig1`,
+              },
+            }),
+      };
+      break;
+    case 'Microsoft.Sql/servers':
+      properties = {
+        administratorLogin: 'sqladmin',
+        version: '12.0',
+        state: 'Ready',
+        fullyQualifiedDomainName: `${name}.database.windows.net`,
+        minimalTlsVersion: '1.2',
+        publicNetworkAccess: r % 3 === 0 ? 'Enabled' : 'Disabled',
+        restrictOutboundNetworkAccess: 'Disabled',
+      };
+      break;
     default:
       properties = {
         provisioningState: 'Succeeded',
@@ -1488,6 +1586,14 @@ const gcpDisk: GcpKind = (p, r) => {
       zone: `${COMPUTE_API}/projects/${p.id}/zones/${zone}`,
       status: 'READY',
       selfLink: `${COMPUTE_API}/projects/${p.id}/zones/${zone}/disks/${name}`,
+      // One disk in five is attached to nothing.
+      ...(r % 5 === 0
+        ? {}
+        : {
+            users: [
+              `${COMPUTE_API}/projects/${p.id}/zones/${zone}/instances/${p.o.team}-vm-${r}`,
+            ],
+          }),
       sourceImage: `${COMPUTE_API}/projects/debian-cloud/global/images/debian-12-bookworm-v20250513`,
       type,
       physicalBlockSizeBytes: '4096',
@@ -1642,7 +1748,8 @@ const GCP_KINDS: Array<[number, GcpKind]> = [
         name: `allow-${p.o.team}-${r}`,
         network: `${COMPUTE_API}/projects/${p.id}/global/networks/${p.id}-vpc`,
         priority: 1000,
-        sourceRanges: ['10.0.0.0/8'],
+        // One rule in six is open to the world.
+        sourceRanges: r % 6 === 0 ? ['0.0.0.0/0'] : ['10.0.0.0/8'],
         allowed: [{ IPProtocol: 'tcp', ports: ['443', '8080'] }],
         direction: 'INGRESS',
         logConfig: { enable: false },

@@ -159,6 +159,13 @@ describe('MulticloudEntityProvider', () => {
         dependsOn: [`resource:${vpcEntity.metadata.name}`],
       },
     });
+    // The team tag resolved: no default owner.
+    expect(
+      instanceEntity.metadata.annotations?.['multicloud.io/default-owner'],
+    ).toBeUndefined();
+    expect(
+      vpcEntity.metadata.annotations?.['multicloud.io/default-owner'],
+    ).toBe('true');
   });
 
   it('falls back to the default owner when the owner tag names no existing group', async () => {
@@ -174,6 +181,11 @@ describe('MulticloudEntityProvider', () => {
     await provider.refresh();
     const [entity] = appliedEntities(connection).map(e => e.entity);
     expect(entity.spec?.owner).toBe('group:platform-team');
+    // The alert rules can tell a default owner, and the team that is gone.
+    expect(entity.metadata.annotations).toMatchObject({
+      'multicloud.io/default-owner': 'true',
+      'multicloud.io/owner-tag': 'growth-team',
+    });
     // Free text is no entity ref, so it is not turned into a broken relation.
     expect(entity.spec?.system).toBeUndefined();
   });

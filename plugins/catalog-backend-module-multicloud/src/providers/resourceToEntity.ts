@@ -57,7 +57,10 @@ function labelValue(value: string): string | undefined {
  * Maps a normalized cloud resource, named `name` (its
  * `resourceEntityName`), to a `Resource` entity. Pure: the same resource
  * always gives the same entity, so unchanged resources cause no churn in the
- * catalog.
+ * catalog. When no owner tag names a known Group, the owner is the source's
+ * `defaultOwner` and the entity says so (`multicloud.io/default-owner`),
+ * with the unresolved owner tag's value, if any
+ * (`multicloud.io/owner-tag`).
  */
 export function resourceToEntity(
   resource: CloudResource,
@@ -116,6 +119,17 @@ export function resourceToEntity(
   }
   if (resource.consoleUrl) {
     annotations[ANNOTATION_VIEW_URL] = resource.consoleUrl;
+  }
+  if (!owner) {
+    // The owner tag is never a label, so an owner tag that named no Group
+    // (a deleted team) is kept here for the rules that look for it.
+    annotations[MULTICLOUD_ANNOTATIONS.defaultOwner] = 'true';
+    const ownerTag = options.ownerTagKeys
+      .map(key => resource.tags[key]?.trim())
+      .find(Boolean);
+    if (ownerTag) {
+      annotations[MULTICLOUD_ANNOTATIONS.ownerTag] = shared(ownerTag);
+    }
   }
 
   return {

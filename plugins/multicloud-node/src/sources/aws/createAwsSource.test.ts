@@ -26,7 +26,7 @@ const WORLD: Record<string, string[]> = {
       `<instanceState><code>16</code><name>running</name></instanceState>` +
       `<instanceType>t3.micro</instanceType>` +
       `<placement><availabilityZone>us-east-1a</availabilityZone><tenancy>default</tenancy></placement>` +
-      `<subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId>` +
+      `<subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId><ipAddress>203.0.113.10</ipAddress>` +
       `<groupSet><item><groupId>sg-1</groupId><groupName>web</groupName></item></groupSet>` +
       `${tagSet({ Name: 'web-1', team: 'payments' })}</item></instancesSet>`,
   ],
@@ -46,7 +46,17 @@ const WORLD: Record<string, string[]> = {
   DescribeSecurityGroups: [
     `<ownerId>${ACCOUNT}</ownerId><groupId>sg-1</groupId><groupName>web</groupName>` +
       `<groupDescription>web tier</groupDescription><vpcId>vpc-1</vpcId>` +
-      `<ipPermissions/><ipPermissionsEgress/>`,
+      `<ipPermissions>` +
+      `<item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort><toPort>22</toPort><groups/>` +
+      `<ipRanges><item><cidrIp>0.0.0.0/0</cidrIp><description>temporary</description></item></ipRanges>` +
+      `<ipv6Ranges><item><cidrIpv6>::/0</cidrIpv6></item></ipv6Ranges><prefixListIds/></item>` +
+      `<item><ipProtocol>tcp</ipProtocol><fromPort>80</fromPort><toPort>443</toPort><groups/>` +
+      `<ipRanges><item><cidrIp>10.0.0.0/8</cidrIp></item></ipRanges><ipv6Ranges/><prefixListIds/></item>` +
+      `<item><ipProtocol>-1</ipProtocol><groups/>` +
+      `<ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges/><prefixListIds/></item>` +
+      `</ipPermissions>` +
+      `<ipPermissionsEgress><item><ipProtocol>-1</ipProtocol><groups/>` +
+      `<ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges></item></ipPermissionsEgress>`,
   ],
   DescribeVolumes: [
     `<volumeId>vol-1</volumeId><size>8</size><availabilityZone>us-east-1a</availabilityZone>` +
@@ -57,6 +67,8 @@ const WORLD: Record<string, string[]> = {
   DescribeNetworkInterfaces: [
     `<networkInterfaceId>eni-1</networkInterfaceId><subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId>` +
       `<availabilityZone>us-east-1a</availabilityZone><ownerId>${ACCOUNT}</ownerId><status>in-use</status>` +
+      `<association><publicIp>203.0.113.10</publicIp><ipOwnerId>${ACCOUNT}</ipOwnerId>` +
+      `<allocationId>eipalloc-1</allocationId><associationId>eipassoc-1</associationId></association>` +
       `<attachment><attachmentId>eni-attach-1</attachmentId><instanceId>i-0aaa</instanceId>` +
       `<deviceIndex>0</deviceIndex><status>attached</status></attachment>${tagSet(
         {},
@@ -64,7 +76,7 @@ const WORLD: Record<string, string[]> = {
   ],
   DescribeAddresses: [
     `<publicIp>203.0.113.10</publicIp><allocationId>eipalloc-1</allocationId><domain>vpc</domain>` +
-      `<instanceId>i-0aaa</instanceId><networkInterfaceId>eni-1</networkInterfaceId>` +
+      `<associationId>eipassoc-1</associationId><instanceId>i-0aaa</instanceId><networkInterfaceId>eni-1</networkInterfaceId>` +
       `<networkBorderGroup>us-east-1</networkBorderGroup>`,
     `<publicIp>203.0.113.11</publicIp><allocationId>eipalloc-2</allocationId><domain>vpc</domain>` +
       `<networkInterfaceId>eni-1</networkInterfaceId><networkBorderGroup>us-east-1</networkBorderGroup>` +
@@ -72,7 +84,9 @@ const WORLD: Record<string, string[]> = {
   ],
   DescribeNatGateways: [
     `<natGatewayId>nat-1</natGatewayId><subnetId>subnet-1</subnetId><vpcId>vpc-1</vpcId>` +
-      `<state>available</state><connectivityType>public</connectivityType>${tagSet(
+      `<state>available</state><connectivityType>public</connectivityType>` +
+      `<natGatewayAddressSet><item><allocationId>eipalloc-2</allocationId>` +
+      `<privateIp>10.0.1.9</privateIp><publicIp>203.0.113.11</publicIp></item></natGatewayAddressSet>${tagSet(
         { Name: 'nat-a' },
       )}`,
   ],
@@ -200,6 +214,7 @@ describe('createAwsSourceFromConfig', () => {
       annotations: {
         'amazonaws.com/arn': `${ARN}:instance/i-0aaa`,
         'amazonaws.com/account-id': ACCOUNT,
+        'multicloud.io/public-ip': '203.0.113.10',
       },
     });
     expect(byId.get('vol-1')).toMatchObject({
@@ -269,6 +284,44 @@ describe('createAwsSourceFromConfig', () => {
     expect(new Set(server!.requests.map(r => r.accessKeyId))).toEqual(
       new Set(['AKIDTEST']),
     );
+  });
+
+  it('writes the facts the alert rules read from the listings: open ingress, public addresses and attachment', async () => {
+    await start(world);
+    const resources = await awsSource().readResources();
+    const annotationsOf = (id: string) =>
+      resources.find(r => r.nativeId.endsWith(`/${id}`))!.annotations!;
+
+    expect(
+      JSON.parse(annotationsOf('sg-1')['multicloud.io/open-ingress']),
+    ).toEqual([
+      { protocol: 'tcp', ports: '22', source: '0.0.0.0/0' },
+      { protocol: 'tcp', ports: '22', source: '::/0' },
+      { protocol: 'all', ports: 'all', source: '0.0.0.0/0' },
+    ]);
+    expect(annotationsOf('i-0aaa')['multicloud.io/public-ip']).toBe(
+      '203.0.113.10',
+    );
+    expect(annotationsOf('eni-1')['multicloud.io/public-ip']).toBe(
+      '203.0.113.10',
+    );
+    expect(annotationsOf('nat-1')['multicloud.io/public-ip']).toBe(
+      '203.0.113.11',
+    );
+    expect(annotationsOf('vol-1')['multicloud.io/attached']).toBe('true');
+    expect(annotationsOf('eipalloc-1')).toMatchObject({
+      'multicloud.io/attached': 'true',
+      'multicloud.io/public-ip': '203.0.113.10',
+    });
+    // Listed with an interface but no association: not attached.
+    expect(annotationsOf('eipalloc-2')['multicloud.io/attached']).toBe('false');
+    // Only the types the rules ask about carry the facts.
+    for (const id of ['vpc-1', 'subnet-1']) {
+      expect(Object.keys(annotationsOf(id))).toEqual([
+        'amazonaws.com/arn',
+        'amazonaws.com/account-id',
+      ]);
+    }
   });
 
   it('reads every enabled region from DescribeRegions when regions is not set', async () => {

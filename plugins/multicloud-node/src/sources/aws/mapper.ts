@@ -1,6 +1,7 @@
 import type {
   Address,
   Instance,
+  IpPermission,
   NatGateway,
   NetworkInterface,
   Reservation,
@@ -14,9 +15,17 @@ import {
   CLOUD_ANNOTATIONS,
   CloudResource,
   CloudResourceRelation,
+  MULTICLOUD_ANNOTATIONS,
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
 import { compareByNativeId } from '../../lib/order';
+import {
+  isAnywhere,
+  OpenIngressRule,
+  openIngressAnnotation,
+  portRange,
+  protocolName,
+} from '../openIngress';
 
 /**
  * Where a listing ran. Items that carry their own `OwnerId` or availability
@@ -200,6 +209,8 @@ type ResourceFields = {
   fallbackName?: string;
   status?: string;
   dependsOn: Array<[KindName, string | undefined]>;
+  /** What the alert rules read (`multicloud.io/open-ingress`, ...), when known. */
+  facts?: Record<string, string | undefined>;
 };
 
 function toResource(
@@ -246,6 +257,11 @@ function toResource(
       [CLOUD_ANNOTATIONS.awsAccountId]: accountId,
     },
   };
+  for (const [key, value] of Object.entries(fields.facts ?? {})) {
+    if (value !== undefined) {
+      resource.annotations![key] = value;
+    }
+  }
   if (fields.status) {
     resource.status = fields.status;
   }
@@ -258,6 +274,43 @@ function toResource(
 
 function list<T>(items: unknown): T[] {
   return Array.isArray(items) ? (items as T[]) : [];
+}
+
+/** Public addresses, comma separated, or undefined when there are none. */
+function publicIps(addresses: unknown[]): string | undefined {
+  const unique = [
+    ...new Set(
+      addresses.filter((a): a is string => typeof a === 'string' && a !== ''),
+    ),
+  ];
+  return unique.length ? unique.join(',') : undefined;
+}
+
+/**
+ * Inbound permissions open to anywhere: each `0.0.0.0/0` of `IpRanges` and
+ * `::/0` of `Ipv6Ranges`, with its protocol (`-1`: all) and port range.
+ */
+function openIngressOf(permissions: unknown): string | undefined {
+  const rules: OpenIngressRule[] = [];
+  for (const permission of list<IpPermission>(permissions)) {
+    const protocol = protocolName(permission?.IpProtocol);
+    const ports =
+      protocol === 'all'
+        ? 'all'
+        : portRange(permission?.FromPort, permission?.ToPort);
+    const sources = [
+      ...list<{ CidrIp?: string }>(permission?.IpRanges).map(r => r?.CidrIp),
+      ...list<{ CidrIpv6?: string }>(permission?.Ipv6Ranges).map(
+        r => r?.CidrIpv6,
+      ),
+    ];
+    for (const source of sources) {
+      if (isAnywhere(source)) {
+        rules.push({ protocol, ports, source });
+      }
+    }
+  }
+  return openIngressAnnotation(rules);
 }
 
 /**
@@ -278,6 +331,11 @@ export function mapReservations(
           zone: instance.Placement?.AvailabilityZone,
           tags: instance.Tags,
           status: instance.State?.Name,
+          facts: {
+            [MULTICLOUD_ANNOTATIONS.publicIp]: publicIps([
+              instance.PublicIpAddress,
+            ]),
+          },
           dependsOn: [
             ['subnet', instance.SubnetId],
             ['vpc', instance.VpcId],
@@ -332,12 +390,21 @@ export function mapSecurityGroups(
       ownerId: group.OwnerId,
       tags: group.Tags,
       fallbackName: group.GroupName,
+      facts: {
+        [MULTICLOUD_ANNOTATIONS.openIngress]: openIngressOf(
+          group.IpPermissions,
+        ),
+      },
       dependsOn: [['vpc', group.VpcId]],
     }),
   );
 }
 
-/** Volumes; deleted ones, still listed for a while, are left out. */
+/**
+ * Volumes; deleted ones, still listed for a while, are left out. A volume
+ * is attached while it is `in-use` or has an attachment that is not
+ * detached.
+ */
 export function mapVolumes(
   volumes: Volume[],
   scope: AwsMappingScope,
@@ -350,6 +417,16 @@ export function mapVolumes(
         zone: volume.AvailabilityZone,
         tags: volume.Tags,
         status: volume.State,
+        facts: {
+          [MULTICLOUD_ANNOTATIONS.attached]: String(
+            volume.State === 'in-use' ||
+              list<{ State?: string }>(volume.Attachments).some(
+                attachment =>
+                  attachment?.State === 'attached' ||
+                  attachment?.State === 'attaching',
+              ),
+          ),
+        },
         dependsOn: list<{ InstanceId?: string }>(volume.Attachments).map(
           attachment => ['instance', attachment?.InstanceId],
         ),
@@ -368,6 +445,11 @@ export function mapNetworkInterfaces(
       zone: eni.AvailabilityZone,
       tags: eni.TagSet,
       status: eni.Status,
+      facts: {
+        [MULTICLOUD_ANNOTATIONS.publicIp]: publicIps([
+          eni.Association?.PublicIp,
+        ]),
+      },
       dependsOn: [
         ['subnet', eni.SubnetId],
         ['instance', eni.Attachment?.InstanceId],
@@ -376,7 +458,10 @@ export function mapNetworkInterfaces(
   );
 }
 
-/** Elastic IPs, named by their `Name` tag, else their public address. */
+/**
+ * Elastic IPs, named by their `Name` tag, else their public address; one
+ * without an `AssociationId` is not attached to anything.
+ */
 export function mapAddresses(
   addresses: Address[],
   scope: AwsMappingScope,
@@ -387,6 +472,12 @@ export function mapAddresses(
       zone: address.NetworkBorderGroup,
       tags: address.Tags,
       fallbackName: address.PublicIp,
+      facts: {
+        [MULTICLOUD_ANNOTATIONS.attached]: String(
+          Boolean(address.AssociationId),
+        ),
+        [MULTICLOUD_ANNOTATIONS.publicIp]: publicIps([address.PublicIp]),
+      },
       dependsOn: address.InstanceId
         ? [['instance', address.InstanceId]]
         : [['networkInterface', address.NetworkInterfaceId]],
@@ -406,6 +497,13 @@ export function mapNatGateways(
         id: requireId('natGateway', gateway, 'NatGatewayId'),
         tags: gateway.Tags,
         status: gateway.State,
+        facts: {
+          [MULTICLOUD_ANNOTATIONS.publicIp]: publicIps(
+            list<{ PublicIp?: string }>(gateway.NatGatewayAddresses).map(
+              address => address?.PublicIp,
+            ),
+          ),
+        },
         dependsOn: [['subnet', gateway.SubnetId]],
       }),
     );

@@ -56,6 +56,7 @@ describe('parseAwsInventory', () => {
       annotations: {
         'amazonaws.com/arn': `${ARN}:instance/i-0ae9b7c5d3f1a2b34`,
         'amazonaws.com/account-id': '123456789012',
+        'multicloud.io/public-ip': '203.0.113.25',
       },
     });
     expect(resources[0]).toMatchObject({
@@ -63,6 +64,10 @@ describe('parseAwsInventory', () => {
       status: 'stopped',
       tags: {},
     });
+    // No public address, no annotation.
+    expect(resources[0].annotations).not.toHaveProperty([
+      'multicloud.io/public-ip',
+    ]);
   });
 
   it('maps VPCs, subnets and security groups with their relations', () => {
@@ -116,6 +121,17 @@ describe('parseAwsInventory', () => {
       consoleUrl:
         'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#SecurityGroup:groupId=sg-0f1e2d3c4b5a69788',
     });
+    // HTTPS and ICMP from 0.0.0.0/0 and RDP from ::/0 are open to the
+    // world; Postgres from the VPC is not.
+    expect(JSON.parse(web.annotations!['multicloud.io/open-ingress'])).toEqual([
+      { protocol: 'tcp', ports: '443', source: '0.0.0.0/0' },
+      { protocol: 'icmp', ports: 'all', source: '0.0.0.0/0' },
+      { protocol: 'tcp', ports: '3389', source: '::/0' },
+    ]);
+    const defaultGroup = groups.find(g => g.name === 'default')!;
+    expect(defaultGroup.annotations).not.toHaveProperty([
+      'multicloud.io/open-ingress',
+    ]);
   });
 
   it('maps volumes, network interfaces, Elastic IPs and NAT gateways', () => {
@@ -139,6 +155,8 @@ describe('parseAwsInventory', () => {
       status: 'available',
       relations: [],
     });
+    expect(attached.annotations!['multicloud.io/attached']).toBe('true');
+    expect(scratch.annotations!['multicloud.io/attached']).toBe('false');
 
     const enis = parseAwsInventory(networkInterfaces);
     expect(
@@ -162,6 +180,14 @@ describe('parseAwsInventory', () => {
     const eips = parseAwsInventory(addresses, { accountId: '123456789012' });
     expect(eips).toEqual([
       expect.objectContaining({
+        name: 'old-ingress',
+        relations: [],
+        annotations: expect.objectContaining({
+          'multicloud.io/attached': 'false',
+          'multicloud.io/public-ip': '198.51.100.99',
+        }),
+      }),
+      expect.objectContaining({
         type: 'elastic-ip',
         name: 'egress-ip',
         region: 'eu-west-1',
@@ -175,6 +201,10 @@ describe('parseAwsInventory', () => {
         ],
         consoleUrl:
           'https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#ElasticIpDetails:AllocationId=eipalloc-0f9e8d7c6b5a43210',
+        annotations: expect.objectContaining({
+          'multicloud.io/attached': 'true',
+          'multicloud.io/public-ip': '198.51.100.7',
+        }),
       }),
       expect.objectContaining({
         name: '203.0.113.25',
@@ -203,6 +233,9 @@ describe('parseAwsInventory', () => {
         ],
         consoleUrl:
           'https://eu-west-1.console.aws.amazon.com/vpcconsole/home?region=eu-west-1#NatGatewayDetails:natGatewayId=nat-05dba92075d71c408',
+        annotations: expect.objectContaining({
+          'multicloud.io/public-ip': '198.51.100.7',
+        }),
       }),
     ]);
   });

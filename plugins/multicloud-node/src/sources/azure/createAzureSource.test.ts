@@ -280,6 +280,140 @@ const DETAIL_PAGES: Record<string, unknown[][]> = {
       },
     ],
   ],
+  'Microsoft.Network/networkSecurityGroups': [
+    [
+      {
+        id: NSG,
+        name: 'nsg-web',
+        type: 'Microsoft.Network/networkSecurityGroups',
+        location: 'westeurope',
+        properties: {
+          securityRules: [
+            {
+              id: `${NSG}/securityRules/allow-ssh-anywhere`,
+              name: 'allow-ssh-anywhere',
+              properties: {
+                protocol: 'Tcp',
+                sourcePortRange: '*',
+                destinationPortRange: '22',
+                sourceAddressPrefix: '*',
+                destinationAddressPrefix: '*',
+                access: 'Allow',
+                priority: 100,
+                direction: 'Inbound',
+              },
+            },
+            {
+              id: `${NSG}/securityRules/allow-web`,
+              name: 'allow-web',
+              properties: {
+                protocol: '*',
+                sourcePortRange: '*',
+                destinationPortRanges: ['80', '443-444'],
+                sourceAddressPrefixes: ['Internet', '10.0.0.0/8'],
+                destinationAddressPrefix: '*',
+                access: 'Allow',
+                priority: 110,
+                direction: 'Inbound',
+              },
+            },
+            {
+              id: `${NSG}/securityRules/deny-rdp`,
+              name: 'deny-rdp',
+              properties: {
+                protocol: 'Tcp',
+                sourcePortRange: '*',
+                destinationPortRange: '3389',
+                sourceAddressPrefix: 'Internet',
+                destinationAddressPrefix: '*',
+                access: 'Deny',
+                priority: 120,
+                direction: 'Inbound',
+              },
+            },
+            {
+              id: `${NSG}/securityRules/allow-sql-from-vnet`,
+              name: 'allow-sql-from-vnet',
+              properties: {
+                protocol: 'Tcp',
+                sourcePortRange: '*',
+                destinationPortRange: '1433',
+                sourceAddressPrefix: 'VirtualNetwork',
+                destinationAddressPrefix: '*',
+                access: 'Allow',
+                priority: 130,
+                direction: 'Inbound',
+              },
+            },
+            {
+              id: `${NSG}/securityRules/allow-all-out`,
+              name: 'allow-all-out',
+              properties: {
+                protocol: '*',
+                sourcePortRange: '*',
+                destinationPortRange: '*',
+                sourceAddressPrefix: '*',
+                destinationAddressPrefix: '*',
+                access: 'Allow',
+                priority: 100,
+                direction: 'Outbound',
+              },
+            },
+          ],
+          defaultSecurityRules: [
+            {
+              id: `${NSG}/defaultSecurityRules/DenyAllInBound`,
+              name: 'DenyAllInBound',
+              properties: {
+                protocol: '*',
+                sourcePortRange: '*',
+                destinationPortRange: '*',
+                sourceAddressPrefix: '*',
+                destinationAddressPrefix: '*',
+                access: 'Deny',
+                priority: 65500,
+                direction: 'Inbound',
+              },
+            },
+          ],
+        },
+      },
+    ],
+  ],
+  'Microsoft.Network/publicIPAddresses': [
+    [
+      {
+        id: PIP,
+        name: 'pip-web-1',
+        type: 'Microsoft.Network/publicIPAddresses',
+        location: 'westeurope',
+        sku: { name: 'Standard', tier: 'Regional' },
+        properties: {
+          publicIPAddressVersion: 'IPv4',
+          publicIPAllocationMethod: 'Static',
+          ipAddress: '198.51.100.20',
+          ipConfiguration: { id: `${NIC}/ipConfigurations/ipconfig1` },
+        },
+      },
+    ],
+  ],
+  'Microsoft.Sql/servers': [
+    [
+      {
+        id: SQL,
+        name: 'sql-a',
+        type: 'Microsoft.Sql/servers',
+        location: 'westeurope',
+        kind: 'v12.0',
+        properties: {
+          fullyQualifiedDomainName: 'sql-a.database.windows.net',
+          publicNetworkAccess: 'Enabled',
+          state: 'Ready',
+          version: '12.0',
+        },
+      },
+    ],
+  ],
   'Microsoft.Network/privateEndpoints': [
     [
       {
@@ -587,11 +721,15 @@ describe('createAzureSourceFromConfig', () => {
         `/subscriptions/${SUB_A}/providers/Microsoft.Compute/virtualMachines 2024-07-01`,
         `/subscriptions/${SUB_A}/providers/Microsoft.Network/virtualNetworks 2024-05-01`,
         `/subscriptions/${SUB_A}/providers/Microsoft.Network/privateEndpoints 2024-05-01`,
+        `/subscriptions/${SUB_A}/providers/Microsoft.Network/networkSecurityGroups 2024-05-01`,
+        `/subscriptions/${SUB_A}/providers/Microsoft.Network/publicIPAddresses 2024-05-01`,
+        `/subscriptions/${SUB_A}/providers/Microsoft.Sql/servers 2021-11-01`,
       ]),
     );
     // One list per type (the NICs come in two pages); none for subscription
-    // B, which has none of these types.
-    expect(providerLists).toHaveLength(5);
+    // B, which has none of these types, and none for types no resource has
+    // (PostgreSQL and MySQL flexible servers).
+    expect(providerLists).toHaveLength(8);
     expect(
       providerLists.filter(r =>
         r.url.pathname.endsWith('/Microsoft.Network/networkInterfaces'),
@@ -601,6 +739,34 @@ describe('createAzureSourceFromConfig', () => {
     expect(
       providerLists.every(r => r.authorization === 'Bearer test-token'),
     ).toBe(true);
+  });
+
+  it("writes the facts the alert rules read from the providers' lists: open ingress, attachment, public addresses and access", async () => {
+    const resources = byId(await createSource().readResources());
+    const annotationsOf = (id: string) => resources.get(id)!.annotations!;
+
+    // Inbound Allow rules from anywhere only: not the denied RDP, the SQL
+    // from the VNet, the outbound rule or the default rules.
+    expect(
+      JSON.parse(annotationsOf(NSG)['multicloud.io/open-ingress']),
+    ).toEqual([
+      { protocol: 'tcp', ports: '22', source: '*' },
+      { protocol: 'all', ports: '80', source: 'Internet' },
+      { protocol: 'all', ports: '443-444', source: 'Internet' },
+    ]);
+    expect(annotationsOf(PIP)).toMatchObject({
+      'multicloud.io/attached': 'true',
+      'multicloud.io/public-ip': '198.51.100.20',
+    });
+    expect(annotationsOf(SQL)['multicloud.io/public-ip']).toBe('true');
+    // The disk has no settings of its own here; the VM that lists it
+    // makes it attached.
+    expect(annotationsOf(OS_DISK)['multicloud.io/attached']).toBe('true');
+    // Other types carry none of them.
+    expect(Object.keys(annotationsOf(VNET))).toEqual([
+      'management.azure.com/resource-id',
+      'management.azure.com/subscription-id',
+    ]);
   });
 
   it('fails the run, naming the provider list, when one keeps failing', async () => {
@@ -639,12 +805,14 @@ describe('createAzureSourceFromConfig', () => {
     }).readResources();
 
     expect(resources.map(r => [r.name, r.relations])).toEqual([['sql-a', []]]);
+    expect(resources[0].annotations!['multicloud.io/public-ip']).toBe('true');
     expect(pathsOf(SUB_A, 'resourcegroups')).toHaveLength(0);
+    // Only the provider list of the one type asked for.
     expect(
       requests
         .map(r => r.url.pathname)
         .filter(path => path.includes('/providers/')),
-    ).toEqual([]);
+    ).toEqual([`/subscriptions/${SUB_A}/providers/Microsoft.Sql/servers`]);
     expect(pathsOf(SUB_A, 'resources')[0].url.searchParams.get('$filter')).toBe(
       "resourceType eq 'microsoft.sql/servers'",
     );

@@ -130,11 +130,13 @@ function describeTask(task: ListTask): string {
  * `$expand=provisioningState`) and, unless turned off, every resource group
  * of each subscription, through ARM at `endpoint`. `resources.list` has no
  * resource settings (ARM's `$expand` takes only `createdTime`, `changedTime`
- * and `provisioningState`), so the settings that relate resources come from
- * the provider's own subscription-wide list of each type that has them
- * (virtual machines, network interfaces, virtual networks, private
- * endpoints), read only for the types `resources.list` returned: a few lists
- * per subscription, never a request per resource.
+ * and `provisioningState`), so the settings that relate resources, and
+ * those the alert rules read, come from the provider's own
+ * subscription-wide list of each type that has them (virtual machines,
+ * network interfaces, virtual networks, private endpoints, network security
+ * groups, public IPs, SQL, PostgreSQL and MySQL servers), read only for the
+ * types `resources.list` returned: a few lists per subscription, never a
+ * request per resource.
  *
  * Each page is fetched with its own retries; a retry resumes at the failed
  * page's `nextLink`. The SDK's own retries are off.

@@ -2,9 +2,17 @@ import {
   CLOUD_ANNOTATIONS,
   CloudResource,
   CloudResourceRelation,
+  MULTICLOUD_ANNOTATIONS,
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
 import { compareByNativeId } from '../../lib/order';
+import {
+  isAnywhere,
+  OpenIngressRule,
+  openIngressAnnotation,
+  portText,
+  protocolName,
+} from '../openIngress';
 
 /**
  * One ARM resource or resource group, in the JSON shape of
@@ -42,6 +50,11 @@ export type MappedAzureRecord = {
   managedBy?: string;
   /** Ids of the resources this one uses, read from its settings. */
   references: string[];
+  /**
+   * What the alert rules read (`multicloud.io/open-ingress`, `attached`,
+   * `public-ip`), from the record's own settings.
+   */
+  annotations?: Record<string, string>;
 };
 
 export type AzureMapOptions = {
@@ -60,15 +73,22 @@ export const RESOURCE_GROUP_TYPE = 'Microsoft.Resources/resourceGroups';
 const SUBNET_TYPE = 'Microsoft.Network/virtualNetworks/subnets';
 
 /**
- * The provider lists that carry the settings relations come from, by the
- * type they list: a subscription-wide list per type (not a request per
- * resource), read for the types `resources.list` returned.
+ * The provider lists that carry the settings relations and alert facts come
+ * from, by the type they list: a subscription-wide list per type (not a
+ * request per resource), read for the types `resources.list` returned.
  */
 export const AZURE_DETAIL_LISTS: Record<string, { apiVersion: string }> = {
   'Microsoft.Compute/virtualMachines': { apiVersion: '2024-07-01' },
   'Microsoft.Network/networkInterfaces': { apiVersion: '2024-05-01' },
   'Microsoft.Network/virtualNetworks': { apiVersion: '2024-05-01' },
   'Microsoft.Network/privateEndpoints': { apiVersion: '2024-05-01' },
+  // The settings the alert rules read: security rules, whether a public IP
+  // is associated and its address, whether a database server is public.
+  'Microsoft.Network/networkSecurityGroups': { apiVersion: '2024-05-01' },
+  'Microsoft.Network/publicIPAddresses': { apiVersion: '2024-05-01' },
+  'Microsoft.Sql/servers': { apiVersion: '2021-11-01' },
+  'Microsoft.DBforPostgreSQL/flexibleServers': { apiVersion: '2022-12-01' },
+  'Microsoft.DBforMySQL/flexibleServers': { apiVersion: '2021-05-01' },
 };
 
 /**
@@ -209,6 +229,98 @@ function referencesOf(record: AzureArmRecord): string[] {
 }
 
 /**
+ * Inbound `Allow` rules of a network security group whose source is
+ * anywhere (`*`, `Internet`, `0.0.0.0/0`, `::/0`): one entry per source
+ * and destination port (range). Only the group's own `securityRules`: the
+ * default rules allow nothing from the Internet.
+ */
+function openIngressOf(rules: unknown): string | undefined {
+  const open: OpenIngressRule[] = [];
+  for (const rule of asArray(rules)) {
+    const settings = settingsOf(rule);
+    if (
+      String(settings.direction).toLowerCase() !== 'inbound' ||
+      String(settings.access).toLowerCase() !== 'allow'
+    ) {
+      continue;
+    }
+    const sources = [
+      settings.sourceAddressPrefix,
+      ...asArray(settings.sourceAddressPrefixes),
+    ].filter(isAnywhere);
+    const portValues = [
+      settings.destinationPortRange,
+      ...asArray(settings.destinationPortRanges),
+    ].filter(value => value !== undefined && value !== null && value !== '');
+    const ports = portValues.length
+      ? portValues
+          .map(portText)
+          .filter((port): port is string => port !== undefined)
+      : ['all'];
+    const protocol = protocolName(settings.protocol);
+    for (const source of sources) {
+      for (const port of ports) {
+        open.push({ protocol, ports: port, source });
+      }
+    }
+  }
+  return openIngressAnnotation(open);
+}
+
+/** Database servers whose settings say whether they take public traffic. */
+const DATABASE_SERVER_TYPES = new Set([
+  'microsoft.sql/servers',
+  'microsoft.dbforpostgresql/flexibleservers',
+  'microsoft.dbformysql/flexibleservers',
+]);
+
+/**
+ * What the alert rules read, from a record's own settings (so from a
+ * provider list or the `az` CLI, never from `resources.list`, which has
+ * none): a network security group's rules open to anywhere, a disk's
+ * `diskState`, whether a public IP is associated and its address, and
+ * whether a database server has public network access.
+ */
+function annotationsOf(record: AzureArmRecord): Record<string, string> {
+  const settings = settingsOf(record);
+  const annotations: Record<string, string> = {};
+  const type = record.type?.toLowerCase() ?? '';
+  if (type === 'microsoft.network/networksecuritygroups') {
+    const openIngress = openIngressOf(settings.securityRules);
+    if (openIngress) {
+      annotations[MULTICLOUD_ANNOTATIONS.openIngress] = openIngress;
+    }
+  } else if (type === 'microsoft.compute/disks') {
+    const state = asString(settings.diskState)?.toLowerCase();
+    if (state === 'unattached') {
+      annotations[MULTICLOUD_ANNOTATIONS.attached] = 'false';
+    } else if (state === 'attached' || state === 'reserved') {
+      annotations[MULTICLOUD_ANNOTATIONS.attached] = 'true';
+    }
+  } else if (type === 'microsoft.network/publicipaddresses') {
+    // Every public IP's settings name its allocation method: without it,
+    // the record is a bare `resources.list` entry that says nothing.
+    if (asString(settings.publicIPAllocationMethod)) {
+      annotations[MULTICLOUD_ANNOTATIONS.attached] = String(
+        Boolean(idOf(settings.ipConfiguration) ?? idOf(settings.natGateway)),
+      );
+    }
+    const address = asString(settings.ipAddress);
+    if (address) {
+      annotations[MULTICLOUD_ANNOTATIONS.publicIp] = address;
+    }
+  } else if (DATABASE_SERVER_TYPES.has(type)) {
+    const access =
+      asString(settings.publicNetworkAccess) ??
+      asString(asRecord(settings.network)?.publicNetworkAccess);
+    if (access?.toLowerCase() === 'enabled') {
+      annotations[MULTICLOUD_ANNOTATIONS.publicIp] = 'true';
+    }
+  }
+  return annotations;
+}
+
+/**
  * The subnets of a virtual network, which ARM does not list as resources of
  * their own, with the network security group each uses.
  */
@@ -244,6 +356,7 @@ function subnetsOf(record: AzureArmRecord): MappedAzureRecord[] {
  */
 export function mappedRecordsOf(record: AzureArmRecord): MappedAzureRecord[] {
   const managedBy = asString(record.managedBy);
+  const annotations = annotationsOf(record);
   return [
     {
       id: record.id,
@@ -254,6 +367,7 @@ export function mappedRecordsOf(record: AzureArmRecord): MappedAzureRecord[] {
       provisioningState: provisioningStateOf(record),
       ...(managedBy ? { managedBy } : {}),
       references: referencesOf(record),
+      ...(Object.keys(annotations).length ? { annotations } : {}),
     },
     ...subnetsOf(record),
   ];
@@ -277,7 +391,60 @@ function mergeRecords(
     provisioningState: first.provisioningState ?? other.provisioningState,
     managedBy: first.managedBy ?? other.managedBy,
     references: [...new Set([...first.references, ...other.references])],
+    ...(first.annotations || other.annotations
+      ? { annotations: { ...other.annotations, ...first.annotations } }
+      : {}),
   };
+}
+
+/**
+ * Ids (lower case) that records of the given types reference: the disks of
+ * virtual machines, the public IPs of network interfaces.
+ */
+function referencedBy(
+  records: Iterable<MappedAzureRecord>,
+  type: string,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const record of records) {
+    if (record.type?.toLowerCase() === type) {
+      for (const id of record.references) {
+        ids.add(id.toLowerCase());
+      }
+    }
+  }
+  return ids;
+}
+
+/**
+ * The record's annotations, completed from what other records say: a disk
+ * without a `diskState` is attached when a VM manages (`managedBy`) or
+ * lists it, else not; a public IP a network interface uses is attached.
+ */
+function annotationsWithLinks(
+  record: MappedAzureRecord,
+  links: { vmDisks: Set<string>; nicPublicIps: Set<string> },
+): Record<string, string> | undefined {
+  const type = record.type?.toLowerCase();
+  const id = record.id.toLowerCase();
+  if (
+    type === 'microsoft.compute/disks' &&
+    !record.annotations?.[MULTICLOUD_ANNOTATIONS.attached]
+  ) {
+    return {
+      ...record.annotations,
+      [MULTICLOUD_ANNOTATIONS.attached]: String(
+        Boolean(record.managedBy) || links.vmDisks.has(id),
+      ),
+    };
+  }
+  if (
+    type === 'microsoft.network/publicipaddresses' &&
+    links.nicPublicIps.has(id)
+  ) {
+    return { ...record.annotations, [MULTICLOUD_ANNOTATIONS.attached]: 'true' };
+  }
+  return record.annotations;
 }
 
 /**
@@ -292,7 +459,8 @@ function mergeRecords(
  * resolve case-insensitively (ARM is inconsistent about the case of
  * `resourceGroups` and group names inside resource ids), always point at the
  * exact id the target record carries, and are left out when the target is
- * not among the records.
+ * not among the records. Annotations add the facts the alert rules read
+ * (see `annotationsOf` and `annotationsWithLinks`).
  */
 export function mapAzureResources(
   records: MappedAzureRecord[],
@@ -310,6 +478,13 @@ export function mapAzureResources(
     const seen = unique.get(key);
     unique.set(key, seen ? mergeRecords(seen, record) : record);
   }
+  const links = {
+    vmDisks: referencedBy(unique.values(), 'microsoft.compute/virtualmachines'),
+    nicPublicIps: referencedBy(
+      unique.values(),
+      'microsoft.network/networkinterfaces',
+    ),
+  };
   const managedByManager = new Map<string, string[]>();
   for (const record of unique.values()) {
     const type = isResourceGroupRecord(record)
@@ -377,6 +552,7 @@ export function mapAzureResources(
         annotations: {
           [CLOUD_ANNOTATIONS.azureResourceId]: id,
           [CLOUD_ANNOTATIONS.azureSubscriptionId]: accountId,
+          ...annotationsWithLinks(record, links),
         },
       };
       if (record.provisioningState) {

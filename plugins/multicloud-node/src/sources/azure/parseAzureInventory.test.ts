@@ -32,6 +32,10 @@ describe('parseAzureInventory', () => {
   const nics = fixture('az-network-nic-list.json');
   const vnets = fixture('az-network-vnet-list.json');
   const privateEndpoints = fixture('az-network-private-endpoint-list.json');
+  const nsgs = fixture('az-network-nsg-list.json');
+  const publicIps = fixture('az-network-public-ip-list.json');
+  const sqlServers = fixture('az-sql-server-list.json');
+  const disks = fixture('az-disk-list.json');
 
   it('relates resources through the settings that `az vm`, `az network nic`, `vnet` and `private-endpoint list` print', () => {
     const parsed = parseAzureInventory(
@@ -81,6 +85,96 @@ describe('parseAzureInventory', () => {
         resources,
       ]).map(r => [r.nativeId, r.relations]),
     ).toEqual(parsed.map(r => [r.nativeId, r.relations]));
+  });
+
+  it('writes the facts the alert rules read from `az network nsg list`, `network public-ip list`, `sql server list` and `disk list`', () => {
+    const parsed = parseAzureInventory([
+      resources,
+      groups,
+      vms,
+      nics,
+      vnets,
+      privateEndpoints,
+      nsgs,
+      publicIps,
+      sqlServers,
+      disks,
+    ]);
+    const byId = new Map(parsed.map(r => [r.nativeId, r]));
+    const annotationsOf = (id: string) => byId.get(id)!.annotations!;
+
+    // Inbound Allow rules from anywhere, one entry per source and port; not
+    // the office range, the denied SSH or the default rules.
+    expect(
+      JSON.parse(annotationsOf(NSG)['multicloud.io/open-ingress']),
+    ).toEqual([
+      { protocol: 'tcp', ports: '443', source: 'Internet' },
+      { protocol: 'tcp', ports: '3389', source: '*' },
+      { protocol: 'all', ports: '1433', source: '0.0.0.0/0' },
+      { protocol: 'all', ports: '3306', source: '0.0.0.0/0' },
+      { protocol: 'all', ports: '1433', source: '::/0' },
+      { protocol: 'all', ports: '3306', source: '::/0' },
+    ]);
+    expect(annotationsOf(PIP)).toMatchObject({
+      'multicloud.io/attached': 'true',
+      'multicloud.io/public-ip': '198.51.100.40',
+    });
+    expect(
+      annotationsOf(
+        `${RG}/providers/Microsoft.Network/publicIPAddresses/pip-shop-legacy`,
+      ),
+    ).toMatchObject({
+      'multicloud.io/attached': 'false',
+      'multicloud.io/public-ip': '198.51.100.41',
+    });
+    // Public network access is the server's; its databases do not repeat it.
+    expect(annotationsOf(SQL)['multicloud.io/public-ip']).toBe('true');
+    expect(
+      annotationsOf(`${SQL}/databases/orders`)['multicloud.io/public-ip'],
+    ).toBeUndefined();
+    expect(annotationsOf(OS_DISK)['multicloud.io/attached']).toBe('true');
+    expect(annotationsOf(DATA_DISK)['multicloud.io/attached']).toBe('true');
+    expect(
+      annotationsOf(
+        `${RG}/providers/Microsoft.Compute/disks/vm-shop-00-data01`,
+      )['multicloud.io/attached'],
+    ).toBe('false');
+    // A disk being exported (ActiveSAS) that no VM manages is not attached.
+    expect(
+      annotationsOf(`${RG}/providers/Microsoft.Compute/disks/disk-shop-export`)[
+        'multicloud.io/attached'
+      ],
+    ).toBe('false');
+  });
+
+  it('tells attachment from what other lists say when a resource has no settings of its own', () => {
+    // az resource list alone: disks by managedBy; a public IP is unknown.
+    const bare = new Map(
+      parseAzureInventory(resources).map(r => [r.nativeId, r.annotations!]),
+    );
+    expect(bare.get(OS_DISK)!['multicloud.io/attached']).toBe('true');
+    expect(bare.get(PIP)).not.toHaveProperty(['multicloud.io/attached']);
+    expect(bare.get(NSG)).not.toHaveProperty(['multicloud.io/open-ingress']);
+    // With the NICs: the public IP a NIC uses is attached.
+    const withNics = new Map(
+      parseAzureInventory([resources, nics]).map(r => [
+        r.nativeId,
+        r.annotations!,
+      ]),
+    );
+    expect(withNics.get(PIP)!['multicloud.io/attached']).toBe('true');
+    // A disk no VM manages or lists is not attached.
+    const orphan = parseAzureInventory([
+      {
+        id: `${RG}/providers/Microsoft.Compute/disks/orphan`,
+        name: 'orphan',
+        type: 'Microsoft.Compute/disks',
+        location: 'westeurope',
+        managedBy: null,
+        properties: null,
+      },
+    ]);
+    expect(orphan[0].annotations!['multicloud.io/attached']).toBe('false');
   });
 
   it('relates a VM to the disks that name it in managedBy, from az resource list alone', () => {

@@ -77,7 +77,10 @@ export function mapAzureInventoryRecords(
  * Maps the JSON printed by `az resource list` and / or `az group list`, and
  * by the list commands whose records carry the settings relations come from
  * (`az vm list`, `az network nic list`, `az network vnet list`, `az network
- * private-endpoint list`): one array of any of them, or an array of such
+ * private-endpoint list`) and those the alert rules read (`az network nsg
+ * list`, `az network public-ip list`, `az sql server list`, `az disk list`,
+ * `az postgres flexible-server list`, `az mysql flexible-server list`): one
+ * array of any of them, or an array of such
  * arrays (`jq -s . resources.json groups.json vms.json`). Records are told
  * apart by their type (or, without one, by the shape of their id); records
  * with the same id are merged.

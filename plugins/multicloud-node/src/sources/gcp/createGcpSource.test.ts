@@ -68,14 +68,21 @@ function pageNumberOf(query: URLSearchParams): number {
 }
 
 const MAIN_PAGES = Math.ceil(gcloudOutput.length / PAGE_SIZE);
-/** Instances, the subnetwork, the GKE cluster, Cloud SQL, forwarding rules. */
-const VERSIONED_RESULTS = 7;
+/**
+ * Instances, the subnetwork, the GKE cluster, Cloud SQL, forwarding rules,
+ * firewalls, disks and the address.
+ */
+const VERSIONED_RESULTS = 13;
 const LINKED_TYPES = [
   'compute.googleapis.com/Instance',
   'compute.googleapis.com/Subnetwork',
   'container.googleapis.com/Cluster',
   'sqladmin.googleapis.com/Instance',
   'compute.googleapis.com/ForwardingRule',
+  'compute.googleapis.com/Firewall',
+  'compute.googleapis.com/Disk',
+  'compute.googleapis.com/Address',
+  'compute.googleapis.com/GlobalAddress',
 ];
 
 const googleError = (
@@ -193,6 +200,13 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
       targetNativeId:
         '//compute.googleapis.com/projects/shop-prod/zones/europe-west1-b/disks/web-1',
     });
+    // The alert facts come from the versioned search, as the client decodes it.
+    expect(
+      resources.find(r => r.name === 'allow-ssh-anywhere')!.annotations,
+    ).toHaveProperty(['multicloud.io/open-ingress']);
+    expect(
+      resources.find(r => r.name === 'orphan-export')!.annotations,
+    ).toHaveProperty(['multicloud.io/attached'], 'false');
     for (const request of requests) {
       expect(request.method).toBe('GET');
       expect(request.path).toBe(`/v1/${SCOPE}:searchAllResources`);
@@ -252,6 +266,10 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
         'compute.googleapis.com/Instance',
         'compute.googleapis.com/Subnetwork',
         'compute.googleapis.com/ForwardingRule',
+        'compute.googleapis.com/Firewall',
+        'compute.googleapis.com/Disk',
+        'compute.googleapis.com/Address',
+        'compute.googleapis.com/GlobalAddress',
       ]);
     }
 
@@ -259,7 +277,8 @@ describe('createGcpSourceFromConfig (REST transport against a local Cloud Asset 
     await makeSource({
       assetTypes: ['storage.googleapis.com/Bucket'],
     }).source.readResources();
-    // No type with relations in its versioned resources: no second search.
+    // No type with relations or facts in its versioned resources: no second
+    // search.
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.every(r => searchOf(r.query) === 'main')).toBe(true);
   });

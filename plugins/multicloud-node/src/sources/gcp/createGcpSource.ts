@@ -15,6 +15,7 @@ import {
   mappedFieldsOf,
   problemWithResult,
   VERSIONED_RESULT_FIELDS,
+  versionedFactsOf,
   versionedLinksOf,
 } from './mapGcpResources';
 
@@ -239,10 +240,12 @@ function linkedAssetTypesWithin(assetTypes: string[] | undefined): string[] {
  * A source over one Cloud Asset Inventory scope (organization, folder or
  * project), read with `searchAllResources` page by page, twice: every
  * resource with the fields the mapping reads (`readMask`), then the asset
- * types whose relations are in their `versionedResources` (the resource as
- * its own API returns it: an instance names its disks and subnetworks there,
- * a GKE cluster or Cloud SQL instance its network, a forwarding rule its
- * target), with the name and those only. Asking the first search for
+ * types whose relations or alert facts are in their `versionedResources`
+ * (the resource as its own API returns it: an instance names its disks,
+ * subnetworks and external addresses there, a GKE cluster or Cloud SQL
+ * instance its network, a forwarding rule its target, a firewall its rules,
+ * a disk its users, an address its status, a Cloud SQL instance its public
+ * address), with the name and those only. Asking the first search for
  * `versionedResources` would bring the whole representation of every asset
  * (BigQuery table schemas...), only to drop it. Each page keeps only what is
  * mapped.
@@ -402,16 +405,20 @@ export function createGcpSource(
           map: result => ({
             name: result.name as string,
             links: versionedLinksOf(result),
+            facts: versionedFactsOf(result),
           }),
         },
         signal,
       );
       // Results the first search did not return (created in between) are
       // left out rather than mapped without their other fields.
-      for (const { name, links } of linked) {
+      for (const { name, links, facts } of linked) {
         const result = byName.get(name);
         if (result) {
           result.links = [...new Set([...result.links, ...links])];
+          if (facts) {
+            result.factValues = { versioned: facts };
+          }
         }
       }
     }

@@ -2,9 +2,17 @@ import {
   CLOUD_ANNOTATIONS,
   CloudResource,
   CloudResourceRelation,
+  MULTICLOUD_ANNOTATIONS,
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
 import { compareByNativeId } from '../../lib/order';
+import {
+  isAnywhere,
+  OpenIngressRule,
+  openIngressAnnotation,
+  portText,
+  protocolName,
+} from '../openIngress';
 
 /**
  * One Cloud Asset `ResourceSearchResult`, in either of the shapes it arrives
@@ -48,7 +56,20 @@ export type MappedGcpResult = {
   projectId?: string;
   /** Full resource names this result depends on (instance -> disks, ...). */
   links: string[];
+  /**
+   * The values the alert facts of its asset type come from (see
+   * {@link FACT_READERS}), read from its versioned resource and from its
+   * additional attributes; the versioned resource's win.
+   */
+  factValues?: { versioned?: FactValues; attributes?: FactValues };
 };
+
+/**
+ * The values at a {@link FactReader}'s paths, in its order. From a versioned
+ * resource a missing field reads as `[]` (the APIs leave out empty lists
+ * and defaults); from additional attributes as `undefined` (not known).
+ */
+export type FactValues = Array<unknown[] | undefined>;
 
 const PROJECT_ASSET_TYPE = 'cloudresourcemanager.googleapis.com/Project';
 const PROJECT_NAME_PREFIX = '//cloudresourcemanager.googleapis.com/projects/';
@@ -216,6 +237,199 @@ function protobufValuesAt(value: unknown, keys: string[]): unknown[] {
 }
 
 /**
+ * How one asset type's alert facts are read: the paths of the values they
+ * come from in its versioned resource, the paths of the same values in its
+ * additional attributes (which Google does not promise, so only a fallback
+ * for exports without versioned resources), and the annotations those
+ * values give.
+ */
+type FactReader = {
+  versioned: string[][];
+  attributes: string[][];
+  annotate(values: FactValues, state?: string): Record<string, string>;
+};
+
+function strings(values: unknown[] | undefined): string[] {
+  return (values ?? []).filter(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
+}
+
+/**
+ * Ingress firewall rules that are enabled and let in `0.0.0.0/0` or `::/0`:
+ * one entry per allowed protocol, port (range) and such source.
+ */
+function firewallFacts([
+  direction,
+  disabled,
+  sourceRanges,
+  allowed,
+]: FactValues): Record<string, string> {
+  if (
+    String(direction?.[0] ?? 'INGRESS').toUpperCase() !== 'INGRESS' ||
+    disabled?.[0] === true
+  ) {
+    return {};
+  }
+  const rules: OpenIngressRule[] = [];
+  for (const source of strings(sourceRanges).filter(isAnywhere)) {
+    for (const entry of allowed ?? []) {
+      const rule = isRecord(entry) ? entry : {};
+      const ports = Array.isArray(rule.ports)
+        ? rule.ports
+            .map(portText)
+            .filter((port): port is string => port !== undefined)
+        : [];
+      const protocol = protocolName(rule.IPProtocol);
+      for (const port of ports.length ? ports : ['all']) {
+        rules.push({ protocol, ports: port, source });
+      }
+    }
+  }
+  const openIngress = openIngressAnnotation(rules);
+  return openIngress
+    ? { [MULTICLOUD_ANNOTATIONS.openIngress]: openIngress }
+    : {};
+}
+
+/** A reserved address is `IN_USE` when something uses it, `RESERVED` when not. */
+function addressFacts(
+  [status, address, addressType]: FactValues,
+  state?: string,
+): Record<string, string> {
+  const facts: Record<string, string> = {};
+  const current = strings(status)[0] ?? state;
+  if (current === 'IN_USE' || current === 'RESERVED') {
+    facts[MULTICLOUD_ANNOTATIONS.attached] = String(current === 'IN_USE');
+  }
+  const ip = strings(address)[0];
+  if (ip && (strings(addressType)[0] ?? 'EXTERNAL') === 'EXTERNAL') {
+    facts[MULTICLOUD_ANNOTATIONS.publicIp] = ip;
+  }
+  return facts;
+}
+
+function publicIpFacts(addresses: string[]): Record<string, string> {
+  const unique = [...new Set(addresses)];
+  return unique.length
+    ? { [MULTICLOUD_ANNOTATIONS.publicIp]: unique.join(',') }
+    : {};
+}
+
+/**
+ * The facts the alert rules read, by asset type: a firewall's rules open to
+ * the world, whether a disk has users, whether a reserved address is in use
+ * (and its external address), a Cloud SQL instance's public address, an
+ * instance's external addresses.
+ */
+const FACT_READERS: Record<string, FactReader> = {
+  'compute.googleapis.com/Firewall': {
+    versioned: [
+      ['direction'],
+      ['disabled'],
+      ['sourceRanges', '*'],
+      ['allowed', '*'],
+    ],
+    attributes: [
+      ['direction'],
+      ['disabled'],
+      ['sourceRanges', '*'],
+      ['allowed', '*'],
+    ],
+    annotate: firewallFacts,
+  },
+  'compute.googleapis.com/Disk': {
+    versioned: [['users', '*']],
+    attributes: [['users', '*']],
+    annotate: ([users]): Record<string, string> =>
+      users
+        ? { [MULTICLOUD_ANNOTATIONS.attached]: String(users.length > 0) }
+        : {},
+  },
+  'compute.googleapis.com/Address': {
+    versioned: [['status'], ['address'], ['addressType']],
+    attributes: [['status'], ['address'], ['addressType']],
+    annotate: addressFacts,
+  },
+  'compute.googleapis.com/GlobalAddress': {
+    versioned: [['status'], ['address'], ['addressType']],
+    attributes: [['status'], ['address'], ['addressType']],
+    annotate: addressFacts,
+  },
+  'sqladmin.googleapis.com/Instance': {
+    versioned: [
+      ['settings', 'ipConfiguration', 'ipv4Enabled'],
+      ['ipAddresses', '*'],
+    ],
+    attributes: [
+      ['settings', 'ipConfiguration', 'ipv4Enabled'],
+      ['ipAddresses', '*'],
+    ],
+    annotate: ([ipv4Enabled, ipAddresses]) => {
+      if (ipv4Enabled?.[0] !== true) {
+        return {};
+      }
+      const primary = (ipAddresses ?? [])
+        .filter(entry => isRecord(entry) && entry.type === 'PRIMARY')
+        .map(entry => (entry as Record<string, unknown>).ipAddress);
+      const facts = publicIpFacts(strings(primary));
+      return Object.keys(facts).length
+        ? facts
+        : { [MULTICLOUD_ANNOTATIONS.publicIp]: 'true' };
+    },
+  },
+  'compute.googleapis.com/Instance': {
+    versioned: [['networkInterfaces', '*', 'accessConfigs', '*', 'natIP']],
+    attributes: [['externalIPs', '*']],
+    annotate: ([natIps]) => publicIpFacts(strings(natIps)),
+  },
+};
+
+/** The first versioned resource of a result, as plain JSON or a protobuf Struct. */
+function firstVersionedResource(versionedResources: unknown): unknown {
+  if (!Array.isArray(versionedResources)) {
+    return undefined;
+  }
+  for (const versioned of versionedResources) {
+    const resource = isRecord(versioned) ? versioned.resource : undefined;
+    if (isRecord(resource)) {
+      return resource;
+    }
+  }
+  return undefined;
+}
+
+/** The values a versioned resource holds at `paths`, either shape. */
+function versionedValuesAt(resource: unknown, paths: string[][]): FactValues {
+  return paths.map(keys =>
+    isProtobufStruct(resource)
+      ? protobufValuesAt({ kind: 'structValue', structValue: resource }, keys)
+      : valuesAt(resource, keys),
+  );
+}
+
+/** The fact values of a result's versioned resource, if it has one. */
+function versionedFactValues(
+  assetType: string,
+  versionedResources: unknown,
+): FactValues | undefined {
+  const reader = FACT_READERS[assetType];
+  const resource = reader && firstVersionedResource(versionedResources);
+  return resource ? versionedValuesAt(resource, reader.versioned) : undefined;
+}
+
+/** The fact values of a result's additional attributes, if its type has facts. */
+function attributeFactValues(
+  assetType: string,
+  attributes: Record<string, unknown>,
+): FactValues | undefined {
+  const reader = FACT_READERS[assetType];
+  return reader?.attributes.map(keys =>
+    keys[0] in attributes ? valuesAt(attributes, keys) : undefined,
+  );
+}
+
+/**
  * Full resource names of what a result uses: the networks of an instance's
  * interfaces (`additionalAttributes.networkInterfaceNetworks`) and the links
  * {@link LINK_PATHS} names in each of its versioned resources.
@@ -364,6 +578,14 @@ function mapResult(
     annotations[CLOUD_ANNOTATIONS.gcpProjectId] = projectId;
   }
   const status = result.state;
+  const factValues =
+    result.factValues?.versioned ?? result.factValues?.attributes;
+  if (factValues) {
+    Object.assign(
+      annotations,
+      FACT_READERS[assetType]?.annotate(factValues, status),
+    );
+  }
 
   return {
     provider: 'gcp',
@@ -398,8 +620,13 @@ export const MAPPED_RESULT_FIELDS = [
   'additionalAttributes',
 ] as const;
 
-/** The asset types whose relations are read from their versioned resources. */
-export const LINKED_ASSET_TYPES: readonly string[] = Object.keys(LINK_PATHS);
+/**
+ * The asset types whose relations or alert facts are read from their
+ * versioned resources.
+ */
+export const LINKED_ASSET_TYPES: readonly string[] = [
+  ...new Set([...Object.keys(LINK_PATHS), ...Object.keys(FACT_READERS)]),
+];
 
 /** The `readMask` of the search for the versioned resources of those types. */
 export const VERSIONED_RESULT_FIELDS = [
@@ -411,6 +638,16 @@ export const VERSIONED_RESULT_FIELDS = [
 /** The full resource names a result's versioned resources name, by {@link LINK_PATHS}. */
 export function versionedLinksOf(result: GcpSearchResult): string[] {
   return linksOf(text(result.assetType) ?? '', {}, result.versionedResources);
+}
+
+/** The values a result's versioned resource holds for its alert facts, if any. */
+export function versionedFactsOf(
+  result: GcpSearchResult,
+): FactValues | undefined {
+  return versionedFactValues(
+    text(result.assetType) ?? '',
+    result.versionedResources,
+  );
 }
 
 /**
@@ -435,6 +672,23 @@ export function mappedFieldsOf(result: GcpSearchResult): MappedGcpResult {
     projectId:
       assetType === PROJECT_ASSET_TYPE ? text(attributes.projectId) : undefined,
     links: linksOf(assetType, attributes, result.versionedResources),
+    ...factValuesOf(assetType, attributes, result.versionedResources),
+  };
+}
+
+function factValuesOf(
+  assetType: string,
+  attributes: Record<string, unknown>,
+  versionedResources: unknown,
+): Pick<MappedGcpResult, 'factValues'> {
+  if (!FACT_READERS[assetType]) {
+    return {};
+  }
+  const versioned = versionedFactValues(assetType, versionedResources);
+  return {
+    factValues: versioned
+      ? { versioned }
+      : { attributes: attributeFactValues(assetType, attributes) },
   };
 }
 

@@ -42,15 +42,20 @@ describe('parseGcpInventory', () => {
     expect(resources.map(r => r.type)).toEqual([
       'gcp-project',
       'gcp-cloudsql-instance',
+      'gcp-firewall',
+      'gcp-firewall',
+      'gcp-firewall',
       'gcp-forwarding-rule',
       'gcp-network',
       'gcp-compute-target-https-proxy',
+      'gcp-address',
       'gcp-compute-region-backend-service',
       'gcp-forwarding-rule',
       'gcp-subnetwork',
       'gcp-compute-disk',
       'gcp-compute-instance',
       'gcp-compute-instance',
+      'gcp-compute-disk',
       'gcp-gke-cluster',
       'gcp-pubsub-topic',
       'gcp-storage-bucket',
@@ -92,8 +97,134 @@ describe('parseGcpInventory', () => {
       annotations: {
         'cloud.google.com/asset-name': WEB,
         'cloud.google.com/project-id': 'shop-prod',
+        // The external address of its interface's access config.
+        'multicloud.io/public-ip': '34.76.112.9',
       },
     });
+  });
+
+  it('writes the facts the alert rules read from versioned resources', () => {
+    const compute = '//compute.googleapis.com/projects/shop-prod';
+    const annotationsOf = (nativeId: string) =>
+      byNativeId(resources, nativeId).annotations!;
+
+    // Ingress from 0.0.0.0/0 and ::/0: each allowed protocol and port.
+    expect(
+      JSON.parse(
+        annotationsOf(`${compute}/global/firewalls/allow-ssh-anywhere`)[
+          'multicloud.io/open-ingress'
+        ],
+      ),
+    ).toEqual([
+      { protocol: 'tcp', ports: '22', source: '0.0.0.0/0' },
+      { protocol: 'tcp', ports: '5432', source: '0.0.0.0/0' },
+      { protocol: 'icmp', ports: 'all', source: '0.0.0.0/0' },
+      { protocol: 'tcp', ports: '22', source: '::/0' },
+      { protocol: 'tcp', ports: '5432', source: '::/0' },
+      { protocol: 'icmp', ports: 'all', source: '::/0' },
+    ]);
+    // Google's ranges only, or a disabled rule: nothing open.
+    for (const name of ['allow-health-checks', 'allow-web-anywhere-off']) {
+      expect(
+        annotationsOf(`${compute}/global/firewalls/${name}`),
+      ).not.toHaveProperty(['multicloud.io/open-ingress']);
+    }
+    expect(annotationsOf(WEB_DISK)['multicloud.io/attached']).toBe('true');
+    expect(
+      annotationsOf(`${compute}/zones/europe-west1-c/disks/orphan-export`)[
+        'multicloud.io/attached'
+      ],
+    ).toBe('false');
+    expect(
+      annotationsOf(`${compute}/regions/europe-west1/addresses/shop-legacy-ip`),
+    ).toMatchObject({
+      'multicloud.io/attached': 'false',
+      'multicloud.io/public-ip': '203.0.113.60',
+    });
+    // Cloud SQL with a public IPv4 address: the PRIMARY one, not the private.
+    expect(
+      annotationsOf(
+        '//cloudsql.googleapis.com/projects/shop-staging/instances/orders-db',
+      )['multicloud.io/public-ip'],
+    ).toBe('203.0.113.70');
+  });
+
+  it('falls back to additional attributes for the facts of an export without versioned resources', () => {
+    const compute = '//compute.googleapis.com/projects/p';
+    const base = { project: 'projects/1', location: 'global' };
+    const mapped = new Map(
+      parseGcpInventory([
+        {
+          ...base,
+          name: `${compute}/global/firewalls/allow-rdp`,
+          assetType: 'compute.googleapis.com/Firewall',
+          additionalAttributes: {
+            allowed: [{ IPProtocol: 'tcp', ports: ['3389'] }],
+            direction: 'INGRESS',
+            sourceRanges: ['0.0.0.0/0'],
+          },
+        },
+        {
+          ...base,
+          name: `${compute}/global/firewalls/egress`,
+          assetType: 'compute.googleapis.com/Firewall',
+          additionalAttributes: {
+            allowed: [{ IPProtocol: 'all' }],
+            direction: 'EGRESS',
+            sourceRanges: ['0.0.0.0/0'],
+          },
+        },
+        {
+          ...base,
+          name: `${compute}/zones/z/disks/unused`,
+          assetType: 'compute.googleapis.com/Disk',
+          additionalAttributes: { sizeGb: '10', users: [] },
+        },
+        {
+          ...base,
+          name: `${compute}/zones/z/disks/unknown`,
+          assetType: 'compute.googleapis.com/Disk',
+          additionalAttributes: { sizeGb: '10' },
+        },
+        {
+          ...base,
+          name: `${compute}/regions/r/addresses/in-use`,
+          assetType: 'compute.googleapis.com/Address',
+          state: 'IN_USE',
+          additionalAttributes: {
+            address: '10.0.0.9',
+            addressType: 'INTERNAL',
+          },
+        },
+        {
+          ...base,
+          name: `${compute}/zones/z/instances/vm`,
+          assetType: 'compute.googleapis.com/Instance',
+          additionalAttributes: { externalIPs: ['198.51.100.3'] },
+        },
+      ] as GcpSearchResult[]).map(r => [
+        r.nativeId.split('/').pop(),
+        r.annotations!,
+      ]),
+    );
+
+    expect(
+      JSON.parse(mapped.get('allow-rdp')!['multicloud.io/open-ingress']),
+    ).toEqual([{ protocol: 'tcp', ports: '3389', source: '0.0.0.0/0' }]);
+    expect(mapped.get('egress')).not.toHaveProperty([
+      'multicloud.io/open-ingress',
+    ]);
+    expect(mapped.get('unused')!['multicloud.io/attached']).toBe('false');
+    // No users attribute: not known, so not written.
+    expect(mapped.get('unknown')).not.toHaveProperty([
+      'multicloud.io/attached',
+    ]);
+    // An internal address in use: attached, but no public IP.
+    expect(mapped.get('in-use')!['multicloud.io/attached']).toBe('true');
+    expect(mapped.get('in-use')).not.toHaveProperty([
+      'multicloud.io/public-ip',
+    ]);
+    expect(mapped.get('vm')!['multicloud.io/public-ip']).toBe('198.51.100.3');
   });
 
   it('relates an instance to every network of its interfaces, by full resource name', () => {
@@ -189,6 +320,45 @@ describe('parseGcpInventory', () => {
     expect(mapped.relations).toEqual([
       { type: 'dependsOn', targetNativeId: VPC },
     ]);
+
+    const str = (stringValue: string) => ({
+      kind: 'stringValue',
+      stringValue,
+    });
+    const list = (...values: unknown[]) => ({
+      kind: 'listValue',
+      listValue: { values },
+    });
+    const [firewall] = mapGcpResources([
+      mappedFieldsOf({
+        name: '//compute.googleapis.com/projects/shop-prod/global/firewalls/allow-rdp',
+        assetType: 'compute.googleapis.com/Firewall',
+        additionalAttributes: { fields: {} },
+        versionedResources: [
+          {
+            version: 'v1',
+            resource: {
+              fields: {
+                direction: str('INGRESS'),
+                sourceRanges: list(str('0.0.0.0/0')),
+                allowed: list({
+                  kind: 'structValue',
+                  structValue: {
+                    fields: {
+                      IPProtocol: str('tcp'),
+                      ports: list(str('3389')),
+                    },
+                  },
+                }),
+              },
+            },
+          },
+        ],
+      }),
+    ]);
+    expect(
+      JSON.parse(firewall.annotations!['multicloud.io/open-ingress']),
+    ).toEqual([{ protocol: 'tcp', ports: '3389', source: '0.0.0.0/0' }]);
   });
 
   it('maps the project asset by its id, with the id as account', () => {
@@ -289,9 +459,9 @@ describe('parseGcpInventory', () => {
         'cloud.google.com/asset-name': '//iam.googleapis.com/roles/custom',
       },
     });
-    expect(orphan.annotations).not.toHaveProperty(
+    expect(orphan.annotations).not.toHaveProperty([
       'cloud.google.com/project-id',
-    );
+    ]);
     expect(numbered.accountId).toBe('111222333444');
   });
 

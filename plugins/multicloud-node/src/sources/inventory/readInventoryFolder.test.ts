@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigReader } from '@backstage/config';
+import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createInventorySourceFromConfig, readInventoryFolder } from './index';
 
@@ -61,6 +62,132 @@ describe('readInventoryFolder', () => {
     }
     // Stable order, so a second run is identical.
     expect(await readInventoryFolder(DEMO)).toEqual(resources);
+  });
+
+  it('gives the alert rules at least one of each finding in the bundled demo, on resources of demo teams', async () => {
+    const resources = await readInventoryFolder(DEMO);
+    const teams = new Set(
+      [
+        ...readFileSync(join(DEMO, '..', 'org.yaml'), 'utf8').matchAll(
+          /kind: Group\s+metadata:\s+name: (\S+)/g,
+        ),
+      ].map(match => match[1]),
+    );
+    const ownerOf = (r: CloudResource) => r.tags.owner ?? r.tags.team;
+    const fact = (r: CloudResource, key: string) =>
+      r.annotations?.[`multicloud.io/${key}`];
+    const openPorts = (r: CloudResource) =>
+      (JSON.parse(fact(r, 'open-ingress') ?? '[]') as { ports: string }[]).map(
+        rule => rule.ports,
+      );
+    const names = (found: CloudResource[]) => found.map(r => r.name);
+    const byId = new Map(resources.map(r => [r.nativeId, r]));
+    expect(teams).toEqual(
+      new Set([
+        'engineering',
+        'platform-team',
+        'checkout-team',
+        'payments-team',
+        'data-team',
+        'sre-team',
+      ]),
+    );
+
+    // No owner tag, on a resource of a demo component.
+    expect(
+      names(resources.filter(r => !ownerOf(r) && r.tags.component)),
+    ).toEqual(
+      expect.arrayContaining(['tmp-debug', 'analytics-scratch-prod-old']),
+    );
+    // An owner, but not the required cost-center tag.
+    expect(
+      resources.filter(
+        r => teams.has(ownerOf(r) ?? '') && !r.tags['cost-center'],
+      ).length,
+    ).toBeGreaterThan(0);
+    // An owner tag that names no group of the catalog (a deleted team).
+    expect(
+      names(resources.filter(r => ownerOf(r) && !teams.has(ownerOf(r)!))),
+    ).toEqual(expect.arrayContaining(['promo-experiment', 'legacy-etl-ip']));
+    // Open to the world on SSH / RDP, and on a database port.
+    expect(
+      names(
+        resources.filter(r =>
+          openPorts(r).some(port => port === '22' || port === '3389'),
+        ),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        'bastion-prod',
+        'nsg-bastion-staging',
+        'allow-ssh-anywhere',
+      ]),
+    );
+    const openDatabase = resources.filter(r =>
+      openPorts(r).some(port => ['5432', '3306', '1433'].includes(port)),
+    );
+    expect(openDatabase.map(r => [r.name, r.tags.component])).toEqual([
+      ['ledger-service-postgres-prod', 'ledger-service'],
+    ]);
+    // A database with a public IP.
+    expect(
+      resources
+        .filter(
+          r =>
+            ['azure-sql-server', 'gcp-cloudsql-instance'].includes(r.type) &&
+            fact(r, 'public-ip'),
+        )
+        .map(r => [r.name, fact(r, 'public-ip')]),
+    ).toEqual([
+      ['reporting-pg-staging', '198.51.100.90'],
+      ['sql-apps-stg', 'true'],
+    ]);
+    // A workload with none of its 2+ desired replicas available.
+    expect(
+      resources
+        .filter(r => /^0\/([2-9]|\d\d+)$/.test(fact(r, 'replicas') ?? ''))
+        .map(r => r.nativeId),
+    ).toEqual(['k8s:staging-eu/checkout/deployments/cart-service']);
+    // Unattached volumes and disks, unassociated addresses.
+    const detached = resources.filter(r => fact(r, 'attached') === 'false');
+    for (const type of [
+      'ebs-volume',
+      'azure-disk',
+      'gcp-compute-disk',
+      'elastic-ip',
+      'azure-public-ip',
+      'gcp-address',
+    ]) {
+      expect(detached.map(r => r.type)).toContain(type);
+    }
+    // A stopped instance with volumes still attached to it.
+    const stoppedWithVolumes = resources.filter(
+      r =>
+        r.type === 'ebs-volume' &&
+        fact(r, 'attached') === 'true' &&
+        r.relations.some(
+          relation => byId.get(relation.targetNativeId)?.status === 'stopped',
+        ),
+    );
+    expect(stoppedWithVolumes.length).toBeGreaterThan(0);
+    // The NAT gateway of a VPC where no instance runs.
+    const busyVpcs = new Set(
+      resources
+        .filter(r => r.type === 'ec2-instance' && r.status === 'running')
+        .flatMap(r => r.relations.map(relation => relation.targetNativeId))
+        .filter(id => id.includes(':vpc/')),
+    );
+    const idleNat = resources.filter(
+      r =>
+        r.type === 'nat-gateway' &&
+        r.relations.every(relation => {
+          const vpc = byId
+            .get(relation.targetNativeId)
+            ?.relations.find(target => target.targetNativeId.includes(':vpc/'));
+          return !vpc || !busyVpcs.has(vpc.targetNativeId);
+        }),
+    );
+    expect(names(idleNat)).toEqual(['nat-staging-us-east-1a']);
   });
 
   it('resolves relations whose target another file spells in other case', async () => {

@@ -453,6 +453,7 @@ describe('createKubernetesSourceFromConfig', () => {
         'backstage.io/kubernetes-id': 'checkout',
         'backstage.io/kubernetes-cluster': 'prod-eu',
         'backstage.io/kubernetes-namespace': 'shop',
+        'multicloud.io/replicas': '2/3',
       },
     });
 
@@ -464,13 +465,16 @@ describe('createKubernetesSourceFromConfig', () => {
       'backstage.io/kubernetes-label-selector': 'app.kubernetes.io/name=cart',
       'backstage.io/kubernetes-cluster': 'prod-eu',
       'backstage.io/kubernetes-namespace': 'shop',
+      'multicloud.io/replicas': '2/2',
     });
+    // Two desired, none available: its status has no availableReplicas.
     const hello = byId(resources, 'k8s:prod-eu/default/deployments/hello');
-    expect(hello.status).toBe('0/1 ready');
+    expect(hello.status).toBe('0/2 ready');
     expect(hello.tags).toEqual({});
     expect(hello.annotations).toEqual({
       'backstage.io/kubernetes-cluster': 'prod-eu',
       'backstage.io/kubernetes-namespace': 'default',
+      'multicloud.io/replicas': '0/2',
     });
 
     expect(
@@ -479,12 +483,14 @@ describe('createKubernetesSourceFromConfig', () => {
       type: 'kubernetes-statefulset',
       status: '1/1 ready',
       consoleUrl: `${DASHBOARD}/#/statefulset/shop/postgres?namespace=shop`,
+      annotations: expect.objectContaining({ 'multicloud.io/replicas': '1/1' }),
     });
     expect(
       byId(resources, 'k8s:prod-eu/kube-system/daemonsets/fluent-bit'),
     ).toMatchObject({
       type: 'kubernetes-daemonset',
       status: '3/3 ready',
+      annotations: expect.objectContaining({ 'multicloud.io/replicas': '3/3' }),
     });
 
     const relationsOf = (nativeId: string) =>

@@ -2,6 +2,7 @@ import {
   CLOUD_ANNOTATIONS,
   CloudResource,
   CloudResourceRelation,
+  MULTICLOUD_ANNOTATIONS,
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
 import { compareByNativeId } from '../../lib/order';
@@ -164,6 +165,31 @@ function workloadStatus(
   const desired = asNumber(path(object, 'spec', 'replicas')) ?? 1;
   const ready = asNumber(status?.readyReplicas) ?? 0;
   return `${ready}/${desired} ready`;
+}
+
+/**
+ * `<available>/<desired>` replicas of a workload (a DaemonSet: available of
+ * desired scheduled pods), or undefined when it reports no status yet.
+ * Available, not ready: a pod counts once it has been ready for the
+ * workload's `minReadySeconds`.
+ */
+function workloadReplicas(
+  kind: KubernetesKind,
+  object: unknown,
+): string | undefined {
+  const status = asRecord(path(object, 'status'));
+  if (!status) {
+    return undefined;
+  }
+  if (kind === 'DaemonSet') {
+    const available = asNumber(status.numberAvailable) ?? 0;
+    const desired = asNumber(status.desiredNumberScheduled) ?? 0;
+    return `${available}/${desired}`;
+  }
+  // spec.replicas defaults to 1 when unset (apps/v1 API defaulting).
+  const desired = asNumber(path(object, 'spec', 'replicas')) ?? 1;
+  const available = asNumber(status.availableReplicas) ?? 0;
+  return `${available}/${desired}`;
 }
 
 /**
@@ -353,6 +379,12 @@ export function mapKubernetesObject(
     // The Kubernetes plugin selects objects by `backstage.io/kubernetes-id=<id>`
     // unless told otherwise; these objects only carry the app name label.
     annotations[K8S_ANNOTATIONS.labelSelector] = `${APP_NAME_LABEL}=${appName}`;
+  }
+  const replicas = WORKLOAD_KINDS.has(kind)
+    ? workloadReplicas(kind, object)
+    : undefined;
+  if (replicas) {
+    annotations[MULTICLOUD_ANNOTATIONS.replicas] = replicas;
   }
   const encodedNamespace = encodeURIComponent(namespace);
   return {

@@ -83,6 +83,22 @@ describe('parseKubernetesInventory', () => {
     )!;
     expect(coredns.status).toBe('2/2 ready');
     expect(coredns.tags).toEqual({ 'k8s-app': 'kube-dns' });
+    // Available of desired replicas, for the alert rules.
+    const replicasOf = (nativeId: string) =>
+      resources.find(r => r.nativeId === nativeId)!.annotations![
+        'multicloud.io/replicas'
+      ];
+    expect(replicasOf('k8s:prod-eu/kube-system/deployments/coredns')).toBe(
+      '2/2',
+    );
+    expect(replicasOf('k8s:prod-eu/default/deployments/hello')).toBe('0/2');
+    expect(replicasOf('k8s:prod-eu/shop/deployments/checkout-api')).toBe('2/3');
+    expect(replicasOf('k8s:prod-eu/shop/statefulsets/postgres')).toBe('1/1');
+    expect(replicasOf('k8s:prod-eu/kube-system/daemonsets/fluent-bit')).toBe(
+      '3/3',
+    );
+    // Only workloads carry it.
+    expect(replicasOf('k8s:prod-eu/shop/services/cart')).toBeUndefined();
     expect(
       resources.find(r => r.nativeId === 'k8s:prod-eu/namespaces/kube-system')!
         .relations,
@@ -135,6 +151,28 @@ describe('parseKubernetesInventory', () => {
     ]) {
       expect(json).not.toContain(name);
     }
+  });
+
+  it('writes no replicas for a workload that reports no status yet', () => {
+    const [, deployment] = parseKubernetesInventory(
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: 'new', namespace: 'default' },
+            spec: { replicas: 3 },
+          },
+        ],
+      },
+      { clusterName: 'c' },
+    );
+    expect(deployment.nativeId).toBe('k8s:c/default/deployments/new');
+    expect(deployment.annotations).not.toHaveProperty([
+      'multicloud.io/replicas',
+    ]);
   });
 
   it('uses the region it is given', () => {
