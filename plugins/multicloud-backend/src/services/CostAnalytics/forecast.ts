@@ -426,3 +426,33 @@ export function forecastMonth(
     mape: values.length >= MIN_MAPE_DAYS ? mapeOf(mapeWindows) : null,
   };
 }
+
+/**
+ * The month total {@link forecastMonth} forecasts (its `monthTotal`), without
+ * the backtest that sizes its interval: one model fit instead of a hundred,
+ * for callers that need the interval only when the total crosses a line.
+ * Null without any history.
+ */
+export function forecastMonthTotal(
+  daily: readonly CostDailyPoint[],
+  options: Pick<ForecastOptions, 'asOf'>,
+): number | null {
+  const { asOf } = options;
+  assertDate(asOf);
+  const series = toDenseSeries(daily, asOf);
+  if (!series) {
+    return null;
+  }
+  const { start, values } = series;
+  const model = fitModel(values);
+  const days = daysBetween(asOf, endOfMonth(asOf));
+  let remaining = 0;
+  for (let step = 1; step <= days; step++) {
+    remaining += model(step);
+  }
+  const monthStartIndex = Math.max(0, daysBetween(start, startOfMonth(asOf)));
+  const actual = values
+    .slice(monthStartIndex)
+    .reduce((sum, cost) => sum + cost, 0);
+  return actual + remaining;
+}

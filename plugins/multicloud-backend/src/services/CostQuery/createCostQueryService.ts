@@ -14,7 +14,7 @@ import { forecastMonth } from '../CostAnalytics/forecast';
 import { EVERYTHING, UNALLOCATED } from '../CostAttribution/attributionModel';
 import { CostPeriod, CostQueryService } from './types';
 
-const METRIC_COLUMNS: Record<CostMetric, string> = {
+export const METRIC_COLUMNS: Record<CostMetric, string> = {
   billed: 'billed_cost',
   effective: 'effective_cost',
   list: 'list_cost',
@@ -24,7 +24,7 @@ const METRIC_COLUMNS: Record<CostMetric, string> = {
 const SERIES_LINES = 6;
 const MOVERS = 10;
 /** History the forecast and the anomaly baseline look at. */
-const HISTORY_DAYS = 120;
+export const HISTORY_DAYS = 120;
 
 /** One breakdown line's sums for the period and the period before. */
 type LineTotalRow = {
@@ -69,7 +69,7 @@ function previousPeriod(period: CostPeriod): CostPeriod {
 }
 
 /** The currency with the most cost; figures are in it, the rest are listed apart. */
-function mainCurrency(rows: Array<{ currency: string; cost: number }>) {
+export function mainCurrency(rows: Array<{ currency: string; cost: number }>) {
   const totals = new Map<string, number>();
   for (const row of rows) {
     totals.set(
@@ -79,6 +79,25 @@ function mainCurrency(rows: Array<{ currency: string; cost: number }>) {
   }
   const sorted = [...totals].sort((a, b) => b[1] - a[1]);
   return sorted[0]?.[0] ?? 'USD';
+}
+
+/** One point per day from `from` to `to` (zero where nothing was billed) of the rows in `currency`. */
+export function seriesOf(
+  rows: Array<{ usage_date: string; currency: string; cost: number }>,
+  currency: string,
+  from: string,
+  to: string,
+): CostDailyPoint[] {
+  const byDay = new Map<string, number>();
+  for (const row of rows) {
+    if (row.currency === currency) {
+      byDay.set(row.usage_date, (byDay.get(row.usage_date) ?? 0) + row.cost);
+    }
+  }
+  return eachDay(from, to).map(date => ({
+    date,
+    cost: round(byDay.get(date) ?? 0),
+  }));
 }
 
 function otherCurrencies(
@@ -414,24 +433,6 @@ export function createCostQueryService(options: {
     const historyTo = [period.to, asOf].sort().reverse()[0];
     const rows = await dailyTotals(entityRef, historyFrom, historyTo, column);
     return { previous, asOf, rows, hasData: end !== null };
-  }
-
-  function seriesOf(
-    rows: Array<{ usage_date: string; currency: string; cost: number }>,
-    currency: string,
-    from: string,
-    to: string,
-  ): CostDailyPoint[] {
-    const byDay = new Map<string, number>();
-    for (const row of rows) {
-      if (row.currency === currency) {
-        byDay.set(row.usage_date, (byDay.get(row.usage_date) ?? 0) + row.cost);
-      }
-    }
-    return eachDay(from, to).map(date => ({
-      date,
-      cost: round(byDay.get(date) ?? 0),
-    }));
   }
 
   async function analyse(
