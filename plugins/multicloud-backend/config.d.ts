@@ -12,8 +12,174 @@ interface HumanDuration {
   milliseconds?: number;
 }
 
+/** Whether an alert rule runs, and how urgent its findings are. */
+interface AlertRuleSettings {
+  /** Default: true. */
+  enabled?: boolean;
+  /** `critical` (notifies the owner), `warning` or `info`. Default: per rule. */
+  severity?: 'critical' | 'warning' | 'info';
+}
+
 export interface Config {
   multicloud?: {
+    /**
+     * Alerts: cost, hygiene and savings alerts computed on a schedule and
+     * stored with their lifecycle, plus Prometheus Alertmanager alerts read
+     * live (`GET /api/multicloud/alerts`).
+     */
+    alerts?: {
+      evaluation?: {
+        /**
+         * When the computed alerts are evaluated, on one backend replica at
+         * a time. An evaluation also runs after each cost import and after
+         * each attribution refresh that changed something. Default: every
+         * 30 minutes, timeout 15 minutes, first 1 minute after start.
+         * @visibility backend
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /**
+       * Days a resolved alert and its history are kept before they are
+       * deleted; a condition that comes back within them reopens the same
+       * alert. A whole number of at least 1. Default: 90.
+       * @visibility backend
+       */
+      resolvedRetentionDays?: number;
+      /** Notifications through Backstage's notifications backend. */
+      notifications?: {
+        /**
+         * Whether new critical alerts notify their owner group (once per
+         * opening: again only when the alert resolved and came back).
+         * Default: true.
+         * @visibility backend
+         */
+        enabled?: boolean;
+        /**
+         * Most alert notifications one evaluation sends, oldest alerts
+         * first; the rest go with the next evaluations. A whole number of
+         * at least 1. Default: 100.
+         * @visibility backend
+         */
+        maxPerEvaluation?: number;
+        /**
+         * Sends each owner with open or acknowledged alerts one summary
+         * notification a week (counts by severity, monthly savings).
+         * Default: false.
+         * @visibility backend
+         */
+        weeklyDigest?: boolean;
+        /**
+         * When the weekly digest is sent. Default: `{ frequency: { cron:
+         * '0 9 * * 1' }, timeout: { minutes: 30 } }` (Mondays 09:00 in the
+         * backend's time zone).
+         * @visibility backend
+         */
+        digestSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+      /** Prometheus Alertmanager (API v2); off when no instance is configured. */
+      alertmanager?: {
+        /**
+         * The Alertmanagers to read alerts from and create silences on. An
+         * instance that does not answer is reported in the API answer,
+         * never as an error.
+         * @visibility backend
+         */
+        instances?: Array<{
+          /** Names the instance in alert ids and the API: letters, digits, `.`, `_`, `-`. */
+          id: string;
+          /** Base URL of its API, such as `http://alertmanager:9093`, without credentials. */
+          url: string;
+          /** Base URL of its web UI for links. Default: `url`. */
+          externalUrl?: string;
+          /**
+           * Headers sent with every request, such as `Authorization`.
+           * @visibility secret
+           */
+          headers?: { [name: string]: string };
+          /** Time one request may take: `{ seconds: 5 }` or `5s`. Default: 5 seconds. */
+          timeout?: HumanDuration | string;
+        }>;
+        /**
+         * Longest silence a user may create. Default: 30 days.
+         * @visibility backend
+         */
+        maxSilenceDuration?: HumanDuration | string;
+      };
+      /**
+       * The rules of the computed sources: each is on by default and can be
+       * turned off or given another severity.
+       * @visibility backend
+       */
+      rules?: {
+        cost?: {
+          /** Month to date over the budget. Default severity: critical. */
+          'budget-exceeded'?: AlertRuleSettings;
+          /** The forecast interval's lower bound over the budget. Default: critical. */
+          'forecast-over-budget'?: AlertRuleSettings;
+          /** The point forecast over the budget. Default: warning. */
+          'forecast-may-exceed-budget'?: AlertRuleSettings;
+          /** A day well above its usual cost. Default: warning. */
+          'cost-anomaly'?: AlertRuleSettings;
+          /** A day well below its usual cost. Default: info. */
+          'cost-drop'?: AlertRuleSettings;
+          /** Coverage of the forecast interval, between 0 and 1. Default: 0.8. */
+          forecastLevel?: number;
+          anomalies?: {
+            /** Entity kinds whose daily cost is watched. Default: [component, system]. */
+            kinds?: string[];
+            /** Anomalies of the last this many days are raised. Default: 7. */
+            lookbackDays?: number;
+            /** Smallest excess over the usual cost, as an amount. */
+            minAbsolute?: number;
+            /** Smallest excess over the usual cost, as a fraction (0.2 = 20%). */
+            minPercent?: number;
+            /** Robust z-score above which a day is an anomaly. */
+            threshold?: number;
+          };
+        };
+        hygiene?: {
+          /** A resource whose owner is the source's default owner. Default: warning. */
+          'no-owner'?: AlertRuleSettings;
+          /** A resource without every required tag. Default: info. */
+          'missing-tags'?: AlertRuleSettings & {
+            /** Default: [owner, cost-center]. */
+            requiredTags?: string[];
+            /** Tag keys the entity provider turns into the owner. Default: [owner, team]. */
+            ownerTagKeys?: string[];
+          };
+          /** A security group or firewall open to 0.0.0.0/0 or ::/0 on a sensitive port. Default: critical. */
+          'open-to-world'?: AlertRuleSettings & {
+            /** Default: 22, 3389, 1433, 1521, 3306, 5432, 6379, 9200, 27017. */
+            ports?: number[];
+          };
+          /** A database with a public IP. Default: critical. */
+          'public-database'?: AlertRuleSettings & {
+            /** Resource types (`spec.type`) that are databases. */
+            types?: string[];
+          };
+          /** A Kubernetes workload with zero available replicas. Default: critical. */
+          'zero-replicas'?: AlertRuleSettings;
+        };
+        savings?: {
+          /** Days of cost a monthly saving is estimated from. Default: 30. */
+          windowDays?: number;
+          /** Default: info. */
+          'unattached-volume'?: AlertRuleSettings & { types?: string[] };
+          /** Default: info. */
+          'unassociated-ip'?: AlertRuleSettings & { types?: string[] };
+          /** A stopped instance still billing for storage. Default: info. */
+          'stopped-instance'?: AlertRuleSettings & {
+            types?: string[];
+            volumeTypes?: string[];
+            statuses?: string[];
+          };
+          /** A resource whose owner no longer exists. Default: warning. */
+          'deleted-owner'?: AlertRuleSettings;
+          /** A NAT gateway without attributed traffic cost. Default: info. */
+          'idle-nat-gateway'?: AlertRuleSettings & { types?: string[] };
+        };
+      };
+    };
     /** Topology: the graph of an entity's infrastructure (`GET /topology`). */
     topology?: {
       /**

@@ -2,7 +2,9 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { multicloudPermissions } from '@multicloud/plugin-multicloud-common';
 import { multicloudSourceStatusServiceRef } from '@multicloud/plugin-multicloud-node';
 import fs from 'node:fs';
@@ -10,6 +12,20 @@ import os from 'node:os';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createRouter } from './router';
 import { readCostConfig } from './config';
+import { readAlertmanagerConfig } from './services/Alertmanager/config';
+import { createAlertmanagerService } from './services/Alertmanager/createAlertmanagerService';
+import {
+  DIGEST_TASK_ID,
+  EVALUATION_TASK_ID,
+  readAlertsConfig,
+} from './services/Alerts/config';
+import { createAlertsService } from './services/Alerts/createAlertsService';
+import {
+  createCostRuleSet,
+  createHygieneRuleSet,
+  createSavingsRuleSet,
+} from './services/Alerts/rules';
+import { CostImportService } from './services/CostImport/types';
 import { createCostAttributionService } from './services/CostAttribution/createCostAttributionService';
 import { createCostImportService } from './services/CostImport/createCostImportService';
 import { createCostQueryService } from './services/CostQuery/createCostQueryService';
@@ -34,6 +50,7 @@ export const multicloudPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
@@ -47,6 +64,7 @@ export const multicloudPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         logger,
+        notifications,
         permissions,
         permissionsRegistry,
         scheduler,
@@ -75,6 +93,83 @@ export const multicloudPlugin = createBackendPlugin({
           lastImportAt: costImport.lastImportAt,
         });
 
+        const alertsConfig = readAlertsConfig(config);
+        const alertmanager = createAlertmanagerService({
+          config: readAlertmanagerConfig(config),
+          logger,
+        });
+        const alerts = createAlertsService({
+          knex,
+          catalog,
+          logger,
+          ruleSets: [
+            createCostRuleSet({ catalog, auth, config, logger }),
+            createHygieneRuleSet({ catalog, auth, config, logger }),
+            createSavingsRuleSet({ catalog, auth, config, logger }),
+          ],
+          alertmanager,
+          notifications: alertsConfig.notifications.enabled
+            ? notifications
+            : undefined,
+          maxNotificationsPerEvaluation:
+            alertsConfig.notifications.maxPerEvaluation,
+          resolvedRetentionDays: alertsConfig.resolvedRetentionDays,
+        });
+
+        // An evaluation asked for while one runs in this process runs right
+        // after it, so that an import that finished meanwhile is seen.
+        let evaluationRequested = false;
+        await scheduler.scheduleTask({
+          id: EVALUATION_TASK_ID,
+          ...alertsConfig.evaluationSchedule,
+          fn: async () => {
+            for (let round = 0; round < 3; round++) {
+              evaluationRequested = false;
+              const counts = await alerts.evaluate();
+              logger.info(
+                `Alerts evaluated: ${counts.opened} opened, ${counts.resolved} resolved, ${counts.open} open`,
+              );
+              if (!evaluationRequested) {
+                break;
+              }
+            }
+          },
+        });
+        /** Runs the evaluation soon, on whichever replica picks it up. */
+        const requestEvaluation = () => {
+          scheduler.triggerTask(EVALUATION_TASK_ID).catch(error => {
+            if (isError(error) && error.name === 'ConflictError') {
+              evaluationRequested = true;
+              return;
+            }
+            logger.warn(`Could not trigger the alert evaluation: ${error}`);
+          });
+        };
+        if (alertsConfig.notifications.weeklyDigest) {
+          await scheduler.scheduleTask({
+            id: DIGEST_TASK_ID,
+            ...alertsConfig.notifications.digestSchedule,
+            fn: async () => {
+              const { owners } = await alerts.sendWeeklyDigest();
+              logger.info(`Weekly alert digest sent to ${owners} owner(s)`);
+            },
+          });
+        }
+        // Every change to the cost store is followed by an evaluation.
+        const importsThenEvaluate: CostImportService = {
+          ...costImport,
+          async importUpload(body, importOptions) {
+            const result = await costImport.importUpload(body, importOptions);
+            requestEvaluation();
+            return result;
+          },
+          async rebuild() {
+            const result = await costImport.rebuild();
+            requestEvaluation();
+            return result;
+          },
+        };
+
         const health = await createHealthService({
           knex,
           catalog,
@@ -87,7 +182,14 @@ export const multicloudPlugin = createBackendPlugin({
         await scheduler.scheduleTask({
           id: 'multicloud-cost-attribution',
           ...costConfig.attributionSchedule,
-          fn: () => health.trackRefresh(() => attribution.refresh()),
+          fn: () =>
+            health.trackRefresh(async () => {
+              const result = await attribution.refresh();
+              if (result.changed) {
+                requestEvaluation();
+              }
+              return result;
+            }),
         });
         for (const folder of costConfig.folders) {
           await scheduler.scheduleTask({
@@ -101,6 +203,9 @@ export const multicloudPlugin = createBackendPlugin({
                   );
                 }
                 const counts = await costImport.importFolder(folder);
+                if (counts.imported > 0) {
+                  requestEvaluation();
+                }
                 if (counts.imported + counts.failed > 0) {
                   logger.info(
                     `Cost import folder ${folder.id}: ${counts.imported} imported, ${counts.failed} rejected, ${counts.skipped} already known`,
@@ -118,8 +223,10 @@ export const multicloudPlugin = createBackendPlugin({
             permissions,
             catalog,
             health,
-            costImport,
+            costImport: importsThenEvaluate,
             costQuery,
+            alerts,
+            alertmanager,
             topology: createTopologyService({
               knex,
               catalog,

@@ -13,6 +13,8 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   MULTICLOUD_ANNOTATIONS,
+  multicloudAlertReadPermission,
+  multicloudAlertUpdatePermission,
   multicloudBudgetUpdatePermission,
   multicloudCostImportPermission,
   multicloudCostReadPermission,
@@ -33,6 +35,15 @@ import { CostQueryService } from './services/CostQuery/types';
 import { HealthService } from './services/Health/types';
 import { TopologyService } from './services/Topology/types';
 import { parseTopologyQuery } from './lib/topologyParams';
+import { AlertmanagerService } from './services/Alertmanager/types';
+import {
+  ALERT_ACTIONS,
+  parseActionRequest,
+  parseAlertFilters,
+  parseAlertId,
+  parseSilenceRequest,
+} from './services/Alerts/requestParams';
+import { AlertsService } from './services/Alerts/types';
 
 const IMPORT_CONTENT_TYPES = [
   'text/csv',
@@ -52,6 +63,9 @@ export async function createRouter(options: {
   costImport: CostImportService;
   costQuery: CostQueryService;
   topology: TopologyService;
+  /** The alerts API; left out, the routes under /alerts are not served. */
+  alerts?: AlertsService;
+  alertmanager?: AlertmanagerService;
   now?: () => Date;
 }): Promise<express.Router> {
   const {
@@ -63,7 +77,10 @@ export async function createRouter(options: {
     costImport,
     costQuery,
     topology,
+    alerts,
+    alertmanager,
   } = options;
+  const clock = () => options.now?.() ?? new Date();
   const today = () =>
     (options.now?.() ?? new Date()).toISOString().slice(0, 10);
   const router = Router();
@@ -102,6 +119,13 @@ export async function createRouter(options: {
     auth.isPrincipal(credentials, 'user')
       ? credentials.principal.userEntityRef
       : undefined;
+
+  /** Who acted: the user's entity ref, or the calling service's subject. */
+  const actorRef = (credentials: BackstageCredentials): string =>
+    userRef(credentials) ??
+    (auth.isPrincipal(credentials, 'service')
+      ? credentials.principal.subject
+      : 'unknown');
 
   router.get('/health', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -235,6 +259,113 @@ export async function createRouter(options: {
       }),
     );
   });
+
+  if (alerts) {
+    /** A computed alert, if the caller may see its entity in the catalog. */
+    const visibleAlert = async (
+      alertId: string,
+      credentials: BackstageCredentials,
+    ) => {
+      const alert = await alerts.get(alertId);
+      const entity = await catalog.getEntityByRef(alert.entityRef, {
+        credentials,
+      });
+      if (!entity) {
+        throw new NotFoundError(`No alert ${alertId}`);
+      }
+      return alert;
+    };
+
+    const alertmanagerFor = () => {
+      if (!alertmanager?.enabled) {
+        throw new NotFoundError(
+          'No Alertmanager is configured (multicloud.alerts.alertmanager.instances)',
+        );
+      }
+      return alertmanager;
+    };
+
+    router.get('/alerts', async (req, res) => {
+      const credentials = await authorize(req, multicloudAlertReadPermission);
+      const entityRef = parseEntityRefParam(req.query.entityRef);
+      const filters = parseAlertFilters(req.query);
+      res.json(await alerts.list({ entityRef, ...filters, credentials }));
+    });
+
+    router.get('/alerts/summary', async (req, res) => {
+      await authorize(req, multicloudAlertReadPermission);
+      res.json(await alerts.summary());
+    });
+
+    router.get('/alerts/silences', async (req, res) => {
+      const credentials = await authorize(req, multicloudAlertReadPermission);
+      const entity = await entityFor(
+        parseEntityRefParam(req.query.entityRef),
+        credentials,
+      );
+      if (!alertmanager?.enabled) {
+        res.json({ silences: [], instances: [] });
+        return;
+      }
+      res.json(await alertmanager.silences(alertmanager.matchersFor(entity)));
+    });
+
+    router.post('/alerts/silences', express.json(), async (req, res) => {
+      const credentials = await authorize(req, multicloudAlertUpdatePermission);
+      const entity = await entityFor(
+        parseEntityRefParam(req.body?.entityRef),
+        credentials,
+      );
+      const service = alertmanagerFor();
+      const entityMatchers = service.matchersFor(entity);
+      const silence = parseSilenceRequest(req.body, entityMatchers, clock());
+      res.status(201).json(
+        await service.createSilence({
+          ...silence,
+          entityMatchers,
+          createdBy: actorRef(credentials),
+        }),
+      );
+    });
+
+    router.delete('/alerts/silences/:instance/:silenceId', async (req, res) => {
+      const credentials = await authorize(req, multicloudAlertUpdatePermission);
+      const entity = await entityFor(
+        parseEntityRefParam(req.query.entityRef),
+        credentials,
+      );
+      const service = alertmanagerFor();
+      await service.expireSilence({
+        instance: req.params.instance,
+        silenceId: req.params.silenceId,
+        entityMatchers: service.matchersFor(entity),
+        expiredBy: actorRef(credentials),
+      });
+      res.status(204).end();
+    });
+
+    router.get('/alerts/:id/history', async (req, res) => {
+      const credentials = await authorize(req, multicloudAlertReadPermission);
+      const alertId = parseAlertId(req.params.id);
+      await visibleAlert(alertId, credentials);
+      res.json(await alerts.history(alertId));
+    });
+
+    router.post('/alerts/:id/:action', express.json(), async (req, res) => {
+      if (!(ALERT_ACTIONS as readonly string[]).includes(req.params.action)) {
+        throw new NotFoundError(
+          `No route ${req.method} /alerts/{id}/${
+            req.params.action
+          }; actions are ${ALERT_ACTIONS.join(', ')}`,
+        );
+      }
+      const credentials = await authorize(req, multicloudAlertUpdatePermission);
+      const alertId = parseAlertId(req.params.id);
+      const request = parseActionRequest(req.params.action, req.body, clock());
+      await visibleAlert(alertId, credentials);
+      res.json(await alerts.act(alertId, request, actorRef(credentials)));
+    });
+  }
 
   return router;
 }

@@ -35,6 +35,9 @@ describe('migrations', () => {
         await knex.migrate.up({ directory: migrationsDirectory });
       }
       expect(await tableNames(knex)).toEqual([
+        'multicloud_alert_evaluations',
+        'multicloud_alert_events',
+        'multicloud_alerts',
         'multicloud_cost_ancestors',
         'multicloud_cost_attribution',
         'multicloud_cost_budgets',
@@ -56,6 +59,39 @@ describe('migrations', () => {
       expect(await knex('multicloud_cost_budgets').select('amount')).toEqual([
         { amount: 1500.5 },
       ]);
+      const seenAt = new Date('2026-12-07T10:00:00.000Z');
+      await knex('multicloud_alerts').insert({
+        id: 'hygiene:open-to-world:0123456789abcdef01234567',
+        source: 'hygiene',
+        rule: 'open-to-world',
+        entity_ref: 'resource:default/sg-web',
+        owner_ref: 'group:default/checkout-team',
+        subject: 'tcp/22',
+        severity: 'critical',
+        status: 'open',
+        title: 'SSH open to the internet',
+        description: 'Port 22 accepts traffic from 0.0.0.0/0',
+        details: JSON.stringify({ links: [] }),
+        fingerprint: 'f'.repeat(64),
+        first_seen_at: seenAt,
+        since: seenAt,
+        last_seen_at: seenAt,
+      });
+      await knex('multicloud_alert_events').insert({
+        alert_id: 'hygiene:open-to-world:0123456789abcdef01234567',
+        event: 'opened',
+        at: seenAt,
+      });
+      const [alert] = await knex('multicloud_alerts').select('since');
+      expect(new Date(alert.since).toISOString()).toBe(seenAt.toISOString());
+      expect(
+        await knex('multicloud_alert_events').select('alert_id', 'event'),
+      ).toEqual([
+        {
+          alert_id: 'hygiene:open-to-world:0123456789abcdef01234567',
+          event: 'opened',
+        },
+      ]);
 
       for (const _ of migrationFiles) {
         await knex.migrate.down({ directory: migrationsDirectory });
@@ -63,7 +99,7 @@ describe('migrations', () => {
       expect(await tableNames(knex)).toEqual([]);
 
       await knex.migrate.latest({ directory: migrationsDirectory });
-      expect((await tableNames(knex)).length).toBe(9);
+      expect((await tableNames(knex)).length).toBe(12);
       await knex.destroy();
     },
   );
