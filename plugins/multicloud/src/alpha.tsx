@@ -12,9 +12,14 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import CloudIcon from '@material-ui/icons/Cloud';
 import { MulticloudClient, multicloudApiRef } from './api';
+import { ALERT_ENTITY_KINDS } from './components/AlertsTab/alertEntities';
 import { COST_ENTITY_KINDS } from './lib/costEntities';
 import { TOPOLOGY_ENTITY_KINDS } from './lib/topologyEntities';
-import { rootRouteRef, topologyContentRouteRef } from './routes';
+import {
+  alertsContentRouteRef,
+  rootRouteRef,
+  topologyContentRouteRef,
+} from './routes';
 
 const multicloudApi = ApiBlueprint.make({
   params: defineParams =>
@@ -73,6 +78,28 @@ const entityTopologyCard = EntityCardBlueprint.make({
   },
 });
 
+const entityAlertsContent = EntityContentBlueprint.make({
+  name: 'alerts',
+  params: {
+    path: 'alerts',
+    title: 'Alerts',
+    routeRef: alertsContentRouteRef,
+    filter: { kind: { $in: [...ALERT_ENTITY_KINDS] } },
+    loader: () =>
+      import('./components/AlertsTab').then(m => <m.EntityAlertsContent />),
+  },
+});
+
+const entityAlertsCard = EntityCardBlueprint.make({
+  name: 'alerts',
+  params: {
+    type: 'info',
+    filter: { kind: { $in: [...ALERT_ENTITY_KINDS] } },
+    loader: () =>
+      import('./components/AlertsCard').then(m => <m.AlertsCardLinkedToTab />),
+  },
+});
+
 /**
  * The multicloud frontend plugin for the new frontend system.
  *
@@ -87,6 +114,8 @@ export default createFrontendPlugin({
     entityCostContent,
     entityTopologyContent,
     entityTopologyCard,
+    entityAlertsContent,
+    entityAlertsCard,
   ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

@@ -8,10 +8,13 @@
 export {
   multicloudPlugin,
   CloudOverviewPage,
+  EntityAlertsCard,
+  EntityAlertsContent,
   EntityCostContent,
   EntityTopologyCard,
   EntityTopologyContent,
 } from './plugin';
+export { isAlertsAvailable } from './components/AlertsTab/alertEntities';
 export { isCostAvailable } from './lib/costEntities';
 export { isTopologyAvailable } from './lib/topologyEntities';
 export * from './api';

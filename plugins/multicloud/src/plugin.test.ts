@@ -9,7 +9,8 @@ import alphaPlugin from './alpha';
 import { isCostAvailable } from './lib/costEntities';
 import { isTopologyAvailable } from './lib/topologyEntities';
 import { multicloudPlugin } from './plugin';
-import { topologyContentRouteRef } from './routes';
+import { isAlertsAvailable } from './components/AlertsTab/alertEntities';
+import { alertsContentRouteRef, topologyContentRouteRef } from './routes';
 
 function entityOfKind(kind: string): Entity {
   return {
@@ -83,5 +84,39 @@ describe('multicloud frontend plugin', () => {
       }
     }
     expect(isTopologyAvailable(entityOfKind('resource'))).toBe(true);
+  });
+
+  it('adds an Alerts tab and an Overview card to the entity kinds alerts are about', () => {
+    const tab = createExtensionTester(
+      alphaPlugin.getExtension('entity-content:multicloud/alerts'),
+    );
+    expect(tab.get(coreExtensionData.routePath)).toBe('alerts');
+    expect(tab.get(coreExtensionData.routeRef)).toBe(alertsContentRouteRef);
+    expect(tab.get(EntityContentBlueprint.dataRefs.title)).toBe('Alerts');
+
+    const card = createExtensionTester(
+      alphaPlugin.getExtension('entity-card:multicloud/alerts'),
+    );
+    expect(card.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
+
+    for (const applies of [
+      tab.get(EntityContentBlueprint.dataRefs.filterFunction)!,
+      card.get(EntityCardBlueprint.dataRefs.filterFunction)!,
+      isAlertsAvailable,
+    ]) {
+      for (const kind of [
+        'Component',
+        'System',
+        'Domain',
+        'Group',
+        'Resource',
+      ]) {
+        expect(applies(entityOfKind(kind))).toBe(true);
+      }
+      for (const kind of ['API', 'User', 'Template', 'Location']) {
+        expect(applies(entityOfKind(kind))).toBe(false);
+      }
+    }
+    expect(isAlertsAvailable(entityOfKind('group'))).toBe(true);
   });
 });

@@ -88,3 +88,37 @@ export const EntityTopologyCard = multicloudPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Alerts tab of an entity, for the legacy frontend system. Needs an
+ * `EntityProvider` around it; show it for the entities
+ * {@link isAlertsAvailable} accepts.
+ *
+ * @public
+ */
+export const EntityAlertsContent = multicloudPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAlertsContent',
+    component: {
+      lazy: () =>
+        import('./components/AlertsTab').then(m => m.EntityAlertsContent),
+    },
+  }),
+);
+
+/**
+ * A small Alerts card for an entity's Overview, for the legacy frontend
+ * system: counts by severity and monthly savings. It links to the entity
+ * page's `alerts` path, or to `tabLink`.
+ *
+ * @public
+ */
+export const EntityAlertsCard = multicloudPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAlertsCard',
+    component: {
+      lazy: () =>
+        import('./components/AlertsCard').then(m => m.EntityAlertsCard),
+    },
+  }),
+);

@@ -5,3 +5,6 @@ export const rootRouteRef = createRouteRef({ id: 'multicloud' });
 
 /** The Topology tab of an entity page, in the new frontend system. */
 export const topologyContentRouteRef = createNewRouteRef();
+
+/** The Alerts tab of an entity page, in the new frontend system. */
+export const alertsContentRouteRef = createNewRouteRef();

@@ -1,10 +1,17 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  AlertHistoryResponse,
+  AlertSeverity,
+  AlertSource,
+  AlertStatus,
+  AlertsResponse,
+  AlertsSummaryResponse,
   CostGroupBy,
   CostMetric,
   CostSummaryGroupBy,
   CostSummaryResponse,
   EntityCostResponse,
+  MulticloudAlert,
   MulticloudHealth,
   TopologyDirection,
   TopologyResponse,
@@ -81,6 +88,70 @@ export type EntityBudget = {
 };
 
 /**
+ * Options of {@link MulticloudApi.getAlerts}. A filter left out (or empty)
+ * lets every value through.
+ *
+ * @public
+ */
+export type GetAlertsOptions = {
+  /** The entity, for example `component:default/checkout`. */
+  entityRef: string;
+  status?: AlertStatus[];
+  source?: AlertSource[];
+  severity?: AlertSeverity[];
+};
+
+/**
+ * Options of {@link MulticloudApi.snoozeAlert}.
+ *
+ * @public
+ */
+export type SnoozeAlertOptions = {
+  /** ISO date-time the alert comes back at, when its condition still holds. */
+  until: string;
+  reason?: string;
+};
+
+/**
+ * An Alertmanager label matcher (API v2).
+ *
+ * @public
+ */
+export type AlertSilenceMatcher = {
+  name: string;
+  value: string;
+  isRegex: boolean;
+  isEqual: boolean;
+};
+
+/**
+ * Options of {@link MulticloudApi.createAlertSilence}.
+ *
+ * @public
+ */
+export type CreateAlertSilenceOptions = {
+  /** The entity whose alerts are silenced; the backend keeps the silence to its matchers. */
+  entityRef: string;
+  /** Id of the Alertmanager instance. */
+  instance: string;
+  matchers: AlertSilenceMatcher[];
+  /** ISO date-time the silence ends at. */
+  endsAt: string;
+  comment: string;
+};
+
+/**
+ * Options of {@link MulticloudApi.expireAlertSilence}.
+ *
+ * @public
+ */
+export type ExpireAlertSilenceOptions = {
+  entityRef: string;
+  instance: string;
+  silenceId: string;
+};
+
+/**
  * Client of the multicloud backend (`/api/multicloud`).
  *
  * @public
@@ -97,6 +168,38 @@ export interface MulticloudApi {
   setBudget(options: SetBudgetOptions): Promise<EntityBudget>;
   /** Removes the monthly budget set through the API (`DELETE /cost/budgets`). */
   deleteBudget(entityRef: string): Promise<void>;
+  /** Alerts of an entity and of what it owns, contains or depends on (`GET /alerts`). */
+  getAlerts(options: GetAlertsOptions): Promise<AlertsResponse>;
+  /** Open alerts and savings per owner group (`GET /alerts/summary`). */
+  getAlertsSummary(): Promise<AlertsSummaryResponse>;
+  /** An alert with every step of its lifecycle (`GET /alerts/{id}/history`). */
+  getAlertHistory(alertId: string): Promise<AlertHistoryResponse>;
+  /** Marks an alert seen (`POST /alerts/{id}/acknowledge`). */
+  acknowledgeAlert(
+    alertId: string,
+    options?: { reason?: string },
+  ): Promise<MulticloudAlert>;
+  /** Hides an alert until a time (`POST /alerts/{id}/snooze`). */
+  snoozeAlert(
+    alertId: string,
+    options: SnoozeAlertOptions,
+  ): Promise<MulticloudAlert>;
+  /** Closes an alert that needs no action, with why (`POST /alerts/{id}/dismiss`). */
+  dismissAlert(
+    alertId: string,
+    options: { reason: string },
+  ): Promise<MulticloudAlert>;
+  /** Opens an acknowledged, snoozed or dismissed alert again (`POST /alerts/{id}/reopen`). */
+  reopenAlert(
+    alertId: string,
+    options?: { reason?: string },
+  ): Promise<MulticloudAlert>;
+  /** Creates an Alertmanager silence (`POST /alerts/silences`). */
+  createAlertSilence(
+    options: CreateAlertSilenceOptions,
+  ): Promise<{ id: string }>;
+  /** Expires an Alertmanager silence (`DELETE /alerts/silences/{instance}/{id}`). */
+  expireAlertSilence(options: ExpireAlertSilenceOptions): Promise<void>;
 }
 
 /**

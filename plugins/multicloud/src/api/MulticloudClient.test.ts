@@ -135,6 +135,124 @@ describe('MulticloudClient', () => {
     ]);
   });
 
+  it('asks for the alerts of an entity with each filter value as its own parameter', async () => {
+    const requests = recordRequests({ alerts: [] });
+
+    await expect(
+      client.getAlerts({
+        entityRef: 'component:default/checkout',
+        status: ['open', 'acknowledged'],
+        source: ['alertmanager'],
+        severity: ['critical', 'warning'],
+      }),
+    ).resolves.toEqual({ alerts: [] });
+
+    expect(requests).toEqual([
+      {
+        method: 'GET',
+        url: `${baseUrl}/alerts?entityRef=component%3Adefault%2Fcheckout&status=open&status=acknowledged&source=alertmanager&severity=critical&severity=warning`,
+        body: '',
+      },
+    ]);
+  });
+
+  it('leaves unset alert filters out of the query', async () => {
+    const requests = recordRequests({ alerts: [] });
+
+    await client.getAlerts({ entityRef: 'group:default/payments' });
+
+    expect(requests[0].url).toBe(
+      `${baseUrl}/alerts?entityRef=group%3Adefault%2Fpayments`,
+    );
+  });
+
+  it('reads the alerts summary and the history of an alert by its escaped id', async () => {
+    const requests = recordRequests({ teams: [] });
+
+    await expect(client.getAlertsSummary()).resolves.toEqual({ teams: [] });
+    await client.getAlertHistory('alertmanager:eu/1f2e 3d');
+
+    expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
+      `GET ${baseUrl}/alerts/summary`,
+      `GET ${baseUrl}/alerts/alertmanager%3Aeu%2F1f2e%203d/history`,
+    ]);
+  });
+
+  it('posts each lifecycle action with its body as JSON', async () => {
+    const alert = { id: 'a1', status: 'acknowledged' };
+    const requests = recordRequests(alert);
+
+    await expect(client.acknowledgeAlert('a1')).resolves.toEqual(alert);
+    await client.snoozeAlert('a1', {
+      until: '2025-03-16T10:00:00.000Z',
+      reason: 'after the release',
+    });
+    await client.dismissAlert('a1', { reason: 'planned spend' });
+    await client.reopenAlert('a1', { reason: 'not planned after all' });
+
+    expect(requests).toEqual([
+      { method: 'POST', url: `${baseUrl}/alerts/a1/acknowledge`, body: '{}' },
+      {
+        method: 'POST',
+        url: `${baseUrl}/alerts/a1/snooze`,
+        body: '{"until":"2025-03-16T10:00:00.000Z","reason":"after the release"}',
+      },
+      {
+        method: 'POST',
+        url: `${baseUrl}/alerts/a1/dismiss`,
+        body: '{"reason":"planned spend"}',
+      },
+      {
+        method: 'POST',
+        url: `${baseUrl}/alerts/a1/reopen`,
+        body: '{"reason":"not planned after all"}',
+      },
+    ]);
+  });
+
+  it('creates a silence and expires one by instance and id', async () => {
+    const requests = recordRequests({ id: 's-1' });
+    const silence = {
+      entityRef: 'component:default/checkout',
+      instance: 'main',
+      matchers: [
+        {
+          name: 'alertname',
+          value: 'HighLatency',
+          isRegex: false,
+          isEqual: true,
+        },
+      ],
+      endsAt: '2025-03-16T10:00:00.000Z',
+      comment: 'deploying a fix',
+    };
+
+    await expect(client.createAlertSilence(silence)).resolves.toEqual({
+      id: 's-1',
+    });
+    expect(requests[0]).toEqual({
+      method: 'POST',
+      url: `${baseUrl}/alerts/silences`,
+      body: JSON.stringify(silence),
+    });
+
+    const deletes = recordRequests(null, 204);
+    await expect(
+      client.expireAlertSilence({
+        entityRef: 'component:default/checkout',
+        instance: 'main',
+        silenceId: 's-1',
+      }),
+    ).resolves.toBeUndefined();
+    expect(deletes).toEqual([
+      {
+        method: 'DELETE',
+        url: `${baseUrl}/alerts/silences/main/s-1?entityRef=component%3Adefault%2Fcheckout`,
+        body: '',
+      },
+    ]);
+  });
+
   it('turns an error answer into a ResponseError with the server message', async () => {
     recordRequests(
       {

@@ -1,18 +1,26 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  AlertHistoryResponse,
+  AlertsResponse,
+  AlertsSummaryResponse,
   CostSummaryResponse,
   EntityCostResponse,
+  MulticloudAlert,
   MulticloudHealth,
   TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
 import {
+  CreateAlertSilenceOptions,
   EntityBudget,
+  ExpireAlertSilenceOptions,
+  GetAlertsOptions,
   GetCostSummaryOptions,
   GetEntityCostOptions,
   GetTopologyOptions,
   MulticloudApi,
   SetBudgetOptions,
+  SnoozeAlertOptions,
 } from './MulticloudApi';
 
 /**
@@ -76,6 +84,88 @@ export class MulticloudClient implements MulticloudApi {
     await this.fetch(`/cost/budgets?${query({ entityRef })}`, {
       method: 'DELETE',
     });
+  }
+
+  async getAlerts(options: GetAlertsOptions): Promise<AlertsResponse> {
+    const { entityRef, status, source, severity } = options;
+    return this.json<AlertsResponse>(
+      `/alerts?${query({ entityRef, status, source, severity })}`,
+    );
+  }
+
+  async getAlertsSummary(): Promise<AlertsSummaryResponse> {
+    return this.json<AlertsSummaryResponse>('/alerts/summary');
+  }
+
+  async getAlertHistory(alertId: string): Promise<AlertHistoryResponse> {
+    return this.json<AlertHistoryResponse>(
+      `/alerts/${encodeURIComponent(alertId)}/history`,
+    );
+  }
+
+  async acknowledgeAlert(
+    alertId: string,
+    options: { reason?: string } = {},
+  ): Promise<MulticloudAlert> {
+    return this.alertAction(alertId, 'acknowledge', { reason: options.reason });
+  }
+
+  async snoozeAlert(
+    alertId: string,
+    options: SnoozeAlertOptions,
+  ): Promise<MulticloudAlert> {
+    const { until, reason } = options;
+    return this.alertAction(alertId, 'snooze', { until, reason });
+  }
+
+  async dismissAlert(
+    alertId: string,
+    options: { reason: string },
+  ): Promise<MulticloudAlert> {
+    return this.alertAction(alertId, 'dismiss', { reason: options.reason });
+  }
+
+  async reopenAlert(
+    alertId: string,
+    options: { reason?: string } = {},
+  ): Promise<MulticloudAlert> {
+    return this.alertAction(alertId, 'reopen', { reason: options.reason });
+  }
+
+  async createAlertSilence(
+    options: CreateAlertSilenceOptions,
+  ): Promise<{ id: string }> {
+    const { entityRef, instance, matchers, endsAt, comment } = options;
+    return this.json<{ id: string }>('/alerts/silences', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ entityRef, instance, matchers, endsAt, comment }),
+    });
+  }
+
+  async expireAlertSilence(options: ExpireAlertSilenceOptions): Promise<void> {
+    const { entityRef, instance, silenceId } = options;
+    await this.fetch(
+      `/alerts/silences/${encodeURIComponent(instance)}/${encodeURIComponent(
+        silenceId,
+      )}?${query({ entityRef })}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  private async alertAction(
+    alertId: string,
+    action: 'acknowledge' | 'snooze' | 'dismiss' | 'reopen',
+    body: Record<string, string | undefined>,
+  ): Promise<MulticloudAlert> {
+    return this.json<MulticloudAlert>(
+      `/alerts/${encodeURIComponent(alertId)}/${action}`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    );
   }
 
   private async json<T>(path: string, init?: RequestInit): Promise<T> {

@@ -31,34 +31,45 @@ export function freezeToday(date: string) {
   });
 }
 
-/** A MulticloudApi whose methods are jest mocks, failing unless told otherwise. */
+/** Every method of the MulticloudApi, for {@link mockMulticloudApi}. */
+const API_METHODS: ReadonlyArray<keyof MulticloudApi> = [
+  'getHealth',
+  'getEntityCost',
+  'getCostSummary',
+  'getTopology',
+  'setBudget',
+  'deleteBudget',
+  'getAlerts',
+  'getAlertsSummary',
+  'getAlertHistory',
+  'acknowledgeAlert',
+  'snoozeAlert',
+  'dismissAlert',
+  'reopenAlert',
+  'createAlertSilence',
+  'expireAlertSilence',
+];
+
+/**
+ * A MulticloudApi whose methods are jest mocks, failing unless told otherwise
+ * (`getHealth` answers a healthy backend).
+ */
 export function mockMulticloudApi(
   implementation: Partial<MulticloudApi> = {},
 ): jest.Mocked<MulticloudApi> {
-  const notMocked = (name: string) =>
-    jest.fn(async () => {
-      throw new Error(`${name} is not mocked`);
-    });
-  return {
-    getHealth: jest.fn(
-      implementation.getHealth ?? (async () => healthResponse()),
-    ),
-    getEntityCost: implementation.getEntityCost
-      ? jest.fn(implementation.getEntityCost)
-      : notMocked('getEntityCost'),
-    getCostSummary: implementation.getCostSummary
-      ? jest.fn(implementation.getCostSummary)
-      : notMocked('getCostSummary'),
-    getTopology: implementation.getTopology
-      ? jest.fn(implementation.getTopology)
-      : notMocked('getTopology'),
-    setBudget: implementation.setBudget
-      ? jest.fn(implementation.setBudget)
-      : notMocked('setBudget'),
-    deleteBudget: implementation.deleteBudget
-      ? jest.fn(implementation.deleteBudget)
-      : notMocked('deleteBudget'),
-  } as jest.Mocked<MulticloudApi>;
+  const defaults: Partial<MulticloudApi> = {
+    getHealth: async () => healthResponse(),
+  };
+  const api: Record<string, jest.Mock> = {};
+  for (const name of API_METHODS) {
+    const given = implementation[name] ?? defaults[name];
+    api[name] = given
+      ? jest.fn(given as (...args: any[]) => any)
+      : jest.fn(async () => {
+          throw new Error(`${name} is not mocked`);
+        });
+  }
+  return api as unknown as jest.Mocked<MulticloudApi>;
 }
 
 function dates(from: string, days: number): string[] {

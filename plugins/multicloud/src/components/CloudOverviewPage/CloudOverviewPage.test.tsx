@@ -4,6 +4,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { multicloudApiRef } from '../../api';
+import { alertsSummaryResponse } from '../../testing/alertFixtures';
 import {
   costSummaryResponse,
   freezeToday,
@@ -171,5 +172,66 @@ describe('CloudOverviewPage', () => {
     expect(
       screen.getByText('POST /api/multicloud/cost/imports'),
     ).toBeInTheDocument();
+  });
+
+  it('lists the open alerts and savings of every team, with the total', async () => {
+    const api = mockMulticloudApi({
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
+      // Least urgent team first: the table puts the most critical first.
+      getAlertsSummary: async () => {
+        const summary = alertsSummaryResponse();
+        return { ...summary, teams: [...summary.teams].reverse() };
+      },
+    });
+    renderPage(api);
+
+    expect(
+      await screen.findByText('Alerts and savings by team'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('You could save $412.50/month'),
+    ).toBeInTheDocument();
+    const totals = screen.getByRole('list', {
+      name: 'Open alerts by severity',
+    });
+    for (const name of ['Critical: 2', 'Warning: 5', 'Info: 3']) {
+      expect(
+        within(totals).getByRole('listitem', { name }),
+      ).toBeInTheDocument();
+    }
+
+    const table = screen
+      .getByText('Open alerts and savings by team')
+      .closest('[class*="MuiPaper-root"]') as HTMLElement;
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(
+      rows.map(row =>
+        within(row)
+          .getAllByRole('cell')
+          .map(cell => cell.textContent),
+      ),
+    ).toEqual([
+      ['payments', '2', '1', '3', '$412.50/month'],
+      ['search', '0', '4', '0', '–'],
+    ]);
+    expect(within(rows[0]).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/group/payments',
+    );
+  });
+
+  it('says when the alerts summary cannot be loaded, and still shows the cost', async () => {
+    const api = mockMulticloudApi({
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
+      getAlertsSummary: async () => {
+        throw new Error('The alerts store is gone');
+      },
+    });
+    renderPage(api);
+
+    expect(
+      await screen.findByText(/Could not load the alerts summary/),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('$32,000.00')).toBeInTheDocument();
   });
 });

@@ -12,6 +12,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { multicloudApiRef } from '../../api';
 import { CostOverview } from '../CostOverview';
+import { AlertsByTeam } from './AlertsByTeam';
 
 const DATABASE_LABELS = {
   sqlite: 'SQLite',
@@ -65,6 +66,8 @@ export const CloudOverviewPage = () => (
     <Content>
       <ContentHeader title="Cost" />
       <CostOverview />
+      <ContentHeader title="Alerts and savings by team" />
+      <AlertsByTeam />
       <ContentHeader title="Status" />
       <BackendStatusCard />
     </Content>

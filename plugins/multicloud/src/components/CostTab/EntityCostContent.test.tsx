@@ -7,6 +7,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useLocation, useNavigationType } from 'react-router-dom';
 import { multicloudApiRef } from '../../api';
 import {
   entityCostResponse,
@@ -22,14 +23,37 @@ const entity: Entity = {
   spec: { type: 'service', owner: 'group:default/payments' },
 };
 
-async function renderCostTab(api: ReturnType<typeof mockMulticloudApi>) {
+const COST_TAB = '/catalog/default/component/checkout/cost';
+
+/** The address the tab is at, after how the last navigation got there. */
+const CurrentAddress = () => {
+  const { pathname, search } = useLocation();
+  return (
+    <output aria-label="Current address">
+      {useNavigationType()} {pathname}
+      {search}
+    </output>
+  );
+};
+
+const currentAddress = () =>
+  screen.getByRole('status', { name: 'Current address' });
+
+async function renderCostTab(
+  api: ReturnType<typeof mockMulticloudApi>,
+  query = '',
+) {
   const rendered = renderInTestApp(
-    <EntityProvider entity={entity}>
-      <EntityCostContent />
-    </EntityProvider>,
+    <>
+      <EntityProvider entity={entity}>
+        <EntityCostContent />
+      </EntityProvider>
+      <CurrentAddress />
+    </>,
     {
       apis: [[multicloudApiRef, api]],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      initialRouteEntries: [`${COST_TAB}${query}`],
     },
   );
   await waitFor(() => expect(api.getEntityCost).toHaveBeenCalled());
@@ -198,6 +222,139 @@ describe('EntityCostContent', () => {
     ).toBeInTheDocument();
     expect(api.getEntityCost).toHaveBeenCalledTimes(calls);
     expect(screen.queryByText('$1,500.00')).not.toBeInTheDocument();
+  });
+
+  it('opens the period and grouping an alert link asks for', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+    });
+    await renderCostTab(api, '?from=2025-01-01&to=2025-01-31&groupBy=region');
+
+    expect(api.getEntityCost).toHaveBeenCalledTimes(1);
+    expect(api.getEntityCost).toHaveBeenCalledWith({
+      entityRef: 'component:default/checkout',
+      from: '2025-01-01',
+      to: '2025-01-31',
+      groupBy: 'region',
+      metric: 'effective',
+    });
+    expect(screen.getByLabelText('Period')).toHaveValue('custom');
+    expect(screen.getByLabelText('From')).toHaveValue('2025-01-01');
+    expect(screen.getByLabelText('To')).toHaveValue('2025-01-31');
+    expect(screen.getByLabelText('Group by')).toHaveValue('region');
+    await screen.findByText('$1,500.00');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    // Opening the link leaves it as it was.
+    expect(currentAddress()).toHaveTextContent(
+      `POP ${COST_TAB}?from=2025-01-01&to=2025-01-31&groupBy=region`,
+    );
+  });
+
+  it('shows the defaults, and says why, when a link asks for what cannot be shown', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+    });
+    await renderCostTab(api, '?from=2025-03-10&to=2025-03-01&groupBy=owner');
+
+    expect(api.getEntityCost).toHaveBeenCalledTimes(1);
+    expect(api.getEntityCost).toHaveBeenCalledWith({
+      entityRef: 'component:default/checkout',
+      from: '2025-02-14',
+      to: '2025-03-15',
+      groupBy: 'service',
+      metric: 'effective',
+    });
+    expect(screen.getByLabelText('Period')).toHaveValue('last30');
+    expect(screen.getByLabelText('Group by')).toHaveValue('service');
+    const notice = screen.getByRole('alert');
+    expect(notice).toHaveTextContent(
+      "Info: Some of the link's settings could not be used",
+    );
+    expect(notice).toHaveTextContent(
+      "The link's period cannot be shown: it starts (2025-03-10) after it ends (2025-03-01). Showing the last 30 days instead.",
+    );
+    expect(notice).toHaveTextContent(
+      /grouping "owner" is not one of .*\. Grouping by service instead\./,
+    );
+    expect(await screen.findByText('$1,500.00')).toBeInTheDocument();
+  });
+
+  it('falls back to the defaults from a link longer than the API answers for', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+    });
+    await renderCostTab(api, '?from=2023-01-01&to=2025-03-15&groupBy=account');
+
+    expect(api.getEntityCost).toHaveBeenCalledTimes(1);
+    expect(api.getEntityCost).toHaveBeenCalledWith(
+      expect.objectContaining({
+        from: '2025-02-14',
+        to: '2025-03-15',
+        groupBy: 'account',
+      }),
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      /it has 805 days, and at most 732 can be shown at once\./,
+    );
+  });
+
+  it("keeps the user's choices in the address, replacing it", async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => entityCostResponse(),
+    });
+    await renderCostTab(api, '?from=2025-03-10&to=2025-03-01');
+    await screen.findByText('$1,500.00');
+    expect(screen.getByRole('alert')).toHaveTextContent(/starts .* after/);
+    expect(currentAddress()).toHaveTextContent(
+      `POP ${COST_TAB}?from=2025-03-10&to=2025-03-01`,
+    );
+
+    await userEvent.selectOptions(screen.getByLabelText('Group by'), 'Region');
+    await waitFor(() =>
+      expect(currentAddress()).toHaveTextContent(
+        `REPLACE ${COST_TAB}?period=last30&groupBy=region`,
+      ),
+    );
+    expect(api.getEntityCost).toHaveBeenLastCalledWith(
+      expect.objectContaining({ from: '2025-02-14', groupBy: 'region' }),
+    );
+    // A choice that can be shown puts the link's notice away.
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('Period'), 'Custom');
+    fireEvent.change(screen.getByLabelText('From'), {
+      target: { value: '2025-01-01' },
+    });
+    await waitFor(() =>
+      expect(currentAddress()).toHaveTextContent(
+        `REPLACE ${COST_TAB}?from=2025-01-01&to=2025-03-15&groupBy=region`,
+      ),
+    );
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          from: '2025-01-01',
+          to: '2025-03-15',
+          groupBy: 'region',
+        }),
+      ),
+    );
+    const calls = api.getEntityCost.mock.calls.length;
+
+    // A period the API does not answer for stays in the picker only.
+    fireEvent.change(screen.getByLabelText('From'), {
+      target: { value: '2023-01-01' },
+    });
+    expect(
+      await screen.findByText(
+        'The period has 805 days; at most 732 can be shown at once.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('From')).toHaveValue('2023-01-01');
+    expect(currentAddress()).toHaveTextContent(
+      `${COST_TAB}?from=2025-01-01&to=2025-03-15&groupBy=region`,
+    );
+    expect(api.getEntityCost).toHaveBeenCalledTimes(calls);
   });
 
   it('explains how cost gets attributed when there is none', async () => {

@@ -4,13 +4,13 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
+  WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import {
-  CostGroupBy,
   CostMetric,
   EntityCostResponse,
 } from '@multicloud/plugin-multicloud-common';
@@ -30,9 +30,9 @@ import {
   TotalCard,
   UnallocatedCard,
   describeAnomaly,
-  usePeriodSelection,
 } from '../shared';
 import { BudgetCard } from './BudgetCard';
+import { useCostTabView } from './costTabQuery';
 
 function hasNoCost(response: EntityCostResponse): boolean {
   return (
@@ -143,7 +143,8 @@ const CostReport = (props: {
 
 /**
  * The Cost tab of an entity: cost over a period with its change, forecast,
- * budget, daily chart and breakdown.
+ * budget, daily chart and breakdown. Its period and grouping come from the
+ * page's query (`?from=&to=&groupBy=`) and go back into it.
  *
  * @public
  */
@@ -151,8 +152,15 @@ export const EntityCostContent = () => {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const multicloudApi = useApi(multicloudApiRef);
-  const { selection, setSelection, period, error } = usePeriodSelection();
-  const [groupBy, setGroupBy] = useState<CostGroupBy>('service');
+  const {
+    selection,
+    setSelection,
+    period,
+    error,
+    groupBy,
+    setGroupBy,
+    problems,
+  } = useCostTabView();
   const [metric, setMetric] = useState<CostMetric>('effective');
   const from = period?.from;
   const to = period?.to;
@@ -178,6 +186,16 @@ export const EntityCostContent = () => {
           <MetricSelect value={metric} onChange={setMetric} />
         </PeriodPicker>
       </Grid>
+      {problems.length > 0 && (
+        <Grid item xs={12}>
+          <WarningPanel
+            severity="info"
+            title="Some of the link's settings could not be used"
+            defaultExpanded
+            message={problems.join(' ')}
+          />
+        </Grid>
+      )}
       {cost.loading && (
         <Grid item xs={12}>
           <Progress />
