@@ -70,6 +70,14 @@ export type MulticloudSourceRun = {
   resources?: number;
   /** Entities handed to the catalog (`applied` runs only). */
   entities?: number;
+  /** Groups in the catalog when the run resolved owner tags (`applied` runs). */
+  groups?: number;
+  /**
+   * Owner tag values that named no group the catalog had (`applied` runs):
+   * those resources got the default owner. When the catalog's groups change
+   * afterwards, the provider runs again.
+   */
+  unresolvedOwners?: number;
   /** Why the run did not apply, in words a person can act on. */
   error?: string;
 };

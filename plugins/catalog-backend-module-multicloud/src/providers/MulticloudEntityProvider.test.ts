@@ -190,6 +190,76 @@ describe('MulticloudEntityProvider', () => {
     expect(entity.spec?.system).toBeUndefined();
   });
 
+  it('runs again as soon as the catalog has the groups that owner tags named, when the first run came before them', async () => {
+    // The organisation is still being processed when the first run resolves
+    // owners: the catalog has no groups yet.
+    const groups: Entity[] = [];
+    const catalog = catalogServiceMock.mock({
+      getEntities: async () => ({ items: [...groups] }),
+      queryEntities: async request => {
+        const filter = (request as { filter?: { kind?: string } } | undefined)
+          ?.filter;
+        return {
+          items: [],
+          totalItems: filter?.kind === 'Group' ? groups.length : 0,
+          pageInfo: {},
+        };
+      },
+    });
+    const sourceStatus = createInMemorySourceStatus();
+    sourceStatus.register({ id: 'aws', type: 'aws' });
+    const provider = new MulticloudEntityProvider(
+      { id: 'aws', readResources: async () => [instance] },
+      {
+        defaultOwner: 'group:platform-team',
+        ownerTagKeys: ['owner', 'team'],
+        maxRemovalShare: 0.5,
+        ownerRecheck: { intervalMs: 5, attempts: 1000 },
+      },
+      { run: async () => {} },
+      mockServices.logger.mock(),
+      catalog,
+      mockServices.auth(),
+      sourceStatus,
+    );
+    let applied = 0;
+    const mutations: Entity[][] = [];
+    const secondRun = new Promise<void>(resolve => {
+      provider.connect({
+        applyMutation: async mutation => {
+          mutations.push(
+            mutation.type === 'full'
+              ? mutation.entities.map(e => e.entity)
+              : [],
+          );
+          applied++;
+          if (applied === 2) {
+            resolve();
+          }
+        },
+        refresh: async () => {},
+      });
+    });
+
+    await provider.refresh();
+    expect(mutations[0][0].spec?.owner).toBe('group:platform-team');
+    expect(sourceStatus.list()[0].lastAppliedRun).toMatchObject({
+      groups: 0,
+      unresolvedOwners: 1,
+    });
+
+    groups.push(group('checkout-team'));
+    await secondRun;
+    // The run reports right after its mutation, in the same chain of
+    // promises: one macrotask later it has.
+    await new Promise(resolve => setImmediate(resolve));
+    expect(mutations[1][0].spec?.owner).toBe('group:default/checkout-team');
+    expect(sourceStatus.list()[0].lastAppliedRun).toMatchObject({
+      groups: 1,
+      unresolvedOwners: 0,
+    });
+  });
+
   it('keeps the previous entities when the source fails', async () => {
     const source = {
       id: 'azure-prod',

@@ -23,7 +23,7 @@ import {
   MulticloudSourceStatusService,
   resourceEntityName,
 } from '@multicloud/plugin-multicloud-node';
-import { createOwnerResolver } from './owners';
+import { countGroups, createOwnerResolver, OwnerResolver } from './owners';
 import { resourceToEntity } from './resourceToEntity';
 
 const DEFAULT_SCHEDULE = {
@@ -44,7 +44,17 @@ export type MulticloudProviderOptions = {
    * the estate cannot wipe the catalog.
    */
   maxRemovalShare: number;
+  /**
+   * After a run in which owner tags named groups the catalog did not have,
+   * how often and how many times to look whether the catalog's groups have
+   * changed, and run again as soon as they have: on a fresh start the
+   * organisation is often still being processed when the first run resolves
+   * owners. Default every 10 s, 60 times.
+   */
+  ownerRecheck?: { intervalMs: number; attempts: number };
 };
+
+const DEFAULT_OWNER_RECHECK = { intervalMs: 10_000, attempts: 60 };
 
 function readProviderOptions(
   config: Config | undefined,
@@ -159,6 +169,18 @@ export class MulticloudEntityProvider implements EntityProvider {
    * them. Every run's outcome is reported to the source status service.
    */
   async refresh(signal?: AbortSignal): Promise<void> {
+    // One run at a time in this process: a re-check that fires while the
+    // scheduled run is under way waits for it instead of running alongside.
+    const previous = this.running;
+    const run = previous.then(() => this.refreshOnce(signal));
+    this.running = run.catch(() => undefined);
+    return run;
+  }
+
+  private running: Promise<unknown> = Promise.resolve();
+  private recheck?: ReturnType<typeof setTimeout>;
+
+  private async refreshOnce(signal?: AbortSignal): Promise<void> {
     const connection = this.connection;
     if (!connection) {
       throw new Error(`${this.getProviderName()} is not connected`);
@@ -177,7 +199,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       report(read);
       return;
     }
-    const { entities } = read;
+    const { entities, owners } = read;
     try {
       await connection.applyMutation({ type: 'full', entities });
     } catch (error) {
@@ -192,7 +214,10 @@ export class MulticloudEntityProvider implements EntityProvider {
       outcome: 'applied',
       resources: entities.length,
       entities: entities.length,
+      groups: owners.groups,
+      unresolvedOwners: owners.unresolved(),
     });
+    this.watchGroups(owners);
     this.logger.info(
       `Applied ${entities.length} resources from cloud source '${
         this.source.id
@@ -206,7 +231,7 @@ export class MulticloudEntityProvider implements EntityProvider {
    * so they are not held while the catalog applies the mutation.
    */
   private async readEntities(signal?: AbortSignal): Promise<
-    | { entities: DeferredEntity[] }
+    | { entities: DeferredEntity[]; owners: OwnerResolver }
     | {
         outcome: 'failed' | 'refused';
         resources?: number;
@@ -215,12 +240,12 @@ export class MulticloudEntityProvider implements EntityProvider {
   > {
     const sourceId = this.source.id;
     let resources: CloudResource[];
-    let resolveOwner: (value: string | undefined) => string | undefined;
+    let owners: OwnerResolver;
     let previousCount: number;
     try {
       resources = await this.source.readResources({ signal });
       const credentials = await this.auth.getOwnServiceCredentials();
-      [resolveOwner, previousCount] = await Promise.all([
+      [owners, previousCount] = await Promise.all([
         createOwnerResolver(this.catalog, credentials),
         this.countOwnEntities(credentials),
       ]);
@@ -255,7 +280,7 @@ export class MulticloudEntityProvider implements EntityProvider {
     const sharedStrings = new Map<string, string>();
     const lookups = {
       nameOf: (nativeId: string) => namesByNativeId.get(nativeId),
-      ownerOf: resolveOwner,
+      ownerOf: owners.resolve,
       shared: (value: string) => {
         const known = sharedStrings.get(value);
         if (known !== undefined) {
@@ -277,7 +302,50 @@ export class MulticloudEntityProvider implements EntityProvider {
       ),
       locationKey,
     }));
-    return { entities };
+    return { entities, owners };
+  }
+
+  /**
+   * When owner tags of the run named no known group, looks every
+   * `ownerRecheck.intervalMs` whether the catalog's groups have changed since
+   * the run loaded them, and runs again as soon as they have.
+   */
+  private watchGroups(owners: OwnerResolver) {
+    clearTimeout(this.recheck);
+    if (owners.unresolved() === 0) {
+      return;
+    }
+    const { intervalMs, attempts } =
+      this.options.ownerRecheck ?? DEFAULT_OWNER_RECHECK;
+    let attempt = 0;
+    const check = async (): Promise<boolean> => {
+      attempt++;
+      try {
+        const credentials = await this.auth.getOwnServiceCredentials();
+        const groups = await countGroups(this.catalog, credentials);
+        if (groups !== owners.groups) {
+          this.logger.info(
+            `The catalog has ${groups} groups where cloud source '${this.source.id}' resolved owners against ${owners.groups}; running it again`,
+          );
+          await this.refresh();
+          return true;
+        }
+      } catch (error) {
+        this.logger.warn(
+          `Re-checking the owners of cloud source '${this.source.id}' failed: ${error}`,
+        );
+      }
+      return attempt >= attempts;
+    };
+    const schedule = () => {
+      this.recheck = setTimeout(async () => {
+        if (!(await check())) {
+          schedule();
+        }
+      }, intervalMs);
+      this.recheck.unref?.();
+    };
+    schedule();
   }
 
   private async countOwnEntities(

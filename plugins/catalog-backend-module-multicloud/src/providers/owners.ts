@@ -2,15 +2,37 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 
-/**
- * Loads the catalog's groups and returns a function that turns an owner tag
- * value (`checkout-team`, `Checkout-Team`, `group:default/checkout-team`)
- * into the ref of an existing group, or undefined when no group matches.
- */
+/** Resolves owner tags against the catalog's groups as they were loaded. */
+export type OwnerResolver = {
+  /**
+   * The ref of the existing group an owner tag value names
+   * (`checkout-team`, `Checkout-Team`, `group:default/checkout-team`), or
+   * undefined when no group matches.
+   */
+  resolve(value: string | undefined): string | undefined;
+  /** How many groups the catalog had. */
+  groups: number;
+  /** How many non-empty tag values so far named no known group. */
+  unresolved(): number;
+};
+
+/** How many groups the catalog serves now. */
+export async function countGroups(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+): Promise<number> {
+  const { totalItems } = await catalog.queryEntities(
+    { filter: { kind: 'Group' }, fields: ['metadata.name'], limit: 1 },
+    { credentials },
+  );
+  return totalItems;
+}
+
+/** Loads the catalog's groups to resolve owner tags against. */
 export async function createOwnerResolver(
   catalog: CatalogService,
   credentials: BackstageCredentials,
-): Promise<(value: string | undefined) => string | undefined> {
+): Promise<OwnerResolver> {
   const { items } = await catalog.getEntities(
     {
       filter: { kind: 'Group' },
@@ -31,11 +53,7 @@ export async function createOwnerResolver(
       groups.set(name, ref);
     }
   }
-  return value => {
-    const trimmed = value?.trim();
-    if (!trimmed) {
-      return undefined;
-    }
+  const lookup = (trimmed: string): string | undefined => {
     if (groups.has(trimmed.toLowerCase())) {
       return groups.get(trimmed.toLowerCase());
     }
@@ -47,5 +65,21 @@ export async function createOwnerResolver(
     } catch {
       return undefined;
     }
+  };
+  let unresolved = 0;
+  return {
+    resolve: value => {
+      const trimmed = value?.trim();
+      if (!trimmed) {
+        return undefined;
+      }
+      const ref = lookup(trimmed);
+      if (!ref) {
+        unresolved++;
+      }
+      return ref;
+    },
+    groups: items.length,
+    unresolved: () => unresolved,
   };
 }

@@ -22,10 +22,13 @@ async function setup() {
   let clock = Date.parse('2026-12-01T00:00:00Z');
   const now = () => new Date((clock += 1000));
   let catalogEntities: Entity[] = [];
+  let groups: Entity[] = [];
   // The catalog as it is at each call: tests change what it serves.
   const catalog = {
     queryEntities: (...args: Parameters<CatalogService['queryEntities']>) =>
-      catalogServiceMock({ entities: catalogEntities }).queryEntities(...args),
+      catalogServiceMock({
+        entities: [...catalogEntities, ...groups],
+      }).queryEntities(...args),
   } as CatalogService;
   const sourceStatus = createInMemorySourceStatus();
   sourceStatus.register({ id: 'aws', type: 'aws' });
@@ -39,7 +42,10 @@ async function setup() {
     lastImportAt: async () => lastImportAt,
     now,
   });
-  const applyRun = (entities: number) => {
+  const applyRun = (
+    entities: number,
+    owners?: { groups: number; unresolvedOwners: number },
+  ) => {
     const startedAt = now().toISOString();
     sourceStatus.recordRun('aws', {
       startedAt,
@@ -47,6 +53,7 @@ async function setup() {
       outcome: 'applied',
       resources: entities,
       entities,
+      ...owners,
     });
   };
   return {
@@ -56,6 +63,14 @@ async function setup() {
       catalogEntities = Array.from({ length: count }, (_, i) =>
         resource(`r-${i}`),
       );
+    },
+    addGroups: (count: number) => {
+      groups = Array.from({ length: count }, (_, i) => ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: `team-${i}` },
+        spec: { type: 'team', children: [] },
+      }));
     },
     importNow: () => {
       lastImportAt = now().toISOString();
@@ -76,6 +91,26 @@ const refreshed = async () => ({ changed: true });
 const folderRan = async () => ({ imported: 1, skipped: 0, failed: 0 });
 
 describe('issue 9 case 7: attribution counts as up to date only after the catalog caught up', () => {
+  it('waits for a run that resolves owners again when the catalog got groups after the run resolved them', async () => {
+    const { health, applyRun, serve, addGroups } = await setup();
+    // The first run came before the organisation: owner tags named no group.
+    applyRun(3, { groups: 0, unresolvedOwners: 2 });
+    serve(3);
+    addGroups(4);
+    let report = await health.check();
+    expect(report.sources[0].ingested).toBe(false);
+    expect(report.pending).toContainEqual(
+      expect.stringMatching(
+        /^cloud source 'aws' resolved owner tags against 0 groups and the catalog's groups have changed since: waiting for its next run/,
+      ),
+    );
+    // The provider ran again against the four groups; one tag names a team
+    // that does not exist (a deleted team), which is no reason to wait.
+    applyRun(3, { groups: 4, unresolvedOwners: 1 });
+    report = await health.check();
+    expect(report.sources[0].ingested).toBe(true);
+  });
+
   it('does not count a refresh that ran while the catalog was still processing a source', async () => {
     const { health, applyRun, serve } = await setup();
     await health.trackFolderRun('exports', folderRan);

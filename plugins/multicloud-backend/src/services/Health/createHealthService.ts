@@ -33,11 +33,24 @@ function databaseKind(knex: Knex): MulticloudHealth['database'] {
   throw new Error(`Unsupported database client '${client}'`);
 }
 
+/** Whether the run resolved owners against fewer or other groups than the catalog has now. */
+function ownersBehind(
+  run: MulticloudSourceHealth['lastAppliedRun'],
+  groups: number | undefined,
+): boolean {
+  return Boolean(
+    run?.unresolvedOwners && groups !== undefined && groups !== run.groups,
+  );
+}
+
 function pendingOfSource(source: MulticloudSourceHealth): string | undefined {
   if (source.ingested) {
     return undefined;
   }
   const applied = source.lastAppliedRun;
+  if (applied && applied.entities === source.catalogEntities) {
+    return `cloud source '${source.id}' resolved owner tags against ${applied.groups} groups and the catalog's groups have changed since: waiting for its next run to resolve ${applied.unresolvedOwners} owner tags again`;
+  }
   if (!applied) {
     return source.lastRun?.error
       ? `cloud source '${source.id}' has not applied a run yet: ${source.lastRun.error}`
@@ -84,8 +97,20 @@ export async function createHealthService(options: {
 
   async function sources(): Promise<MulticloudSourceHealth[]> {
     const credentials = await auth.getOwnServiceCredentials();
+    const runs = sourceStatus.list();
+    // A run that gave resources the default owner because their owner tags
+    // named groups the catalog did not have yet is caught up only once the
+    // provider has run again against the groups the catalog has now.
+    const groups = runs.some(s => s.lastAppliedRun?.unresolvedOwners)
+      ? (
+          await catalog.queryEntities(
+            { filter: { kind: 'Group' }, fields: ['metadata.name'], limit: 1 },
+            { credentials },
+          )
+        ).totalItems
+      : undefined;
     return Promise.all(
-      sourceStatus.list().map(async source => {
+      runs.map(async source => {
         const { totalItems } = await catalog.queryEntities(
           {
             filter: {
@@ -100,7 +125,9 @@ export async function createHealthService(options: {
         return {
           ...source,
           catalogEntities: totalItems,
-          ingested: source.lastAppliedRun?.entities === totalItems,
+          ingested:
+            source.lastAppliedRun?.entities === totalItems &&
+            !ownersBehind(source.lastAppliedRun, groups),
         };
       }),
     );
