@@ -51,7 +51,10 @@ export async function insertRows(
         `INSERT INTO "${table}" (${quoted}) SELECT * FROM unnest(${names
           .map(name => `?::${columns[name]}[]`)
           .join(', ')})${onConflict}`,
-        names.map(name => batch.map(row => cell(row[name], true))),
+        // One array parameter per column; pg sends a JS array as an array.
+        names.map(name =>
+          batch.map(row => cell(row[name], true)),
+        ) as unknown as readonly Knex.RawBinding[],
       );
     } else {
       // `WHERE true` tells SQLite's parser that ON CONFLICT is not a join's ON.
