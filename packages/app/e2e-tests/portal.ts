@@ -69,3 +69,34 @@ export async function signInAsGuest(page: Page) {
       .getByRole('link', { name: 'Catalog', exact: true }),
   ).toBeVisible();
 }
+
+/**
+ * Waits until `GET /api/multicloud/alerts` for the entity (`kind:namespace/name`)
+ * lists an alert of `rule`, and returns it: the evaluation runs after the
+ * demo cost import and after each attribution refresh that follows ingestion.
+ */
+export async function waitForAlert(
+  request: APIRequestContext,
+  entityRef: string,
+  rule: string,
+): Promise<{ id: string; title: string; status: string }> {
+  let found: { id: string; title: string; status: string } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/api/multicloud/alerts', {
+          headers,
+          params: { entityRef },
+        });
+        if (!res.ok()) {
+          return `HTTP ${res.status()}`;
+        }
+        const { alerts } = await res.json();
+        found = alerts.find((alert: { rule: string }) => alert.rule === rule);
+        return found ? 'found' : `no ${rule} alert yet`;
+      },
+      { timeout: 240_000, intervals: [1_000] },
+    )
+    .toBe('found');
+  return found!;
+}

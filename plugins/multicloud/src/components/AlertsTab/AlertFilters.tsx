@@ -64,6 +64,8 @@ const FilterSelect = <T extends string>(props: {
         props.onChange(event.target.value as T | '')
       }
       SelectProps={{ native: true }}
+      // "All ..." is a value too: the label stays above it, never over it.
+      InputLabelProps={{ shrink: true }}
     >
       <option value="">{props.allLabel}</option>
       {props.options.map(option => (

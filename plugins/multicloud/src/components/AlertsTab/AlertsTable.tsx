@@ -183,6 +183,8 @@ export const AlertsTable = (props: {
       title: 'Alert',
       field: 'title',
       highlight: true,
+      // The description says what to do: room for it to read as a paragraph.
+      cellStyle: { minWidth: '28em' },
       render: row => <TitleCell alert={row} />,
     },
     {
