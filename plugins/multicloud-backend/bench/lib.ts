@@ -10,7 +10,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -312,6 +312,21 @@ export function peakRssBytes(): number {
     // Not Linux: fall back to getrusage.
   }
   return process.resourceUsage().maxRSS * 1024;
+}
+
+/**
+ * Starts a new peak: `VmHWM` becomes the current RSS (Linux,
+ * `/proc/self/clear_refs`), so that `peakRssBytes()` afterwards is the peak
+ * of what follows. False where that is not possible: the peak then counts
+ * from the start of the process.
+ */
+export function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -11,6 +11,12 @@
  * (one per resource and meter) crossed with the days, with the fact table's
  * indexes dropped during the load and re-created after it (the migration's own
  * definitions, read back from the database).
+ *
+ * With `resources` (the alerts benchmark, alertsEstate.ts) the catalog is
+ * sized by that many Resources instead of by the resources that carry cost:
+ * the Components, Systems and Domains follow it, the Groups stay at most 20,
+ * and the facts are the same shape (the plan is returned so that the caller
+ * can build its own catalog around the resources that bill).
  */
 import { Entity } from '@backstage/catalog-model';
 import { createHash } from 'node:crypto';
@@ -32,7 +38,7 @@ export const DAYS = 365;
 const LINES_PER_RESOURCE = 5.48;
 export const IMPORT_ID = '6d756c74-6963-4c6f-9564-62656e636831';
 
-type FactLine = {
+export type FactLine = {
   id: number;
   provider: string;
   billing_account_id: string;
@@ -53,6 +59,28 @@ type FactLine = {
   list_factor: number;
   discount: number;
   quantity: number;
+  /** A day (0 = the first of the 365) whose cost this line multiplies by `spike_factor`. */
+  spike_day?: number;
+  spike_factor?: number;
+};
+
+/** A resource that carries cost, as planned, and how its cost finds an entity. */
+export type PlannedResource = {
+  resource: EstateResource;
+  component: EstateComponent;
+  mode: 'resource' | 'tag' | 'none';
+  entityName: string;
+};
+
+export type EstateComponent = { name: string; system: string; owner: string };
+export type EstateSystem = { name: string; domain: string; owner: string };
+
+export type EstateOptions = {
+  /**
+   * Resources of the catalog (the alerts benchmark). Left out: as many as
+   * carry cost, and the catalog bench:cost asks for.
+   */
+  resources?: number;
 };
 
 export type Estate = {
@@ -61,15 +89,31 @@ export type Estate = {
   /** The system with the most resources: the one the query part asks for. */
   largestSystem: string;
   counts: Record<string, number>;
+  /** What the catalog was built from. */
+  plan: {
+    planned: PlannedResource[];
+    components: EstateComponent[];
+    systems: EstateSystem[];
+    domains: string[];
+    groups: string[];
+    /** Picks a component index, weighted as the resources were spread. */
+    pickComponent: () => number;
+  };
 };
 
-const relation = (type: string, targetRef: string) => ({ type, targetRef });
+export const relation = (type: string, targetRef: string) => ({
+  type,
+  targetRef,
+});
 
-function entity(
+/** An entity as the catalog serves it (relations included). */
+export function entity(
   kind: string,
   name: string,
   options: {
+    title?: string;
     annotations?: Record<string, string>;
+    labels?: Record<string, string>;
     relations?: Array<{ type: string; targetRef: string }>;
     spec?: Entity['spec'];
   } = {},
@@ -80,6 +124,8 @@ function entity(
     metadata: {
       name,
       namespace: 'default',
+      ...(options.title ? { title: options.title } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
       annotations: {
         'backstage.io/managed-by-location':
           'url:https://example.com/catalog.yaml',
@@ -94,7 +140,11 @@ function entity(
 }
 
 /** Picks an index with lognormal weights, so sizes vary like real ones. */
-function weightedPicker(next: () => number, count: number, spread: number) {
+export function weightedPicker(
+  next: () => number,
+  count: number,
+  spread: number,
+) {
   const cumulative: number[] = [];
   let sum = 0;
   for (let i = 0; i < count; i++) {
@@ -118,7 +168,7 @@ function weightedPicker(next: () => number, count: number, spread: number) {
 }
 
 /** The estate and catalog for N facts over 365 days. */
-export function planEstate(facts: number): Estate {
+export function planEstate(facts: number, options: EstateOptions = {}): Estate {
   const next = random(365);
   const linesPerDay = Math.max(20, Math.round(facts / DAYS));
   const accounts = PROVIDERS.flatMap(p =>
@@ -131,10 +181,20 @@ export function planEstate(facts: number): Estate {
     4,
     Math.round((linesPerDay - sharedLines) / LINES_PER_RESOURCE),
   );
-  const componentCount = Math.max(2, Math.round(resourceCount / 25));
+  const { resources } = options;
+  const componentCount = Math.max(
+    2,
+    Math.round(resources === undefined ? resourceCount / 25 : resources / 40),
+  );
   const systemCount = Math.max(1, Math.round(componentCount / 5));
-  const domainCount = Math.max(1, Math.round(systemCount / 5));
-  const groupCount = Math.max(1, Math.round(systemCount / 2));
+  const domainCount = Math.max(
+    1,
+    Math.round(systemCount / (resources === undefined ? 5 : 20)),
+  );
+  const groupCount =
+    resources === undefined
+      ? Math.max(1, Math.round(systemCount / 2))
+      : Math.min(20, Math.max(1, Math.round(systemCount / 2)));
 
   const groups = Array.from(
     { length: groupCount },
@@ -160,12 +220,7 @@ export function planEstate(facts: number): Estate {
   });
   const pickComponent = weightedPicker(next, componentCount, 0.7);
 
-  type Planned = {
-    resource: EstateResource;
-    component: (typeof components)[number];
-    mode: 'resource' | 'tag' | 'none';
-    entityName: string;
-  };
+  type Planned = PlannedResource;
   const planned: Planned[] = [];
   for (let i = 0; i < resourceCount; i++) {
     const provider = pickProvider(next);
@@ -406,13 +461,17 @@ export function planEstate(facts: number): Estate {
       largestSystemResources: resourcesPerSystem.get(largestSystem) ?? 0,
       attributionKeys: new Set(lines.map(l => l.attribution_key)).size,
     },
+    plan: { planned, components, systems, domains, groups, pickComponent },
   };
 }
 
 /** The day's cost factor: weekly-ish wiggle and a slow upward trend. */
-const FACTOR = `(0.85 + ((d.n * 37 + l.id * 101) % 31) / 100.0 + d.n / 1500.0)`;
+const WIGGLE = `(0.85 + ((d.n * 37 + l.id * 101) % 31) / 100.0 + d.n / 1500.0)`;
+/** The same, times a line's spike on its spike day. */
+const SPIKED = `(${WIGGLE} * CASE WHEN d.n = l.spike_day THEN l.spike_factor ELSE 1 END)`;
 
-function selectFacts(engine: Engine) {
+function selectFacts(engine: Engine, spikes: boolean) {
+  const FACTOR = spikes ? SPIKED : WIGGLE;
   const day =
     engine === 'postgres'
       ? `to_char(CAST(? AS date) + d.n, 'YYYY-MM-DD')`
@@ -465,6 +524,7 @@ export async function buildStore(
   const today = new Date().toISOString().slice(0, 10);
   const from = addDaysIso(today, -(DAYS - 1));
   const started = performance.now();
+  const spikes = estate.lines.some(line => line.spike_day !== undefined);
 
   // The migration's indexes on the facts, dropped for the load.
   const indexes: Array<{ name: string; sql: string }> =
@@ -505,6 +565,10 @@ export async function buildStore(
     for (const column of ['base_cost', 'list_factor', 'discount', 'quantity']) {
       table.double(column);
     }
+    if (spikes) {
+      table.integer('spike_day');
+      table.double('spike_factor');
+    }
   });
   for (let i = 0; i < estate.lines.length; i += 500) {
     await knex('bench_lines').insert(estate.lines.slice(i, i + 500));
@@ -524,7 +588,7 @@ export async function buildStore(
       engine === 'postgres'
         ? [from, from, first, last]
         : [first, last, from, from];
-    await knex.raw(selectFacts(engine), bindings);
+    await knex.raw(selectFacts(engine, spikes), bindings);
     log(
       `facts: days ${first + 1}-${last + 1} of ${DAYS} written (${int(
         (d1 + 1) * perDay,
