@@ -252,6 +252,7 @@ async function evaluate(input: MeasureInput) {
     const alerts = createAlertsService({
       knex,
       catalog: http.catalog,
+      auth: fakeAuth,
       logger,
       ruleSets: sets,
       now: () => now,

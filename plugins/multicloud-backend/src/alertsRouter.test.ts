@@ -77,6 +77,7 @@ describe.each(databases.eachSupportedId())('alerts API on %p', databaseId => {
     await createAlertsService({
       knex,
       catalog: catalogHiding(alertsCatalog()),
+      auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
       ruleSets: [hygiene.ruleSet, savings.ruleSet, cost.ruleSet],
     }).evaluate();
@@ -518,6 +519,7 @@ describe('alerts API with a real Alertmanager', () => {
     await createAlertsService({
       knex,
       catalog: catalogHiding(alertsCatalog()),
+      auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
       ruleSets: [hygiene.ruleSet],
     }).evaluate();

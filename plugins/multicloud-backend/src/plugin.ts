@@ -101,6 +101,7 @@ export const multicloudPlugin = createBackendPlugin({
         const alerts = createAlertsService({
           knex,
           catalog,
+          auth,
           logger,
           ruleSets: [
             createCostRuleSet({ catalog, auth, config, logger }),

@@ -3,6 +3,9 @@ import {
   mockServices,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../../database/migrations';
@@ -15,6 +18,10 @@ import {
 } from './__testUtils__/alertFixtures';
 import { alertIdOf } from './alertRows';
 import { createAlertsService } from './createAlertsService';
+import { cloudResource } from './rules/__testUtils__/fixtures';
+import { createHygieneRuleSet } from './rules/createHygieneRuleSet';
+import { createSavingsRuleSet } from './rules/createSavingsRuleSet';
+import { catalogEntity } from '../../testUtils/catalog';
 import { AlertRuleSet } from './types';
 
 jest.setTimeout(60_000);
@@ -82,6 +89,7 @@ describe.each(databases.eachSupportedId())(
       const service = createAlertsService({
         knex,
         catalog: catalogHiding(alertsCatalog(), options.hidden),
+        auth: mockServices.auth(),
         logger,
         ruleSets: options.ruleSets ?? [
           hygiene.ruleSet,
@@ -440,6 +448,118 @@ describe.each(databases.eachSupportedId())(
         event: 'resolved',
         reason: 'The alert source is turned off',
       });
+    });
+
+    it('evaluation: the hygiene and savings rules share one pass over the cloud Resources, each still failing alone', async () => {
+      const entities = [
+        catalogEntity('group:default/platform-team', {}),
+        cloudResource('web-sg', {
+          type: 'security-group',
+          labels: { 'cost-center': 'cc-1' },
+          annotations: {
+            'multicloud.io/open-ingress': JSON.stringify([
+              { protocol: 'tcp', ports: '22', source: '0.0.0.0/0' },
+            ]),
+          },
+        }),
+        ...Array.from({ length: 1500 }, (_, i) =>
+          cloudResource(`bucket-${i}`, {
+            type: 's3-bucket',
+            owner: i === 1234 ? 'ghost-team' : 'platform-team',
+            labels: { 'cost-center': 'cc-1' },
+          }),
+        ),
+      ];
+      const mock = catalogServiceMock({ entities });
+      const resourceQueries: string[][] = [];
+      const catalog: CatalogService = {
+        ...mock,
+        getEntitiesByRefs: mock.getEntitiesByRefs.bind(mock),
+        queryEntities: async (request, options) => {
+          if (
+            request &&
+            'filter' in request &&
+            JSON.stringify(request.filter).includes('"Resource"')
+          ) {
+            resourceQueries.push(request.fields ?? []);
+          }
+          return mock.queryEntities(request, options);
+        },
+      };
+      const auth = mockServices.auth();
+      const config = new ConfigReader({});
+      const logger = mockServices.logger.mock();
+      const hygiene = createHygieneRuleSet({ catalog, auth, config, logger });
+      const savings = createSavingsRuleSet({ catalog, auth, config, logger });
+      const service = createAlertsService({
+        knex,
+        catalog,
+        auth,
+        logger,
+        ruleSets: [hygiene, savings],
+        now: fakeClock().now,
+      });
+
+      expect(await service.evaluate()).toEqual({
+        opened: 2,
+        resolved: 0,
+        open: 2,
+      });
+      // One pass (two pages of 1,000) with the fields of both rule sets.
+      expect(resourceQueries).toHaveLength(1);
+      expect(resourceQueries[0]).toEqual(
+        expect.arrayContaining(['metadata.labels', 'spec.dependsOn']),
+      );
+      const rows = await knex('multicloud_alerts').select('rule', 'entity_ref');
+      expect(rows.map(r => [r.rule, r.entity_ref]).sort()).toEqual([
+        ['deleted-owner', 'resource:default/bucket-1234'],
+        ['open-to-world', 'resource:default/web-sg'],
+      ]);
+
+      // The savings rules fail on their own (the groups cannot be read);
+      // the hygiene rules still read every page and keep their alert.
+      const failing = createSavingsRuleSet({
+        catalog: {
+          ...catalog,
+          queryEntities: async (request, options) => {
+            if (
+              request &&
+              'filter' in request &&
+              JSON.stringify(request.filter).includes('"Group"')
+            ) {
+              throw new Error('groups unreadable');
+            }
+            return catalog.queryEntities(request, options);
+          },
+        },
+        auth,
+        config,
+        logger,
+      });
+      resourceQueries.length = 0;
+      await createAlertsService({
+        knex,
+        catalog,
+        auth,
+        logger,
+        ruleSets: [hygiene, failing],
+        now: () => new Date(START.getTime() + DAY),
+      }).evaluate();
+      expect(resourceQueries).toHaveLength(1);
+      expect(
+        await knex('multicloud_alerts')
+          .select('rule', 'status')
+          .orderBy('rule'),
+      ).toEqual([
+        { rule: 'deleted-owner', status: 'open' },
+        { rule: 'open-to-world', status: 'open' },
+      ]);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringContaining(
+          'Alert source savings could not be evaluated; its alerts are kept as they were: groups unreadable',
+        ),
+        expect.anything(),
+      );
     });
 
     it('stores more findings than one statement takes, and rewrites only what changed', async () => {

@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
@@ -36,6 +36,7 @@ import {
   relatedEntityRefs,
 } from './catalogEntities';
 import { whereIdIn } from './bulkSql';
+import { CLOUD_RESOURCE_FILTER, catalogPages } from './rules/entities';
 import { evaluateAlerts, sourceEvaluations } from './evaluateAlerts';
 import {
   ACTIVE_STATUSES,
@@ -126,6 +127,8 @@ function describe(status: AlertStatus): string {
 export function createAlertsService(options: {
   knex: Knex;
   catalog: CatalogService;
+  /** The plugin's own credentials read the cloud Resources for the rule sets. */
+  auth: AuthService;
   logger: LoggerService;
   /** The computed sources; a source without a rule set here is off (its alerts resolve). */
   ruleSets: AlertRuleSet[];
@@ -231,6 +234,11 @@ export function createAlertsService(options: {
       const counts = await evaluateAlerts({
         knex,
         ruleSets,
+        readResources: fields =>
+          catalogPages(catalog, options.auth, {
+            filter: CLOUD_RESOURCE_FILTER,
+            fields,
+          }),
         logger,
         now,
         resolvedRetentionDays: options.resolvedRetentionDays ?? 90,

@@ -4,6 +4,7 @@ import {
   ALERT_SEVERITIES,
   AlertStatus,
 } from '@multicloud/plugin-multicloud-common';
+import { Entity } from '@backstage/catalog-model';
 import { Knex } from 'knex';
 import {
   ALERTS_TABLE,
@@ -19,6 +20,7 @@ import {
   toDate,
 } from './alertRows';
 import { ColumnType, insertRows, whereIdIn } from './bulkSql';
+import { sharedPages } from './sharedPages';
 import { AlertFinding, AlertRuleSet, ComputedAlertSource } from './types';
 
 /** Every computed source, to close the alerts of one that is turned off. */
@@ -313,6 +315,50 @@ async function purgeResolved(
 }
 
 /**
+ * Runs every rule set's evaluation at once, the rule sets that read the
+ * catalog's cloud Resources sharing one pass over them (one page in memory
+ * at a time). A set that throws fails alone.
+ */
+async function runRuleSets(
+  ruleSets: AlertRuleSet[],
+  now: Date,
+  knex: Knex,
+  readResources?: (fields: string[]) => AsyncIterable<Entity[]>,
+): Promise<
+  Array<
+    | { ruleSet: AlertRuleSet; findings: AlertFinding[] }
+    | { ruleSet: AlertRuleSet; failed: true; error: unknown }
+  >
+> {
+  const fields = new Set(ruleSets.flatMap(set => set.resourceFields ?? []));
+  const pass =
+    readResources && fields.size > 0
+      ? sharedPages(() => readResources([...fields]))
+      : undefined;
+  // Every reader joins before any reads.
+  const readers = ruleSets.map(set =>
+    set.resourceFields && pass ? pass.join() : undefined,
+  );
+  return Promise.all(
+    ruleSets.map(async (ruleSet, i) => {
+      try {
+        const findings = await ruleSet.evaluate({
+          now,
+          knex,
+          cloudResources: readers[i]?.pages,
+        });
+        checkFindings(ruleSet.source, findings);
+        return { ruleSet, findings };
+      } catch (error) {
+        return { ruleSet, failed: true as const, error };
+      } finally {
+        readers[i]?.leave();
+      }
+    }),
+  );
+}
+
+/**
  * Runs the rule sets and stores their outcome, one source at a time. A
  * source whose rule set throws keeps its alerts as they are; the error is
  * logged and recorded.
@@ -323,30 +369,36 @@ export async function evaluateAlerts(options: {
   logger: LoggerService;
   now: Date;
   resolvedRetentionDays: number;
+  /** Pages of the catalog's cloud Resources with these fields; without it each rule set reads them itself. */
+  readResources?: (fields: string[]) => AsyncIterable<Entity[]>;
 }): Promise<EvaluationCounts> {
   const { knex, ruleSets, logger, now } = options;
-  const bySource = new Map<ComputedAlertSource, AlertRuleSet[]>();
-  for (const ruleSet of ruleSets) {
-    bySource.set(ruleSet.source, [
-      ...(bySource.get(ruleSet.source) ?? []),
-      ruleSet,
-    ]);
+  const outcomes = await runRuleSets(
+    ruleSets,
+    now,
+    knex,
+    options.readResources,
+  );
+  const bySource = new Map<
+    ComputedAlertSource,
+    { found: AlertFinding[]; failed?: { error: unknown } }
+  >();
+  for (const outcome of outcomes) {
+    const entry = bySource.get(outcome.ruleSet.source) ?? { found: [] };
+    if ('failed' in outcome) {
+      entry.failed ??= { error: outcome.error };
+    } else {
+      entry.found.push(...outcome.findings);
+    }
+    bySource.set(outcome.ruleSet.source, entry);
   }
 
   let opened = 0;
   let resolved = 0;
   let total = 0;
-  for (const [source, sets] of bySource) {
-    let findings: FindingColumns[];
-    try {
-      const found: AlertFinding[] = [];
-      for (const ruleSet of sets) {
-        const setFindings = await ruleSet.evaluate({ now, knex });
-        checkFindings(source, setFindings);
-        found.push(...setFindings);
-      }
-      findings = uniqueFindings(found);
-    } catch (error) {
+  for (const [source, { found, failed }] of bySource) {
+    if (failed) {
+      const { error } = failed;
       const message = isError(error) ? error.message : String(error);
       logger.error(
         `Alert source ${source} could not be evaluated; its alerts are kept as they were: ${message}`,
@@ -355,6 +407,7 @@ export async function evaluateAlerts(options: {
       await recordEvaluation(knex, source, now, { error: message });
       continue;
     }
+    const findings = uniqueFindings(found);
     const outcome = await knex.transaction(tx =>
       applyFindings(tx, source, findings, now),
     );

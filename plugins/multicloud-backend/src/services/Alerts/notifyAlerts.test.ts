@@ -92,6 +92,7 @@ describe.each(databases.eachSupportedId())(
       const alerts = createAlertsService({
         knex: probe.knex!,
         catalog: catalogServiceMock({ entities: alertsCatalog() }),
+        auth: mockServices.auth(),
         logger: mockServices.logger.mock(),
         ruleSets: [hygiene.ruleSet],
         notifications: probe.notifications!,

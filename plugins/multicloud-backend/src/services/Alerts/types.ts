@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import {
   AlertAmount,
   AlertHistoryResponse,
@@ -50,11 +51,20 @@ export type AlertEvaluationContext = {
   now: Date;
   /** The plugin's database (cost facts, rollups, budgets). */
   knex: Knex;
+  /**
+   * The catalog's cloud Resources, one page at a time, with at least the
+   * rule set's `resourceFields`: one pass shared by every rule set of the
+   * evaluation. Absent when the rule set runs alone; it then reads the
+   * catalog itself.
+   */
+  cloudResources?: AsyncIterable<Entity[]>;
 };
 
 /** One source of computed alerts (cost, hygiene or savings). */
 export interface AlertRuleSet {
   readonly source: ComputedAlertSource;
+  /** The fields of the cloud Resources the rule set reads, when it reads them. */
+  readonly resourceFields?: string[];
   /**
    * Every condition that holds now. Throws when the source could not be read
    * (the catalog is down): the store then keeps that source's alerts as they

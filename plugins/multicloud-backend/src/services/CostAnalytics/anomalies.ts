@@ -3,7 +3,7 @@ import {
   CostAnomaly,
   CostDailyPoint,
 } from '@multicloud/plugin-multicloud-common';
-import { addDays } from './dates';
+import { toEpochDay } from './dates';
 import { median, medianAbsoluteDeviation } from './statistics';
 import { AnomalyOptions } from './types';
 
@@ -39,19 +39,28 @@ export function detectAnomalies(
     minPercent = DEFAULT_MIN_PERCENT,
     threshold = DEFAULT_THRESHOLD,
     weeks = DEFAULT_WEEKS,
+    from,
   } = options;
   if (!Number.isInteger(weeks) || weeks < MIN_BASELINE_DAYS) {
     throw new InputError(
       `Anomaly baseline needs at least ${MIN_BASELINE_DAYS} weeks, got ${weeks}`,
     );
   }
-  const costByDate = new Map(daily.map(point => [point.date, point.cost]));
+  // Each date is parsed once; the baseline is looked up by day number.
+  const epochDays = daily.map(point => toEpochDay(point.date));
+  const costByDay = new Map(
+    daily.map((point, i) => [epochDays[i], point.cost]),
+  );
 
   const anomalies: CostAnomaly[] = [];
-  for (const { date, cost } of daily) {
+  for (let i = 0; i < daily.length; i++) {
+    const { date, cost } = daily[i];
+    if (from !== undefined && date < from) {
+      continue;
+    }
     const baseline: number[] = [];
     for (let week = 1; week <= weeks; week++) {
-      const sameWeekday = costByDate.get(addDays(date, -7 * week));
+      const sameWeekday = costByDay.get(epochDays[i] - 7 * week);
       if (sameWeekday !== undefined) {
         baseline.push(sameWeekday);
       }

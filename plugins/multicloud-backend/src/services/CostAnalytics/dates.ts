@@ -8,7 +8,8 @@ import { InputError } from '@backstage/errors';
 const MS_PER_DAY = 86_400_000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function toEpochDay(date: string): number {
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date. */
+export function toEpochDay(date: string): number {
   const match = DATE_PATTERN.exec(date);
   if (match) {
     const [, year, month, day] = match;

@@ -27,4 +27,9 @@ export type AnomalyOptions = {
   threshold?: number;
   /** How many preceding weeks make a day's baseline, at least 3. Defaults to 8. */
   weeks?: number;
+  /**
+   * Judge only days from this one (`YYYY-MM-DD`); earlier days still make
+   * the baseline. Defaults to every day of the series.
+   */
+  from?: string;
 };

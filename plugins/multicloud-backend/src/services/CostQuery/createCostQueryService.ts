@@ -484,7 +484,8 @@ export function createCostQueryService(options: {
         addDays(period.from, -8 * 7),
         [period.to, asOf].sort()[0],
       ),
-    ).filter(a => a.date >= period.from && a.date <= period.to);
+      { from: period.from },
+    ).filter(a => a.date <= period.to);
     return {
       source,
       currency,

@@ -444,6 +444,20 @@ function movers(
   }));
 }
 
+function groupBy<T>(rows: T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) {
+      group.push(row);
+    } else {
+      groups.set(key, [row]);
+    }
+  }
+  return groups;
+}
+
 /** The service and the resource that moved most in the anomaly's direction. */
 async function anomalyDrivers(
   knex: Knex,
@@ -490,8 +504,14 @@ async function anomalyDrivers(
       .select('entity_ref', 'usage_date', 'resource_key', 'currency')
       .max({ label: 'resource_name' })
       .sum({ cost: COST });
+    const servicesOf = groupBy(services, r => `${r.entity_ref}\0${r.currency}`);
+    const resourcesOf = groupBy(
+      resources,
+      r => `${r.entity_ref}\0${r.currency}`,
+    );
     for (const judgement of part) {
       const { ref, currency, anomaly } = judgement;
+      const key = `${ref}\0${currency}`;
       const pick = (
         lines: Array<{
           date: string;
@@ -508,24 +528,20 @@ async function anomalyDrivers(
       };
       out.set(judgement, {
         service: pick(
-          services
-            .filter(r => r.entity_ref === ref && r.currency === currency)
-            .map(r => ({
-              date: r.usage_date,
-              key: r.value,
-              label: r.value || '(no service)',
-              cost: toNumber(r.cost),
-            })),
+          (servicesOf.get(key) ?? []).map(r => ({
+            date: r.usage_date,
+            key: r.value,
+            label: r.value || '(no service)',
+            cost: toNumber(r.cost),
+          })),
         ),
         resource: pick(
-          resources
-            .filter(r => r.entity_ref === ref && r.currency === currency)
-            .map(r => ({
-              date: r.usage_date,
-              key: r.resource_key,
-              label: r.label || r.resource_key || 'shared charges',
-              cost: toNumber(r.cost),
-            })),
+          (resourcesOf.get(key) ?? []).map(r => ({
+            date: r.usage_date,
+            key: r.resource_key,
+            label: r.label || r.resource_key || 'shared charges',
+            cost: toNumber(r.cost),
+          })),
         ),
       });
     }
@@ -565,12 +581,13 @@ async function anomalyDrafts(
         minAbsolute,
         minPercent,
         threshold,
+        from: lookbackFrom,
       })) {
         const enabled =
           anomaly.direction === 'spike'
             ? rules.costAnomaly.enabled
             : rules.costDrop.enabled;
-        if (anomaly.date >= lookbackFrom && enabled) {
+        if (enabled) {
           judgements.push({ ref, currency, anomaly });
         }
       }

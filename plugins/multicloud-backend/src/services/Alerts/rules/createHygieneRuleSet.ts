@@ -278,7 +278,8 @@ export function createHygieneRuleSet(options: {
 
   return {
     source: 'hygiene',
-    async evaluate() {
+    resourceFields: fields,
+    async evaluate({ cloudResources }) {
       const findings: AlertFinding[] = [];
       const malformed = new Map<string, { count: number; example: string }>();
       const onMalformed = (what: string, ref: string) => {
@@ -288,10 +289,11 @@ export function createHygieneRuleSet(options: {
           example: seen?.example ?? ref,
         });
       };
-      for await (const page of catalogPages(catalog, auth, {
-        filter: CLOUD_RESOURCE_FILTER,
-        fields,
-      })) {
+      for await (const page of cloudResources ??
+        catalogPages(catalog, auth, {
+          filter: CLOUD_RESOURCE_FILTER,
+          fields,
+        })) {
         for (const entity of page) {
           findings.push(...hygieneFindings(entity, rules, onMalformed));
         }

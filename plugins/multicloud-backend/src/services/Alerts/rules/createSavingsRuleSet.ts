@@ -262,9 +262,12 @@ export function createSavingsRuleSet(options: {
     return groups;
   }
 
+  const fields = [...RESOURCE_FIELDS, 'spec.dependsOn'];
+
   return {
     source: 'savings',
-    async evaluate({ now, knex }) {
+    resourceFields: fields,
+    async evaluate({ now, knex, cloudResources }) {
       let groups = rules.deletedOwner.enabled ? await groupRefs() : undefined;
       if (groups?.size === 0) {
         // Every owner missing means the groups are not in the catalog yet
@@ -284,10 +287,11 @@ export function createSavingsRuleSet(options: {
       /** Instance ref -> the volumes attached to it. */
       const volumesOf = new Map<string, string[]>();
 
-      for await (const page of catalogPages(catalog, auth, {
-        filter: CLOUD_RESOURCE_FILTER,
-        fields: [...RESOURCE_FIELDS, 'spec.dependsOn'],
-      })) {
+      for await (const page of cloudResources ??
+        catalogPages(catalog, auth, {
+          filter: CLOUD_RESOURCE_FILTER,
+          fields,
+        })) {
         for (const entity of page) {
           const ref = refOf(entity);
           const namespace = entity.metadata.namespace ?? 'default';
