@@ -8,7 +8,7 @@ import {
 } from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
 import { addDays, daysBetween } from '../../CostAnalytics/dates';
-import { METRIC_COLUMNS } from '../../CostQuery/createCostQueryService';
+import { METRIC_COLUMNS } from '../../../database/lineSource';
 import { AlertFinding, AlertRuleSet } from '../types';
 import { SavingsRulesConfig, readAlertRulesConfig } from './config';
 import { chunks, costAsOf, toNumber } from './costData';

@@ -19,7 +19,6 @@ import { createCostImportService } from '../CostImport/createCostImportService';
 import { DEFAULT_TAG_KEYS, EVERYTHING } from './attributionModel';
 import { createCostAttributionService } from './createCostAttributionService';
 import { CostAttributionService } from './types';
-import { writeCostStore } from './writeCostStore';
 
 jest.setTimeout(60_000);
 
@@ -203,59 +202,6 @@ describe('issue 9 case 4: imports and attribution refreshes that overlap lose no
   }
 
   describe.each(sqlite)('on %p', databaseId => {
-    it('holds the write lock of a SQLite file from its first statement: another process cannot write in between, only read', async () => {
-      const file = path.join(directory, 'store.sqlite');
-      // Another process on the same file; failing at once instead of
-      // waiting, since both run in this one.
-      const open = () =>
-        knexFactory({
-          client: 'better-sqlite3',
-          connection: { filename: file },
-          useNullAsDefault: true,
-          pool: {
-            afterCreate: (
-              connection: { pragma(sql: string): unknown },
-              done: (error: Error | null, connection: unknown) => void,
-            ) => {
-              connection.pragma('busy_timeout = 0');
-              done(null, connection);
-            },
-          },
-        });
-      const [first, second] = [open(), open()];
-      const release = deferred();
-      let holding: Promise<void> | undefined;
-      try {
-        await applyDatabaseMigrations(first);
-        const inside = deferred();
-        holding = writeCostStore(first, async () => {
-          inside.resolve();
-          await release.promise;
-        });
-        await Promise.race([inside.promise, holding]);
-
-        // better-sqlite3 makes its errors in the realm of the test file that
-        // loaded it first, so they are compared by message, not by class.
-        const attempt = await writeCostStore(
-          second,
-          async () => 'written',
-        ).catch((error: Error) => error.message);
-        expect(attempt).toMatch(/database is locked/);
-        expect(await second('multicloud_cost_facts').count({ n: '*' })).toEqual(
-          [{ n: 0 }],
-        );
-        release.resolve();
-        await holding;
-        await expect(
-          writeCostStore(second, async () => 'written'),
-        ).resolves.toBe('written');
-      } finally {
-        release.resolve();
-        await holding?.catch(() => {});
-        await Promise.all([first.destroy(), second.destroy()]);
-      }
-    });
-
     it('an import that writes between a refresh reading the store and writing it keeps its cost', async () => {
       const knex = await seeded(databaseId);
       const refresher = services(knex, {
