@@ -19,10 +19,10 @@ import {
 } from '@multicloud/plugin-multicloud-common';
 import {
   CloudSource,
-  createCloudSourceFromConfig,
   MulticloudSourceStatusService,
   resourceEntityName,
 } from '@multicloud/plugin-multicloud-node';
+import { createCloudSourceFromConfig } from '../sources/createCloudSourceFromConfig';
 import { countGroups, createOwnerResolver, OwnerResolver } from './owners';
 import { resourceToEntity } from './resourceToEntity';
 
@@ -112,7 +112,12 @@ export class MulticloudEntityProvider implements EntityProvider {
       const logger = deps.logger.child({ sourceId: id });
       const source =
         extraSources.get(id) ??
-        createCloudSourceFromConfig({ id, config: sourceConfig!, logger });
+        createCloudSourceFromConfig({
+          id,
+          config: sourceConfig!,
+          rootConfig,
+          logger,
+        });
       const schedule = sourceConfig?.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
             sourceConfig.getConfig('schedule'),
