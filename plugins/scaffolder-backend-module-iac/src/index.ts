@@ -6,6 +6,7 @@
 
 export { scaffolderModuleIac as default } from './module';
 export * from './actions';
+export type { IacActionOptions } from './lib/types';
 export { createRedactor, type Redactor } from './lib/redactor';
 export {
   createToolBinaryResolver,

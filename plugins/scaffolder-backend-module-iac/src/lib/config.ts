@@ -1,4 +1,5 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { characterLength, MIN_SECRET_LENGTH } from './secretForms';
 
 /** The tools this module runs. */
@@ -102,23 +103,12 @@ const DEFAULT_BINARIES: Record<IacToolName, string> = {
 };
 
 const DEFAULT_TIMEOUT_MS: Record<IacToolName, number> = {
-  terraform: 60 * 60 * 1000,
-  ansible: 60 * 60 * 1000,
-  helm: 15 * 60 * 1000,
+  terraform: durationToMilliseconds({ hours: 1 }),
+  ansible: durationToMilliseconds({ hours: 1 }),
+  helm: durationToMilliseconds({ minutes: 15 }),
 };
 
-const DEFAULT_KILL_GRACE_PERIOD_MS = 10 * 1000;
-
-const HUMAN_DURATION_MS: Record<string, number> = {
-  years: 365 * 24 * 3600 * 1000,
-  months: 30 * 24 * 3600 * 1000,
-  weeks: 7 * 24 * 3600 * 1000,
-  days: 24 * 3600 * 1000,
-  hours: 3600 * 1000,
-  minutes: 60 * 1000,
-  seconds: 1000,
-  milliseconds: 1,
-};
+const DEFAULT_KILL_GRACE_PERIOD_MS = durationToMilliseconds({ seconds: 10 });
 
 function readDurationMs(
   config: Config | undefined,
@@ -128,14 +118,7 @@ function readDurationMs(
   if (!config?.has(key)) {
     return fallbackMs;
   }
-  const duration = readDurationFromConfig(config, { key }) as Record<
-    string,
-    number | undefined
-  >;
-  const ms = Object.entries(duration).reduce(
-    (sum, [unit, n]) => sum + (n ?? 0) * (HUMAN_DURATION_MS[unit] ?? 0),
-    0,
-  );
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
   if (!(ms > 0)) {
     throw new Error(`multicloud.iac: ${key} must be a positive duration`);
   }

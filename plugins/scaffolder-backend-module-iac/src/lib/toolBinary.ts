@@ -1,6 +1,8 @@
+import { durationToMilliseconds } from '@backstage/types';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 import { ToolSettings } from './config';
 
 /** A tool binary that was found and whose version is allowed. */
@@ -24,7 +26,7 @@ export interface ToolBinaryResolver {
   locate(settings: ToolSettings): Promise<string>;
 }
 
-const VERSION_TIMEOUT_MS = 30_000;
+const VERSION_TIMEOUT_MS = durationToMilliseconds({ seconds: 30 });
 
 const VERSION_COMMANDS: Record<ToolSettings['tool'], string[]> = {
   terraform: ['version', '-json'],
@@ -89,24 +91,28 @@ export function parseToolVersion(
 }
 
 /**
- * Whether a version matches one of the patterns: `1.9.8` exactly, `1.9.x` or
- * `1.9.*` for any patch release, `1.9` for any version starting `1.9.`, and
- * `*` for any version.
+ * Whether a version satisfies one of the patterns, read as semver ranges:
+ * `1.9.8` exactly, `1.9.x` or `1.9.*` for any patch release, `1.9` for any
+ * `1.9.` version, `*` for any version, and any other range such as
+ * `>=1.8 <1.10`. Pre-releases and builds of an allowed version are allowed
+ * too (`1.9.x` allows `1.9.0-rc1`).
  */
 export function isVersionAllowed(version: string, patterns: string[]) {
   if (patterns.length === 0) {
     return true;
   }
-  const parts = version.split(/[.+-]/);
-  return patterns.some(pattern => {
-    const wanted = pattern.trim().replace(/^v/, '').split('.');
-    if (wanted.length === 1 && wanted[0] === '*') {
-      return true;
-    }
-    return wanted.every(
-      (part, i) => part === 'x' || part === '*' || part === parts[i],
-    );
-  });
+  // A tool may print two parts only (`2.14`): read it as `2.14.0`.
+  const parsed =
+    semver.parse(version, { loose: true }) ?? semver.coerce(version);
+  return (
+    parsed !== null &&
+    patterns.some(pattern =>
+      semver.satisfies(parsed, pattern.trim(), {
+        loose: true,
+        includePrerelease: true,
+      }),
+    )
+  );
 }
 
 function runVersionCommand(

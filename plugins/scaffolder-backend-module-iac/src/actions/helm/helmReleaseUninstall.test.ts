@@ -3,12 +3,12 @@ import {
   helmCalls,
   helmConfig,
   TEAM,
-} from '../__testUtils__/helmWorkspace';
+} from '../../__testUtils__/helmWorkspace';
 import {
   createTempDir,
   FAKE_HELM,
   runAction,
-} from '../__testUtils__/testContext';
+} from '../../__testUtils__/testContext';
 import { createHelmReleaseUninstallAction } from './helmReleaseUninstall';
 import { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
 

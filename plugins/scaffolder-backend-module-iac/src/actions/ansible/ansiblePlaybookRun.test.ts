@@ -5,7 +5,7 @@ import {
   everythingVisible,
   iacConfig,
   runAction,
-} from '../__testUtils__/testContext';
+} from '../../__testUtils__/testContext';
 import { createAnsiblePlaybookRunAction } from './ansiblePlaybookRun';
 
 // These tests run the real ansible-playbook (Debian package `ansible`) against

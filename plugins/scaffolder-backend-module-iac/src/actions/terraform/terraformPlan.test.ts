@@ -6,13 +6,13 @@ import {
   FAKE_TERRAFORM,
   iacConfig,
   runAction,
-} from '../__testUtils__/testContext';
+} from '../../__testUtils__/testContext';
 import {
   createTerraformWorkspace,
   terraformCalls,
   terraformConfig,
-} from '../__testUtils__/terraformWorkspace';
-import { createToolBinaryResolver } from '../lib/toolBinary';
+} from '../../__testUtils__/terraformWorkspace';
+import { createToolBinaryResolver } from '../../lib/toolBinary';
 import { createTerraformPlanAction } from './terraformPlan';
 
 jest.setTimeout(30_000);

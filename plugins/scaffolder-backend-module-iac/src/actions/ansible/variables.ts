@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { Zod, ZodRecord, ZodRefined, ZodUnknown } from '../../lib/types';
 
 /*
  * Extra variables have the highest precedence in Ansible and every string in
@@ -52,20 +52,21 @@ function nestedKeyReason(key: string): string | undefined {
   return undefined;
 }
 
+/** Calls `report` for each refused key inside `value`, at every depth. */
 function checkNestedKeys(
   value: unknown,
   path: (string | number)[],
-  ctx: z.RefinementCtx,
+  report: (path: (string | number)[], message: string) => void,
 ) {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkNestedKeys(item, [...path, i], ctx));
+    value.forEach((item, i) => checkNestedKeys(item, [...path, i], report));
   } else if (value && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       const reason = nestedKeyReason(key);
       if (reason) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: reason });
+        report(path, reason);
       }
-      checkNestedKeys(item, [...path, key], ctx);
+      checkNestedKeys(item, [...path, key], report);
     }
   }
 }
@@ -75,7 +76,10 @@ function checkNestedKeys(
  * scaffolder validates against) and against the reserved names, with an
  * issue that names the variable; keys at every depth checked too.
  */
-export const ansibleExtraVars = (description: string) =>
+export const ansibleExtraVars = (
+  z: Zod,
+  description: string,
+): ZodRefined<ZodRecord<ZodUnknown>> =>
   z
     .record(
       z.string().regex(ANSIBLE_VARIABLE_PATTERN, {
@@ -86,16 +90,14 @@ export const ansibleExtraVars = (description: string) =>
       { description },
     )
     .superRefine((vars, ctx) => {
+      const report = (path: (string | number)[], message: string) =>
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
       for (const [name, value] of Object.entries(vars)) {
         const reason = reservedVariableReason(name);
         if (reason) {
-          ctx.addIssue({
-            code: z.ZodIssueCode.custom,
-            path: [name],
-            message: reason,
-          });
+          report([name], reason);
         }
-        checkNestedKeys(value, [name], ctx);
+        checkNestedKeys(value, [name], report);
       }
     });
 

@@ -8,13 +8,13 @@ import {
   helmChanges,
   helmConfig,
   TEAM,
-} from '../__testUtils__/helmWorkspace';
+} from '../../__testUtils__/helmWorkspace';
 import {
   createTempDir,
   everythingVisible,
   FAKE_HELM,
   runAction,
-} from '../__testUtils__/testContext';
+} from '../../__testUtils__/testContext';
 import { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
 
 jest.setTimeout(30_000);

@@ -5,7 +5,7 @@ import {
   playLabel,
   TASK_SECTIONS,
   taskLabel,
-} from './ansiblePlaybookFile';
+} from './playbookFile';
 
 /*
  * With multicloud.iac.ansible.allowLocalConnection false, nothing may make

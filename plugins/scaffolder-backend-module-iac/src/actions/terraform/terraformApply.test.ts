@@ -4,12 +4,12 @@ import {
   everythingVisible,
   FAKE_TERRAFORM,
   runAction,
-} from '../__testUtils__/testContext';
+} from '../../__testUtils__/testContext';
 import {
   createTerraformWorkspace,
   terraformCalls,
   terraformConfig,
-} from '../__testUtils__/terraformWorkspace';
+} from '../../__testUtils__/terraformWorkspace';
 import { createTerraformApplyAction } from './terraformApply';
 import { createTerraformPlanAction } from './terraformPlan';
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { FAKE_TERRAFORM, runAction } from '../__testUtils__/testContext';
+import { FAKE_TERRAFORM, runAction } from '../../__testUtils__/testContext';
 import {
   createTerraformWorkspace,
   terraformCalls,
   terraformConfig,
-} from '../__testUtils__/terraformWorkspace';
+} from '../../__testUtils__/terraformWorkspace';
 import { createTerraformApplyAction } from './terraformApply';
 import { createTerraformDestroyAction } from './terraformDestroy';
 
