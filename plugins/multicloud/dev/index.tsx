@@ -1,5 +1,10 @@
-import { createDevApp } from '@backstage/frontend-dev-utils';
+import { createApp } from '@backstage/frontend-defaults';
+import ReactDOM from 'react-dom/client';
 
 import plugin from '../src/alpha';
 
-createDevApp({ features: [plugin] });
+// @backstage/frontend-dev-utils still builds on frontend-plugin-api 0.18;
+// a plain app of the new frontend system serves the plugin alone.
+const app = createApp({ features: [plugin] });
+
+ReactDOM.createRoot(document.getElementById('root')!).render(app.createRoot());

@@ -27,7 +27,7 @@ function entityOfKind(kind: string): Entity {
 describe('multicloud frontend plugin', () => {
   it('offers the same plugin id on both frontend systems', () => {
     expect(multicloudPlugin.getId()).toBe('multicloud');
-    expect(alphaPlugin.id).toBe('multicloud');
+    expect(alphaPlugin.pluginId).toBe('multicloud');
   });
 
   it('mounts the Cloud overview page at /multicloud in the new frontend system', () => {
