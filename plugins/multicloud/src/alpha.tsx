@@ -1,3 +1,10 @@
+/**
+ * The multicloud frontend plugin for the new frontend system: the Cloud
+ * overview page and the Cost, Topology and Alerts entity tabs and cards.
+ *
+ * @packageDocumentation
+ */
+
 import {
   ApiBlueprint,
   PageBlueprint,

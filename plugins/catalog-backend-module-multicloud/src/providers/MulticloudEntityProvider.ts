@@ -32,7 +32,12 @@ const DEFAULT_SCHEDULE = {
   initialDelay: { seconds: 15 },
 };
 
-/** Per-source behaviour of the provider, from its config block. */
+/**
+ * Per-source behaviour of a {@link MulticloudEntityProvider}, read from the
+ * source's block under `catalog.providers.multicloud`.
+ *
+ * @public
+ */
 export type MulticloudProviderOptions = {
   /** Owner when no owner tag names a known group. */
   defaultOwner: string;
@@ -141,6 +146,11 @@ export class MulticloudEntityProvider implements EntityProvider {
     });
   }
 
+  /**
+   * Builds a provider for one source; {@link MulticloudEntityProvider.fromConfig}
+   * does this for every configured source, so call it directly only to wire
+   * a source by hand.
+   */
   constructor(
     private readonly source: CloudSource,
     private readonly options: MulticloudProviderOptions,
@@ -151,6 +161,7 @@ export class MulticloudEntityProvider implements EntityProvider {
     private readonly sourceStatus: MulticloudSourceStatusService,
   ) {}
 
+  /** The provider's unique name, `MulticloudEntityProvider:<sourceId>`. */
   getProviderName(): string {
     return `MulticloudEntityProvider:${this.source.id}`;
   }
@@ -159,6 +170,10 @@ export class MulticloudEntityProvider implements EntityProvider {
     return `multicloud:${this.source.id}`;
   }
 
+  /**
+   * Called by the catalog once: keeps the connection and schedules the
+   * recurring refresh of the source's entities.
+   */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.taskRunner.run({

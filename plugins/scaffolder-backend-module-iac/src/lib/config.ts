@@ -2,11 +2,20 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { characterLength, MIN_SECRET_LENGTH } from './secretForms';
 
-/** The tools this module runs. */
+/**
+ * The tools this module runs.
+ *
+ * @public
+ */
 export type IacToolName = 'terraform' | 'ansible' | 'helm';
 
-/** How one tool is run, read from `multicloud.iac.<tool>`. */
+/**
+ * How one tool is run, read from `multicloud.iac.<tool>`.
+ *
+ * @public
+ */
 export interface ToolSettings {
+  /** The tool this binary is. */
   tool: IacToolName;
   /** Config key of the binary, named in error messages. */
   binaryConfigKey: string;
@@ -14,7 +23,12 @@ export interface ToolSettings {
   binary: string;
   /** Version patterns the binary must match; empty allows any version. */
   allowedVersions: string[];
+  /** How long one run of the tool may take before it is stopped, in milliseconds. */
   timeoutMs: number;
+  /**
+   * How long a tool that is being stopped gets after each signal before the
+   * next, stronger one, in milliseconds.
+   */
   killGracePeriodMs: number;
   /** Names (or `PREFIX_*` patterns) of backend variables passed through. */
   envAllowlist: string[];

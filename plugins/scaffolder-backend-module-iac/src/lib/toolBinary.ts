@@ -5,9 +5,15 @@ import path from 'node:path';
 import semver from 'semver';
 import { ToolSettings } from './config';
 
-/** A tool binary that was found and whose version is allowed. */
+/**
+ * A tool binary that was found and whose version is allowed.
+ *
+ * @public
+ */
 export interface ResolvedTool {
+  /** Absolute path of the binary. */
   path: string;
+  /** The version the binary reported, for example `1.9.8`. */
   version: string;
 }
 
@@ -146,6 +152,8 @@ function runVersionCommand(
  * Creates a resolver that caches each successful check, so the version command
  * runs once per binary; failures are not cached, so installing the tool fixes
  * the next run.
+ *
+ * @public
  */
 export function createToolBinaryResolver(): ToolBinaryResolver {
   const cache = new Map<string, Promise<ResolvedTool>>();
