@@ -23,6 +23,9 @@ fi
 say "Type check"
 yarn tsc
 
+say "API reports (each package's report.api.md is current and free of warnings)"
+yarn build:api-reports:only --ci
+
 say "Lint and formatting"
 yarn backstage-cli repo lint
 yarn prettier --check plugins packages examples scripts

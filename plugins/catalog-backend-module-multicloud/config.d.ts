@@ -75,22 +75,35 @@ export interface Config {
            */
           regions?: string[];
           /**
-           * aws: region for `DescribeRegions`, STS and AssumeRole calls.
-           * Default: `us-east-1`.
+           * aws: region for `DescribeRegions`, `GetCallerIdentity` and the
+           * deprecated `roleArn`'s AssumeRole calls. Default: `us-east-1`.
            * @visibility backend
            */
           defaultRegion?: string;
           /**
-           * aws: accounts to read through STS AssumeRole. Without it the
-           * default credential chain is used and the account is the caller's.
+           * aws: accounts to read. Their credentials come from Backstage's
+           * `aws` integration config (`aws.accounts` with static keys, a
+           * profile or a `roleName` to assume, `aws.accountDefaults`,
+           * `aws.mainAccount`), which every AWS plugin reads. Default: the
+           * account of `aws.mainAccount` (else of the default credential
+           * chain).
            * @visibility backend
            */
           accounts?: Array<{
             /** @visibility backend */
             accountId: string;
-            /** @visibility backend */
-            roleArn: string;
-            /** @visibility secret */
+            /**
+             * Role assumed with the main account's credentials.
+             * @deprecated configure the role under `aws.accounts`
+             * (`roleName`) instead; a warning is logged when it is set.
+             * @visibility backend
+             */
+            roleArn?: string;
+            /**
+             * External id of `roleArn`.
+             * @deprecated configure it under `aws.accounts` (`externalId`).
+             * @visibility secret
+             */
             externalId?: string;
           }>;
           /**
@@ -100,7 +113,8 @@ export interface Config {
            */
           endpoint?: string;
           /**
-           * aws: STS endpoint override.
+           * aws: STS endpoint override, for `GetCallerIdentity` and the
+           * deprecated `roleArn`.
            * @visibility backend
            */
           stsEndpoint?: string;
@@ -194,6 +208,15 @@ export interface Config {
             region?: string;
             /** @visibility backend */
             dashboardUrl?: string;
+            /**
+             * Written to `kubernetes.io/auth-provider` on the cluster's
+             * entity: how Backstage's Kubernetes backend authenticates to
+             * the cluster when it finds it through the catalog cluster
+             * locator (`google`, `aws`, `azure`, `oidc`...; that locator
+             * ignores `serviceAccount`). Default: `serviceAccount`.
+             * @visibility backend
+             */
+            authProvider?: string;
             /** @visibility backend */
             kubeconfigPath?: string;
             /** @visibility backend */

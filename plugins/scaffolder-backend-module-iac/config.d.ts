@@ -23,9 +23,9 @@ interface IacToolConfig {
   /**
    * Versions the binary may have, checked once by running its version
    * command (`version -json`, `--version`, `version --short`; never in a
-   * dry run, which starts nothing): exact
-   * (`1.9.8`), any patch (`1.9.x` or `1.9.*`), any version with a prefix
-   * (`1.9`), or `*`. Default: any version.
+   * dry run, which starts nothing), as semver ranges: exact (`1.9.8`),
+   * any patch (`1.9.x`, `1.9.*` or `1.9`), `~1.9.2`, `>=1.8.0 <1.10.0`, or
+   * `*`; pre-releases count. Default: any version.
    * @visibility backend
    */
   allowedVersions?: string[];

@@ -57,8 +57,10 @@ test('a developer signs in as guest, finds a component, what it runs on, and the
 
   await nav.getByRole('link', { name: 'Cloud', exact: true }).click();
   await expect(
-    page.getByRole('heading', { name: 'Cloud overview' }),
+    page.getByRole('heading', { level: 1, name: 'Cloud', exact: true }),
   ).toBeVisible();
+  // One header: the app's page header, not a second one of the plugin's.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
   await expect(page.getByText('SQLite')).toBeVisible();
   await expect(page.getByText('Daily cost')).toBeVisible();
   await expect(page.getByRole('tab', { name: 'Groups' })).toBeVisible();

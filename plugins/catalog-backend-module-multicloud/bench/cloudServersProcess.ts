@@ -5,12 +5,8 @@
  * on someone else's machine.
  */
 import { fork } from 'node:child_process';
-import {
-  CloudServers,
-  EstateSizes,
-  ServerStats,
-  startCloudServers,
-} from './fakeClouds';
+import { ServerStats } from '../src/testUtils/localServer';
+import { CloudServers, EstateSizes, startCloudServers } from './fakeClouds';
 
 type Ready = {
   type: 'ready';

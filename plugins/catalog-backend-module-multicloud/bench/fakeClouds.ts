@@ -1,9 +1,9 @@
 /*
- * Local stand-ins for the four cloud APIs the multicloud sources read, for the
- * ingestion benchmark. Each server speaks the real wire format of its API and
- * GENERATES the estate on the fly from the page it is asked for, so a 100k
- * resource estate costs no memory up front and every run answers exactly the
- * same bytes (the estate is a pure function of its size).
+ * The cloud estate of the ingestion benchmark, GENERATED on the fly from the
+ * page asked for, so a 100k resource estate costs no memory up front and
+ * every run answers exactly the same bytes (the estate is a pure function of
+ * its size). It is served by the same wire-format fakes the tests use
+ * (`src/sources/<cloud>/__testUtils__/`):
  *
  * - AWS EC2 + STS: Query protocol (form-encoded POST, XML answers), pages of
  *   up to `MaxResults` with `NextToken`.
@@ -13,19 +13,42 @@
  *   `pageSize` (500 by default) with `nextPageToken`.
  * - Kubernetes: list endpoints with `limit` and `continue`.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import {
-  createServer as createHttpServer,
-  IncomingMessage,
-  Server,
-  ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+  describeRegionsAnswer,
+  ec2Error,
+  ec2ListingAnswer,
+  FakeReply,
+  getCallerIdentityAnswer,
+  RecordedRequest,
+  startFakeEc2Server,
+  tagSet,
+} from '../src/sources/aws/__testUtils__/fakeEc2Server';
+import {
+  ArmReply,
+  ArmRequest,
+  armError,
+  armListOf,
+  armListingPage,
+  armPage,
+  startFakeArmServer,
+} from '../src/sources/azure/__testUtils__/fakeArmServer';
+import {
+  CloudAssetReply,
+  CloudAssetRequest,
+  googleError,
+  readMasked,
+  searchAnswer,
+  startFakeCloudAssetServer,
+} from '../src/sources/gcp/__testUtils__/fakeCloudAssetServer';
+import {
+  KubernetesEstate,
+  startFakeKubernetesApiServer,
+} from '../src/sources/kubernetes/__testUtils__/fakeKubernetesApiServer';
+import {
+  decodeOffsetToken,
+  encodeOffsetToken,
+  ServerStats,
+} from '../src/testUtils/localServer';
 
 // ---------------------------------------------------------------------------
 // Deterministic helpers
@@ -53,14 +76,6 @@ function pick<T>(items: readonly T[], seed: number): T {
   return items[mix(seed) % items.length];
 }
 
-function xml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
-
 function isoDate(seed: number): string {
   const base = Date.UTC(2023, 0, 1);
   return new Date(base + (mix(seed) % (900 * 86400)) * 1000).toISOString();
@@ -72,22 +87,6 @@ function uuid(salt: number, index: number): string {
     17,
     20,
   )}-${h.slice(20, 32)}`;
-}
-
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset, v: 1 })).toString('base64');
-}
-
-function decodeToken(token: string | null | undefined): number {
-  if (!token) {
-    return 0;
-  }
-  try {
-    const offset = JSON.parse(Buffer.from(token, 'base64').toString()).o;
-    return Number.isInteger(offset) && offset >= 0 ? offset : -1;
-  } catch {
-    return -1;
-  }
 }
 
 /** Splits `total` into named parts by weight, each at least its minimum; the last part takes the rest. */
@@ -228,8 +227,6 @@ export function estateSizes(total: number): EstateSizes {
 
 export const AWS_ACCOUNT = '411122223333';
 export const AWS_REGIONS = ['us-east-1', 'eu-west-1'];
-const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 type AwsRegionWorld = {
   region: string;
@@ -296,16 +293,6 @@ function ip(a: number, index: number): string {
   return `10.${a % 256}.${(index >> 8) & 255}.${index & 255}`;
 }
 
-function tagSetXml(tags: Record<string, string>, element = 'tagSet'): string {
-  const items = Object.entries(tags).map(
-    ([key, value]) =>
-      `<item><key>${xml(key)}</key><value>${xml(value)}</value></item>`,
-  );
-  return items.length
-    ? `<${element}>${items.join('')}</${element}>`
-    : `<${element}/>`;
-}
-
 function awsTags(
   w: AwsRegionWorld,
   kind: string,
@@ -358,7 +345,7 @@ function vpcXml(w: AwsRegionWorld, v: number): string {
     )}</associationId>` +
     `<cidrBlockState><state>associated</state></cidrBlockState></item></cidrBlockAssociationSet>` +
     `<dhcpOptionsId>dopt-${hexId(w.salt + 41, 0, 17)}</dhcpOptionsId>` +
-    `<instanceTenancy>default</instanceTenancy><isDefault>false</isDefault>${tagSetXml(
+    `<instanceTenancy>default</instanceTenancy><isDefault>false</isDefault>${tagSet(
       tags,
     )}`
   );
@@ -394,7 +381,7 @@ function subnetXml(w: AwsRegionWorld, s: number): string {
     `<defaultForAz>false</defaultForAz><mapPublicIpOnLaunch>${
       s % 2 ? 'false' : 'true'
     }</mapPublicIpOnLaunch>` +
-    `<assignIpv6AddressOnCreation>false</assignIpv6AddressOnCreation>${tagSetXml(
+    `<assignIpv6AddressOnCreation>false</assignIpv6AddressOnCreation>${tagSet(
       tags,
     )}` +
     `<privateDnsNameOptionsOnLaunch><hostnameType>ip-name</hostnameType>` +
@@ -429,10 +416,9 @@ function sgXml(w: AwsRegionWorld, g: number): string {
     `<ipv6Ranges/><prefixListIds/></item></ipPermissionsEgress>` +
     `<securityGroupArn>arn:aws:ec2:${
       w.region
-    }:${AWS_ACCOUNT}:security-group/${ids.sg(
-      w,
-      g,
-    )}</securityGroupArn>${tagSetXml(tags)}`
+    }:${AWS_ACCOUNT}:security-group/${ids.sg(w, g)}</securityGroupArn>${tagSet(
+      tags,
+    )}`
   );
 }
 
@@ -513,7 +499,7 @@ function instanceXml(w: AwsRegionWorld, k: number): string {
       k,
       20,
     )}</clientToken>` +
-    `${tagSetXml(tags)}<hypervisor>xen</hypervisor>` +
+    `${tagSet(tags)}<hypervisor>xen</hypervisor>` +
     `<networkInterfaceSet><item><networkInterfaceId>${eniId}</networkInterfaceId>` +
     `<subnetId>${ids.subnet(w, subnet)}</subnetId><vpcId>${ids.vpc(
       w,
@@ -586,9 +572,7 @@ function volumeXml(w: AwsRegionWorld, v: number): string {
     `<availabilityZone>${az}</availabilityZone><status>${
       attached ? 'in-use' : 'available'
     }</status>` +
-    `<createTime>${isoDate(v * 7)}</createTime>${attachment}${tagSetXml(
-      tags,
-    )}` +
+    `<createTime>${isoDate(v * 7)}</createTime>${attachment}${tagSet(tags)}` +
     `<volumeType>gp3</volumeType><iops>3000</iops><throughput>125</throughput><encrypted>true</encrypted>` +
     `<kmsKeyId>arn:aws:kms:${w.region}:${AWS_ACCOUNT}:key/${uuid(
       w.salt + 61,
@@ -647,7 +631,7 @@ function eniXml(w: AwsRegionWorld, e: number): string {
     `<groupName>sg-${e % w.counts.sg}</groupName></item></groupSet>` +
     `${attachment}` +
     `<privateIpAddressesSet><item><privateIpAddress>${privateIp}</privateIpAddress><primary>true</primary></item></privateIpAddressesSet>` +
-    `<ipv6AddressesSet/><interfaceType>interface</interfaceType>${tagSetXml(
+    `<ipv6AddressesSet/><interfaceType>interface</interfaceType>${tagSet(
       tags,
       'tagSet',
     )}`
@@ -675,7 +659,7 @@ function eipXml(w: AwsRegionWorld, a: number): string {
       a,
     )}</allocationId><domain>vpc</domain>${target}` +
     `<associationId>eipassoc-${hexId(w.salt + 80, a, 17)}</associationId>` +
-    `<privateIpAddress>${ip(1, a)}</privateIpAddress>${tagSetXml(tags)}` +
+    `<privateIpAddress>${ip(1, a)}</privateIpAddress>${tagSet(tags)}` +
     `<publicIpv4Pool>amazon</publicIpv4Pool><networkBorderGroup>${w.region}</networkBorderGroup>`
   );
 }
@@ -703,14 +687,13 @@ function natXml(w: AwsRegionWorld, n: number): string {
       w,
       subnet,
     )}</subnetId>` +
-    `<vpcId>${ids.vpc(w, vpcOfSubnet(w, subnet))}</vpcId>${tagSetXml(
+    `<vpcId>${ids.vpc(w, vpcOfSubnet(w, subnet))}</vpcId>${tagSet(
       tags,
     )}<connectivityType>public</connectivityType>`
   );
 }
 
 type AwsListing = {
-  element: string;
   count: (w: AwsRegionWorld) => number;
   item: (w: AwsRegionWorld, index: number) => string;
   paginated: boolean;
@@ -718,149 +701,81 @@ type AwsListing = {
 
 const AWS_LISTINGS: Record<string, AwsListing> = {
   DescribeVpcs: {
-    element: 'vpcSet',
     count: w => w.counts.vpc,
     item: vpcXml,
     paginated: true,
   },
   DescribeSubnets: {
-    element: 'subnetSet',
     count: w => w.counts.subnet,
     item: subnetXml,
     paginated: true,
   },
   DescribeSecurityGroups: {
-    element: 'securityGroupInfo',
     count: w => w.counts.sg,
     item: sgXml,
     paginated: true,
   },
   DescribeInstances: {
-    element: 'reservationSet',
     count: w => w.counts.instance,
     item: instanceXml,
     paginated: true,
   },
   DescribeVolumes: {
-    element: 'volumeSet',
     count: w => w.counts.volume,
     item: volumeXml,
     paginated: true,
   },
   DescribeNetworkInterfaces: {
-    element: 'networkInterfaceSet',
     count: w => w.counts.eni,
     item: eniXml,
     paginated: true,
   },
   DescribeAddresses: {
-    element: 'addressesSet',
     count: w => w.counts.eip,
     item: eipXml,
     paginated: false,
   },
   DescribeNatGateways: {
-    element: 'natGatewaySet',
     count: w => w.counts.nat,
     item: natXml,
     paginated: true,
   },
 };
 
-function ec2Error(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-) {
-  res.writeHead(status, { 'content-type': 'text/xml;charset=UTF-8' });
-  res.end(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code>` +
-      `<Message>${xml(message)}</Message></Error></Errors><RequestID>${uuid(
-        999,
-        0,
-      )}</RequestID></Response>`,
-  );
-}
-
-function createAwsHandler(total: number, stats: ServerStats) {
+/** Answers the STS and EC2 requests of the source from the generated estate. */
+function createAwsReply(total: number) {
   const worlds = new Map(awsWorlds(total).map(w => [w.region, w]));
-  let requestNumber = 0;
-  return (req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', chunk => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      const params = new URLSearchParams(body);
-      const action = params.get('Action') ?? '';
-      const region =
-        /Credential=[^/]+\/\d+\/([^/]+)\//.exec(
-          req.headers.authorization ?? '',
-        )?.[1] ?? '';
-      const requestId = uuid(998, requestNumber++);
-      let answer: string;
-      if (action === 'GetCallerIdentity') {
-        answer =
-          `<GetCallerIdentityResponse xmlns="${STS_XMLNS}"><GetCallerIdentityResult>` +
-          `<Arn>arn:aws:iam::${AWS_ACCOUNT}:user/backstage</Arn><UserId>AIDAEXAMPLEBENCH</UserId>` +
-          `<Account>${AWS_ACCOUNT}</Account></GetCallerIdentityResult>` +
-          `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`;
-      } else if (action === 'DescribeRegions') {
-        const regions = [
-          ...AWS_REGIONS.map(r => [r, 'opt-in-not-required']),
-          ['af-south-1', 'not-opted-in'],
-        ]
-          .map(
-            ([name, optIn]) =>
-              `<item><regionName>${name}</regionName><regionEndpoint>ec2.${name}.amazonaws.com</regionEndpoint><optInStatus>${optIn}</optInStatus></item>`,
-          )
-          .join('');
-        answer = `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeRegionsResponse xmlns="${EC2_XMLNS}"><requestId>${requestId}</requestId><regionInfo>${regions}</regionInfo></DescribeRegionsResponse>`;
-      } else if (AWS_LISTINGS[action]) {
-        const listing = AWS_LISTINGS[action];
-        const world = worlds.get(region);
-        const count = world ? listing.count(world) : 0;
-        const start = decodeToken(params.get('NextToken'));
-        if (start < 0) {
-          ec2Error(
-            res,
-            400,
-            'InvalidParameterValue',
-            `Invalid value for NextToken`,
-          );
-          return;
-        }
-        const max = listing.paginated
-          ? Math.min(1000, Number(params.get('MaxResults') ?? 1000) || 1000)
-          : count;
-        const end = Math.min(count, start + max);
-        const items: string[] = [];
-        for (let i = start; i < end; i++) {
-          items.push(`<item>${listing.item(world!, i)}</item>`);
-        }
-        stats.items += end - start;
-        const list = items.length
-          ? `<${listing.element}>${items.join('')}</${listing.element}>`
-          : `<${listing.element}/>`;
-        const next =
-          end < count ? `<nextToken>${encodeToken(end)}</nextToken>` : '';
-        answer = `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${EC2_XMLNS}"><requestId>${requestId}</requestId>${list}${next}</${action}Response>`;
-      } else {
-        ec2Error(
-          res,
-          400,
-          'InvalidAction',
-          `The action ${action} is not valid for this web service.`,
-        );
-        return;
-      }
-      stats.requests++;
-      stats.bytes += Buffer.byteLength(answer);
-      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-      res.end(answer);
-    });
+  return (request: RecordedRequest): FakeReply => {
+    const { action } = request;
+    if (action === 'GetCallerIdentity') {
+      return getCallerIdentityAnswer(AWS_ACCOUNT);
+    }
+    if (action === 'DescribeRegions') {
+      return describeRegionsAnswer([
+        ...AWS_REGIONS.map(name => ({
+          name,
+          optInStatus: 'opt-in-not-required',
+        })),
+        { name: 'af-south-1', optInStatus: 'not-opted-in' },
+      ]);
+    }
+    const listing = AWS_LISTINGS[action];
+    if (!listing) {
+      return ec2Error(
+        400,
+        'InvalidAction',
+        `The action ${action} is not valid for this web service.`,
+      );
+    }
+    const world = worlds.get(request.region);
+    return ec2ListingAnswer(
+      request,
+      {
+        count: world ? listing.count(world) : 0,
+        item: index => listing.item(world!, index),
+      },
+      { paginated: listing.paginated },
+    );
   };
 }
 
@@ -1379,120 +1294,58 @@ function azureGroup(w: AzureWorld, g: number): Record<string, unknown> {
   return record;
 }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  stats: ServerStats,
-) {
-  stats.requests++;
-  stats.bytes += Buffer.byteLength(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(body);
-}
-
-function createAzureHandler(
-  total: number,
-  stats: ServerStats,
-  baseUrl: () => string,
-) {
+/** Answers the ARM requests of the source from the generated estate. */
+function createAzureReply(total: number) {
   const worlds = new Map(azureWorlds(total).map(w => [w.sub, w]));
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', baseUrl());
-    if (req.headers.authorization !== `Bearer ${AZURE_TOKEN}`) {
-      sendJson(
-        res,
-        401,
-        JSON.stringify({
-          error: {
-            code: 'AuthenticationFailed',
-            message: 'Authentication failed.',
-          },
-        }),
-        stats,
+  return ({ url }: ArmRequest): ArmReply => {
+    const list = armListOf(url);
+    const world = list && worlds.get(list.subscriptionId);
+    if (!list || !world) {
+      return armError(
+        404,
+        'SubscriptionNotFound',
+        `No route for ${url.pathname}`,
       );
-      return;
     }
-    const detail =
-      /^\/subscriptions\/([^/]+)\/providers\/([^/]+\/[^/]+)$/i.exec(
-        url.pathname,
-      );
-    const detailWorld = detail && worlds.get(detail[1]);
-    if (detailWorld && AZURE_DETAIL_TYPES.has(detail[2].toLowerCase())) {
+    if (list.list === 'provider') {
+      const type = list.type.toLowerCase();
+      if (!AZURE_DETAIL_TYPES.has(type)) {
+        return armError(
+          404,
+          'NoRegisteredProviderFound',
+          `No route for ${url.pathname}`,
+        );
+      }
       // A provider's list: its resources of the type, scanned from the
       // resource index in the skip token.
-      const type = detail[2].toLowerCase();
       const value: unknown[] = [];
-      let r = decodeToken(url.searchParams.get('$skiptoken'));
-      for (; r < detailWorld.resources && value.length < AZURE_PAGE; r++) {
-        if (azureKindOf(detailWorld, r).type.toLowerCase() === type) {
-          value.push(azureDetail(detailWorld, r));
+      let r = decodeOffsetToken(url.searchParams.get('$skiptoken'));
+      for (; r < world.resources && value.length < AZURE_PAGE; r++) {
+        if (azureKindOf(world, r).type.toLowerCase() === type) {
+          value.push(azureDetail(world, r));
         }
       }
-      stats.items += value.length;
-      const body: { value: unknown[]; nextLink?: string } = { value };
-      if (r < detailWorld.resources) {
-        const next = new URL(url.href);
-        next.searchParams.set('$skiptoken', encodeToken(r));
-        body.nextLink = next.href;
-      }
-      sendJson(res, 200, JSON.stringify(body), stats);
-      return;
-    }
-    const match =
-      /^\/subscriptions\/([^/]+)\/(resources|resourcegroups)$/i.exec(
-        url.pathname,
+      return armPage(
+        url,
+        value,
+        r < world.resources ? encodeOffsetToken(r) : undefined,
       );
-    const world = match && worlds.get(match[1]);
-    if (!match || !world) {
-      sendJson(
-        res,
-        404,
-        JSON.stringify({
-          error: {
-            code: 'SubscriptionNotFound',
-            message: `No route for ${url.pathname}`,
-          },
-        }),
-        stats,
-      );
-      return;
     }
-    const groups = match[2].toLowerCase() === 'resourcegroups';
-    const count = groups ? world.groups : world.resources;
-    const start = decodeToken(url.searchParams.get('$skiptoken'));
-    if (start < 0) {
-      sendJson(
-        res,
-        400,
-        JSON.stringify({
-          error: {
-            code: 'InvalidSkipToken',
-            message: 'The skip token is invalid.',
-          },
-        }),
-        stats,
-      );
-      return;
-    }
-    const end = Math.min(count, start + AZURE_PAGE);
+    const groups = list.list === 'resourcegroups';
     const expanded = new Set(
       (url.searchParams.get('$expand') ?? '').split(',').filter(Boolean),
     );
-    const value: unknown[] = [];
-    for (let i = start; i < end; i++) {
-      value.push(
-        groups ? azureGroup(world, i) : azureResource(world, i, expanded),
-      );
-    }
-    stats.items += end - start;
-    const body: { value: unknown[]; nextLink?: string } = { value };
-    if (end < count) {
-      const next = new URL(url.href);
-      next.searchParams.set('$skiptoken', encodeToken(end));
-      body.nextLink = next.href;
-    }
-    sendJson(res, 200, JSON.stringify(body), stats);
+    return armListingPage(
+      url,
+      {
+        count: groups ? world.groups : world.resources,
+        item: index =>
+          groups
+            ? azureGroup(world, index)
+            : azureResource(world, index, expanded),
+      },
+      AZURE_PAGE,
+    );
   };
 }
 
@@ -1956,7 +1809,8 @@ function gcpResult(w: GcpWorld, r: number): Record<string, unknown> {
   };
 }
 
-function createGcpHandler(total: number, stats: ServerStats) {
+/** Answers the Cloud Asset searches of the source from the generated estate. */
+function createGcpReply(total: number) {
   const world: GcpWorld = {
     projects: Math.max(
       1,
@@ -1964,66 +1818,30 @@ function createGcpHandler(total: number, stats: ServerStats) {
     ),
     total,
   };
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const error = (code: number, status: string, message: string) =>
-      sendJson(
-        res,
-        code,
-        JSON.stringify({ error: { code, message, status } }),
-        stats,
-      );
-    if (req.headers.authorization !== `Bearer ${GCP_TOKEN}`) {
-      error(
-        401,
-        'UNAUTHENTICATED',
-        'Request had invalid authentication credentials.',
-      );
-      return;
+  return ({ scope, query }: CloudAssetRequest): CloudAssetReply => {
+    if (scope !== GCP_SCOPE) {
+      return googleError(404, 'NOT_FOUND', `No scope ${scope}`);
     }
-    if (url.pathname !== `/v1/${GCP_SCOPE}:searchAllResources`) {
-      error(404, 'NOT_FOUND', `No route for ${url.pathname}`);
-      return;
-    }
-    const pageSize = Math.min(
-      500,
-      Number(url.searchParams.get('pageSize') ?? 100) || 100,
-    );
-    const start = decodeToken(url.searchParams.get('pageToken'));
+    const pageSize = Math.min(500, Number(query.get('pageSize') ?? 100) || 100);
+    const start = decodeOffsetToken(query.get('pageToken'));
     if (start < 0) {
-      error(400, 'INVALID_ARGUMENT', 'Invalid page token.');
-      return;
+      return googleError(400, 'INVALID_ARGUMENT', 'Invalid page token.');
     }
     // As the API does, `assetTypes` (exact names here) keeps the results of
-    // those types, `readMask` the top-level fields it names, and without a
-    // read mask the large `versionedResources` are left out.
-    const assetTypes = new Set(url.searchParams.getAll('assetTypes'));
-    const readMask = url.searchParams.get('readMask');
-    const keep = (key: string) =>
-      readMask === '*' ||
-      (readMask
-        ? readMask.split(',').includes(key)
-        : key !== 'versionedResources');
+    // those types, and `readMask` the top-level fields it names.
+    const assetTypes = new Set(query.getAll('assetTypes'));
+    const readMask = query.get('readMask');
     const results: unknown[] = [];
     let next = start;
     for (; next < world.total && results.length < pageSize; next++) {
       if (assetTypes.size && !assetTypes.has(gcpAssetTypeOf(world, next))) {
         continue;
       }
-      const result = gcpResult(world, next);
-      results.push(
-        Object.fromEntries(Object.entries(result).filter(([key]) => keep(key))),
-      );
+      results.push(readMasked(gcpResult(world, next), readMask));
     }
-    stats.items += results.length;
-    sendJson(
-      res,
-      200,
-      JSON.stringify({
-        results,
-        ...(next < world.total ? { nextPageToken: encodeToken(next) } : {}),
-      }),
-      stats,
+    return searchAnswer(
+      results,
+      next < world.total ? encodeOffsetToken(next) : undefined,
     );
   };
 }
@@ -2437,150 +2255,36 @@ function namespaceObject(n: number) {
   };
 }
 
-const K8S_COLLECTIONS: Record<
-  string,
-  {
-    prefix: string;
-    listKind: string;
-    apiVersion: string;
-    key: keyof K8sWorld;
-    item: (i: number, w: K8sWorld) => unknown;
-  }
-> = {
-  namespaces: {
-    prefix: '/api/v1',
-    listKind: 'NamespaceList',
-    apiVersion: 'v1',
-    key: 'namespaces',
-    item: i => namespaceObject(i),
-  },
-  deployments: {
-    prefix: '/apis/apps/v1',
-    listKind: 'DeploymentList',
-    apiVersion: 'apps/v1',
-    key: 'deployments',
-    item: (i, w) => workload('Deployment', i, w, 100000),
-  },
-  statefulsets: {
-    prefix: '/apis/apps/v1',
-    listKind: 'StatefulSetList',
-    apiVersion: 'apps/v1',
-    key: 'statefulsets',
-    item: (i, w) => workload('StatefulSet', i, w, 200000),
-  },
-  daemonsets: {
-    prefix: '/apis/apps/v1',
-    listKind: 'DaemonSetList',
-    apiVersion: 'apps/v1',
-    key: 'daemonsets',
-    item: (i, w) => workload('DaemonSet', i, w, 300000),
-  },
-  services: {
-    prefix: '/api/v1',
-    listKind: 'ServiceList',
-    apiVersion: 'v1',
-    key: 'services',
-    item: service,
-  },
-  ingresses: {
-    prefix: '/apis/networking.k8s.io/v1',
-    listKind: 'IngressList',
-    apiVersion: 'networking.k8s.io/v1',
-    key: 'ingresses',
-    item: ingress,
-  },
-  persistentvolumeclaims: {
-    prefix: '/api/v1',
-    listKind: 'PersistentVolumeClaimList',
-    apiVersion: 'v1',
-    key: 'persistentvolumeclaims',
-    item: persistentVolumeClaim,
-  },
+/** How each collection's objects are made, by its plural. */
+const K8S_ITEMS: Record<keyof K8sWorld, (i: number, w: K8sWorld) => unknown> = {
+  namespaces: i => namespaceObject(i),
+  deployments: (i, w) => workload('Deployment', i, w, 100000),
+  statefulsets: (i, w) => workload('StatefulSet', i, w, 200000),
+  daemonsets: (i, w) => workload('DaemonSet', i, w, 300000),
+  services: service,
+  ingresses: ingress,
+  persistentvolumeclaims: persistentVolumeClaim,
 };
 
-function createKubernetesHandler(total: number, stats: ServerStats) {
+/** The generated cluster; the source lists it cluster-wide. */
+function createKubernetesEstate(total: number): KubernetesEstate {
   const world = k8sWorld(total);
-  const status = (
-    res: ServerResponse,
-    code: number,
-    reason: string,
-    message: string,
-  ) =>
-    sendJson(
-      res,
-      code,
-      JSON.stringify({
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message,
-        reason,
-        code,
-      }),
-      stats,
-    );
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.headers.authorization !== `Bearer ${KUBERNETES_TOKEN}`) {
-      status(res, 401, 'Unauthorized', 'Unauthorized');
-      return;
-    }
-    const match =
-      /^(\/api\/v1|\/apis\/apps\/v1|\/apis\/networking\.k8s\.io\/v1)\/([a-z]+)$/.exec(
-        url.pathname,
-      );
-    const collection = match && K8S_COLLECTIONS[match[2]];
-    if (!match || !collection || collection.prefix !== match[1]) {
-      status(
-        res,
-        404,
-        'NotFound',
-        'the server could not find the requested resource',
-      );
-      return;
-    }
-    const count = world[collection.key];
-    const limit = Number(url.searchParams.get('limit') ?? count) || count;
-    const start = decodeToken(url.searchParams.get('continue'));
-    if (start < 0) {
-      status(
-        res,
-        410,
-        'Expired',
-        'The provided continue parameter is too old to display a consistent list result.',
-      );
-      return;
-    }
-    const end = Math.min(count, start + limit);
-    const items: unknown[] = [];
-    for (let i = start; i < end; i++) {
-      items.push(collection.item(i, world));
-    }
-    stats.items += end - start;
-    const meta: Record<string, unknown> = { resourceVersion: '4815162' };
-    if (end < count) {
-      meta.continue = encodeToken(end);
-      meta.remainingItemCount = count - end;
-    }
-    sendJson(
-      res,
-      200,
-      JSON.stringify({
-        kind: collection.listKind,
-        apiVersion: collection.apiVersion,
-        metadata: meta,
-        items,
-      }),
-      stats,
-    );
+  return {
+    list(plural, namespace) {
+      const item = K8S_ITEMS[plural as keyof K8sWorld];
+      if (!item || namespace) {
+        return { count: 0, item: () => undefined };
+      }
+      return {
+        count: world[plural as keyof K8sWorld],
+        item: index => item(index, world),
+      };
+    },
   };
 }
 
 // ---------------------------------------------------------------------------
 // Starting the servers
-
-export type ServerStats = { requests: number; items: number; bytes: number };
 
 export type CloudServers = {
   sizes: EstateSizes;
@@ -2592,87 +2296,39 @@ export type CloudServers = {
   close(): Promise<void>;
 };
 
-async function listen(server: Server): Promise<number> {
-  // Cloud front ends keep idle connections for about a minute (Node's default
-  // is 5 s, which makes a client that reuses a connection after a busy spell
-  // race the server's close and see "socket hang up").
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-/** A throw-away self-signed certificate for 127.0.0.1, made with openssl. */
-async function selfSignedCertificate(): Promise<{ key: Buffer; cert: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'multicloud-bench-tls-'));
-  try {
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]);
-    return {
-      key: await readFile(join(dir, 'key.pem')),
-      cert: await readFile(join(dir, 'cert.pem'), 'utf8'),
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** Starts the four servers on 127.0.0.1, together serving `total` resources. */
 export async function startCloudServers(total: number): Promise<CloudServers> {
   const sizes = estateSizes(total);
-  const stats = {
-    aws: { requests: 0, items: 0, bytes: 0 },
-    azure: { requests: 0, items: 0, bytes: 0 },
-    gcp: { requests: 0, items: 0, bytes: 0 },
-    kubernetes: { requests: 0, items: 0, bytes: 0 },
-  };
-  const { key, cert } = await selfSignedCertificate();
-  let azureBase = '';
-  const servers: Server[] = [
-    createHttpServer(createAwsHandler(sizes.aws, stats.aws)),
-    createHttpsServer(
-      { key, cert },
-      createAzureHandler(sizes.azure, stats.azure, () => azureBase),
-    ),
-    createHttpServer(createGcpHandler(sizes.gcp, stats.gcp)),
-    createHttpServer(
-      createKubernetesHandler(sizes.kubernetes, stats.kubernetes),
-    ),
-  ];
-  const [awsPort, azurePort, gcpPort, k8sPort] = await Promise.all(
-    servers.map(listen),
-  );
-  azureBase = `https://127.0.0.1:${azurePort}`;
+  const [aws, azure, gcp, kubernetes] = await Promise.all([
+    startFakeEc2Server(createAwsReply(sizes.aws)),
+    startFakeArmServer({
+      token: AZURE_TOKEN,
+      reply: createAzureReply(sizes.azure),
+    }),
+    startFakeCloudAssetServer({
+      token: GCP_TOKEN,
+      reply: createGcpReply(sizes.gcp),
+    }),
+    startFakeKubernetesApiServer({
+      token: KUBERNETES_TOKEN,
+      estate: createKubernetesEstate(sizes.kubernetes),
+    }),
+  ]);
   return {
     sizes,
-    aws: { endpoint: `http://127.0.0.1:${awsPort}` },
-    azure: { endpoint: azureBase, certificate: cert },
-    gcp: { port: gcpPort },
-    kubernetes: { url: `http://127.0.0.1:${k8sPort}` },
-    stats,
+    aws: { endpoint: aws.endpoint },
+    azure: { endpoint: azure.endpoint, certificate: azure.certificate },
+    gcp: { port: gcp.port },
+    kubernetes: { url: kubernetes.url },
+    stats: {
+      aws: aws.stats,
+      azure: azure.stats,
+      gcp: gcp.stats,
+      kubernetes: kubernetes.stats,
+    },
     close: async () => {
       await Promise.all(
-        servers.map(
-          server =>
-            new Promise<void>(resolve => {
-              server.closeAllConnections();
-              server.close(() => resolve());
-            }),
-        ),
+        [aws, azure, gcp, kubernetes].map(server => server.close()),
       );
     },
   };

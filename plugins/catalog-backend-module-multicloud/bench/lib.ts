@@ -2,18 +2,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
-import {
-  CloudSource,
-  createAwsSourceFromConfig,
-  createAzureSourceFromConfig,
-  createGcpSourceFromConfig,
-  createKubernetesSourceFromConfig,
-} from '@multicloud/plugin-multicloud-node';
-// The GCP source's `authClient` injection needs a google-auth-library client.
-// It is a dependency of @multicloud/plugin-multicloud-node, hoisted to the
-// workspace root; this package may not declare it (no dependency changes here).
-// eslint-disable-next-line @backstage/no-undeclared-imports
+import { CloudSource } from '@multicloud/plugin-multicloud-node';
 import { OAuth2Client } from 'google-auth-library';
+import { createAwsSource } from '../src/sources/aws';
+import { createAzureSource } from '../src/sources/azure';
+import { createGcpSource } from '../src/sources/gcp';
+import { createKubernetesSource } from '../src/sources/kubernetes';
 import {
   AZURE_SUBSCRIPTIONS,
   AZURE_TOKEN,
@@ -183,9 +177,10 @@ export type NamedSource = {
 
 /**
  * The sources with production settings, except what points them at the local
- * servers: endpoints, the test-only credential injections, the Azure CA
- * certificate, and the GCP REST transport (the local Cloud Asset API speaks
- * REST, not gRPC).
+ * servers: endpoints, static AWS keys in the aws integration config, the
+ * test-only Azure and GCP credential injections, the Azure CA certificate,
+ * and the GCP REST transport (the local Cloud Asset API speaks REST, not
+ * gRPC).
  */
 export function createBenchSources(
   servers: RemoteCloudServers,
@@ -199,7 +194,7 @@ export function createBenchSources(
   return [
     {
       cloud: 'aws',
-      source: createAwsSourceFromConfig({
+      source: createAwsSource({
         id: 'aws-prod',
         logger: logger.child({ source: 'aws-prod' }),
         config: new ConfigReader({
@@ -207,15 +202,20 @@ export function createBenchSources(
           endpoint: servers.aws.endpoint,
           stsEndpoint: servers.aws.endpoint,
         }),
-        credentials: {
-          accessKeyId: 'AKIDBENCHEXAMPLE',
-          secretAccessKey: 'bench-secret',
-        },
+        // Backstage's aws integration config: the main account's static keys.
+        rootConfig: new ConfigReader({
+          aws: {
+            mainAccount: {
+              accessKeyId: 'AKIDBENCHEXAMPLE',
+              secretAccessKey: 'bench-secret',
+            },
+          },
+        }),
       }),
     },
     {
       cloud: 'azure',
-      source: createAzureSourceFromConfig({
+      source: createAzureSource({
         id: 'azure-prod',
         logger: logger.child({ source: 'azure-prod' }),
         config: new ConfigReader({
@@ -234,7 +234,7 @@ export function createBenchSources(
     },
     {
       cloud: 'gcp',
-      source: createGcpSourceFromConfig({
+      source: createGcpSource({
         id: 'gcp-org',
         logger: logger.child({ source: 'gcp-org' }),
         config: new ConfigReader({
@@ -250,7 +250,7 @@ export function createBenchSources(
     },
     {
       cloud: 'kubernetes',
-      source: createKubernetesSourceFromConfig({
+      source: createKubernetesSource({
         id: 'k8s-prod-eu',
         logger: logger.child({ source: 'k8s-prod-eu' }),
         config: new ConfigReader({

@@ -7,3 +7,4 @@
 
 export { catalogModuleMulticloud as default } from './module';
 export { MulticloudEntityProvider } from './providers/MulticloudEntityProvider';
+export type { MulticloudProviderOptions } from './providers/MulticloudEntityProvider';

@@ -16,7 +16,7 @@ import { MulticloudEntityProvider } from './providers/MulticloudEntityProvider';
 /**
  * Catalog module that ingests cloud resources as `Resource` entities: one
  * provider per source configured under `catalog.providers.multicloud` or
- * added through {@link multicloudSourcesExtensionPoint}.
+ * added through {@link @multicloud/plugin-multicloud-node#multicloudSourcesExtensionPoint}.
  *
  * @public
  */

@@ -30,7 +30,7 @@ import {
   pickProvider,
   tagsJson,
 } from './estate';
-import { FACT_COLUMNS } from '../src/services/CostImport/createCostImportService';
+import { FACT_COLUMNS } from '../src/database/insertFacts';
 import { Engine, gaussian, int, pick, random, seconds } from './lib';
 
 export const DAYS = 365;

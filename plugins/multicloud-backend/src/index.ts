@@ -1,5 +1,7 @@
 /**
- * The multicloud backend plugin.
+ * Backend plugin for the cost, topology and alerts of catalog entities: it
+ * imports FOCUS cost exports, maps entities to their cloud resources and
+ * raises budget, anomaly, hygiene and Alertmanager alerts.
  *
  * @packageDocumentation
  */

@@ -28,9 +28,11 @@ import {
   parsePeriod,
   parseSummaryGroupBy,
 } from './lib/params';
-import { parseBudgetAnnotation } from './services/CostAttribution/attributionModel';
-import { CostImportService } from './services/CostImport/types';
-import { FocusFileRejectedError } from './services/CostImport/readFocusFile';
+import { parseBudgetAnnotation } from './services/CostAttribution/types';
+import {
+  CostImportService,
+  FocusFileRejectedError,
+} from './services/CostImport/types';
 import { CostQueryService } from './services/CostQuery/types';
 import { HealthService } from './services/Health/types';
 import { TopologyService } from './services/Topology/types';

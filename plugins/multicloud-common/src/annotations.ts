@@ -37,14 +37,15 @@ export const MULTICLOUD_ANNOTATIONS = {
   /**
    * Inbound rules of a security group, network security group or firewall
    * that allow traffic from anywhere (`0.0.0.0/0`, `::/0`, `*`, `Internet`),
-   * as a JSON array of `{"protocol": "tcp", "ports": "22" | "80-443" | "all",
-   * "source": "0.0.0.0/0"}`: one entry per protocol, port or port range and
-   * source, in the order the rules list them. `protocol` is lower case
-   * (`tcp`, `udp`, `icmp`, ...) or `all`; `ports` is one port, a range, or
-   * `all` when the rule names every port (`*`, `0-65535`, none) or its
-   * protocol has no ports (ICMP); `source` is the prefix as the provider
-   * wrote it. Written on AWS security groups, Azure network security groups
-   * and GCP firewall rules; absent when nothing is open to anywhere.
+   * as a JSON array of objects with `protocol`, `ports` and `source`, for
+   * example `[{"protocol": "tcp", "ports": "80-443", "source": "0.0.0.0/0"}]`:
+   * one entry per protocol, port or port range and source, in the order the
+   * rules list them. `protocol` is lower case (`tcp`, `udp`, `icmp`, ...) or
+   * `all`; `ports` is one port (`22`), a range (`80-443`), or `all` when the
+   * rule names every port (`*`, `0-65535`, none) or its protocol has no ports
+   * (ICMP); `source` is the prefix as the provider wrote it. Written on AWS
+   * security groups, Azure network security groups and GCP firewall rules;
+   * absent when nothing is open to anywhere.
    */
   openIngress: 'multicloud.io/open-ingress',
   /**

@@ -288,9 +288,9 @@ function kebab(value: string): string {
 
 /**
  * The entity `spec.type` for a provider-native type name: the table's entry
- * when there is one, else a kebab-case name derived from the native type
- * (`Microsoft.Web/staticSites` -> `azure-web-static-sites`,
- * `pubsub.googleapis.com/Topic` -> `gcp-pubsub-topic`).
+ * when there is one, else a kebab-case name derived from the native type:
+ * `Microsoft.Web/staticSites` becomes `azure-web-static-sites` and
+ * `pubsub.googleapis.com/Topic` becomes `gcp-pubsub-topic`.
  *
  * @public
  */

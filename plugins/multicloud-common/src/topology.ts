@@ -8,7 +8,12 @@
  */
 export type TopologyDirection = 'downstream' | 'upstream' | 'both';
 
-/** @public */
+/**
+ * Every {@link TopologyDirection}, for validating a `direction` parameter or
+ * offering the choice in a UI.
+ *
+ * @public
+ */
 export const TOPOLOGY_DIRECTIONS: readonly TopologyDirection[] = [
   'downstream',
   'upstream',

@@ -11,7 +11,7 @@ export type CloudProvider = 'aws' | 'azure' | 'gcp' | 'kubernetes';
  * @public
  */
 export type CloudResourceRelation = {
-  /** `dependsOn`: this resource needs the target (instance -> subnet). */
+  /** `dependsOn`: this resource needs the target, as an instance needs its subnet. */
   type: 'dependsOn';
   /** Native id of the target resource, as in {@link CloudResource.nativeId}. */
   targetNativeId: string;

@@ -8,6 +8,11 @@ import { CloudSource } from './types';
  * @public
  */
 export interface MulticloudSourcesExtensionPoint {
+  /**
+   * Adds sources for the entity provider to read. Ids must be unique among
+   * added sources; a key of the same id under `catalog.providers.multicloud`
+   * sets the source's schedule and owner options.
+   */
   addSource(...sources: CloudSource[]): void;
 }
 

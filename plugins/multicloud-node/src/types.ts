@@ -23,5 +23,6 @@ export type CloudSourceReadOptions = {
 export interface CloudSource {
   /** Config key under `catalog.providers.multicloud`, unique per backend. */
   readonly id: string;
+  /** Reads every resource of the source, or throws when any part fails. */
   readResources(options?: CloudSourceReadOptions): Promise<CloudResource[]>;
 }

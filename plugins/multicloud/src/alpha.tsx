@@ -1,3 +1,10 @@
+/**
+ * The multicloud frontend plugin for the new frontend system: the Cloud
+ * overview page and the Cost, Topology and Alerts entity tabs and cards.
+ *
+ * @packageDocumentation
+ */
+
 import {
   ApiBlueprint,
   PageBlueprint,
@@ -17,6 +24,7 @@ import { COST_ENTITY_KINDS } from './lib/costEntities';
 import { TOPOLOGY_ENTITY_KINDS } from './lib/topologyEntities';
 import {
   alertsContentRouteRef,
+  costContentRouteRef,
   rootRouteRef,
   topologyContentRouteRef,
 } from './routes';
@@ -36,9 +44,10 @@ const cloudOverviewPage = PageBlueprint.make({
     title: 'Cloud',
     icon: <CloudIcon fontSize="inherit" />,
     routeRef: convertLegacyRouteRef(rootRouteRef),
+    // The page's header is the app's: the content brings no header of its own.
     loader: () =>
       import('./components/CloudOverviewPage').then(m => (
-        <m.CloudOverviewPage />
+        <m.CloudOverviewContent />
       )),
   },
 });
@@ -48,9 +57,24 @@ const entityCostContent = EntityContentBlueprint.make({
   params: {
     path: 'cost',
     title: 'Cost',
+    routeRef: costContentRouteRef,
+    // Spend is watched like any other signal of a running service.
+    group: 'observability',
     filter: { kind: { $in: [...COST_ENTITY_KINDS] } },
     loader: () =>
       import('./components/CostTab').then(m => <m.EntityCostContent />),
+  },
+});
+
+const entityOverviewCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    type: 'info',
+    filter: { kind: { $in: [...COST_ENTITY_KINDS] } },
+    loader: () =>
+      import('./components/OverviewCard').then(m => (
+        <m.OverviewCardLinkedToTab />
+      )),
   },
 });
 
@@ -60,6 +84,8 @@ const entityTopologyContent = EntityContentBlueprint.make({
     path: 'topology',
     title: 'Topology',
     routeRef: topologyContentRouteRef,
+    // What the entity runs on, next to the Kubernetes tab.
+    group: 'deployment',
     filter: { kind: { $in: [...TOPOLOGY_ENTITY_KINDS] } },
     loader: () =>
       import('./components/TopologyTab').then(m => <m.EntityTopologyContent />),
@@ -84,6 +110,8 @@ const entityAlertsContent = EntityContentBlueprint.make({
     path: 'alerts',
     title: 'Alerts',
     routeRef: alertsContentRouteRef,
+    // Findings to act on: acknowledge, snooze, dismiss, silence.
+    group: 'operation',
     filter: { kind: { $in: [...ALERT_ENTITY_KINDS] } },
     loader: () =>
       import('./components/AlertsTab').then(m => <m.EntityAlertsContent />),
@@ -112,6 +140,7 @@ export default createFrontendPlugin({
     multicloudApi,
     cloudOverviewPage,
     entityCostContent,
+    entityOverviewCard,
     entityTopologyContent,
     entityTopologyCard,
     entityAlertsContent,

@@ -11,6 +11,7 @@ export {
   EntityAlertsCard,
   EntityAlertsContent,
   EntityCostContent,
+  EntityMulticloudOverviewCard,
   EntityTopologyCard,
   EntityTopologyContent,
 } from './plugin';

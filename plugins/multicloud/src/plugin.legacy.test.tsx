@@ -6,9 +6,17 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import { multicloudApiRef } from './api';
-import { EntityAlertsCard, EntityAlertsContent } from './plugin';
+import {
+  EntityAlertsCard,
+  EntityAlertsContent,
+  EntityMulticloudOverviewCard,
+} from './plugin';
 import { budgetAlert, fakeAlertsBackend } from './testing/alertFixtures';
-import { freezeToday, mockMulticloudApi } from './testing/costFixtures';
+import {
+  entityCostResponse,
+  freezeToday,
+  mockMulticloudApi,
+} from './testing/costFixtures';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -42,5 +50,33 @@ describe('legacy frontend system exports', () => {
     expect(
       await screen.findByRole('button', { name: 'Acknowledge' }),
     ).toBeInTheDocument();
+  });
+
+  it('loads the cost and alerts card of an entity', async () => {
+    const api = mockMulticloudApi({
+      ...fakeAlertsBackend([budgetAlert()]),
+      getEntityCost: async ({ from, to }) => entityCostResponse({ from, to }),
+    });
+    renderInTestApp(
+      <EntityProvider entity={entity}>
+        <EntityMulticloudOverviewCard />
+      </EntityProvider>,
+      {
+        apis: [[multicloudApiRef, api]],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+
+    expect(
+      await screen.findByRole('link', { name: 'View cost' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/cost?period=monthToDate&groupBy=service',
+    );
+    expect(await screen.findByText('1 critical')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'View alerts' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/checkout/alerts',
+    );
   });
 });

@@ -10,7 +10,11 @@ import { isCostAvailable } from './lib/costEntities';
 import { isTopologyAvailable } from './lib/topologyEntities';
 import { multicloudPlugin } from './plugin';
 import { isAlertsAvailable } from './components/AlertsTab/alertEntities';
-import { alertsContentRouteRef, topologyContentRouteRef } from './routes';
+import {
+  alertsContentRouteRef,
+  costContentRouteRef,
+  topologyContentRouteRef,
+} from './routes';
 
 function entityOfKind(kind: string): Entity {
   return {
@@ -38,7 +42,11 @@ describe('multicloud frontend plugin', () => {
       alphaPlugin.getExtension('entity-content:multicloud/cost'),
     );
     expect(tester.get(coreExtensionData.routePath)).toBe('cost');
+    expect(tester.get(coreExtensionData.routeRef)).toBe(costContentRouteRef);
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Cost');
+    expect(tester.get(EntityContentBlueprint.dataRefs.group)).toBe(
+      'observability',
+    );
 
     const applies = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     for (const kind of ['Component', 'System', 'Domain', 'Group', 'Resource']) {
@@ -52,6 +60,37 @@ describe('multicloud frontend plugin', () => {
     expect(isCostAvailable(entityOfKind('component'))).toBe(true);
   });
 
+  it('adds a cost and alerts card to the Overview of the entity kinds that carry cost', () => {
+    const card = createExtensionTester(
+      alphaPlugin.getExtension('entity-card:multicloud/overview'),
+    );
+    expect(card.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
+
+    const applies = card.get(EntityCardBlueprint.dataRefs.filterFunction)!;
+    for (const kind of ['Component', 'System', 'Domain', 'Group', 'Resource']) {
+      expect(applies(entityOfKind(kind))).toBe(true);
+    }
+    for (const kind of ['API', 'User', 'Template', 'Location']) {
+      expect(applies(entityOfKind(kind))).toBe(false);
+    }
+  });
+
+  it('lets the app config move a tab to another group or out of every group', () => {
+    const moved = createExtensionTester(
+      alphaPlugin.getExtension('entity-content:multicloud/cost'),
+      { config: { group: 'operation' } },
+    );
+    expect(moved.get(EntityContentBlueprint.dataRefs.group)).toBe('operation');
+
+    const ungrouped = createExtensionTester(
+      alphaPlugin.getExtension('entity-content:multicloud/alerts'),
+      { config: { group: false } },
+    );
+    expect(
+      ungrouped.get(EntityContentBlueprint.dataRefs.group),
+    ).toBeUndefined();
+  });
+
   it('adds a Topology tab and an Overview card to the entity kinds with a topology', () => {
     const tab = createExtensionTester(
       alphaPlugin.getExtension('entity-content:multicloud/topology'),
@@ -59,6 +98,7 @@ describe('multicloud frontend plugin', () => {
     expect(tab.get(coreExtensionData.routePath)).toBe('topology');
     expect(tab.get(coreExtensionData.routeRef)).toBe(topologyContentRouteRef);
     expect(tab.get(EntityContentBlueprint.dataRefs.title)).toBe('Topology');
+    expect(tab.get(EntityContentBlueprint.dataRefs.group)).toBe('deployment');
 
     const card = createExtensionTester(
       alphaPlugin.getExtension('entity-card:multicloud/topology'),
@@ -93,6 +133,7 @@ describe('multicloud frontend plugin', () => {
     expect(tab.get(coreExtensionData.routePath)).toBe('alerts');
     expect(tab.get(coreExtensionData.routeRef)).toBe(alertsContentRouteRef);
     expect(tab.get(EntityContentBlueprint.dataRefs.title)).toBe('Alerts');
+    expect(tab.get(EntityContentBlueprint.dataRefs.group)).toBe('operation');
 
     const card = createExtensionTester(
       alphaPlugin.getExtension('entity-card:multicloud/alerts'),

@@ -57,6 +57,28 @@ export const EntityCostContent = multicloudPlugin.provide(
 );
 
 /**
+ * A small card for an entity's Overview, for the legacy frontend system: the
+ * month's cost so far, its change against the same days of last month, the
+ * forecast, the budget status and the top cost driver, and the open alerts by
+ * severity. It links to the entity page's `cost` and `alerts` paths, or to
+ * `costTabLink` and `alertsTabLink`; show it for the entities
+ * {@link isCostAvailable} accepts.
+ *
+ * @public
+ */
+export const EntityMulticloudOverviewCard = multicloudPlugin.provide(
+  createComponentExtension({
+    name: 'EntityMulticloudOverviewCard',
+    component: {
+      lazy: () =>
+        import('./components/OverviewCard').then(
+          m => m.EntityMulticloudOverviewCard,
+        ),
+    },
+  }),
+);
+
+/**
  * The Topology tab of an entity, for the legacy frontend system. Needs an
  * `EntityProvider` around it; show it for the entities
  * {@link isTopologyAvailable} accepts.

@@ -3,6 +3,9 @@ import { createRouteRef as createNewRouteRef } from '@backstage/frontend-plugin-
 
 export const rootRouteRef = createRouteRef({ id: 'multicloud' });
 
+/** The Cost tab of an entity page, in the new frontend system. */
+export const costContentRouteRef = createNewRouteRef();
+
 /** The Topology tab of an entity page, in the new frontend system. */
 export const topologyContentRouteRef = createNewRouteRef();
 

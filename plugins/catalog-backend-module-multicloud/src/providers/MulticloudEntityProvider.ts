@@ -19,10 +19,10 @@ import {
 } from '@multicloud/plugin-multicloud-common';
 import {
   CloudSource,
-  createCloudSourceFromConfig,
   MulticloudSourceStatusService,
   resourceEntityName,
 } from '@multicloud/plugin-multicloud-node';
+import { createCloudSourceFromConfig } from '../sources/createCloudSourceFromConfig';
 import { countGroups, createOwnerResolver, OwnerResolver } from './owners';
 import { resourceToEntity } from './resourceToEntity';
 
@@ -32,7 +32,12 @@ const DEFAULT_SCHEDULE = {
   initialDelay: { seconds: 15 },
 };
 
-/** Per-source behaviour of the provider, from its config block. */
+/**
+ * Per-source behaviour of a {@link MulticloudEntityProvider}, read from the
+ * source's block under `catalog.providers.multicloud`.
+ *
+ * @public
+ */
 export type MulticloudProviderOptions = {
   /** Owner when no owner tag names a known group. */
   defaultOwner: string;
@@ -112,7 +117,12 @@ export class MulticloudEntityProvider implements EntityProvider {
       const logger = deps.logger.child({ sourceId: id });
       const source =
         extraSources.get(id) ??
-        createCloudSourceFromConfig({ id, config: sourceConfig!, logger });
+        createCloudSourceFromConfig({
+          id,
+          config: sourceConfig!,
+          rootConfig,
+          logger,
+        });
       const schedule = sourceConfig?.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
             sourceConfig.getConfig('schedule'),
@@ -136,6 +146,11 @@ export class MulticloudEntityProvider implements EntityProvider {
     });
   }
 
+  /**
+   * Builds a provider for one source; {@link MulticloudEntityProvider.fromConfig}
+   * does this for every configured source, so call it directly only to wire
+   * a source by hand.
+   */
   constructor(
     private readonly source: CloudSource,
     private readonly options: MulticloudProviderOptions,
@@ -146,6 +161,7 @@ export class MulticloudEntityProvider implements EntityProvider {
     private readonly sourceStatus: MulticloudSourceStatusService,
   ) {}
 
+  /** The provider's unique name, `MulticloudEntityProvider:<sourceId>`. */
   getProviderName(): string {
     return `MulticloudEntityProvider:${this.source.id}`;
   }
@@ -154,6 +170,10 @@ export class MulticloudEntityProvider implements EntityProvider {
     return `multicloud:${this.source.id}`;
   }
 
+  /**
+   * Called by the catalog once: keeps the connection and schedules the
+   * recurring refresh of the source's entities.
+   */
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.taskRunner.run({

@@ -157,6 +157,7 @@ export type ExpireAlertSilenceOptions = {
  * @public
  */
 export interface MulticloudApi {
+  /** The backend's version, database and whether its sources have caught up (`GET /health`). */
   getHealth(): Promise<MulticloudHealth>;
   /** Cost of one entity over a period (`GET /cost/entity`). */
   getEntityCost(options: GetEntityCostOptions): Promise<EntityCostResponse>;

@@ -37,10 +37,12 @@ export class MulticloudClient implements MulticloudApi {
     },
   ) {}
 
+  /** {@inheritDoc MulticloudApi.getHealth} */
   async getHealth(): Promise<MulticloudHealth> {
     return this.json<MulticloudHealth>('/health');
   }
 
+  /** {@inheritDoc MulticloudApi.getEntityCost} */
   async getEntityCost(
     options: GetEntityCostOptions,
   ): Promise<EntityCostResponse> {
@@ -50,6 +52,7 @@ export class MulticloudClient implements MulticloudApi {
     );
   }
 
+  /** {@inheritDoc MulticloudApi.getCostSummary} */
   async getCostSummary(
     options: GetCostSummaryOptions,
   ): Promise<CostSummaryResponse> {
@@ -59,6 +62,7 @@ export class MulticloudClient implements MulticloudApi {
     );
   }
 
+  /** {@inheritDoc MulticloudApi.getTopology} */
   async getTopology(options: GetTopologyOptions): Promise<TopologyResponse> {
     const { entityRef, depth, direction, expand } = options;
     return this.json<TopologyResponse>(
@@ -71,6 +75,7 @@ export class MulticloudClient implements MulticloudApi {
     );
   }
 
+  /** {@inheritDoc MulticloudApi.setBudget} */
   async setBudget(options: SetBudgetOptions): Promise<EntityBudget> {
     const { entityRef, amount, currency } = options;
     return this.json<EntityBudget>('/cost/budgets', {
@@ -80,12 +85,14 @@ export class MulticloudClient implements MulticloudApi {
     });
   }
 
+  /** {@inheritDoc MulticloudApi.deleteBudget} */
   async deleteBudget(entityRef: string): Promise<void> {
     await this.fetch(`/cost/budgets?${query({ entityRef })}`, {
       method: 'DELETE',
     });
   }
 
+  /** {@inheritDoc MulticloudApi.getAlerts} */
   async getAlerts(options: GetAlertsOptions): Promise<AlertsResponse> {
     const { entityRef, status, source, severity } = options;
     return this.json<AlertsResponse>(
@@ -93,16 +100,19 @@ export class MulticloudClient implements MulticloudApi {
     );
   }
 
+  /** {@inheritDoc MulticloudApi.getAlertsSummary} */
   async getAlertsSummary(): Promise<AlertsSummaryResponse> {
     return this.json<AlertsSummaryResponse>('/alerts/summary');
   }
 
+  /** {@inheritDoc MulticloudApi.getAlertHistory} */
   async getAlertHistory(alertId: string): Promise<AlertHistoryResponse> {
     return this.json<AlertHistoryResponse>(
       `/alerts/${encodeURIComponent(alertId)}/history`,
     );
   }
 
+  /** {@inheritDoc MulticloudApi.acknowledgeAlert} */
   async acknowledgeAlert(
     alertId: string,
     options: { reason?: string } = {},
@@ -110,6 +120,7 @@ export class MulticloudClient implements MulticloudApi {
     return this.alertAction(alertId, 'acknowledge', { reason: options.reason });
   }
 
+  /** {@inheritDoc MulticloudApi.snoozeAlert} */
   async snoozeAlert(
     alertId: string,
     options: SnoozeAlertOptions,
@@ -118,6 +129,7 @@ export class MulticloudClient implements MulticloudApi {
     return this.alertAction(alertId, 'snooze', { until, reason });
   }
 
+  /** {@inheritDoc MulticloudApi.dismissAlert} */
   async dismissAlert(
     alertId: string,
     options: { reason: string },
@@ -125,6 +137,7 @@ export class MulticloudClient implements MulticloudApi {
     return this.alertAction(alertId, 'dismiss', { reason: options.reason });
   }
 
+  /** {@inheritDoc MulticloudApi.reopenAlert} */
   async reopenAlert(
     alertId: string,
     options: { reason?: string } = {},
@@ -132,6 +145,7 @@ export class MulticloudClient implements MulticloudApi {
     return this.alertAction(alertId, 'reopen', { reason: options.reason });
   }
 
+  /** {@inheritDoc MulticloudApi.createAlertSilence} */
   async createAlertSilence(
     options: CreateAlertSilenceOptions,
   ): Promise<{ id: string }> {
@@ -143,6 +157,7 @@ export class MulticloudClient implements MulticloudApi {
     });
   }
 
+  /** {@inheritDoc MulticloudApi.expireAlertSilence} */
   async expireAlertSilence(options: ExpireAlertSilenceOptions): Promise<void> {
     const { entityRef, instance, silenceId } = options;
     await this.fetch(

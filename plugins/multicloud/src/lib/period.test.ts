@@ -1,4 +1,9 @@
-import { daysBetween, daysInMonth, resolvePeriod } from './period';
+import {
+  daysBetween,
+  daysInMonth,
+  resolvePeriod,
+  sameDaysLastMonth,
+} from './period';
 
 describe('resolvePeriod', () => {
   const today = '2025-03-15';
@@ -44,5 +49,30 @@ describe('calendar helpers', () => {
     expect(daysInMonth('2024-02')).toBe(29);
     expect(daysInMonth('2025-02')).toBe(28);
     expect(daysInMonth('2025-12')).toBe(31);
+  });
+});
+
+describe('sameDaysLastMonth', () => {
+  it('takes the same days of the month before, cut at its end', () => {
+    expect(sameDaysLastMonth('2025-03-15')).toEqual({
+      from: '2025-02-01',
+      to: '2025-02-15',
+    });
+    expect(sameDaysLastMonth('2025-03-31')).toEqual({
+      from: '2025-02-01',
+      to: '2025-02-28',
+    });
+    expect(sameDaysLastMonth('2024-03-30')).toEqual({
+      from: '2024-02-01',
+      to: '2024-02-29',
+    });
+    expect(sameDaysLastMonth('2025-01-01')).toEqual({
+      from: '2024-12-01',
+      to: '2024-12-01',
+    });
+    expect(sameDaysLastMonth('2025-11-09')).toEqual({
+      from: '2025-10-01',
+      to: '2025-10-09',
+    });
   });
 });

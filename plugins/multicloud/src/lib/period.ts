@@ -61,6 +61,24 @@ export function daysInMonth(month: string): number {
   return new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
 }
 
+/**
+ * The same days of the month before `today`'s: its first day to the day of
+ * the month `today` is, or to its last day when it is shorter (the 31st of
+ * March compares with February's 28 days).
+ */
+export function sameDaysLastMonth(today = todayUtc()): Period {
+  const [year, month, day] = today.split('-').map(Number);
+  const lastMonth =
+    month === 1
+      ? `${year - 1}-12`
+      : `${year}-${String(month - 1).padStart(2, '0')}`;
+  const lastDay = Math.min(day, daysInMonth(lastMonth));
+  return {
+    from: `${lastMonth}-01`,
+    to: `${lastMonth}-${String(lastDay).padStart(2, '0')}`,
+  };
+}
+
 function isValidDate(date: string): boolean {
   return (
     DATE_PATTERN.test(date) &&

@@ -70,3 +70,31 @@ export const terraformConfig = (extra: Record<string, any> = {}) =>
       ...extra,
     },
   });
+
+/**
+ * Writes a configuration into a directory of the workspace that declares the
+ * given variables (the first one required, the others with a default), a
+ * resource and an output: what an example's step needs to plan and apply.
+ */
+export function writeTerraformConfig(
+  workspace: string,
+  directory: string,
+  variables: string[],
+) {
+  const dir = path.join(workspace, directory);
+  fs.mkdirSync(dir, { recursive: true });
+  const declarations = variables.map((name, i) =>
+    i === 0
+      ? `variable "${name}" {\n  type = string\n}\n`
+      : `variable "${name}" {\n  default = null\n}\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'main.tf'),
+    [
+      'terraform {\n  backend "s3" {}\n}\n',
+      ...declarations,
+      'resource "aws_instance" "vm" {\n  ami = "ami-0123456789abcdef0"\n}\n',
+      'output "public_ip" {\n  value = aws_instance.vm.public_ip\n}\n',
+    ].join('\n'),
+  );
+}

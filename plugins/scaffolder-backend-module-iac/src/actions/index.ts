@@ -1,9 +1,6 @@
-export {
-  createTerraformPlanAction,
-  type IacActionOptions,
-} from './terraformPlan';
-export { createTerraformApplyAction } from './terraformApply';
-export { createTerraformDestroyAction } from './terraformDestroy';
-export { createAnsiblePlaybookRunAction } from './ansiblePlaybookRun';
-export { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
-export { createHelmReleaseUninstallAction } from './helmReleaseUninstall';
+export { createTerraformPlanAction } from './terraform/terraformPlan';
+export { createTerraformApplyAction } from './terraform/terraformApply';
+export { createTerraformDestroyAction } from './terraform/terraformDestroy';
+export { createAnsiblePlaybookRunAction } from './ansible/ansiblePlaybookRun';
+export { createHelmReleaseUpgradeAction } from './helm/helmReleaseUpgrade';
+export { createHelmReleaseUninstallAction } from './helm/helmReleaseUninstall';

@@ -10,13 +10,13 @@ import {
   terraformCalls,
   terraformConfig,
 } from '../__testUtils__/terraformWorkspace';
-import { createAnsiblePlaybookRunAction } from './ansiblePlaybookRun';
-import { toUnsafeExtraVarsJson } from './ansibleVariables';
-import { createHelmReleaseUninstallAction } from './helmReleaseUninstall';
-import { createHelmReleaseUpgradeAction } from './helmReleaseUpgrade';
-import { createTerraformApplyAction } from './terraformApply';
-import { createTerraformDestroyAction } from './terraformDestroy';
-import { createTerraformPlanAction } from './terraformPlan';
+import { createAnsiblePlaybookRunAction } from './ansible/ansiblePlaybookRun';
+import { toUnsafeExtraVarsJson } from './ansible/variables';
+import { createHelmReleaseUninstallAction } from './helm/helmReleaseUninstall';
+import { createHelmReleaseUpgradeAction } from './helm/helmReleaseUpgrade';
+import { createTerraformApplyAction } from './terraform/terraformApply';
+import { createTerraformDestroyAction } from './terraform/terraformDestroy';
+import { createTerraformPlanAction } from './terraform/terraformPlan';
 
 /** A Jinja2 template that runs a command when Ansible renders it. */
 const TEMPLATE_PAYLOAD = "{{ lookup('pipe', 'echo MARKER-$((6*7))') }}";

@@ -80,6 +80,18 @@ describe('readIacSettings', () => {
     ]);
   });
 
+  it('adds up durations of several units, and refuses one that is not positive', () => {
+    const settings = readIacSettings(
+      iacConfig({
+        ansible: { timeout: { hours: 1, minutes: 30, seconds: 5 } },
+      }),
+    );
+    expect(settings.ansible.timeoutMs).toBe(((60 + 30) * 60 + 5) * 1000);
+    expect(() =>
+      readIacSettings(iacConfig({ helm: { timeout: { minutes: 0 } } })),
+    ).toThrow('multicloud.iac: timeout must be a positive duration');
+  });
+
   it('rejects nested backend settings', () => {
     expect(() =>
       readIacSettings(

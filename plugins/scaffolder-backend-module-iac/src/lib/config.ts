@@ -1,11 +1,21 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { characterLength, MIN_SECRET_LENGTH } from './secretForms';
 
-/** The tools this module runs. */
+/**
+ * The tools this module runs.
+ *
+ * @public
+ */
 export type IacToolName = 'terraform' | 'ansible' | 'helm';
 
-/** How one tool is run, read from `multicloud.iac.<tool>`. */
+/**
+ * How one tool is run, read from `multicloud.iac.<tool>`.
+ *
+ * @public
+ */
 export interface ToolSettings {
+  /** The tool this binary is. */
   tool: IacToolName;
   /** Config key of the binary, named in error messages. */
   binaryConfigKey: string;
@@ -13,7 +23,12 @@ export interface ToolSettings {
   binary: string;
   /** Version patterns the binary must match; empty allows any version. */
   allowedVersions: string[];
+  /** How long one run of the tool may take before it is stopped, in milliseconds. */
   timeoutMs: number;
+  /**
+   * How long a tool that is being stopped gets after each signal before the
+   * next, stronger one, in milliseconds.
+   */
   killGracePeriodMs: number;
   /** Names (or `PREFIX_*` patterns) of backend variables passed through. */
   envAllowlist: string[];
@@ -102,23 +117,12 @@ const DEFAULT_BINARIES: Record<IacToolName, string> = {
 };
 
 const DEFAULT_TIMEOUT_MS: Record<IacToolName, number> = {
-  terraform: 60 * 60 * 1000,
-  ansible: 60 * 60 * 1000,
-  helm: 15 * 60 * 1000,
+  terraform: durationToMilliseconds({ hours: 1 }),
+  ansible: durationToMilliseconds({ hours: 1 }),
+  helm: durationToMilliseconds({ minutes: 15 }),
 };
 
-const DEFAULT_KILL_GRACE_PERIOD_MS = 10 * 1000;
-
-const HUMAN_DURATION_MS: Record<string, number> = {
-  years: 365 * 24 * 3600 * 1000,
-  months: 30 * 24 * 3600 * 1000,
-  weeks: 7 * 24 * 3600 * 1000,
-  days: 24 * 3600 * 1000,
-  hours: 3600 * 1000,
-  minutes: 60 * 1000,
-  seconds: 1000,
-  milliseconds: 1,
-};
+const DEFAULT_KILL_GRACE_PERIOD_MS = durationToMilliseconds({ seconds: 10 });
 
 function readDurationMs(
   config: Config | undefined,
@@ -128,14 +132,7 @@ function readDurationMs(
   if (!config?.has(key)) {
     return fallbackMs;
   }
-  const duration = readDurationFromConfig(config, { key }) as Record<
-    string,
-    number | undefined
-  >;
-  const ms = Object.entries(duration).reduce(
-    (sum, [unit, n]) => sum + (n ?? 0) * (HUMAN_DURATION_MS[unit] ?? 0),
-    0,
-  );
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
   if (!(ms > 0)) {
     throw new Error(`multicloud.iac: ${key} must be a positive duration`);
   }

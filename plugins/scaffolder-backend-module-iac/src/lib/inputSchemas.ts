@@ -1,5 +1,13 @@
 import { InputError } from '@backstage/errors';
-import { z } from 'zod';
+import {
+  Zod,
+  ZodOptional,
+  ZodOutput,
+  ZodRecord,
+  ZodSchema,
+  ZodString,
+  ZodUnknown,
+} from './types';
 
 /*
  * Every string that ends up as a command-line argument is matched against an
@@ -51,14 +59,14 @@ export const ENTITY_REF_PATTERN =
  */
 export const STATE_NAME_PATTERN = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/;
 
-export const workspacePath = (description: string) =>
+export const workspacePath = (z: Zod, description: string): ZodString =>
   z.string({ description }).min(1).max(1024).regex(WORKSPACE_PATH_PATTERN, {
     message:
       'must be a relative path inside the workspace (letters, digits, . _ - + @ /; no "..", no leading "/" or "-")',
   });
 
 /** The owning group or user of what an action creates. */
-export const ownerRef = (description: string) =>
+export const ownerRef = (z: Zod, description: string): ZodString =>
   z.string({ description }).max(260).regex(ENTITY_REF_PATTERN, {
     message:
       'must be the entity ref of a group or user, such as group:default/checkout-team',
@@ -70,8 +78,10 @@ export const ownerRef = (description: string) =>
  * {@link refuseRemovedInput}); unknown fields would only get the
  * scaffolder's generic "additional property" error.
  */
-export const removedInput = (description: string) =>
-  z.unknown({ description }).optional();
+export const removedInput = (
+  z: Zod,
+  description: string,
+): ZodOptional<ZodUnknown> => z.unknown({ description }).optional();
 
 /** Fails with `message` when a removed input was given. */
 export function refuseRemovedInput(
@@ -117,7 +127,10 @@ export function parseOwnerRef(value: string, inputName = 'owner'): OwnerRef {
 }
 
 /** Values that become files the tool reads, never arguments. */
-export const jsonValues = (description: string) =>
+export const jsonValues = (
+  z: Zod,
+  description: string,
+): ZodRecord<ZodUnknown> =>
   z.record(
     z.string().regex(IDENTIFIER_PATTERN, { message: 'invalid name' }),
     z.unknown(),
@@ -128,11 +141,11 @@ export const jsonValues = (description: string) =>
  * Parses action input with its schema; a failure is an {@link InputError}
  * naming each offending field, without echoing the values.
  */
-export function parseInput<T extends z.ZodTypeAny>(
-  schema: T,
+export function parseInput<TSchema extends ZodSchema>(
+  schema: TSchema,
   input: unknown,
   actionId: string,
-): z.output<T> {
+): ZodOutput<TSchema> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues
@@ -141,17 +154,4 @@ export function parseInput<T extends z.ZodTypeAny>(
     throw new InputError(`Invalid input to ${actionId}: ${problems}`);
   }
   return result.data;
-}
-
-/**
- * The form the scaffolder wants for `schema.input` / `schema.output`.
- *
- * @remarks
- * `@backstage/plugin-scaffolder-node` converts the zod schema to JSON Schema
- * by its shape; its typings pin another copy of zod than this package, so the
- * schema is handed over untyped and the handler parses `ctx.input` itself
- * with {@link parseInput}, which also applies the defaults.
- */
-export function forScaffolder(schema: z.ZodTypeAny): (zImpl: any) => any {
-  return () => schema;
 }

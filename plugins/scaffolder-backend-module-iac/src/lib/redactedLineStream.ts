@@ -28,6 +28,7 @@ export interface RedactedLine {
  * @public
  */
 export interface RedactedLineStream {
+  /** Adds output text; complete lines are passed on once they are safe to mask. */
   write(text: string): void;
   /** Flushes the last lines; call once, after the last write. */
   end(): void;

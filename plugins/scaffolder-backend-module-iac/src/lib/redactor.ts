@@ -49,6 +49,7 @@ export type SecretInput =
  * @public
  */
 export interface Redactor {
+  /** Returns the text with every known secret masked. */
   (text: string): string;
   /** Adds secret values; empty values are ignored. */
   add(secrets: Iterable<SecretInput>): void;

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { durationToMilliseconds } from '@backstage/types';
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { RedactedLine, Redactor } from './redactor';
@@ -9,7 +10,7 @@ import { RedactedLine, Redactor } from './redactor';
  */
 const MAX_LINE_LENGTH = 1024 * 1024;
 /** How long to wait for the output pipes after the process itself exited. */
-const PIPE_DRAIN_MS = 2000;
+const PIPE_DRAIN_MS = durationToMilliseconds({ seconds: 2 });
 const STDERR_TAIL_LINES = 20;
 
 const ESCALATION: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
@@ -85,12 +86,15 @@ function createOutputReader(
   };
 }
 
+const MINUTE_MS = durationToMilliseconds({ minutes: 1 });
+const SECOND_MS = durationToMilliseconds({ seconds: 1 });
+
 function formatDuration(ms: number): string {
-  if (ms % 60000 === 0) {
-    return `${ms / 60000} minute${ms === 60000 ? '' : 's'}`;
+  if (ms % MINUTE_MS === 0) {
+    return `${ms / MINUTE_MS} minute${ms === MINUTE_MS ? '' : 's'}`;
   }
-  if (ms % 1000 === 0) {
-    return `${ms / 1000} second${ms === 1000 ? '' : 's'}`;
+  if (ms % SECOND_MS === 0) {
+    return `${ms / SECOND_MS} second${ms === SECOND_MS ? '' : 's'}`;
   }
   return `${ms} ms`;
 }

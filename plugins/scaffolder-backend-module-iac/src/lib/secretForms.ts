@@ -1,6 +1,8 @@
 /**
  * Secrets shorter than this are never masked: masking every `ab` or `x1` of a
  * log hides everything and protects nothing.
+ *
+ * @public
  */
 export const MIN_SECRET_LENGTH = 4;
 

@@ -55,6 +55,17 @@ describe('isVersionAllowed', () => {
     ['1.9.8', ['1.5.x', '1.6.x'], false],
     ['1.10.0', ['1.1'], false],
     ['2.14.18', ['2.14.x'], true],
+    // Patterns are semver ranges.
+    ['1.9.8', ['>=1.8.0 <1.10.0'], true],
+    ['1.10.0', ['>=1.8.0 <1.10.0'], false],
+    ['1.9.8', ['~1.9.2'], true],
+    ['1.9.1', ['~1.9.2'], false],
+    // Pre-releases and builds of an allowed version are allowed.
+    ['1.10.0-rc1', ['1.10.x'], true],
+    ['1.9.8+ent', ['1.9.8'], true],
+    // A version of two parts is read as its .0 release.
+    ['2.14', ['2.14.x'], true],
+    ['1.9.8', ['not a version'], false],
   ])('%s against %j is %s', (version, patterns, allowed) => {
     expect(isVersionAllowed(version, patterns)).toBe(allowed);
   });

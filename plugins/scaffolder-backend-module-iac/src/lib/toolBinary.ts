@@ -1,11 +1,19 @@
+import { durationToMilliseconds } from '@backstage/types';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import semver from 'semver';
 import { ToolSettings } from './config';
 
-/** A tool binary that was found and whose version is allowed. */
+/**
+ * A tool binary that was found and whose version is allowed.
+ *
+ * @public
+ */
 export interface ResolvedTool {
+  /** Absolute path of the binary. */
   path: string;
+  /** The version the binary reported, for example `1.9.8`. */
   version: string;
 }
 
@@ -24,7 +32,7 @@ export interface ToolBinaryResolver {
   locate(settings: ToolSettings): Promise<string>;
 }
 
-const VERSION_TIMEOUT_MS = 30_000;
+const VERSION_TIMEOUT_MS = durationToMilliseconds({ seconds: 30 });
 
 const VERSION_COMMANDS: Record<ToolSettings['tool'], string[]> = {
   terraform: ['version', '-json'],
@@ -89,24 +97,28 @@ export function parseToolVersion(
 }
 
 /**
- * Whether a version matches one of the patterns: `1.9.8` exactly, `1.9.x` or
- * `1.9.*` for any patch release, `1.9` for any version starting `1.9.`, and
- * `*` for any version.
+ * Whether a version satisfies one of the patterns, read as semver ranges:
+ * `1.9.8` exactly, `1.9.x` or `1.9.*` for any patch release, `1.9` for any
+ * `1.9.` version, `*` for any version, and any other range such as
+ * `>=1.8 <1.10`. Pre-releases and builds of an allowed version are allowed
+ * too (`1.9.x` allows `1.9.0-rc1`).
  */
 export function isVersionAllowed(version: string, patterns: string[]) {
   if (patterns.length === 0) {
     return true;
   }
-  const parts = version.split(/[.+-]/);
-  return patterns.some(pattern => {
-    const wanted = pattern.trim().replace(/^v/, '').split('.');
-    if (wanted.length === 1 && wanted[0] === '*') {
-      return true;
-    }
-    return wanted.every(
-      (part, i) => part === 'x' || part === '*' || part === parts[i],
-    );
-  });
+  // A tool may print two parts only (`2.14`): read it as `2.14.0`.
+  const parsed =
+    semver.parse(version, { loose: true }) ?? semver.coerce(version);
+  return (
+    parsed !== null &&
+    patterns.some(pattern =>
+      semver.satisfies(parsed, pattern.trim(), {
+        loose: true,
+        includePrerelease: true,
+      }),
+    )
+  );
 }
 
 function runVersionCommand(
@@ -140,6 +152,8 @@ function runVersionCommand(
  * Creates a resolver that caches each successful check, so the version command
  * runs once per binary; failures are not cached, so installing the tool fixes
  * the next run.
+ *
+ * @public
  */
 export function createToolBinaryResolver(): ToolBinaryResolver {
   const cache = new Map<string, Promise<ResolvedTool>>();

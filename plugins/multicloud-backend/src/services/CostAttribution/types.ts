@@ -1,5 +1,8 @@
-import { Knex } from 'knex';
+import { CostFactsWriter } from '../../database/CostFactsStore';
 import { CatalogSnapshot } from './attributionModel';
+
+/** Reads a `multicloud.io/monthly-budget` annotation (the router passes it to cost queries). */
+export { parseBudgetAnnotation } from './attributionModel';
 
 /** What a rebuild of the rollups did. */
 export type CostRebuildResult = {
@@ -33,11 +36,12 @@ export interface CostAttributionService {
   /** Reads the catalog entities that carry cost. */
   loadSnapshot(): Promise<CatalogSnapshot>;
   /**
-   * Inside an import's transaction: attributes (resource, tags) pairs seen
-   * for the first time and rebuilds the rollups of the imported days.
+   * Inside an import's write of the cost store: attributes (resource, tags)
+   * pairs seen for the first time and rebuilds the rollups of the imported
+   * days.
    */
   applyImport(
-    tx: Knex.Transaction,
+    writer: CostFactsWriter,
     days: { from: string; to: string },
     snapshot: CatalogSnapshot,
   ): Promise<void>;

@@ -27,7 +27,7 @@ import {
   CostImportLimits,
   createCostImportService,
 } from './createCostImportService';
-import { CostImportLimitError, FocusFileRejectedError } from './readFocusFile';
+import { CostImportLimitError, FocusFileRejectedError } from './types';
 
 jest.setTimeout(60_000);
 

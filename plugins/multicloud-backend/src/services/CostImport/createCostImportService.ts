@@ -8,16 +8,13 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Knex } from 'knex';
+import { createCostFactsStore } from '../../database/CostFactsStore';
 import {
   CostAttributionService,
   CostRebuildResult,
 } from '../CostAttribution/types';
 import { CatalogSnapshot } from '../CostAttribution/attributionModel';
-import { isPostgres, writeCostStore } from '../CostAttribution/writeCostStore';
 import {
-  BillingPartition,
-  CostImportLimitError,
-  DailyCostRow,
   FocusFileFormat,
   FocusReaderOptions,
   formatBytes,
@@ -25,36 +22,10 @@ import {
 } from './readFocusFile';
 import {
   CostImportFolder,
+  CostImportLimitError,
   CostImportService,
   FolderImportCounts,
 } from './types';
-
-/** Columns of a daily fact, in insert order. */
-export const FACT_COLUMNS = [
-  'usage_date',
-  'provider',
-  'billing_account_id',
-  'billing_period_start',
-  'sub_account_id',
-  'region',
-  'service_name',
-  'service_category',
-  'resource_id',
-  'resource_key',
-  'resource_name',
-  'resource_type',
-  'charge_category',
-  'currency',
-  'consumed_unit',
-  'billed_cost',
-  'effective_cost',
-  'list_cost',
-  'consumed_quantity',
-  'tags',
-  'extra',
-  'attribution_key',
-  'import_id',
-] as const;
 
 const FILE_PATTERN = /\.(csv|csv\.gz|parquet)$/i;
 /** Names copy and download tools give a file until it is complete. */
@@ -126,121 +97,6 @@ function unlessAborted<T>(
   });
 }
 
-/** Rows per INSERT, within SQLite's and PostgreSQL's bound-parameter limits. */
-const ROWS_PER_INSERT = 1000;
-
-/** Fact columns that hold numbers; the others are text. */
-const NUMBER_COLUMNS = new Set<string>([
-  'billed_cost',
-  'effective_cost',
-  'list_cost',
-  'consumed_quantity',
-]);
-
-/**
- * PostgreSQL: the batch as one JSON document, unpacked by the server. Binding
- * tens of thousands of parameters per statement (or an array per column)
- * costs the driver and the planner 3-5 times more than PostgreSQL parsing the
- * same values from JSON.
- */
-async function insertFactsFromJson(
-  tx: Knex.Transaction,
-  rows: DailyCostRow[],
-  importId: string,
-) {
-  const columns = FACT_COLUMNS.filter(
-    (c): c is keyof DailyCostRow => c !== 'import_id',
-  );
-  const values = columns.map((column, i) =>
-    NUMBER_COLUMNS.has(column)
-      ? `CAST(e->>${i} AS double precision)`
-      : `e->>${i}`,
-  );
-  const json = JSON.stringify(rows.map(row => columns.map(c => row[c])));
-  await tx.raw(
-    `INSERT INTO multicloud_cost_facts (${columns.join(
-      ',',
-    )},import_id) SELECT ${values.join(
-      ',',
-    )}, ? FROM jsonb_array_elements(CAST(? AS jsonb)) AS e`,
-    [importId, json],
-  );
-}
-
-/** The part of a better-sqlite3 connection used here. */
-type BetterSqliteConnection = {
-  prepare(sql: string): { run(values: unknown[]): unknown };
-};
-
-/**
- * better-sqlite3: a prepared one-row INSERT run per row on the transaction's
- * own connection. knex's handling of bound parameters costs several times
- * what SQLite takes to store them (143,000 facts: ~4.8 s through `raw` with
- * 1000-row VALUES, ~0.9 s prepared). False when the driver is another one.
- */
-async function insertFactsPrepared(
-  tx: Knex.Transaction,
-  rows: DailyCostRow[],
-  importId: string,
-): Promise<boolean> {
-  if (String(tx.client.config.client) !== 'better-sqlite3') {
-    return false;
-  }
-  // Inside a transaction knex hands out the transaction's connection.
-  const connection: Partial<BetterSqliteConnection> =
-    await tx.client.acquireConnection();
-  if (typeof connection.prepare !== 'function') {
-    return false;
-  }
-  const statement = connection.prepare(
-    `INSERT INTO multicloud_cost_facts (${FACT_COLUMNS.join(
-      ',',
-    )}) VALUES (${FACT_COLUMNS.map(() => '?').join(',')})`,
-  );
-  for (const row of rows) {
-    statement.run(
-      FACT_COLUMNS.map(column =>
-        column === 'import_id' ? importId : row[column],
-      ),
-    );
-  }
-  return true;
-}
-
-/**
- * Multi-row `INSERT ... VALUES` with bound parameters: far cheaper than the
- * query builder's per-row objects (and its UNION ALL form on SQLite).
- */
-async function insertFacts(
-  tx: Knex.Transaction,
-  rows: DailyCostRow[],
-  importId: string,
-) {
-  if (isPostgres(tx)) {
-    await insertFactsFromJson(tx, rows, importId);
-    return;
-  }
-  if (await insertFactsPrepared(tx, rows, importId)) {
-    return;
-  }
-  const placeholders = `(${FACT_COLUMNS.map(() => '?').join(',')})`;
-  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
-    const slice = rows.slice(start, start + ROWS_PER_INSERT);
-    const bindings: unknown[] = [];
-    for (const row of slice) {
-      for (const column of FACT_COLUMNS) {
-        bindings.push(column === 'import_id' ? importId : row[column]);
-      }
-    }
-    await tx.raw(
-      `INSERT INTO multicloud_cost_facts (${FACT_COLUMNS.join(
-        ',',
-      )}) VALUES ${slice.map(() => placeholders).join(',')}`,
-      bindings as Knex.RawBinding[],
-    );
-  }
-}
-
 /** Tells the format from the first bytes: gzip, Parquet, else CSV text. */
 export async function sniffFormat(file: string): Promise<FocusFileFormat> {
   const handle = await fs.promises.open(file, 'r');
@@ -291,7 +147,8 @@ export function createCostImportService(options: {
   attribution: CostAttributionService;
   limits: CostImportLimits;
 }): CostImportService {
-  const { knex, logger, attribution, limits } = options;
+  const { logger, attribution, limits } = options;
+  const store = createCostFactsStore(options.knex);
   const serially = createSerialQueue();
   /**
    * Folder files (by content) over a limit in this process: tried again
@@ -310,27 +167,6 @@ export function createCostImportService(options: {
     }
   }
 
-  async function replacePartitions(
-    tx: Knex.Transaction,
-    partitions: BillingPartition[],
-  ): Promise<{ from: string; to: string } | null> {
-    const inPartitions = (q: Knex.QueryBuilder) =>
-      q.where(outer => {
-        for (const p of partitions) {
-          outer.orWhere({
-            provider: p.provider,
-            billing_account_id: p.billingAccountId,
-            billing_period_start: p.billingPeriodStart,
-          });
-        }
-      });
-    const [old] = (await inPartitions(tx('multicloud_cost_facts'))
-      .min({ from: 'usage_date' })
-      .max({ to: 'usage_date' })) as Array<{ from: string | null; to: string }>;
-    await inPartitions(tx('multicloud_cost_facts')).delete();
-    return old?.from ? { from: old.from, to: old.to } : null;
-  }
-
   async function importFile(request: {
     path: string;
     fileName?: string;
@@ -343,15 +179,12 @@ export function createCostImportService(options: {
     const deadline = startDeadline(limits.timeoutMs);
     const { signal } = deadline;
     let format: FocusFileFormat | null = null;
-    await knex('multicloud_cost_imports').insert({
+    await store.importStarted({
       id,
       source: request.source,
-      file_name: fileName,
-      file_sha256: request.sha256 ?? (await sha256Of(request.path)),
-      format: null,
-      status: 'running',
-      created_by: request.createdBy ?? null,
-      started_at: new Date(),
+      fileName,
+      fileSha256: request.sha256 ?? (await sha256Of(request.path)),
+      createdBy: request.createdBy,
     });
     const started = Date.now();
     const timings = { read: started, written: started };
@@ -369,17 +202,18 @@ export function createCostImportService(options: {
           logger.info(
             `Cost import ${id}: FOCUS ${contents.version}, ${contents.rows} rows valid, ${contents.dailyRows} daily facts in ${contents.partitions.length} billing period(s); writing`,
           );
-          await writeCostStore(
-            knex,
-            async tx => {
+          await store.write(
+            async writer => {
               // Waiting for the lock may have used up the budget.
               signal.throwIfAborted();
-              const replaced = await replacePartitions(tx, contents.partitions);
+              const replaced = await writer.replacePartitions(
+                contents.partitions,
+              );
               let written = 0;
               let nextProgress = 100_000;
               for await (const rows of contents.dailyRowBatches()) {
                 signal.throwIfAborted();
-                await insertFacts(tx, rows, id);
+                await writer.insertFacts(rows, id);
                 written += rows.length;
                 if (written >= nextProgress) {
                   logger.info(
@@ -394,7 +228,7 @@ export function createCostImportService(options: {
               );
               if (days.length > 0) {
                 await attribution.applyImport(
-                  tx,
+                  writer,
                   {
                     from: days.map(d => d.from).sort()[0],
                     to: days
@@ -426,18 +260,7 @@ export function createCostImportService(options: {
         },
         signal,
       );
-      await knex('multicloud_cost_imports')
-        .where({ id })
-        .update({
-          status: 'completed',
-          format,
-          focus_version: result.focusVersion,
-          rows: result.rows,
-          daily_rows: result.dailyRows,
-          billing_periods: JSON.stringify(result.billingPeriods),
-          totals: JSON.stringify(result.totals),
-          completed_at: new Date(),
-        });
+      await store.importCompleted(id, result);
       logger.info(
         `Cost import ${id}: completed in ${
           Date.now() - started
@@ -453,14 +276,11 @@ export function createCostImportService(options: {
     } catch (error) {
       // A deadline that passed during a database call surfaces as that call's error.
       const reported = signal.aborted ? signal.reason : error;
-      await knex('multicloud_cost_imports')
-        .where({ id })
-        .update({
-          status: rejectedForContent(reported) ? 'rejected' : 'failed',
-          format,
-          error: String((reported as Error).message ?? reported).slice(0, 4000),
-          completed_at: new Date(),
-        });
+      await store.importFailed(id, {
+        status: rejectedForContent(reported) ? 'rejected' : 'failed',
+        format,
+        error: String((reported as Error).message ?? reported),
+      });
       logger.warn(
         `Cost import ${id} of ${fileName} failed, nothing was changed: ${
           (reported as Error).message
@@ -567,11 +387,10 @@ export function createCostImportService(options: {
       }
       // Files rejected for their content are not read again; failures of
       // the server (database, disk, memory) are retried on the next run.
-      const seen = await knex('multicloud_cost_imports')
-        .where({ file_sha256: sha256 })
-        .whereIn('status', ['completed', 'rejected'])
-        .first();
-      if (seen || overLimit.has(sha256)) {
+      if (
+        (await store.wasFileImportedOrRejected(sha256)) ||
+        overLimit.has(sha256)
+      ) {
         counts.skipped += 1;
         continue;
       }
@@ -596,22 +415,11 @@ export function createCostImportService(options: {
     return counts;
   }
 
-  async function lastImportAt(): Promise<string | null> {
-    const row = await knex('multicloud_cost_imports')
-      .where({ status: 'completed' })
-      .max({ at: 'completed_at' })
-      .first();
-    if (!row?.at) {
-      return null;
-    }
-    return new Date(row.at).toISOString();
-  }
-
   return {
     importFile: request => serially(() => importFile(request)),
     importUpload,
     importFolder,
-    lastImportAt,
+    lastImportAt: () => store.lastImportAt(),
     rebuild: (): Promise<CostRebuildResult> =>
       serially(() => attribution.rebuild()),
   };

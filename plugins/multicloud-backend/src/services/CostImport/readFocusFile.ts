@@ -6,6 +6,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { CostImportError } from '@multicloud/plugin-multicloud-common';
+import { BillingPartition, DailyCostRow } from '../../database/CostFactsStore';
 import {
   FocusVersion,
   RowCheck,
@@ -15,6 +16,7 @@ import {
   rowChecks,
   tagsCheck,
 } from './focus';
+import { CostImportLimitError, FocusFileRejectedError } from './types';
 
 /**
  * Bytes of CSV each reading thread holds at once. DuckDB's default (32 MiB)
@@ -25,39 +27,6 @@ const CSV_BUFFER_BYTES = 8 * 1024 * 1024;
 
 /** Formats the importer reads. */
 export type FocusFileFormat = 'csv' | 'csv.gz' | 'parquet';
-
-/** One daily cost fact, as the store writes it. */
-export type DailyCostRow = {
-  usage_date: string;
-  provider: string;
-  billing_account_id: string;
-  billing_period_start: string;
-  sub_account_id: string;
-  region: string;
-  service_name: string;
-  service_category: string;
-  resource_id: string;
-  resource_key: string;
-  resource_name: string | null;
-  resource_type: string | null;
-  charge_category: string;
-  currency: string;
-  consumed_unit: string;
-  billed_cost: number;
-  effective_cost: number;
-  list_cost: number;
-  consumed_quantity: number | null;
-  tags: string;
-  extra: string;
-  attribution_key: string;
-};
-
-/** A (provider, billing account, billing period) the file holds. */
-export type BillingPartition = {
-  provider: string;
-  billingAccountId: string;
-  billingPeriodStart: string;
-};
 
 /** What a valid file holds, summed to daily grain. */
 export type FocusFileContents = {
@@ -84,33 +53,6 @@ const KEY_COLUMNS: Record<string, string | undefined> = {
   ProviderName: 'provider',
   ChargeCategory: 'charge_category',
 };
-
-/** Thrown when a file has bad rows: the first errors, with lines and columns. */
-export class FocusFileRejectedError extends InputError {
-  constructor(
-    message: string,
-    readonly errors: CostImportError[],
-    readonly badRows: number,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * A file over one of the import limits: 413 for sizes, 400 for rows and
- * time. Not the file's fault alone, so a folder import tries it again after
- * a restart (which a changed limit needs).
- */
-export class CostImportLimitError extends InputError {
-  constructor(
-    message: string,
-    /** The config key to raise. */
-    readonly setting: string,
-    readonly statusCode: 400 | 413,
-  ) {
-    super(message);
-  }
-}
 
 /** `1073741824 bytes (1 GiB)`. */
 export function formatBytes(bytes: number): string {

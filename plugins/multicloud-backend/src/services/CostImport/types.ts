@@ -1,5 +1,9 @@
 import { Readable } from 'node:stream';
-import { CostImportResult } from '@multicloud/plugin-multicloud-common';
+import { InputError } from '@backstage/errors';
+import {
+  CostImportError,
+  CostImportResult,
+} from '@multicloud/plugin-multicloud-common';
 import { CostRebuildResult } from '../CostAttribution/types';
 
 /** A folder that scheduled imports read FOCUS files from. */
@@ -50,4 +54,31 @@ export interface CostImportService {
    * re-derives every rollup from the facts, after the imports queued before.
    */
   rebuild(): Promise<CostRebuildResult>;
+}
+
+/** Thrown when a file has bad rows: the first errors, with lines and columns. */
+export class FocusFileRejectedError extends InputError {
+  constructor(
+    message: string,
+    readonly errors: CostImportError[],
+    readonly badRows: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A file over one of the import limits: 413 for sizes, 400 for rows and
+ * time. Not the file's fault alone, so a folder import tries it again after
+ * a restart (which a changed limit needs).
+ */
+export class CostImportLimitError extends InputError {
+  constructor(
+    message: string,
+    /** The config key to raise. */
+    readonly setting: string,
+    readonly statusCode: 400 | 413,
+  ) {
+    super(message);
+  }
 }

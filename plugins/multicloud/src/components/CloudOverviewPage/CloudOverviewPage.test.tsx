@@ -1,8 +1,9 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { renderInTestApp, renderTestApp } from '@backstage/frontend-test-utils';
 import { ResponseError } from '@backstage/errors';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import alphaPlugin from '../../alpha';
 import { multicloudApiRef } from '../../api';
 import { alertsSummaryResponse } from '../../testing/alertFixtures';
 import {
@@ -233,5 +234,48 @@ describe('CloudOverviewPage', () => {
       await screen.findByText(/Could not load the alerts summary/),
     ).toBeInTheDocument();
     expect(await screen.findByText('$32,000.00')).toBeInTheDocument();
+  });
+});
+
+describe('the Cloud page header', () => {
+  beforeEach(() => freezeToday('2025-03-15'));
+  afterEach(() => jest.useRealTimers());
+
+  function answeringApi() {
+    return mockMulticloudApi({
+      getHealth: async () => healthResponse({ version: '1.2.3' }),
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
+      getAlertsSummary: async () => alertsSummaryResponse(),
+    });
+  }
+
+  function pageTitles() {
+    return screen
+      .getAllByRole('heading', { level: 1 })
+      .map(heading => heading.textContent);
+  }
+
+  it("is the page's own on the legacy frontend system", async () => {
+    renderPage(answeringApi());
+
+    expect(await screen.findByText('1.2.3')).toBeInTheDocument();
+    expect(pageTitles()).toEqual(['Cloud overview']);
+    expect(
+      screen.getByText('Cloud resources, cost and alerts across every team'),
+    ).toBeInTheDocument();
+  });
+
+  it("is the app's alone on the new frontend system", async () => {
+    renderTestApp({
+      features: [alphaPlugin],
+      initialRouteEntries: ['/multicloud'],
+      apis: [[multicloudApiRef, answeringApi()]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+
+    expect(await screen.findByText('1.2.3')).toBeInTheDocument();
+    expect(await screen.findByText('$32,000.00')).toBeInTheDocument();
+    expect(pageTitles()).toEqual(['Cloud']);
+    expect(screen.queryByText('Cloud overview')).not.toBeInTheDocument();
   });
 });

@@ -53,7 +53,23 @@ export const BackendStatusCard = () => {
 };
 
 /**
- * The Cloud overview page: multicloud status across every team.
+ * The Cloud overview page's content, without a header: in the new frontend
+ * system the page's header is the app's.
+ */
+export const CloudOverviewContent = () => (
+  <Content>
+    <ContentHeader title="Cost" />
+    <CostOverview />
+    <ContentHeader title="Alerts and savings by team" />
+    <AlertsByTeam />
+    <ContentHeader title="Status" />
+    <BackendStatusCard />
+  </Content>
+);
+
+/**
+ * The Cloud overview page: multicloud status across every team, with its
+ * own header, for the legacy frontend system.
  *
  * @public
  */
@@ -63,13 +79,6 @@ export const CloudOverviewPage = () => (
       title="Cloud overview"
       subtitle="Cloud resources, cost and alerts across every team"
     />
-    <Content>
-      <ContentHeader title="Cost" />
-      <CostOverview />
-      <ContentHeader title="Alerts and savings by team" />
-      <AlertsByTeam />
-      <ContentHeader title="Status" />
-      <BackendStatusCard />
-    </Content>
+    <CloudOverviewContent />
   </Page>
 );

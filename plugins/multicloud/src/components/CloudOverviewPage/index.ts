@@ -1,1 +1,1 @@
-export { CloudOverviewPage } from './CloudOverviewPage';
+export { CloudOverviewContent, CloudOverviewPage } from './CloudOverviewPage';

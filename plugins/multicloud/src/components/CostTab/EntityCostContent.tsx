@@ -16,6 +16,7 @@ import {
 } from '@multicloud/plugin-multicloud-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multicloudApiRef } from '../../api';
+import { hasNoCost } from '../../lib/costResponse';
 import { formatCurrency, formatShortDate } from '../../lib/format';
 import { daysInMonth, todayUtc } from '../../lib/period';
 import {
@@ -33,14 +34,6 @@ import {
 } from '../shared';
 import { BudgetCard } from './BudgetCard';
 import { useCostTabView } from './costTabQuery';
-
-function hasNoCost(response: EntityCostResponse): boolean {
-  return (
-    response.total === 0 &&
-    response.breakdown.length === 0 &&
-    response.otherCurrencies.length === 0
-  );
-}
 
 const CostReport = (props: {
   response: EntityCostResponse;

@@ -1,15 +1,3 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import {
-  entityRouteParams,
-  entityRouteRef,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -18,10 +6,9 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { TopologyResponse } from '@multicloud/plugin-multicloud-common';
-import useAsync from 'react-use/esm/useAsync';
-import { multicloudApiRef } from '../../api';
 import { formatCurrency } from '../../lib/format';
 import { hasNoRelations, providerTotals } from '../../lib/topology';
+import { EntityOverviewCard, useEntityTabLink } from '../EntityOverviewCard';
 
 const DIRECTION_WORDS: Record<TopologyResponse['direction'], string> = {
   downstream: 'what it depends on',
@@ -96,55 +83,32 @@ export const EntityTopologyCard = (props: {
   /** Where the Topology tab is; the entity page's `topology` path by default. */
   tabLink?: string;
 }) => {
-  const { entity } = useEntity();
-  const entityRef = stringifyEntityRef(entity);
-  const multicloudApi = useApi(multicloudApiRef);
-  const entityRoute = useRouteRef(entityRouteRef);
-  const tabLink =
-    props.tabLink ?? `${entityRoute(entityRouteParams(entity))}/topology`;
-
-  const topology = useAsync(
-    () => multicloudApi.getTopology({ entityRef }),
-    [multicloudApi, entityRef],
-  );
-  const response = topology.value;
-
-  let content;
-  if (topology.loading) {
-    content = <Progress />;
-  } else if (topology.error) {
-    content = (
-      <ResponseErrorPanel
-        title="Could not load the topology"
-        error={topology.error}
-      />
-    );
-  } else if (response && hasNoRelations(response)) {
-    content = (
-      <Typography variant="body2">
-        Nothing is related to this entity yet. The Topology tab says how
-        resources get related.
-      </Typography>
-    );
-  } else if (response) {
-    content = (
-      <>
-        <Typography variant="body2" paragraph>
-          {response.totalNodes} entities within {response.depth}{' '}
-          {response.depth === 1 ? 'hop' : 'hops'},{' '}
-          {DIRECTION_WORDS[response.direction]}.
-        </Typography>
-        <ProviderTable response={response} />
-      </>
-    );
-  }
-
+  const link = useEntityTabLink('topology', props.tabLink);
   return (
-    <InfoCard
+    <EntityOverviewCard
       title="Topology"
-      deepLink={{ title: 'View topology', link: tabLink }}
+      link={link}
+      linkTitle="View topology"
+      load={(api, entityRef) => api.getTopology({ entityRef })}
+      errorTitle="Could not load the topology"
     >
-      {content}
-    </InfoCard>
+      {response =>
+        hasNoRelations(response) ? (
+          <Typography variant="body2">
+            Nothing is related to this entity yet. The Topology tab says how
+            resources get related.
+          </Typography>
+        ) : (
+          <>
+            <Typography variant="body2" paragraph>
+              {response.totalNodes} entities within {response.depth}{' '}
+              {response.depth === 1 ? 'hop' : 'hops'},{' '}
+              {DIRECTION_WORDS[response.direction]}.
+            </Typography>
+            <ProviderTable response={response} />
+          </>
+        )
+      }
+    </EntityOverviewCard>
   );
 };

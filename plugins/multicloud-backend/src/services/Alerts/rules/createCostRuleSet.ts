@@ -11,12 +11,12 @@ import {
   forecastMonthTotal,
 } from '../../CostAnalytics/forecast';
 import { median } from '../../CostAnalytics/statistics';
+import { METRIC_COLUMNS } from '../../../database/lineSource';
 import {
   HISTORY_DAYS,
-  METRIC_COLUMNS,
   mainCurrency,
   seriesOf,
-} from '../../CostQuery/createCostQueryService';
+} from '../../CostQuery/shapeResponses';
 import { AlertFinding, AlertRuleSet } from '../types';
 import { CostRulesConfig, readAlertRulesConfig } from './config';
 import { chunks, costAsOf, toNumber } from './costData';

@@ -8,7 +8,7 @@ import {
 } from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
 import { addDays, daysBetween } from '../../CostAnalytics/dates';
-import { METRIC_COLUMNS } from '../../CostQuery/createCostQueryService';
+import { METRIC_COLUMNS } from '../../../database/lineSource';
 import { AlertFinding, AlertRuleSet } from '../types';
 import { SavingsRulesConfig, readAlertRulesConfig } from './config';
 import { chunks, costAsOf, toNumber } from './costData';
@@ -31,6 +31,13 @@ const COST = METRIC_COLUMNS.effective;
 const DAYS_PER_MONTH = 365.25 / 12;
 /** Refs per lookup of attribution keys: each lookup scans the attribution once. */
 const REFS_PER_SCAN = 5000;
+/**
+ * Attribution keys per facts query. With a few hundred keys PostgreSQL
+ * estimates enough rows to scan the window's every fact by date (1.1-1.9 s
+ * on 10M facts, mostly reading pages); with 50 it looks each key up in the
+ * (attribution_key, usage_date) index (~25 ms a query).
+ */
+const KEYS_PER_FACT_QUERY = 50;
 /** Units of data volume (`GB`, `1 GB`, `GiB`, `Bytes`): what a NAT gateway bills its traffic in. */
 const DATA_UNIT =
   /^([kmgtp]i?)?b(ytes?)?$|^(kilo|mega|giga|tera|peta)?bytes?$/i;
@@ -142,7 +149,7 @@ async function factLines(
     }
   }
   const out = new Map<string, Map<string, FactLine>>();
-  for (const part of chunks([...refOfKey.keys()])) {
+  for (const part of chunks([...refOfKey.keys()], KEYS_PER_FACT_QUERY)) {
     const rows: Array<{
       attribution_key: string;
       currency: string;

@@ -1,0 +1,3 @@
+export { createAwsSource } from './createAwsSource';
+export { parseAwsInventory } from './parseAwsInventory';
+export type { AwsInventoryContext } from './parseAwsInventory';

@@ -1,0 +1,3 @@
+export { createAzureSource } from './createAzureSource';
+export { parseAzureInventory } from './parseAzureInventory';
+export type { AzureInventoryContext } from './parseAzureInventory';

@@ -1,0 +1,2 @@
+export { createGcpSource } from './createGcpSource';
+export { parseGcpInventory } from './parseGcpInventory';

@@ -1,0 +1,4 @@
+export {
+  createInventorySource,
+  readInventoryFolder,
+} from './createInventorySource';

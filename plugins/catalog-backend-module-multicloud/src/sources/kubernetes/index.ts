@@ -1,0 +1,2 @@
+export { createKubernetesSource } from './createKubernetesSource';
+export { parseKubernetesInventory } from './parseKubernetesInventory';

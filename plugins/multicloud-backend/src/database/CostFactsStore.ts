@@ -1,0 +1,613 @@
+import { CostImportResult } from '@multicloud/plugin-multicloud-common';
+import { Knex } from 'knex';
+import { EVERYTHING } from '../services/CostAttribution/attributionModel';
+import { DailyCostRow, insertFacts } from './insertFacts';
+import { CostLines, lineSource, METRIC_COLUMNS } from './lineSource';
+import { rebuildRollups } from './rebuildRollups';
+import { writeCostStore } from './writeCostStore';
+
+export type { CostLines } from './lineSource';
+export type { DailyCostRow } from './insertFacts';
+
+/** Whole UTC days, `YYYY-MM-DD`, both ends included. */
+export type DayRange = { from: string; to: string };
+
+/** A (provider, billing account, billing period) a file holds. */
+export type BillingPartition = {
+  provider: string;
+  billingAccountId: string;
+  billingPeriodStart: string;
+};
+
+/**
+ * One entity's cost of one day in one currency. Named as the rollup's
+ * columns, which the response shaping and the alert rules read alike.
+ */
+export type DailyCost = { usage_date: string; currency: string; cost: number };
+
+/** A breakdown line's sums over a period and over the period before. */
+export type CostLineTotal = {
+  key: string;
+  currency: string;
+  cost: number;
+  previousCost: number;
+  /** The title or resource name, where the line has one. */
+  label: string | null;
+  /** The catalog entity the line is, where it is one. */
+  entityRef: string | null;
+  provider: string | null;
+};
+
+/** A distinct (resource, tags) pair of the facts. */
+export type AttributionPair = {
+  attributionKey: string;
+  resourceKey: string;
+  tags: string;
+};
+
+/** Which entity a pair's cost belongs to, and how it was found. */
+export type PairAttribution = AttributionPair & {
+  entityRef: string;
+  via: string;
+};
+
+/** An entity an attributed entity rolls up to (itself and `*` included). */
+export type AncestorRow = {
+  entityRef: string;
+  ancestorRef: string;
+  ancestorKind: string;
+};
+
+/** A catalog entity that carries cost: its title and annotation budget. */
+export type CostEntityRow = {
+  entityRef: string;
+  kind: string;
+  title: string;
+  annotationBudget: number | null;
+  annotationBudgetCurrency: string | null;
+};
+
+/**
+ * The cost store inside a transaction that holds its write lock: what an
+ * import, an attribution refresh or a rebuild reads cannot change before it
+ * writes.
+ */
+export interface CostFactsWriter {
+  /** Deletes the facts of the billing periods; the days they covered, if any. */
+  replacePartitions(partitions: BillingPartition[]): Promise<DayRange | null>;
+  insertFacts(rows: DailyCostRow[], importId: string): Promise<void>;
+  /** Pairs of the facts of these days that have no attribution yet. */
+  unattributedPairs(days: DayRange): Promise<AttributionPair[]>;
+  /** Every distinct pair the facts hold. */
+  factPairs(): Promise<AttributionPair[]>;
+  /** Every pair the attribution holds. */
+  attributedPairs(): Promise<AttributionPair[]>;
+  attributionKeys(): Promise<Set<string>>;
+  attribution(): Promise<
+    Array<Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via'>>
+  >;
+  ancestors(): Promise<AncestorRow[]>;
+  /** Entities the ancestors table holds the ancestors of. */
+  entitiesWithAncestors(): Promise<Set<string>>;
+  entities(): Promise<CostEntityRow[]>;
+  addAttribution(rows: PairAttribution[]): Promise<void>;
+  addAncestors(rows: AncestorRow[]): Promise<void>;
+  replaceAttribution(rows: PairAttribution[]): Promise<void>;
+  replaceAncestors(rows: AncestorRow[]): Promise<void>;
+  replaceEntities(rows: CostEntityRow[]): Promise<void>;
+  /** Re-derives the rollups of these days (all when none are given). */
+  rebuildRollups(days?: DayRange): Promise<void>;
+  /** EffectiveCost per currency of the facts, or of the organisation rollup. */
+  effectiveCostByCurrency(
+    of: 'facts' | 'organisation',
+  ): Promise<Map<string, number>>;
+  countFacts(): Promise<number>;
+}
+
+/**
+ * The cost store: import records, daily facts with their attribution to
+ * catalog entities, and the rollups cost queries read.
+ */
+export interface CostFactsStore {
+  /**
+   * Runs `work` in a transaction holding the cost store's write lock, so
+   * imports, attribution refreshes and rebuilds never interleave, across
+   * backend replicas too. `onWait` is called before waiting for the lock.
+   */
+  write<T>(
+    work: (writer: CostFactsWriter) => Promise<T>,
+    options?: { onWait?: () => void },
+  ): Promise<T>;
+
+  /** Records an import as running. */
+  importStarted(record: {
+    id: string;
+    source: string;
+    fileName: string;
+    fileSha256: string;
+    createdBy?: string;
+  }): Promise<void>;
+  importCompleted(
+    id: string,
+    result: Pick<
+      CostImportResult,
+      | 'format'
+      | 'focusVersion'
+      | 'rows'
+      | 'dailyRows'
+      | 'billingPeriods'
+      | 'totals'
+    >,
+  ): Promise<void>;
+  importFailed(
+    id: string,
+    failure: {
+      /** `rejected` when the file is at fault, `failed` when the server is. */
+      status: 'rejected' | 'failed';
+      format: string | null;
+      error: string;
+    },
+  ): Promise<void>;
+  /** Whether a file with this content was imported, or rejected for its content. */
+  wasFileImportedOrRejected(sha256: string): Promise<boolean>;
+  /** When the last successful import finished, ISO timestamp. */
+  lastImportAt(): Promise<string | null>;
+
+  /** The last day the facts hold. */
+  lastUsageDate(): Promise<string | null>;
+  /** An entity's cost per day and currency. */
+  dailyCosts(query: {
+    entityRef: string;
+    days: DayRange;
+    metric: CostLines['metric'];
+  }): Promise<DailyCost[]>;
+  /** Each line's sum over `period` and over `previous`, per currency. */
+  lineTotals(
+    lines: CostLines,
+    period: DayRange,
+    previous: DayRange,
+  ): Promise<CostLineTotal[]>;
+  /** Some lines' cost per day in one currency. */
+  lineDailyCosts(
+    lines: CostLines,
+    keys: string[],
+    period: DayRange,
+    currency: string,
+  ): Promise<Array<{ date: string; key: string; cost: number }>>;
+  /** The daily sum of all lines: what they cover of each day, per day. */
+  coveredDailyCosts(
+    lines: CostLines,
+    period: DayRange,
+    currency: string,
+  ): Promise<Map<string, number>>;
+  /** The sum over the period of each of some entities, in one currency. */
+  entityTotals(query: {
+    entityRefs: string[];
+    period: DayRange;
+    currency: string;
+    metric: CostLines['metric'];
+  }): Promise<Map<string, number>>;
+  /** An entity's sum over the period in one currency, per attribution path. */
+  costByPath(query: {
+    entityRef: string;
+    period: DayRange;
+    currency: string;
+    metric: CostLines['metric'];
+  }): Promise<Map<string, number>>;
+}
+
+/** Rows per INSERT of attribution, ancestors and entities. */
+const INSERT_BATCH = 500;
+
+async function insertBatches(
+  tx: Knex.Transaction,
+  table: string,
+  rows: object[],
+) {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await tx(table).insert(rows.slice(i, i + INSERT_BATCH));
+  }
+}
+
+type PairRow = { attribution_key: string; resource_key: string; tags: string };
+
+const toPair = (row: PairRow): AttributionPair => ({
+  attributionKey: row.attribution_key,
+  resourceKey: row.resource_key,
+  tags: row.tags,
+});
+
+const attributionRow = (a: PairAttribution) => ({
+  attribution_key: a.attributionKey,
+  resource_key: a.resourceKey,
+  tags: a.tags,
+  entity_ref: a.entityRef,
+  via: a.via,
+});
+
+const ancestorRow = (a: AncestorRow) => ({
+  entity_ref: a.entityRef,
+  ancestor_ref: a.ancestorRef,
+  ancestor_kind: a.ancestorKind,
+});
+
+const entityRow = (e: CostEntityRow) => ({
+  entity_ref: e.entityRef,
+  kind: e.kind,
+  title: e.title,
+  annotation_budget: e.annotationBudget,
+  annotation_budget_currency: e.annotationBudgetCurrency,
+});
+
+function createWriter(tx: Knex.Transaction): CostFactsWriter {
+  return {
+    async replacePartitions(partitions) {
+      const inPartitions = (q: Knex.QueryBuilder) =>
+        q.where(outer => {
+          for (const p of partitions) {
+            outer.orWhere({
+              provider: p.provider,
+              billing_account_id: p.billingAccountId,
+              billing_period_start: p.billingPeriodStart,
+            });
+          }
+        });
+      const [old] = (await inPartitions(tx('multicloud_cost_facts'))
+        .min({ from: 'usage_date' })
+        .max({ to: 'usage_date' })) as Array<{
+        from: string | null;
+        to: string;
+      }>;
+      await inPartitions(tx('multicloud_cost_facts')).delete();
+      return old?.from ? { from: old.from, to: old.to } : null;
+    },
+
+    insertFacts: (rows, importId) => insertFacts(tx, rows, importId),
+
+    async unattributedPairs(days) {
+      const rows: PairRow[] = await tx('multicloud_cost_facts as f')
+        .leftJoin(
+          'multicloud_cost_attribution as at',
+          'at.attribution_key',
+          'f.attribution_key',
+        )
+        .whereNull('at.attribution_key')
+        .whereBetween('f.usage_date', [days.from, days.to])
+        .distinct('f.attribution_key', 'f.resource_key', 'f.tags');
+      return rows.map(toPair);
+    },
+
+    async factPairs() {
+      const rows: PairRow[] = await tx('multicloud_cost_facts').distinct(
+        'attribution_key',
+        'resource_key',
+        'tags',
+      );
+      return rows.map(toPair);
+    },
+
+    async attributedPairs() {
+      const rows: PairRow[] = await tx('multicloud_cost_attribution').select(
+        'attribution_key',
+        'resource_key',
+        'tags',
+      );
+      return rows.map(toPair);
+    },
+
+    async attributionKeys() {
+      const rows: Array<{ attribution_key: string }> = await tx(
+        'multicloud_cost_attribution',
+      ).select('attribution_key');
+      return new Set(rows.map(r => r.attribution_key));
+    },
+
+    async attribution() {
+      const rows: Array<{
+        attribution_key: string;
+        entity_ref: string;
+        via: string;
+      }> = await tx('multicloud_cost_attribution').select(
+        'attribution_key',
+        'entity_ref',
+        'via',
+      );
+      return rows.map(r => ({
+        attributionKey: r.attribution_key,
+        entityRef: r.entity_ref,
+        via: r.via,
+      }));
+    },
+
+    async ancestors() {
+      const rows: Array<{
+        entity_ref: string;
+        ancestor_ref: string;
+        ancestor_kind: string;
+      }> = await tx('multicloud_cost_ancestors').select(
+        'entity_ref',
+        'ancestor_ref',
+        'ancestor_kind',
+      );
+      return rows.map(r => ({
+        entityRef: r.entity_ref,
+        ancestorRef: r.ancestor_ref,
+        ancestorKind: r.ancestor_kind,
+      }));
+    },
+
+    async entitiesWithAncestors() {
+      const rows: Array<{ entity_ref: string }> = await tx(
+        'multicloud_cost_ancestors',
+      ).distinct('entity_ref');
+      return new Set(rows.map(r => r.entity_ref));
+    },
+
+    async entities() {
+      const rows: Array<{
+        entity_ref: string;
+        kind: string;
+        title: string;
+        annotation_budget: number | null;
+        annotation_budget_currency: string | null;
+      }> = await tx('multicloud_cost_entities').select(
+        'entity_ref',
+        'kind',
+        'title',
+        'annotation_budget',
+        'annotation_budget_currency',
+      );
+      return rows.map(r => ({
+        entityRef: r.entity_ref,
+        kind: r.kind,
+        title: r.title,
+        annotationBudget: r.annotation_budget,
+        annotationBudgetCurrency: r.annotation_budget_currency,
+      }));
+    },
+
+    addAttribution: rows =>
+      insertBatches(
+        tx,
+        'multicloud_cost_attribution',
+        rows.map(attributionRow),
+      ),
+
+    addAncestors: rows =>
+      insertBatches(tx, 'multicloud_cost_ancestors', rows.map(ancestorRow)),
+
+    async replaceAttribution(rows) {
+      await tx('multicloud_cost_attribution').delete();
+      await insertBatches(
+        tx,
+        'multicloud_cost_attribution',
+        rows.map(attributionRow),
+      );
+    },
+
+    async replaceAncestors(rows) {
+      await tx('multicloud_cost_ancestors').delete();
+      await insertBatches(
+        tx,
+        'multicloud_cost_ancestors',
+        rows.map(ancestorRow),
+      );
+    },
+
+    async replaceEntities(rows) {
+      await tx('multicloud_cost_entities').delete();
+      await insertBatches(tx, 'multicloud_cost_entities', rows.map(entityRow));
+    },
+
+    rebuildRollups: days => rebuildRollups(tx, days),
+
+    async effectiveCostByCurrency(of) {
+      const query = tx(
+        of === 'facts'
+          ? 'multicloud_cost_facts'
+          : 'multicloud_cost_rollup_daily',
+      )
+        .groupBy('currency')
+        .select('currency')
+        .sum({ cost: 'effective_cost' });
+      if (of === 'organisation') {
+        query.where({ entity_ref: EVERYTHING });
+      }
+      const rows = (await query) as Array<{
+        currency: string;
+        cost: number | string;
+      }>;
+      return new Map(rows.map(r => [r.currency, Number(r.cost)]));
+    },
+
+    async countFacts() {
+      const [{ n }] = await tx('multicloud_cost_facts').count({ n: '*' });
+      return Number(n);
+    },
+  };
+}
+
+/**
+ * Creates the {@link CostFactsStore} over the plugin's database. Reads
+ * answer from the rollups (a year of a large System is a few thousand rows
+ * whatever the size of the facts); the organisation's resources, which no
+ * rollup keeps, are read from the facts.
+ */
+export function createCostFactsStore(knex: Knex): CostFactsStore {
+  return {
+    write: (work, options) =>
+      writeCostStore(knex, tx => work(createWriter(tx)), options),
+
+    async importStarted(record) {
+      await knex('multicloud_cost_imports').insert({
+        id: record.id,
+        source: record.source,
+        file_name: record.fileName,
+        file_sha256: record.fileSha256,
+        format: null,
+        status: 'running',
+        created_by: record.createdBy ?? null,
+        started_at: new Date(),
+      });
+    },
+
+    async importCompleted(id, result) {
+      await knex('multicloud_cost_imports')
+        .where({ id })
+        .update({
+          status: 'completed',
+          format: result.format,
+          focus_version: result.focusVersion,
+          rows: result.rows,
+          daily_rows: result.dailyRows,
+          billing_periods: JSON.stringify(result.billingPeriods),
+          totals: JSON.stringify(result.totals),
+          completed_at: new Date(),
+        });
+    },
+
+    async importFailed(id, failure) {
+      await knex('multicloud_cost_imports')
+        .where({ id })
+        .update({
+          status: failure.status,
+          format: failure.format,
+          error: failure.error.slice(0, 4000),
+          completed_at: new Date(),
+        });
+    },
+
+    async wasFileImportedOrRejected(sha256) {
+      const seen = await knex('multicloud_cost_imports')
+        .where({ file_sha256: sha256 })
+        .whereIn('status', ['completed', 'rejected'])
+        .first();
+      return !!seen;
+    },
+
+    async lastImportAt() {
+      const row = await knex('multicloud_cost_imports')
+        .where({ status: 'completed' })
+        .max({ at: 'completed_at' })
+        .first();
+      if (!row?.at) {
+        return null;
+      }
+      return new Date(row.at).toISOString();
+    },
+
+    async lastUsageDate() {
+      const row = await knex('multicloud_cost_facts')
+        .max({ last: 'usage_date' })
+        .first();
+      return row?.last ?? null;
+    },
+
+    async dailyCosts({ entityRef, days, metric }) {
+      const rows: Array<{
+        usage_date: string;
+        currency: string;
+        cost: number | string;
+      }> = await knex('multicloud_cost_rollup_daily')
+        .where({ entity_ref: entityRef })
+        .whereBetween('usage_date', [days.from, days.to])
+        .groupBy('usage_date', 'currency')
+        .select('usage_date', 'currency')
+        .sum({ cost: METRIC_COLUMNS[metric] });
+      return rows.map(r => ({ ...r, cost: Number(r.cost) }));
+    },
+
+    async lineTotals(lines, period, previous) {
+      const source = lineSource(knex, lines);
+      const rows: Array<{
+        k: string;
+        currency: string;
+        cost: number | string;
+        previous_cost: number | string;
+        label?: string | null;
+        entity_ref?: string | null;
+        provider?: string | null;
+      }> = await source
+        .base()
+        .whereBetween(source.date, [previous.from, period.to])
+        .groupBy(source.key, source.currency)
+        .select({ k: source.key, currency: source.currency })
+        .select(
+          knex.raw('SUM(CASE WHEN ?? >= ? THEN ?? ELSE 0 END) AS cost', [
+            source.date,
+            period.from,
+            source.cost,
+          ]),
+          knex.raw(
+            'SUM(CASE WHEN ?? < ? THEN ?? ELSE 0 END) AS previous_cost',
+            [source.date, period.from, source.cost],
+          ),
+          ...source.attributes,
+        );
+      return rows.map(r => ({
+        key: r.k,
+        currency: r.currency,
+        cost: Number(r.cost),
+        previousCost: Number(r.previous_cost),
+        label: r.label ?? null,
+        entityRef: r.entity_ref ?? null,
+        provider: r.provider ?? null,
+      }));
+    },
+
+    async lineDailyCosts(lines, keys, period, currency) {
+      const source = lineSource(knex, lines);
+      const rows: Array<{ usage_date: string; k: string; cost: number }> =
+        await source
+          .base()
+          .whereBetween(source.date, [period.from, period.to])
+          .where(source.currency, currency)
+          .whereIn(source.key, keys)
+          .groupBy(source.date, source.key)
+          .select({ usage_date: source.date, k: source.key })
+          .sum({ cost: source.cost });
+      return rows.map(r => ({
+        date: r.usage_date,
+        key: r.k,
+        cost: Number(r.cost),
+      }));
+    },
+
+    async coveredDailyCosts(lines, period, currency) {
+      const source = lineSource(knex, lines);
+      const rows: Array<{ usage_date: string; cost: number }> = await source
+        .base()
+        .whereBetween(source.date, [period.from, period.to])
+        .where(source.currency, currency)
+        .groupBy(source.date)
+        .select({ usage_date: source.date })
+        .sum({ cost: source.cost });
+      return new Map(rows.map(r => [r.usage_date, Number(r.cost)]));
+    },
+
+    async entityTotals({ entityRefs, period, currency, metric }) {
+      const rows: Array<{ entity_ref: string; cost: number }> = await knex(
+        'multicloud_cost_rollup_daily',
+      )
+        .whereIn('entity_ref', entityRefs)
+        .where({ currency })
+        .whereBetween('usage_date', [period.from, period.to])
+        .groupBy('entity_ref')
+        .select('entity_ref')
+        .sum({ cost: METRIC_COLUMNS[metric] });
+      return new Map(rows.map(r => [r.entity_ref, Number(r.cost)]));
+    },
+
+    async costByPath({ entityRef, period, currency, metric }) {
+      const rows: Array<{ via: string; cost: number }> = await knex(
+        'multicloud_cost_rollup_daily',
+      )
+        .where({ entity_ref: entityRef, currency })
+        .whereBetween('usage_date', [period.from, period.to])
+        .groupBy('via')
+        .select('via')
+        .sum({ cost: METRIC_COLUMNS[metric] });
+      return new Map(rows.map(r => [r.via, Number(r.cost)]));
+    },
+  };
+}

@@ -1,2 +1,0 @@
-export { createKubernetesSourceFromConfig } from './createKubernetesSourceFromConfig';
-export { parseKubernetesInventory } from './parseKubernetesInventory';

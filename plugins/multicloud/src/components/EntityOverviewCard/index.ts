@@ -1,0 +1,1 @@
+export { EntityOverviewCard, useEntityTabLink } from './EntityOverviewCard';

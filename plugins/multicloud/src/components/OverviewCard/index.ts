@@ -1,0 +1,2 @@
+export { EntityMulticloudOverviewCard } from './EntityMulticloudOverviewCard';
+export { OverviewCardLinkedToTab } from './OverviewCardLinkedToTab';
