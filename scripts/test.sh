@@ -48,3 +48,6 @@ yarn workspace app build > "$REPORTS/app-build.log" 2>&1 ||
   { tail -n 40 "$REPORTS/app-build.log"; fail "building the app failed; full log in $REPORTS/app-build.log"; }
 rm -rf .data/e2e
 yarn playwright test
+
+say "Install test: every package packed into a fresh create-app app, by the README's steps"
+yarn verify:install
