@@ -603,7 +603,337 @@ function loadAws() {
       }
     }
   }
+  loadAwsServices(accounts);
   return accounts;
+}
+
+/** On-demand prices of the other services, per region. */
+const AWS_RDS = {
+  'eu-west-1': {
+    'db.r6g.large': 0.26,
+    'db.m6g.large': 0.19,
+    'db.t4g.medium': 0.072,
+    'db.t4g.small': 0.036,
+    storage: 0.127,
+  },
+  'us-east-1': {
+    'db.r6g.large': 0.225,
+    'db.m6g.large': 0.168,
+    'db.t4g.medium': 0.065,
+    'db.t4g.small': 0.032,
+    storage: 0.115,
+  },
+};
+const AWS_ALB = { 'eu-west-1': 0.0252, 'us-east-1': 0.0225 };
+/** Stored data per bucket, by the part of its name after the environment. */
+const S3_GB = {
+  'checkout-assets': 120,
+  'event-archive': 5200,
+  'observability-logs': 2400,
+  'terraform-state': 1,
+  'cur-exports': 350,
+  scratch: 900,
+};
+/** Invocations a day and average duration (ms) per function. */
+const LAMBDA_LOAD = {
+  'payments-webhook': [400_000, 180],
+  'fraud-scoring': [1_200_000, 420],
+  'image-resizer': [150_000, 900],
+  'legacy-cron': [1_440, 2_500],
+};
+/** Requests a day of tables, queues and topics. */
+const REQUESTS = {
+  'cart-sessions': 9_000_000,
+  'order-events': 4_000_000,
+  'payment-notifications': 600_000,
+};
+
+/**
+ * The resources of the other services: the AWS Config export of the
+ * inventory (databases, buckets, functions, the EKS cluster, load
+ * balancers) and its Tagging API exports (tables, queues, topics). Subnet
+ * groups and target groups cost nothing by themselves.
+ */
+function loadAwsServices(accounts) {
+  const byAccount = new Map(accounts.map(a => [a.account, a]));
+  const configFile = join(
+    INVENTORY,
+    'aws',
+    'select-aggregate-resource-config.json',
+  );
+  let items = [];
+  try {
+    items = readJson(configFile).Results.map(result => JSON.parse(result));
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  const tagged = [];
+  for (const acct of accounts) {
+    for (const f of acct.files) {
+      try {
+        tagged.push(
+          ...readJson(
+            join(
+              INVENTORY,
+              'aws',
+              acct.account,
+              f.region,
+              'get-resources.json',
+            ),
+          ).ResourceTagMappingList.map(m => ({ ...m, acct, region: f.region })),
+        );
+      } catch (e) {
+        if (e.code !== 'ENOENT') throw e;
+      }
+    }
+  }
+  const baseOf = (acct, region) => ({
+    provider: 'aws',
+    subAccountId: acct.account,
+    subAccountName: acct.name,
+    regionId: region,
+    env: acct.env,
+  });
+  const withoutEnv = name =>
+    name
+      .replace(/^contoso-(prod|staging)-/, '')
+      .replace(/-(prod|staging)(-use1)?$/, '');
+
+  for (const item of items) {
+    const acct = byAccount.get(item.accountId);
+    if (!acct) continue;
+    const region = item.awsRegion;
+    const tags = Object.fromEntries(
+      (item.tags ?? []).map(t => [t.key, t.value]),
+    );
+    const c = item.configuration ?? {};
+    const resource = {
+      ...baseOf(acct, region),
+      tags,
+      env: tags.environment ?? acct.env,
+      created: dayOf(item.resourceCreationTime),
+      resourceId: item.arn,
+    };
+    const label = item.arn;
+    switch (item.resourceType) {
+      case 'AWS::RDS::DBInstance': {
+        const prices = AWS_RDS[region] ?? AWS_RDS['eu-west-1'];
+        const hourly = prices[c.dBInstanceClass];
+        const nodes = c.multiAZ ? 2 : 1;
+        addResource({
+          ...resource,
+          kind: 'rds-instance',
+          resourceType: 'db',
+          az: c.availabilityZone ?? null,
+          meters: [
+            () => ({
+              service: 'Amazon Relational Database Service',
+              category: 'Databases',
+              description: `$${priceText(hourly * nodes)} per RDS ${
+                c.dBInstanceClass
+              } ${
+                c.multiAZ ? 'Multi-AZ' : 'Single-AZ'
+              } instance hour (or partial hour) running PostgreSQL`,
+              sku: awsSku(
+                `InstanceUsage:${c.dBInstanceClass}|${region}|${nodes}`,
+              ),
+              unit: 'Hours',
+              quantity: 24 * nodes,
+              listUnitPrice: hourly,
+            }),
+            ctx => ({
+              service: 'Amazon Relational Database Service',
+              category: 'Storage',
+              description: `$${priceText(
+                prices.storage,
+              )} per GB-month of provisioned gp3 storage`,
+              sku: awsSku(`RDS:GP3-Storage|${region}`),
+              unit: 'GB-Months',
+              quantity: (c.allocatedStorage * nodes) / ctx.dim,
+              listUnitPrice: prices.storage,
+            }),
+          ],
+        });
+        break;
+      }
+      case 'AWS::S3::Bucket': {
+        const gb = S3_GB[withoutEnv(item.resourceName)] ?? 10;
+        addResource({
+          ...resource,
+          kind: 's3-bucket',
+          // S3 bills a bucket under its name, not its ARN.
+          resourceId: item.resourceName,
+          resourceType: 'bucket',
+          meters: [
+            ctx => ({
+              service: 'Amazon Simple Storage Service',
+              category: 'Storage',
+              description:
+                '$0.023 per GB - first 50 TB / month of storage used',
+              sku: awsSku(`TimedStorage-ByteHrs|${region}`),
+              unit: 'GB-Months',
+              quantity: (gb * storageFactor(ctx, label)) / ctx.dim,
+              listUnitPrice: 0.023,
+            }),
+            ctx => ({
+              service: 'Amazon Simple Storage Service',
+              category: 'Storage',
+              description: '$0.005 per 1,000 PUT, COPY, POST, or LIST requests',
+              sku: awsSku(`Requests-Tier1|${region}`),
+              unit: 'Requests',
+              quantity: Math.round(gb * 40 * usageFactor(ctx, label)),
+              listUnitPrice: 0.000005,
+            }),
+          ],
+        });
+        break;
+      }
+      case 'AWS::Lambda::Function': {
+        const [invocations, ms] = LAMBDA_LOAD[
+          withoutEnv(item.resourceName)
+        ] ?? [10_000, 200];
+        const gbSeconds = ((c.memorySize ?? 256) / 1024) * (ms / 1000);
+        addResource({
+          ...resource,
+          kind: 'lambda-function',
+          resourceType: 'function',
+          usageScales: true,
+          meters: [
+            ctx => ({
+              service: 'AWS Lambda',
+              category: 'Compute',
+              description: `AWS Lambda - Total Compute - ${
+                REGION_NAMES[region] ?? region
+              }`,
+              sku: awsSku(`Lambda-GB-Second|${region}`),
+              unit: 'Lambda-GB-Second',
+              quantity: invocations * gbSeconds * usageFactor(ctx, label),
+              listUnitPrice: 0.0000166667,
+            }),
+            ctx => ({
+              service: 'AWS Lambda',
+              category: 'Compute',
+              description: 'AWS Lambda - Total Requests',
+              sku: awsSku(`Request|${region}`),
+              unit: 'Requests',
+              quantity: Math.round(
+                invocations * usageFactor(ctx, `${label}|r`),
+              ),
+              listUnitPrice: 0.0000002,
+            }),
+          ],
+        });
+        break;
+      }
+      case 'AWS::EKS::Cluster':
+        addResource({
+          ...resource,
+          kind: 'eks-cluster',
+          resourceType: 'cluster',
+          meters: [
+            () => ({
+              service: 'Amazon Elastic Container Service for Kubernetes',
+              category: 'Compute',
+              description: `Amazon EKS cluster usage in ${
+                REGION_NAMES[region] ?? region
+              }`,
+              sku: awsSku(`AmazonEKS-Hours:perCluster|${region}`),
+              unit: 'Hours',
+              quantity: 24,
+              listUnitPrice: 0.1,
+            }),
+          ],
+        });
+        break;
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+        const hourly = AWS_ALB[region] ?? AWS_ALB['eu-west-1'];
+        const lcu = between(`${label}|lcu`, 2, 6);
+        addResource({
+          ...resource,
+          kind: 'load-balancer',
+          resourceType: 'loadbalancer',
+          meters: [
+            () => ({
+              service: 'Elastic Load Balancing',
+              category: 'Networking',
+              description: `$${priceText(
+                hourly,
+              )} per Application LoadBalancer-hour (or partial hour)`,
+              sku: awsSku(`LoadBalancerUsage|${region}`),
+              unit: 'Hours',
+              quantity: 24,
+              listUnitPrice: hourly,
+            }),
+            ctx => ({
+              service: 'Elastic Load Balancing',
+              category: 'Networking',
+              description:
+                '$0.008 per used Application load balancer capacity unit-hour (or partial hour)',
+              sku: awsSku(`LCUUsage|${region}`),
+              unit: 'LCU-Hrs',
+              quantity: 24 * lcu * usageFactor(ctx, label),
+              listUnitPrice: 0.008,
+            }),
+          ],
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  for (const m of tagged) {
+    const [, , service, region, , resource] = m.ResourceARN.split(':');
+    const name = resource.replace(/^table\//, '');
+    const tags = awsTags(m.Tags);
+    const requests = REQUESTS[withoutEnv(name)] ?? 100_000;
+    const [serviceName, category, description, price] = {
+      dynamodb: [
+        'Amazon DynamoDB',
+        'Databases',
+        '$1.25 per million write request units',
+        0.00000125,
+      ],
+      sqs: [
+        'Amazon Simple Queue Service',
+        'Integration',
+        '$0.40 per million Amazon SQS standard requests',
+        0.0000004,
+      ],
+      sns: [
+        'Amazon Simple Notification Service',
+        'Integration',
+        '$0.50 per 1 million Amazon SNS requests',
+        0.0000005,
+      ],
+    }[service];
+    addResource({
+      ...baseOf(m.acct, region),
+      kind: service,
+      resourceId: m.ResourceARN,
+      resourceType:
+        service === 'dynamodb'
+          ? 'table'
+          : service === 'sqs'
+          ? 'queue'
+          : 'topic',
+      tags,
+      env: tags.environment ?? m.acct.env,
+      usageScales: true,
+      meters: [
+        ctx => ({
+          service: serviceName,
+          category,
+          description,
+          sku: awsSku(`${service}:Requests|${region}`),
+          unit: 'Requests',
+          quantity: Math.round(requests * usageFactor(ctx, m.ResourceARN)),
+          listUnitPrice: price,
+        }),
+      ],
+    });
+  }
 }
 
 // Azure --------------------------------------------------------------------

@@ -1123,6 +1123,413 @@ function buildAwsRegion(account, cfg) {
 }
 
 // ---------------------------------------------------------------------------
+// AWS: the other services, as an AWS Config aggregator records them
+// (aws configservice select-aggregate-resource-config) and, for tables,
+// queues and topics, as the Tagging API lists them (aws
+// resourcegroupstaggingapi get-resources) per account and region
+// ---------------------------------------------------------------------------
+
+/** Databases per region: [identifier suffix, component, engine, class, GB]. */
+const AWS_DATABASES = {
+  '111122223333/eu-west-1': [
+    ['ledger-db', 'ledger-service', 'postgres', 'db.r6g.large', 400],
+    ['orders-db', 'checkout-api', 'postgres', 'db.m6g.large', 200],
+  ],
+  // A copy somebody made by hand for a migration, and never tagged.
+  '111122223333/us-east-1': [
+    ['orders-db', undefined, 'postgres', 'db.m6g.large', 100],
+  ],
+  '444455556666/eu-west-1': [
+    ['ledger-db', 'ledger-service', 'postgres', 'db.t4g.medium', 50],
+    ['orders-db', 'checkout-api', 'postgres', 'db.t4g.small', 20],
+  ],
+};
+/** Functions per region: [name, component, in the VPC, runtime]. */
+const AWS_FUNCTIONS = {
+  '111122223333/eu-west-1': [
+    ['payments-webhook', 'payments-api', true, 'nodejs20.x'],
+    ['fraud-scoring', 'fraud-detector', true, 'python3.12'],
+    ['image-resizer', 'checkout-web', false, 'nodejs20.x'],
+  ],
+  '111122223333/us-east-1': [
+    ['image-resizer', 'checkout-web', false, 'nodejs20.x'],
+  ],
+  '444455556666/eu-west-1': [
+    ['payments-webhook', 'payments-api', true, 'nodejs20.x'],
+    // Nobody remembers who wrote it.
+    ['legacy-cron', undefined, false, 'python3.8'],
+  ],
+};
+/** Buckets per account: [name suffix, component (or SHARED; undefined: untagged), region]. */
+const AWS_BUCKETS = {
+  111122223333: [
+    ['checkout-assets', 'checkout-web', 'eu-west-1'],
+    // Made before tagging was a rule; the pipeline still writes to it.
+    ['event-archive', undefined, 'eu-west-1'],
+    ['observability-logs', 'observability-stack', 'eu-west-1'],
+    ['terraform-state', SHARED, 'us-east-1'],
+    // The bucket the cost and usage reports land in: no tags at all.
+    ['cur-exports', undefined, 'us-east-1'],
+  ],
+  444455556666: [
+    ['checkout-assets', 'checkout-web', 'eu-west-1'],
+    ['scratch', undefined, 'eu-west-1'],
+  ],
+};
+/** Tables, queues and topics per region: [kind, name, component]. */
+const AWS_TAGGED = {
+  '111122223333/eu-west-1': [
+    ['table', 'cart-sessions', 'cart-service'],
+    ['queue', 'order-events', 'checkout-api'],
+    ['topic', 'payment-notifications', 'payments-api'],
+  ],
+  '444455556666/eu-west-1': [
+    ['table', 'cart-sessions', 'cart-service'],
+    ['queue', 'order-events', 'checkout-api'],
+  ],
+};
+const RDS_ENGINE_VERSION = { postgres: '16.4' };
+const LAMBDA_MEMORY = { 'payments-webhook': 512, 'fraud-scoring': 2048 };
+
+/** A tag list as Config's advanced query prints it. */
+const configTags = obj =>
+  Object.entries(obj).map(([key, value]) => ({
+    key,
+    value,
+    tag: `${key}=${value}`,
+  }));
+const relationship = (resourceType, resourceId, name) => ({
+  resourceId,
+  resourceType,
+  name,
+});
+
+/**
+ * The Config items of one region's other resources, and its Tagging API
+ * export, tied to the VPC, subnets, security groups and instances of its
+ * describe-* files.
+ */
+function buildAwsServices(account, cfg, files) {
+  const { region } = cfg;
+  const env = account.env;
+  const key = `${account.id}/${region}`;
+  const r = stream(`aws-services/${key}`);
+  const at = `${region}:${account.id}`;
+  const vpc = files['describe-vpcs.json'].Vpcs[0];
+  const subnets = files['describe-subnets.json'].Subnets;
+  const tier = t => subnets.filter(s => awsTagValue(s.Tags, 'tier') === t);
+  const groups = files['describe-security-groups.json'].SecurityGroups;
+  const groupOf = component =>
+    groups.find(
+      g => g.GroupName === `${COMPONENTS[component]?.system}-app-${env}`,
+    ) ?? groups.find(g => g.GroupName === 'default');
+  const instances = files['describe-instances.json'].Reservations.flatMap(
+    res => res.Instances,
+  );
+  const items = [];
+  const item = (resourceType, resourceId, fields) => {
+    const created = r.daysAgo(60, 700);
+    items.push({
+      version: '1.3',
+      accountId: account.id,
+      configurationItemCaptureTime: new Date(
+        SNAPSHOT - r.int(3600, 86400) * 1000,
+      ).toISOString(),
+      configurationItemStatus: 'OK',
+      resourceId,
+      resourceName: fields.resourceName ?? resourceId,
+      resourceType,
+      arn: fields.arn,
+      awsRegion: fields.awsRegion ?? region,
+      availabilityZone: fields.availabilityZone ?? 'Not Applicable',
+      resourceCreationTime: created.toISOString(),
+      tags: configTags(fields.tags ?? {}),
+      relationships: fields.relationships ?? [],
+      configuration: fields.configuration ?? {},
+    });
+  };
+  const tagsOf = (who, name) =>
+    who === undefined ? {} : { Name: name, ...ownershipTags(r, who, env) };
+
+  // A DB subnet group over the private subnets, and the databases in it.
+  const databases = AWS_DATABASES[key] ?? [];
+  const subnetGroup = `${env}-${region}-db`;
+  const subnetGroupArn = `arn:aws:rds:${at}:subgrp:${subnetGroup}`;
+  if (databases.length) {
+    item('AWS::RDS::DBSubnetGroup', subnetGroup, {
+      arn: subnetGroupArn,
+      tags: tagsOf(SHARED, subnetGroup),
+      configuration: {
+        dBSubnetGroupName: subnetGroup,
+        dBSubnetGroupDescription: `Private subnets of ${env} in ${region}`,
+        vpcId: vpc.VpcId,
+        subnetGroupStatus: 'Complete',
+        subnets: tier('private').map(s => ({
+          subnetIdentifier: s.SubnetId,
+          subnetAvailabilityZone: { name: s.AvailabilityZone },
+          subnetStatus: 'Active',
+        })),
+        dBSubnetGroupArn: subnetGroupArn,
+      },
+      relationships: [
+        relationship('AWS::EC2::VPC', vpc.VpcId, 'Is contained in Vpc'),
+      ],
+    });
+  }
+  for (const [base, component, engine, instanceClass, storage] of databases) {
+    const id = `${base}-${env}${region === 'us-east-1' ? '-use1' : ''}`;
+    const arn = `arn:aws:rds:${at}:db:${id}`;
+    const group = groupOf(component ?? 'checkout-api');
+    const az = tier('private')[0].AvailabilityZone;
+    item('AWS::RDS::DBInstance', `db-${r.alnum(26)}`, {
+      resourceName: id,
+      arn,
+      availabilityZone: az,
+      tags: tagsOf(component, id),
+      configuration: {
+        dBInstanceIdentifier: id,
+        dBInstanceClass: instanceClass,
+        engine,
+        engineVersion: RDS_ENGINE_VERSION[engine],
+        dBInstanceStatus: 'available',
+        allocatedStorage: storage,
+        storageType: 'gp3',
+        multiAZ: env === 'prod',
+        availabilityZone: az,
+        publiclyAccessible: false,
+        endpoint: {
+          address: `${id}.${r.alnum(
+            12,
+            'abcdefghijklmnopqrstuvwxyz0123456789',
+          )}.${region}.rds.amazonaws.com`,
+          port: 5432,
+        },
+        dBSubnetGroup: {
+          dBSubnetGroupName: subnetGroup,
+          vpcId: vpc.VpcId,
+          subnetGroupStatus: 'Complete',
+        },
+        vpcSecurityGroups: [
+          { vpcSecurityGroupId: group.GroupId, status: 'active' },
+        ],
+        dBInstanceArn: arn,
+      },
+      relationships: [
+        relationship(
+          'AWS::RDS::DBSubnetGroup',
+          subnetGroup,
+          'Is associated with DBSubnetGroup',
+        ),
+        relationship(
+          'AWS::EC2::SecurityGroup',
+          group.GroupId,
+          'Is associated with SecurityGroup',
+        ),
+      ],
+    });
+  }
+
+  for (const [base, component, inVpc, runtime] of AWS_FUNCTIONS[key] ?? []) {
+    const name = `${base}-${env}${region === 'us-east-1' ? '-use1' : ''}`;
+    const arn = `arn:aws:lambda:${at}:function:${name}`;
+    const group = component && groupOf(component);
+    const vpcConfig = inVpc
+      ? {
+          subnetIds: tier('private').map(s => s.SubnetId),
+          securityGroupIds: [group.GroupId],
+          vpcId: vpc.VpcId,
+        }
+      : undefined;
+    item('AWS::Lambda::Function', name, {
+      arn,
+      tags: component ? tagsOf(component, name) : { 'created-by': 'console' },
+      configuration: {
+        functionName: name,
+        functionArn: arn,
+        runtime,
+        role: `arn:aws:iam::${account.id}:role/${name}-role`,
+        handler: runtime.startsWith('python') ? 'app.handler' : 'index.handler',
+        memorySize: LAMBDA_MEMORY[base] ?? 256,
+        timeout: 30,
+        state: 'Active',
+        ...(vpcConfig ? { vpcConfig } : {}),
+      },
+      relationships: vpcConfig
+        ? [
+            ...vpcConfig.subnetIds.map(id =>
+              relationship('AWS::EC2::Subnet', id, 'Is contained in Subnet'),
+            ),
+            relationship(
+              'AWS::EC2::SecurityGroup',
+              group.GroupId,
+              'Is associated with SecurityGroup',
+            ),
+          ]
+        : [],
+    });
+  }
+
+  // The platform's EKS cluster, in prod's main region.
+  if (key === '111122223333/eu-west-1') {
+    const name = `platform-eks-${env}`;
+    const arn = `arn:aws:eks:${at}:cluster/${name}`;
+    const privateSubnets = tier('private').map(s => s.SubnetId);
+    item('AWS::EKS::Cluster', name, {
+      arn,
+      tags: tagsOf(SHARED, name),
+      configuration: {
+        Name: name,
+        Arn: arn,
+        Version: '1.31',
+        Endpoint: `https://${r
+          .hex(32)
+          .toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+        CertificateAuthorityData: Buffer.from(
+          `-----BEGIN CERTIFICATE-----\n${r.alnum(
+            64,
+          )}\n-----END CERTIFICATE-----\n`,
+        ).toString('base64'),
+        RoleArn: `arn:aws:iam::${account.id}:role/${name}-cluster`,
+        ResourcesVpcConfig: {
+          SubnetIds: privateSubnets,
+          SecurityGroupIds: [groupOf('ingress-gateway').GroupId],
+          EndpointPublicAccess: true,
+          EndpointPrivateAccess: true,
+        },
+      },
+      relationships: privateSubnets.map(id =>
+        relationship('AWS::EC2::Subnet', id, 'Is contained in Subnet'),
+      ),
+    });
+  }
+
+  // The checkout site's load balancer and its target group of web instances.
+  const web = instances.filter(
+    i =>
+      i.State.Name === 'running' &&
+      awsTagValue(i.Tags, 'component') === 'checkout-web',
+  );
+  if (web.length) {
+    const name = `checkout-web-${env}${region === 'us-east-1' ? '-use1' : ''}`;
+    const lbArn = `arn:aws:elasticloadbalancing:${at}:loadbalancer/app/${name}/${r.hex(
+      16,
+    )}`;
+    const tgArn = `arn:aws:elasticloadbalancing:${at}:targetgroup/${name}-tg/${r.hex(
+      16,
+    )}`;
+    const group = groupOf('checkout-web');
+    item('AWS::ElasticLoadBalancingV2::TargetGroup', tgArn, {
+      resourceName: `${name}-tg`,
+      arn: tgArn,
+      tags: tagsOf('checkout-web', `${name}-tg`),
+      configuration: {
+        targetGroupArn: tgArn,
+        targetGroupName: `${name}-tg`,
+        protocol: 'HTTP',
+        port: SYSTEM_PORTS.checkout,
+        vpcId: vpc.VpcId,
+        targetType: 'instance',
+        loadBalancerArns: [lbArn],
+      },
+      relationships: [
+        relationship('AWS::EC2::VPC', vpc.VpcId, 'Is contained in Vpc'),
+        ...web.map(i =>
+          relationship(
+            'AWS::EC2::Instance',
+            i.InstanceId,
+            'Is associated with Instance',
+          ),
+        ),
+      ],
+    });
+    item('AWS::ElasticLoadBalancingV2::LoadBalancer', lbArn, {
+      resourceName: name,
+      arn: lbArn,
+      tags: tagsOf('checkout-web', name),
+      configuration: {
+        loadBalancerArn: lbArn,
+        dNSName: `${name}-${r.digits(10)}.${region}.elb.amazonaws.com`,
+        loadBalancerName: name,
+        scheme: 'internet-facing',
+        vpcId: vpc.VpcId,
+        state: { code: 'active' },
+        type: 'application',
+        availabilityZones: tier('public').map(s => ({
+          zoneName: s.AvailabilityZone,
+          subnetId: s.SubnetId,
+        })),
+        securityGroups: [group.GroupId],
+      },
+      relationships: [
+        relationship(
+          'AWS::ElasticLoadBalancingV2::TargetGroup',
+          tgArn,
+          'Is associated with TargetGroup',
+        ),
+        ...tier('public').map(s =>
+          relationship(
+            'AWS::EC2::Subnet',
+            s.SubnetId,
+            'Is contained in Subnet',
+          ),
+        ),
+        relationship(
+          'AWS::EC2::SecurityGroup',
+          group.GroupId,
+          'Is associated with SecurityGroup',
+        ),
+      ],
+    });
+  }
+
+  const tagMappings = (AWS_TAGGED[key] ?? []).map(([kind, base, component]) => {
+    const name = `${base}-${env}`;
+    const arn = {
+      table: `arn:aws:dynamodb:${at}:table/${name}`,
+      queue: `arn:aws:sqs:${at}:${name}`,
+      topic: `arn:aws:sns:${at}:${name}`,
+    }[kind];
+    return {
+      ResourceARN: arn,
+      Tags: awsTagList(ownershipTags(r, component, env)),
+    };
+  });
+  return { items, tagMappings };
+}
+
+/** Buckets of one account: Config records each in the region it lives in. */
+function buildAwsBuckets(account) {
+  const r = stream(`aws-services/${account.id}/s3`);
+  return (AWS_BUCKETS[account.id] ?? []).map(([base, who, region]) => {
+    const name = `contoso-${account.env}-${base}`;
+    return {
+      version: '1.3',
+      accountId: account.id,
+      configurationItemCaptureTime: new Date(
+        SNAPSHOT - r.int(3600, 86400) * 1000,
+      ).toISOString(),
+      configurationItemStatus: 'OK',
+      resourceId: name,
+      resourceName: name,
+      resourceType: 'AWS::S3::Bucket',
+      arn: `arn:aws:s3:::${name}`,
+      awsRegion: region,
+      availabilityZone: 'Regional',
+      resourceCreationTime: r.daysAgo(100, 900).toISOString(),
+      tags: configTags(
+        who === undefined ? {} : ownershipTags(r, who, account.env),
+      ),
+      relationships: [],
+      configuration: {
+        name,
+        owner: { id: r.hex(64) },
+        creationDate: r.daysAgo(100, 900).toISOString(),
+      },
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------
 // Azure: az resource list, az group list and the list commands that print
 // the settings relating resources (vm, network nic, vnet, private-endpoint),
 // per subscription
@@ -4119,9 +4526,30 @@ for (const provider of ['aws', 'azure', 'gcp', 'kubernetes']) {
   rmSync(join(HERE, provider), { recursive: true, force: true });
 }
 
+const awsConfigItems = [];
 for (const account of AWS_ACCOUNTS) {
   for (const cfg of account.regions) {
     const files = buildAwsRegion(account, cfg);
+    const services = buildAwsServices(account, cfg, files);
+    awsConfigItems.push(...services.items);
+    if (services.tagMappings.length) {
+      writeJson(
+        join(HERE, 'aws', account.id, cfg.region, 'get-resources.json'),
+        {
+          ResourceTagMappingList: services.tagMappings,
+        },
+      );
+      for (const m of services.tagMappings) {
+        const service = m.ResourceARN.split(':')[2];
+        count(
+          'aws',
+          { dynamodb: 'DynamoDBTable', sqs: 'SQSQueue', sns: 'SNSTopic' }[
+            service
+          ],
+          fromAws(m.Tags),
+        );
+      }
+    }
     for (const [file, body] of Object.entries(files)) {
       writeJson(join(HERE, 'aws', account.id, cfg.region, file), body);
     }
@@ -4148,6 +4576,29 @@ for (const account of AWS_ACCOUNTS) {
       count('aws', 'NatGateway', fromAws(n.Tags));
     }
   }
+}
+
+for (const account of AWS_ACCOUNTS) {
+  awsConfigItems.push(...buildAwsBuckets(account));
+}
+// As the CLI prints a query of the types describe-* does not cover:
+// aws configservice select-aggregate-resource-config
+//   --configuration-aggregator-name <name>
+//   --expression "SELECT *, tags, configuration, relationships WHERE resourceType IN (...)"
+writeJson(join(HERE, 'aws', 'select-aggregate-resource-config.json'), {
+  Results: awsConfigItems.map(i => JSON.stringify(i)),
+  QueryInfo: {
+    SelectFields: ['*', 'tags', 'configuration', 'relationships'].map(Name => ({
+      Name,
+    })),
+  },
+});
+for (const i of awsConfigItems) {
+  count(
+    'aws',
+    i.resourceType.split('::').slice(1).join(''),
+    Object.fromEntries(i.tags.map(t => [t.key, t.value])),
+  );
 }
 
 for (const sub of [

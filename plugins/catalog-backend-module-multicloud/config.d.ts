@@ -61,9 +61,12 @@ export interface Config {
 
           /**
            * inventory: folder of JSON files printed by `aws ec2 describe-*`,
-           * `az resource list`, `az group list`, `gcloud asset
-           * search-all-resources --format=json` and `kubectl get ... -o json`,
-           * relative to the backend's working directory.
+           * `aws configservice select-aggregate-resource-config`, `aws
+           * resourcegroupstaggingapi get-resources` (and the other `aws`
+           * listings the README names), `az resource list`, `az group
+           * list`, `gcloud asset search-all-resources --format=json` and
+           * `kubectl get ... -o json`, relative to the backend's working
+           * directory.
            * @visibility backend
            */
           path?: string;
@@ -81,12 +84,14 @@ export interface Config {
            */
           defaultRegion?: string;
           /**
-           * aws: accounts to read. Their credentials come from Backstage's
-           * `aws` integration config (`aws.accounts` with static keys, a
-           * profile or a `roleName` to assume, `aws.accountDefaults`,
-           * `aws.mainAccount`), which every AWS plugin reads. Default: the
-           * account of `aws.mainAccount` (else of the default credential
-           * chain).
+           * aws: accounts the per-service listers read (`types`). Their
+           * credentials come from Backstage's `aws` integration config
+           * (`aws.accounts` with static keys, a profile or a `roleName` to
+           * assume, `aws.accountDefaults`, `aws.mainAccount`), which every
+           * AWS plugin reads. Default: the account of `aws.mainAccount`
+           * (else of the default credential chain), or none when
+           * `configAggregator` is set: list here the accounts the
+           * aggregator does not cover.
            * @visibility backend
            */
           accounts?: Array<{
@@ -107,24 +112,78 @@ export interface Config {
             externalId?: string;
           }>;
           /**
-           * aws: EC2 endpoint override (VPC endpoints, tests); azure: ARM
-           * endpoint for sovereign clouds or Azure Stack Hub.
+           * aws: EC2 endpoint override (VPC endpoints, tests), the same as
+           * `endpoints.ec2`; azure: ARM endpoint for sovereign clouds or
+           * Azure Stack Hub.
            * @visibility backend
            */
           endpoint?: string;
           /**
            * aws: STS endpoint override, for `GetCallerIdentity` and the
-           * deprecated `roleArn`.
+           * deprecated `roleArn`; the same as `endpoints.sts`.
            * @visibility backend
            */
           stsEndpoint?: string;
           /**
-           * aws: kinds to read, a subset of `instances`, `vpcs`, `subnets`,
+           * aws: endpoint overrides (VPC endpoints, tests) by service:
+           * `ec2`, `sts`, `config`, `rds`, `s3` (read with path-style
+           * requests when set), `lambda`, `eks`, `elbv2`, `dynamodb`,
+           * `elasticache`, `ecs`, `sqs`, `sns`, `tagging` (the Resource
+           * Groups Tagging API). Default: each service's public endpoint.
+           * @visibility backend
+           */
+          endpoints?: { [service: string]: string };
+          /**
+           * aws: what the per-service listers read in each of `accounts`
+           * and `regions`, some of `instances`, `vpcs`, `subnets`,
            * `security-groups`, `volumes`, `network-interfaces`,
-           * `elastic-ips`, `nat-gateways`. Default: all.
+           * `elastic-ips`, `nat-gateways`, `rds-instances`, `rds-clusters`,
+           * `rds-subnet-groups`, `s3-buckets`, `lambda-functions`,
+           * `eks-clusters`, `load-balancers`, `target-groups`,
+           * `dynamodb-tables`, `elasticache-clusters`, `ecs-clusters`,
+           * `ecs-services`, `sqs-queues`, `sns-topics`. Only the SDK clients
+           * of the listed types are loaded. Default: all.
+           * @visibility backend
+           */
+          types?: string[];
+          /**
+           * aws: the EC2 kinds to read.
+           * @deprecated name them in `types`, which takes the other
+           * services' types too.
            * @visibility backend
            */
           resourceKinds?: string[];
+          /**
+           * aws: an AWS Config aggregator to read every resource it records,
+           * of every account and region it aggregates, in one paginated
+           * `SelectAggregateResourceConfig` query, with its tags and Config's
+           * relationships. The per-service listers then read only the
+           * `accounts` listed beside it (those without Config).
+           * @visibility backend
+           */
+          configAggregator?: {
+            /** @visibility backend */
+            name: string;
+            /**
+             * Region of the aggregator. Default: `defaultRegion`.
+             * @visibility backend
+             */
+            region?: string;
+            /**
+             * Account the aggregator lives in (a delegated administrator),
+             * read with that account's credentials from the `aws`
+             * integration config. Default: the main account.
+             * @visibility backend
+             */
+            accountId?: string;
+            /**
+             * CloudFormation types to read, for example
+             * `AWS::RDS::DBInstance`. Default: every recorded type (but
+             * Config's own compliance records).
+             * @visibility backend
+             */
+            resourceTypes?: string[];
+          };
 
           /**
            * azure: subscriptions to read, with `DefaultAzureCredential`.

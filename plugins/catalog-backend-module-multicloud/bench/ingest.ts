@@ -3,10 +3,11 @@
  * Prints figures; asserts nothing about time. See README.md in this folder.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/catalog-backend-module-multicloud/bench/ingest.ts [--part=provider|catalog|all]
- *     [--provider-resources=100000] [--catalog-resources=20000]
+ *     plugins/catalog-backend-module-multicloud/bench/ingest.ts [--part=provider|catalog|aws|all]
+ *     [--provider-resources=100000] [--catalog-resources=20000] [--aws-resources=100000]
  */
 import os from 'node:os';
+import { runAwsBench } from './awsBench';
 import { runCatalogBench } from './catalogBench';
 import { readOptions, USAGE, UsageError } from './lib';
 import { runProviderBench } from './providerBench';
@@ -19,16 +20,19 @@ async function main() {
   }
   console.log(
     `multicloud ingestion benchmark: part=${options.part}, provider resources=${options.providerResources}, ` +
-      `catalog resources=${options.catalogResources}; node ${
-        process.version
-      }, ${os.cpus().length} CPUs, ` +
+      `catalog resources=${options.catalogResources}, aws resources=${
+        options.awsResources
+      }; node ${process.version}, ${os.cpus().length} CPUs, ` +
       `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM`,
   );
-  if (options.part !== 'catalog') {
+  if (options.part === 'provider' || options.part === 'all') {
     await runProviderBench(options.providerResources);
   }
-  if (options.part !== 'provider') {
+  if (options.part === 'catalog' || options.part === 'all') {
     await runCatalogBench(options.catalogResources);
+  }
+  if (options.part === 'aws' || options.part === 'all') {
+    await runAwsBench(options.awsResources);
   }
 }
 

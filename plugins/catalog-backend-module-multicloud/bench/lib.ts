@@ -5,6 +5,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CloudSource } from '@multicloud/plugin-multicloud-node';
 import { OAuth2Client } from 'google-auth-library';
 import { createAwsSource } from '../src/sources/aws';
+import { AWS_EC2_TYPES } from '../src/sources/aws/config';
 import { createAzureSource } from '../src/sources/azure';
 import { createGcpSource } from '../src/sources/gcp';
 import { createKubernetesSource } from '../src/sources/kubernetes';
@@ -24,16 +25,18 @@ import { RemoteCloudServers } from './cloudServersProcess';
 /** A bad command line: printed without a stack. */
 export class UsageError extends Error {}
 
-export const USAGE = `yarn bench:ingest [--part=provider|catalog|all] [--provider-resources=N] [--catalog-resources=M]
+export const USAGE = `yarn bench:ingest [--part=provider|catalog|aws|all] [--provider-resources=N] [--catalog-resources=M] [--aws-resources=A]
   --part                 which part to run (default all; env BENCH_PART)
   --provider-resources   N, resources the fake cloud APIs serve in part 1 (default 100000; alias --n; env BENCH_PROVIDER_RESOURCES)
-  --catalog-resources    M, entities ingested into the catalog in part 2 (default 20000; alias --m; env BENCH_CATALOG_RESOURCES)`;
+  --catalog-resources    M, entities ingested into the catalog in part 2 (default 20000; alias --m; env BENCH_CATALOG_RESOURCES)
+  --aws-resources        A, AWS resources of every type read in part 3 (default 100000; env BENCH_AWS_RESOURCES)`;
 
 export type BenchOptions = {
   help: boolean;
-  part: 'provider' | 'catalog' | 'all';
+  part: 'provider' | 'catalog' | 'aws' | 'all';
   providerResources: number;
   catalogResources: number;
+  awsResources: number;
 };
 
 function positiveInteger(
@@ -76,19 +79,25 @@ export function readOptions(
     'n',
     'catalog-resources',
     'm',
+    'aws-resources',
     'help',
   ]);
   for (const key of args.keys()) {
     if (!known.has(key)) {
       throw new UsageError(
-        `Unknown option '--${key}'; known: --part, --provider-resources (--n), --catalog-resources (--m)`,
+        `Unknown option '--${key}'; known: --part, --provider-resources (--n), --catalog-resources (--m), --aws-resources`,
       );
     }
   }
   const part = args.get('part') ?? env.BENCH_PART ?? 'all';
-  if (part !== 'provider' && part !== 'catalog' && part !== 'all') {
+  if (
+    part !== 'provider' &&
+    part !== 'catalog' &&
+    part !== 'aws' &&
+    part !== 'all'
+  ) {
     throw new UsageError(
-      `--part must be provider, catalog or all, got '${part}'`,
+      `--part must be provider, catalog, aws or all, got '${part}'`,
     );
   }
   return {
@@ -107,6 +116,11 @@ export function readOptions(
         args.get('m') ??
         env.BENCH_CATALOG_RESOURCES,
       20_000,
+    ),
+    awsResources: positiveInteger(
+      '--aws-resources',
+      args.get('aws-resources') ?? env.BENCH_AWS_RESOURCES,
+      100_000,
     ),
   };
 }
@@ -201,6 +215,8 @@ export function createBenchSources(
           type: 'aws',
           endpoint: servers.aws.endpoint,
           stsEndpoint: servers.aws.endpoint,
+          // The EC2 estate of this part; part 3 reads every AWS type.
+          types: [...AWS_EC2_TYPES],
         }),
         // Backstage's aws integration config: the main account's static keys.
         rootConfig: new ConfigReader({

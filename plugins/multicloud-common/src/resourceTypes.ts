@@ -76,6 +76,56 @@ export const RESOURCE_TYPES: Record<string, ResourceTypeInfo> = {
     title: 'EKS cluster',
     nativeTypes: ['AWS::EKS::Cluster'],
   },
+  'rds-cluster': {
+    provider: 'aws',
+    title: 'RDS cluster',
+    nativeTypes: ['AWS::RDS::DBCluster'],
+  },
+  'rds-subnet-group': {
+    provider: 'aws',
+    title: 'DB subnet group',
+    nativeTypes: ['AWS::RDS::DBSubnetGroup'],
+  },
+  'load-balancer': {
+    provider: 'aws',
+    title: 'Load balancer',
+    nativeTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
+  },
+  'target-group': {
+    provider: 'aws',
+    title: 'Target group',
+    nativeTypes: ['AWS::ElasticLoadBalancingV2::TargetGroup'],
+  },
+  'dynamodb-table': {
+    provider: 'aws',
+    title: 'DynamoDB table',
+    nativeTypes: ['AWS::DynamoDB::Table'],
+  },
+  'elasticache-cluster': {
+    provider: 'aws',
+    title: 'ElastiCache cluster',
+    nativeTypes: ['AWS::ElastiCache::CacheCluster'],
+  },
+  'ecs-cluster': {
+    provider: 'aws',
+    title: 'ECS cluster',
+    nativeTypes: ['AWS::ECS::Cluster'],
+  },
+  'ecs-service': {
+    provider: 'aws',
+    title: 'ECS service',
+    nativeTypes: ['AWS::ECS::Service'],
+  },
+  'sqs-queue': {
+    provider: 'aws',
+    title: 'SQS queue',
+    nativeTypes: ['AWS::SQS::Queue'],
+  },
+  'sns-topic': {
+    provider: 'aws',
+    title: 'SNS topic',
+    nativeTypes: ['AWS::SNS::Topic'],
+  },
 
   'azure-resource-group': {
     provider: 'azure',

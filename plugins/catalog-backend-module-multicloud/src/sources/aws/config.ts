@@ -1,7 +1,9 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { AWS_SERVICES, AwsService } from './awsSdk';
 
-export const AWS_RESOURCE_KINDS = [
+/** EC2 kinds, one `Describe*` listing each. */
+export const AWS_EC2_TYPES = [
   'instances',
   'vpcs',
   'subnets',
@@ -12,7 +14,28 @@ export const AWS_RESOURCE_KINDS = [
   'nat-gateways',
 ] as const;
 
-export type AwsResourceKind = (typeof AWS_RESOURCE_KINDS)[number];
+/** The other services' kinds, read by their own SDK clients. */
+export const AWS_SERVICE_TYPES = [
+  'rds-instances',
+  'rds-clusters',
+  'rds-subnet-groups',
+  's3-buckets',
+  'lambda-functions',
+  'eks-clusters',
+  'load-balancers',
+  'target-groups',
+  'dynamodb-tables',
+  'elasticache-clusters',
+  'ecs-clusters',
+  'ecs-services',
+  'sqs-queues',
+  'sns-topics',
+] as const;
+
+/** What the per-service listers of a source read: its `types`. */
+export const AWS_TYPES = [...AWS_EC2_TYPES, ...AWS_SERVICE_TYPES] as const;
+
+export type AwsType = (typeof AWS_TYPES)[number];
 
 /**
  * One account to read. Its credentials come from Backstage's `aws`
@@ -28,16 +51,32 @@ export type AwsAccountConfig = {
   externalId?: string;
 };
 
+/** An AWS Config aggregator to read every recorded resource through. */
+export type AwsConfigAggregatorConfig = {
+  name: string;
+  /** Region of the aggregator. */
+  region: string;
+  /** Account the aggregator lives in; undefined: the main account. */
+  accountId?: string;
+  /** CloudFormation types to read; undefined reads every recorded type. */
+  resourceTypes?: string[];
+};
+
 /** A `type: aws` source block, read and checked. */
 export type AwsSourceConfig = {
   /** Regions to read; undefined reads every region enabled for the account. */
   regions?: string[];
   defaultRegion: string;
-  /** Accounts to read; undefined reads the main account's own. */
+  /**
+   * Accounts the per-service listers read; undefined reads the main
+   * account's own, unless an aggregator is configured (then none).
+   */
   accounts?: AwsAccountConfig[];
-  endpoint?: string;
-  stsEndpoint?: string;
-  resourceKinds: AwsResourceKind[];
+  /** Endpoint overrides by service. */
+  endpoints: Partial<Record<AwsService, string>>;
+  /** What the per-service listers read. */
+  types: AwsType[];
+  configAggregator?: AwsConfigAggregatorConfig;
 };
 
 function readAccounts(
@@ -78,21 +117,107 @@ function readAccounts(
   });
 }
 
-function readResourceKinds(id: string, config: Config): AwsResourceKind[] {
-  const kinds = config.getOptionalStringArray('resourceKinds');
-  if (!kinds) {
-    return [...AWS_RESOURCE_KINDS];
+function readTypes(id: string, config: Config): AwsType[] {
+  const key = config.has('resourceKinds') ? 'resourceKinds' : 'types';
+  if (config.has('resourceKinds') && config.has('types')) {
+    throw new InputError(
+      `AWS source "${id}": set types, not both types and the deprecated resourceKinds`,
+    );
   }
-  for (const kind of kinds) {
-    if (!(AWS_RESOURCE_KINDS as readonly string[]).includes(kind)) {
+  const types = config.getOptionalStringArray(key);
+  if (!types) {
+    return [...AWS_TYPES];
+  }
+  for (const type of types) {
+    if (!(AWS_TYPES as readonly string[]).includes(type)) {
       throw new InputError(
-        `AWS source "${id}": unknown resourceKinds entry "${kind}"; expected some of ${AWS_RESOURCE_KINDS.join(
+        `AWS source "${id}": unknown ${key} entry "${type}"; expected some of ${AWS_TYPES.join(
           ', ',
         )}`,
       );
     }
   }
-  return [...new Set(kinds as AwsResourceKind[])];
+  return [...new Set(types as AwsType[])];
+}
+
+function readEndpoints(
+  id: string,
+  config: Config,
+): Partial<Record<AwsService, string>> {
+  const endpoints: Partial<Record<AwsService, string>> = {};
+  const block = config.getOptionalConfig('endpoints');
+  for (const service of block?.keys() ?? []) {
+    if (!(AWS_SERVICES as string[]).includes(service)) {
+      throw new InputError(
+        `AWS source "${id}": unknown endpoints entry "${service}"; expected some of ${AWS_SERVICES.join(
+          ', ',
+        )}`,
+      );
+    }
+    endpoints[service as AwsService] = block!.getString(service);
+  }
+  // The older keys, for EC2 and STS.
+  const ec2 = config.getOptionalString('endpoint');
+  const sts = config.getOptionalString('stsEndpoint');
+  if (ec2 && !endpoints.ec2) {
+    endpoints.ec2 = ec2;
+  }
+  if (sts && !endpoints.sts) {
+    endpoints.sts = sts;
+  }
+  return endpoints;
+}
+
+/** The longest expression Config accepts. */
+const MAX_CONFIG_EXPRESSION = 4096;
+const CLOUDFORMATION_TYPE = /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
+
+function readConfigAggregator(
+  id: string,
+  config: Config,
+  defaultRegion: string,
+): AwsConfigAggregatorConfig | undefined {
+  const block = config.getOptionalConfig('configAggregator');
+  if (!block) {
+    return undefined;
+  }
+  const name = block.getString('name');
+  if (!/^[\w-]{1,256}$/.test(name)) {
+    throw new InputError(
+      `AWS source "${id}": configAggregator.name "${name}" is not an aggregator name (letters, digits, _ and -)`,
+    );
+  }
+  const accountId = block.getOptionalString('accountId');
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    throw new InputError(
+      `AWS source "${id}": configAggregator.accountId "${accountId}" is not a 12-digit AWS account id`,
+    );
+  }
+  const resourceTypes = block.getOptionalStringArray('resourceTypes');
+  if (resourceTypes) {
+    if (resourceTypes.length === 0) {
+      throw new InputError(
+        `AWS source "${id}": configAggregator.resourceTypes is empty; omit it to read every recorded type`,
+      );
+    }
+    const wrong = resourceTypes.find(type => !CLOUDFORMATION_TYPE.test(type));
+    if (wrong) {
+      throw new InputError(
+        `AWS source "${id}": configAggregator.resourceTypes entry "${wrong}" is not a CloudFormation type such as AWS::RDS::DBInstance`,
+      );
+    }
+    if (resourceTypes.join("','").length > MAX_CONFIG_EXPRESSION - 200) {
+      throw new InputError(
+        `AWS source "${id}": configAggregator.resourceTypes makes a query longer than Config's ${MAX_CONFIG_EXPRESSION} characters; list fewer types, or omit it to read every recorded type`,
+      );
+    }
+  }
+  return {
+    name,
+    region: block.getOptionalString('region') ?? defaultRegion,
+    accountId,
+    resourceTypes: resourceTypes ? [...new Set(resourceTypes)] : undefined,
+  };
 }
 
 /**
@@ -109,12 +234,14 @@ export function readAwsSourceConfig(
       `AWS source "${id}": regions is empty; omit it to read every enabled region`,
     );
   }
+  const defaultRegion =
+    config.getOptionalString('defaultRegion') ?? 'us-east-1';
   return {
     regions,
-    defaultRegion: config.getOptionalString('defaultRegion') ?? 'us-east-1',
+    defaultRegion,
     accounts: readAccounts(id, config),
-    endpoint: config.getOptionalString('endpoint'),
-    stsEndpoint: config.getOptionalString('stsEndpoint'),
-    resourceKinds: readResourceKinds(id, config),
+    endpoints: readEndpoints(id, config),
+    types: readTypes(id, config),
+    configAggregator: readConfigAggregator(id, config, defaultRegion),
   };
 }

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
+import { AWS_EC2_TYPES } from './config';
 import { createAwsSource } from './createAwsSource';
 import {
   assumeRoleAnswer,
@@ -166,6 +167,7 @@ describe('createAwsSource', () => {
     },
   };
 
+  /** A source of the EC2 kinds, the ones this fake serves, unless `config` names others. */
   function awsSource(
     config: JsonObject = {},
     rootConfig: JsonObject = MAIN_ACCOUNT,
@@ -178,6 +180,7 @@ describe('createAwsSource', () => {
         regions: ['us-east-1'],
         endpoint: server!.endpoint,
         stsEndpoint: server!.endpoint,
+        ...('resourceKinds' in config ? {} : { types: [...AWS_EC2_TYPES] }),
         ...config,
       }),
       rootConfig: new ConfigReader(rootConfig),
@@ -448,7 +451,7 @@ describe('createAwsSource', () => {
         ? ec2Error(500, 'InternalError', 'An internal error has occurred')
         : world(request),
     );
-    const source = awsSource({ retries: 2 });
+    const source = awsSource({ retries: 2, types: ['vpcs'] });
 
     await expect(source.readResources()).rejects.toThrow(
       'AWS source "prod": DescribeVpcs (page 1) for account 111122223333 in us-east-1 failed after 3 attempts: ' +
@@ -459,7 +462,7 @@ describe('createAwsSource', () => {
     ).toHaveLength(3);
   });
 
-  it('does not retry an access error and names the call', async () => {
+  it('does not retry an access error, names the call and the IAM action, and reads the other kinds', async () => {
     await start(request =>
       request.action === 'DescribeSubnets'
         ? ec2Error(
@@ -470,9 +473,15 @@ describe('createAwsSource', () => {
         : world(request),
     );
 
-    await expect(awsSource().readResources()).rejects.toThrow(
+    const resources = await awsSource().readResources();
+
+    expect(resources.map(r => r.type)).not.toContain('subnet');
+    expect(resources).toHaveLength(8);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(logger.error).toHaveBeenCalledWith(
       'AWS source "prod": DescribeSubnets (page 1) for account 111122223333 in us-east-1 failed: ' +
-        'UnauthorizedOperation: You are not authorized to perform this operation. (HTTP 403)',
+        'UnauthorizedOperation: You are not authorized to perform this operation. (HTTP 403); ' +
+        'the credentials may not call ec2:DescribeSubnets; no earlier run of it to keep resources from',
     );
     expect(
       server!.requests.filter(r => r.action === 'DescribeSubnets'),
@@ -501,7 +510,9 @@ describe('createAwsSource', () => {
         : world(request),
     );
 
-    await expect(awsSource().readResources()).rejects.toThrow(
+    await expect(
+      awsSource({ types: ['instances'] }).readResources(),
+    ).rejects.toThrow(
       /^AWS source "prod": DescribeInstances \(page 1\) for account 111122223333 in us-east-1 failed: malformed answer \(HTTP 200\): @aws-sdk XML parse error/,
     );
     expect(

@@ -1,4 +1,3 @@
-import type { EC2Client, EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
@@ -9,44 +8,26 @@ import {
 import { mapWithConcurrency } from '../../lib/limit';
 import { withRetry } from '../../lib/retry';
 import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
+import { AwsClients, AwsSdk, AwsService, loadAwsSdk, sdkOf } from './awsSdk';
 import {
   AwsAccountConfig,
-  AwsResourceKind,
+  AwsConfigAggregatorConfig,
   AwsSourceConfig,
   readAwsSourceConfig,
 } from './config';
 import {
-  AwsMappingError,
-  AwsMappingScope,
-  finalizeAwsResources,
-  mapAddresses,
-  mapNatGateways,
-  mapNetworkInterfaces,
-  mapReservations,
-  mapSecurityGroups,
-  mapSubnets,
-  mapVolumes,
-  mapVpcs,
-} from './mapAwsResources';
-
-/**
- * The SDK modules an AWS source runs on, loaded by the first AWS source
- * created: a backend without one never loads them. A deferred `require`
- * rather than `import()`, which Jest runs only under
- * `--experimental-vm-modules`; both defer the loading alike.
- */
-function loadAwsSdk() {
-  return {
-    ec2: require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2'),
-    sts: require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts'),
-    credentialProviders:
-      require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers'),
-    integration:
-      require('@backstage/integration-aws-node') as typeof import('@backstage/integration-aws-node'),
-  };
-}
-
-type AwsSdk = ReturnType<typeof loadAwsSdk>;
+  AWS_CONFIG_SELECT,
+  createConfigItemMapper,
+} from './mapAwsConfigResources';
+import { AwsMappingError, finalizeAwsResources } from './mapAwsResources';
+import {
+  AwsLister,
+  AwsListContext,
+  listersFor,
+  MalformedAnswerError,
+  paginate,
+  requireList,
+} from './listAwsServices';
 
 /** Credentials as the SDK's `AwsCredentialIdentity`. */
 type AwsCredentials = {
@@ -63,177 +44,6 @@ export type AwsSourceTestOptions = {
   /** First retry backoff; default that of `withRetry`. */
   retryBaseDelayMs?: number;
 };
-
-type Page = { resources: CloudResource[]; nextToken?: string };
-
-type PageLister = (
-  client: EC2Client,
-  nextToken: string | undefined,
-  scope: AwsMappingScope,
-  abortSignal: AbortSignal | undefined,
-) => Promise<Page>;
-
-/** Thrown when an answer lacks the list it must carry. */
-class MalformedAnswerError extends Error {}
-
-function requireList<T>(items: T[] | undefined, element: string): T[] {
-  if (!items) {
-    throw new MalformedAnswerError(`the answer has no <${element}>`);
-  }
-  return items;
-}
-
-/**
- * Half the largest page the listings accept (1000). The SDK decodes a page
- * whole, holding its XML text, parse tree and output at once for long enough
- * that the garbage collector moves them to the old generation; half-size
- * pages leave less there, for a few more requests.
- */
-const MAX_RESULTS = 500;
-
-/** One `Describe*` call per kind, each driven page by page with `NextToken`. */
-function listingsOf(
-  ec2: AwsSdk['ec2'],
-): Record<AwsResourceKind, { action: string; list: PageLister }> {
-  return {
-    instances: {
-      action: 'DescribeInstances',
-      list: async (client, NextToken, scope, abortSignal) => {
-        const out = await client.send(
-          new ec2.DescribeInstancesCommand({
-            NextToken,
-            MaxResults: MAX_RESULTS,
-          }),
-          { abortSignal },
-        );
-        return {
-          resources: mapReservations(
-            requireList(out.Reservations, 'reservationSet'),
-            scope,
-          ),
-          nextToken: out.NextToken,
-        };
-      },
-    },
-    vpcs: {
-      action: 'DescribeVpcs',
-      list: async (client, NextToken, scope, abortSignal) => {
-        const out = await client.send(
-          new ec2.DescribeVpcsCommand({ NextToken, MaxResults: MAX_RESULTS }),
-          { abortSignal },
-        );
-        return {
-          resources: mapVpcs(requireList(out.Vpcs, 'vpcSet'), scope),
-          nextToken: out.NextToken,
-        };
-      },
-    },
-    subnets: {
-      action: 'DescribeSubnets',
-      list: async (client, NextToken, scope, abortSignal) => {
-        const out = await client.send(
-          new ec2.DescribeSubnetsCommand({
-            NextToken,
-            MaxResults: MAX_RESULTS,
-          }),
-          { abortSignal },
-        );
-        return {
-          resources: mapSubnets(requireList(out.Subnets, 'subnetSet'), scope),
-          nextToken: out.NextToken,
-        };
-      },
-    },
-    'security-groups': {
-      action: 'DescribeSecurityGroups',
-      list: async (client, NextToken, scope, abortSignal) => {
-        const out = await client.send(
-          new ec2.DescribeSecurityGroupsCommand({
-            NextToken,
-            MaxResults: MAX_RESULTS,
-          }),
-          { abortSignal },
-        );
-        return {
-          resources: mapSecurityGroups(
-            requireList(out.SecurityGroups, 'securityGroupInfo'),
-            scope,
-          ),
-          nextToken: out.NextToken,
-        };
-      },
-    },
-    volumes: {
-      action: 'DescribeVolumes',
-      list: async (client, NextToken, scope, abortSignal) => {
-        const out = await client.send(
-          new ec2.DescribeVolumesCommand({
-            NextToken,
-            MaxResults: MAX_RESULTS,
-          }),
-          { abortSignal },
-        );
-        return {
-          resources: mapVolumes(requireList(out.Volumes, 'volumeSet'), scope),
-          nextToken: out.NextToken,
-        };
-      },
-    },
-    'network-interfaces': {
-      action: 'DescribeNetworkInterfaces',
-      list: async (client, NextToken, scope, abortSignal) => {
-        const out = await client.send(
-          new ec2.DescribeNetworkInterfacesCommand({
-            NextToken,
-            MaxResults: MAX_RESULTS,
-          }),
-          { abortSignal },
-        );
-        return {
-          resources: mapNetworkInterfaces(
-            requireList(out.NetworkInterfaces, 'networkInterfaceSet'),
-            scope,
-          ),
-          nextToken: out.NextToken,
-        };
-      },
-    },
-    'elastic-ips': {
-      // DescribeAddresses is not paginated: one call returns every address.
-      action: 'DescribeAddresses',
-      list: async (client, _nextToken, scope, abortSignal) => {
-        const out = await client.send(new ec2.DescribeAddressesCommand({}), {
-          abortSignal,
-        });
-        return {
-          resources: mapAddresses(
-            requireList(out.Addresses, 'addressesSet'),
-            scope,
-          ),
-        };
-      },
-    },
-    'nat-gateways': {
-      action: 'DescribeNatGateways',
-      list: async (client, NextToken, scope, abortSignal) => {
-        const out = await client.send(
-          new ec2.DescribeNatGatewaysCommand({
-            NextToken,
-            MaxResults: MAX_RESULTS,
-          }),
-          { abortSignal },
-        );
-        return {
-          resources: mapNatGateways(
-            requireList(out.NatGateways, 'natGatewaySet'),
-            scope,
-          ),
-          nextToken: out.NextToken,
-        };
-      },
-    },
-  };
-}
 
 /** Caches credentials until five minutes before they expire. */
 function memoizeCredentials(provider: CredentialProvider): CredentialProvider {
@@ -284,6 +94,37 @@ function describeAwsError(error: unknown): string {
   return `${code}: ${message}${status ? ` (HTTP ${status})` : ''}`;
 }
 
+const ACCESS_DENIED_CODES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'UnauthorizedException',
+  'UnrecognizedClientException',
+]);
+
+/** Whether AWS refused the call for want of a permission. */
+function isAccessDenied(error: unknown): boolean {
+  const e = error as any;
+  return (
+    ACCESS_DENIED_CODES.has(e?.Code) ||
+    ACCESS_DENIED_CODES.has(e?.name) ||
+    e?.$metadata?.httpStatusCode === 403
+  );
+}
+
+/** A request that failed for good, naming where, and the permission it needs. */
+class AwsCallError extends Error {
+  constructor(
+    message: string,
+    readonly iamAction: string | undefined,
+    readonly original: unknown,
+  ) {
+    super(message, { cause: original });
+  }
+}
+
 /** An account to read and the credentials to read it with. */
 type Identity = {
   accountId: string;
@@ -299,43 +140,109 @@ type AwsSourceSettings = AwsSourceConfig & {
   retryBaseDelayMs?: number;
 };
 
+/**
+ * One unit of reading, and of failure: the aggregator's query, or one
+ * lister in one account and region. Its key names it across runs.
+ */
+type Part = {
+  key: string;
+  /** What the part is called in the log. */
+  label: string;
+  read(): Promise<CloudResource[]>;
+};
+
+/** What a part ended with in one run. */
+type PartOutcome = { key: string; label: string } & (
+  | { resources: CloudResource[] }
+  | { error: unknown }
+);
+
+/** The services the listers of these types, and the aggregator, call. */
+function servicesOf(
+  config: AwsSourceConfig,
+  listers: AwsLister[],
+): Set<AwsService> {
+  const services = new Set<AwsService>(['sts']);
+  if (config.configAggregator) {
+    services.add('config');
+  }
+  if (listers.length && !config.regions) {
+    services.add('ec2');
+  }
+  for (const lister of listers) {
+    for (const service of lister.services) {
+      services.add(service);
+    }
+  }
+  return services;
+}
+
 class AwsSource implements CloudSource {
   readonly id: string;
   readonly #settings: AwsSourceSettings;
   readonly #sdk: AwsSdk;
-  readonly #listings: ReturnType<typeof listingsOf>;
+  readonly #listers: AwsLister[];
   readonly #mainCredentials: CredentialProvider;
+  readonly #credentialsManager: {
+    getCredentialProvider(options?: { accountId?: string }): Promise<{
+      sdkCredentialProvider: CredentialProvider;
+    }>;
+  };
   readonly #accountCredentials = new Map<string, CredentialProvider>();
   #callerAccountId?: string;
+  readonly #aggregatorCredentials: CredentialProvider;
+  /**
+   * The resources of each part's last good run, as JSON (a flat string is a
+   * fraction of the objects it describes): a part that fails is replaced by
+   * them, so that one denied action or unreachable account does not remove
+   * its entities, nor keep the rest from updating.
+   */
+  #lastGood = new Map<string, { json: string; count: number }>();
+  /** The error each failing part last logged, so that it is logged once. */
+  #lastErrors = new Map<string, string>();
 
-  constructor(settings: AwsSourceSettings, sdk: AwsSdk, rootConfig: Config) {
+  constructor(
+    settings: AwsSourceSettings,
+    listers: AwsLister[],
+    sdk: AwsSdk,
+    rootConfig: Config,
+  ) {
     this.id = settings.id;
     this.#settings = settings;
+    this.#listers = listers;
     this.#sdk = sdk;
-    this.#listings = listingsOf(sdk.ec2);
     // Backstage's `aws` integration config: `aws.mainAccount` (else the
     // default credential chain) and `aws.accounts` / `aws.accountDefaults`.
     const credentialsManager =
       sdk.integration.DefaultAwsCredentialsManager.fromConfig(rootConfig);
+    this.#credentialsManager = credentialsManager;
     this.#mainCredentials = memoizeCredentials(async () => {
       const main = await credentialsManager.getCredentialProvider();
       return main.sdkCredentialProvider();
     });
+    const aggregatorAccount = settings.configAggregator?.accountId;
+    this.#aggregatorCredentials = aggregatorAccount
+      ? memoizeCredentials(this.#integrationCredentials(aggregatorAccount))
+      : this.#mainCredentials;
     for (const account of settings.accounts ?? []) {
       this.#accountCredentials.set(
         account.accountId,
         memoizeCredentials(
           account.roleArn
             ? this.#assumedRoleCredentials(account, account.roleArn)
-            : async () => {
-                const provider = await credentialsManager.getCredentialProvider(
-                  { accountId: account.accountId },
-                );
-                return provider.sdkCredentialProvider();
-              },
+            : this.#integrationCredentials(account.accountId),
         ),
       );
     }
+  }
+
+  #integrationCredentials(accountId: string): CredentialProvider {
+    return async () => {
+      const provider = await this.#credentialsManager.getCredentialProvider({
+        accountId,
+      });
+      return provider.sdkCredentialProvider();
+    };
   }
 
   /** The deprecated `roleArn`: the role assumed with the main account's credentials. */
@@ -350,10 +257,7 @@ class AwsSource implements CloudSource {
         ...(account.externalId ? { ExternalId: account.externalId } : {}),
       },
       masterCredentials: this.#mainCredentials,
-      clientConfig: this.#clientConfig(
-        this.#settings.defaultRegion,
-        this.#settings.stsEndpoint,
-      ),
+      clientConfig: this.#clientConfig('sts', this.#settings.defaultRegion),
     });
   }
 
@@ -361,57 +265,52 @@ class AwsSource implements CloudSource {
     options: CloudSourceReadOptions = {},
   ): Promise<CloudResource[]> {
     const { signal } = options;
-    const clients = new Map<string, EC2Client>();
-    const clientFor = (identity: Identity, region: string) => {
-      const key = `${identity.accountId}/${region}`;
+    const clients = new Map<string, { destroy(): void }>();
+    const clientFor = (
+      service: AwsService,
+      region: string,
+      accountId: string,
+      credentials: CredentialProvider,
+    ): any => {
+      const key = `${service}/${accountId}/${region}`;
       let client = clients.get(key);
       if (!client) {
-        client = new this.#sdk.ec2.EC2Client({
-          ...this.#clientConfig(region, this.#settings.endpoint),
-          credentials: identity.credentials,
-        });
+        client = this.#newClient(service, region, credentials);
         clients.set(key, client);
       }
       return client;
     };
     try {
-      const identities = await this.#identities(signal);
-      const targets = await mapWithConcurrency(
-        identities,
-        this.#settings.concurrency,
-        async identity => ({
-          identity,
-          regions:
-            this.#settings.regions ??
-            (await this.#enabledRegions(
-              clientFor(identity, this.#settings.defaultRegion),
-              identity,
-              signal,
-            )),
-        }),
+      const outcomes: PartOutcome[] = [];
+      const parts: Part[] = [];
+      const aggregator = this.#settings.configAggregator;
+      if (aggregator) {
+        parts.push(this.#aggregatorPart(aggregator, clientFor, signal));
+      }
+      if (this.#listers.length && (this.#settings.accounts || !aggregator)) {
+        const accounts = await this.#accountParts(clientFor, signal);
+        parts.push(...accounts.parts);
+        outcomes.push(...accounts.failures);
+      }
+      outcomes.push(
+        ...(await mapWithConcurrency(
+          parts,
+          this.#settings.concurrency,
+          async (part): Promise<PartOutcome> => {
+            const { key, label } = part;
+            try {
+              return { key, label, resources: await part.read() };
+            } catch (error) {
+              if (signal?.aborted) {
+                throw error;
+              }
+              return { key, label, error };
+            }
+          },
+        )),
       );
-      const units = targets.flatMap(({ identity, regions }) =>
-        regions.flatMap(region =>
-          this.#settings.resourceKinds.map(kind => ({
-            identity,
-            region,
-            kind,
-          })),
-        ),
-      );
-      const lists = await mapWithConcurrency(
-        units,
-        this.#settings.concurrency,
-        ({ identity, region, kind }) =>
-          this.#listAll(
-            clientFor(identity, region),
-            identity.accountId,
-            region,
-            kind,
-            signal,
-          ),
-      );
-      return finalizeAwsResources(lists.flat());
+      signal?.throwIfAborted();
+      return finalizeAwsResources(this.#settle(outcomes));
     } finally {
       for (const client of clients.values()) {
         client.destroy();
@@ -419,7 +318,153 @@ class AwsSource implements CloudSource {
     }
   }
 
-  #clientConfig(region: string, endpoint: string | undefined) {
+  /**
+   * The run's resources: each part's own, or, for a part that failed, those
+   * of its last good run. Throws when every part failed: the source as a
+   * whole is broken (credentials, network), and the provider keeps every
+   * entity.
+   */
+  #settle(outcomes: PartOutcome[]): CloudResource[] {
+    const failures = outcomes.filter(
+      (outcome): outcome is Extract<PartOutcome, { error: unknown }> =>
+        'error' in outcome,
+    );
+    if (outcomes.length > 0 && failures.length === outcomes.length) {
+      const messages = [
+        ...new Set(failures.map(f => String(errorText(f.error)))),
+      ];
+      throw messages.length === 1 && failures[0].error instanceof Error
+        ? failures[0].error
+        : new Error(
+            `AWS source "${this.id}": every part failed: ${messages
+              .slice(0, 3)
+              .join('; ')}${
+              messages.length > 3 ? `; and ${messages.length - 3} more` : ''
+            }`,
+          );
+    }
+    const lastGood = new Map<string, { json: string; count: number }>();
+    const lastErrors = new Map<string, string>();
+    const resources: CloudResource[] = [];
+    for (const outcome of outcomes) {
+      if ('resources' in outcome) {
+        lastGood.set(outcome.key, {
+          json: JSON.stringify(outcome.resources),
+          count: outcome.resources.length,
+        });
+        if (this.#lastErrors.has(outcome.key)) {
+          this.#settings.logger.info(
+            `AWS source "${this.id}": ${outcome.label} reads again`,
+          );
+        }
+        resources.push(...outcome.resources);
+        continue;
+      }
+      const kept = this.#keptFor(outcome.key);
+      for (const [key, value] of kept) {
+        lastGood.set(key, value);
+        resources.push(...(JSON.parse(value.json) as CloudResource[]));
+      }
+      const message = this.#failureMessage(outcome, kept);
+      lastErrors.set(outcome.key, errorText(outcome.error));
+      if (this.#lastErrors.get(outcome.key) === errorText(outcome.error)) {
+        this.#settings.logger.debug(message);
+      } else {
+        this.#settings.logger.error(message);
+      }
+    }
+    this.#lastGood = lastGood;
+    this.#lastErrors = lastErrors;
+    return resources;
+  }
+
+  /**
+   * The remembered parts a failed part stands for: itself, or every part of
+   * an account when the account itself could not be read.
+   */
+  #keptFor(key: string): Array<[string, { json: string; count: number }]> {
+    return [...this.#lastGood].filter(
+      ([known]) => known === key || known.startsWith(`${key}:`),
+    );
+  }
+
+  #failureMessage(
+    outcome: Extract<PartOutcome, { error: unknown }>,
+    kept: Array<[string, { count: number }]>,
+  ): string {
+    const { error } = outcome;
+    const denied =
+      error instanceof AwsCallError &&
+      error.iamAction &&
+      isAccessDenied(error.original)
+        ? `; the credentials may not call ${error.iamAction}`
+        : '';
+    const count = kept.reduce((sum, [, value]) => sum + value.count, 0);
+    const keeping = kept.length
+      ? `; keeping the ${count} resources of its last good run`
+      : '; no earlier run of it to keep resources from';
+    return `${errorText(error)}${denied}${keeping}`;
+  }
+
+  #newClient<S extends AwsService>(
+    service: S,
+    region: string,
+    credentials: CredentialProvider,
+  ): AwsClients[S] {
+    return this.#construct(service, region, credentials) as AwsClients[S];
+  }
+
+  #construct(
+    service: AwsService,
+    region: string,
+    credentials: CredentialProvider,
+  ): AwsClients[AwsService] {
+    const config = { ...this.#clientConfig(service, region), credentials };
+    switch (service) {
+      case 'ec2':
+        return new (sdkOf(this.#sdk, 'ec2').EC2Client)(config);
+      case 'sts':
+        return new (sdkOf(this.#sdk, 'sts').STSClient)(config);
+      case 'config':
+        return new (sdkOf(this.#sdk, 'config').ConfigServiceClient)(config);
+      case 'rds':
+        return new (sdkOf(this.#sdk, 'rds').RDSClient)(config);
+      case 's3':
+        return new (sdkOf(this.#sdk, 's3').S3Client)({
+          ...config,
+          // An endpoint override (a local endpoint, a VPC endpoint) has no
+          // per-bucket host names.
+          forcePathStyle: Boolean(this.#settings.endpoints.s3),
+        });
+      case 'lambda':
+        return new (sdkOf(this.#sdk, 'lambda').LambdaClient)(config);
+      case 'eks':
+        return new (sdkOf(this.#sdk, 'eks').EKSClient)(config);
+      case 'elbv2':
+        return new (sdkOf(this.#sdk, 'elbv2').ElasticLoadBalancingV2Client)(
+          config,
+        );
+      case 'dynamodb':
+        return new (sdkOf(this.#sdk, 'dynamodb').DynamoDBClient)(config);
+      case 'elasticache':
+        return new (sdkOf(this.#sdk, 'elasticache').ElastiCacheClient)(config);
+      case 'ecs':
+        return new (sdkOf(this.#sdk, 'ecs').ECSClient)(config);
+      case 'sqs':
+        return new (sdkOf(this.#sdk, 'sqs').SQSClient)(config);
+      case 'sns':
+        return new (sdkOf(this.#sdk, 'sns').SNSClient)(config);
+      case 'tagging':
+        return new (sdkOf(this.#sdk, 'tagging').ResourceGroupsTaggingAPIClient)(
+          config,
+        );
+      default:
+        throw new Error(`no client for ${service satisfies never}`);
+    }
+  }
+
+  #clientConfig(service: AwsService, region: string) {
+    const endpoint = this.#settings.endpoints[service];
     return {
       region,
       // withRetry retries, so that a retry resumes at the failed page.
@@ -430,50 +475,249 @@ class AwsSource implements CloudSource {
         connectionTimeout: this.#settings.requestTimeoutMs,
       },
       ...(endpoint ? { endpoint } : {}),
-    } satisfies EC2ClientConfig;
+    };
   }
 
-  /** The accounts to read: each configured one, else the main account's own. */
-  async #identities(signal?: AbortSignal): Promise<Identity[]> {
-    const { accounts, concurrency } = this.#settings;
-    if (!accounts) {
-      return [
-        {
-          accountId: await this.#callerAccount(signal),
-          credentials: this.#mainCredentials,
-        },
-      ];
+  /**
+   * The aggregator's query: one stream of pages of every recorded resource
+   * of every account and region it aggregates, of the configured types.
+   */
+  #aggregatorPart(
+    aggregator: AwsConfigAggregatorConfig,
+    clientFor: (
+      service: AwsService,
+      region: string,
+      accountId: string,
+      credentials: CredentialProvider,
+    ) => any,
+    signal?: AbortSignal,
+  ): Part {
+    const { name, region, accountId, resourceTypes } = aggregator;
+    const where = [
+      resourceTypes &&
+        `resourceType IN (${resourceTypes.map(t => `'${t}'`).join(', ')})`,
+      this.#settings.regions &&
+        `awsRegion IN (${this.#settings.regions
+          .map(r => `'${r}'`)
+          .join(', ')})`,
+    ].filter(Boolean);
+    const expression = where.length
+      ? `${AWS_CONFIG_SELECT} WHERE ${where.join(' AND ')}`
+      : AWS_CONFIG_SELECT;
+    const label = `aggregator ${name} in ${region}`;
+    return {
+      key: `config:${name}`,
+      label,
+      read: async () => {
+        const credentials = this.#aggregatorCredentials;
+        const { SelectAggregateResourceConfigCommand } = sdkOf(
+          this.#sdk,
+          'config',
+        );
+        const client = clientFor(
+          'config',
+          region,
+          accountId ?? 'main',
+          credentials,
+        );
+        const mapper = createConfigItemMapper();
+        const ctx = this.#context(
+          { accountId: accountId ?? 'main', credentials },
+          region,
+          clientFor,
+          signal,
+          `of ${label}`,
+        );
+        await paginate(
+          ctx,
+          'SelectAggregateResourceConfig',
+          'config:SelectAggregateResourceConfig',
+          async NextToken => {
+            const out = await client.send(
+              new SelectAggregateResourceConfigCommand({
+                ConfigurationAggregatorName: name,
+                Expression: expression,
+                Limit: 100,
+                NextToken,
+              }),
+              { abortSignal: signal },
+            );
+            const results = requireList<string>(out.Results, 'Results');
+            return {
+              items: results.map(result => {
+                try {
+                  return JSON.parse(result);
+                } catch {
+                  throw new MalformedAnswerError(
+                    'a result is not a JSON object',
+                  );
+                }
+              }),
+              next: out.NextToken,
+            };
+          },
+          items => mapper.add(items),
+        );
+        return mapper.finish();
+      },
+    };
+  }
+
+  /**
+   * The parts of every configured account (else the main account): one per
+   * lister and region, or per account for a global lister. An account
+   * whose credentials or regions cannot be had fails as one part, which
+   * stands for all of its parts.
+   */
+  async #accountParts(
+    clientFor: (
+      service: AwsService,
+      region: string,
+      accountId: string,
+      credentials: CredentialProvider,
+    ) => any,
+    signal?: AbortSignal,
+  ): Promise<{ parts: Part[]; failures: PartOutcome[] }> {
+    const { accounts, concurrency, defaultRegion, regions } = this.#settings;
+    const parts: Part[] = [];
+    const failures: PartOutcome[] = [];
+    const targets = await mapWithConcurrency(
+      accounts ?? [undefined],
+      concurrency,
+      async account => {
+        const key = `services:${account?.accountId ?? 'main'}`;
+        try {
+          const identity = await this.#identity(account, signal);
+          return {
+            identity,
+            regions:
+              regions ??
+              (await this.#enabledRegions(
+                identity,
+                clientFor(
+                  'ec2',
+                  defaultRegion,
+                  identity.accountId,
+                  identity.credentials,
+                ),
+                signal,
+              )),
+          };
+        } catch (error) {
+          if (signal?.aborted) {
+            throw error;
+          }
+          failures.push({
+            key: account ? key : `services:${this.#callerAccountId ?? 'main'}`,
+            error,
+            label: `account ${account?.accountId ?? 'of the main credentials'}`,
+          });
+          return undefined;
+        }
+      },
+    );
+    for (const target of targets) {
+      if (!target) {
+        continue;
+      }
+      const { identity } = target;
+      for (const lister of this.#listers) {
+        for (const region of lister.global ? [defaultRegion] : target.regions) {
+          const where = lister.global ? 'global' : region;
+          const label = `${lister.name} of account ${identity.accountId}${
+            lister.global ? '' : ` in ${region}`
+          }`;
+          parts.push({
+            key: `services:${identity.accountId}:${where}:${lister.name}`,
+            label,
+            read: () =>
+              lister.list(
+                this.#context(
+                  identity,
+                  region,
+                  clientFor,
+                  signal,
+                  lister.global
+                    ? `for account ${identity.accountId}`
+                    : `for account ${identity.accountId} in ${region}`,
+                ),
+              ),
+          });
+        }
+      }
     }
-    // Getting every account's credentials up front fails fast, naming the
-    // account (and the role) in the message.
-    return mapWithConcurrency(accounts, concurrency, async account => {
-      const credentials = this.#accountCredentials.get(account.accountId)!;
-      await this.#call(
-        account.roleArn
-          ? `AssumeRole of ${account.roleArn} for account ${account.accountId}`
-          : `credentials of account ${account.accountId} from the aws integration config`,
-        () => credentials(),
-        signal,
-      );
-      return { accountId: account.accountId, credentials };
-    });
+    return { parts, failures };
+  }
+
+  /** What a lister (or the aggregator's query) runs with. */
+  #context(
+    identity: Identity,
+    region: string,
+    clientFor: (
+      service: AwsService,
+      region: string,
+      accountId: string,
+      credentials: CredentialProvider,
+    ) => any,
+    signal: AbortSignal | undefined,
+    where: string,
+  ): AwsListContext {
+    return {
+      accountId: identity.accountId,
+      region,
+      types: new Set(this.#settings.types),
+      sdk: this.#sdk,
+      signal,
+      client: (service, inRegion = region) =>
+        clientFor(service, inRegion, identity.accountId, identity.credentials),
+      call: (what, iamAction, fn) =>
+        this.#call(`${what} ${where}`, fn, signal, iamAction),
+    };
+  }
+
+  /**
+   * The credentials of a configured account, fetched up front so that a
+   * failure names the account (and the role); else the main account's own.
+   */
+  async #identity(
+    account: AwsAccountConfig | undefined,
+    signal?: AbortSignal,
+  ): Promise<Identity> {
+    if (!account) {
+      return {
+        accountId: await this.#callerAccount(signal),
+        credentials: this.#mainCredentials,
+      };
+    }
+    const credentials = this.#accountCredentials.get(account.accountId)!;
+    await this.#call(
+      account.roleArn
+        ? `AssumeRole of ${account.roleArn} for account ${account.accountId}`
+        : `credentials of account ${account.accountId} from the aws integration config`,
+      () => credentials(),
+      signal,
+      account.roleArn ? 'sts:AssumeRole' : undefined,
+    );
+    return { accountId: account.accountId, credentials };
   }
 
   async #callerAccount(signal?: AbortSignal): Promise<string> {
     if (!this.#callerAccountId) {
-      const { defaultRegion, stsEndpoint } = this.#settings;
-      const sts = new this.#sdk.sts.STSClient({
-        ...this.#clientConfig(defaultRegion, stsEndpoint),
-        credentials: this.#mainCredentials,
-      });
+      const sts = this.#newClient(
+        'sts',
+        this.#settings.defaultRegion,
+        this.#mainCredentials,
+      );
       try {
         const out = await this.#call(
           'GetCallerIdentity of the default credentials',
           () =>
-            sts.send(new this.#sdk.sts.GetCallerIdentityCommand({}), {
-              abortSignal: signal,
-            }),
+            sts.send(
+              new (sdkOf(this.#sdk, 'sts').GetCallerIdentityCommand)({}),
+              { abortSignal: signal },
+            ),
           signal,
+          'sts:GetCallerIdentity',
         );
         if (!out.Account) {
           throw new Error(
@@ -489,64 +733,32 @@ class AwsSource implements CloudSource {
   }
 
   async #enabledRegions(
-    client: EC2Client,
     identity: Identity,
+    client: any,
     signal?: AbortSignal,
   ): Promise<string[]> {
+    const { DescribeRegionsCommand } = sdkOf(this.#sdk, 'ec2');
     const regions = await this.#call(
       `DescribeRegions for account ${identity.accountId} in ${
         this.#settings.defaultRegion
       }`,
       async () => {
-        const out = await client.send(
-          new this.#sdk.ec2.DescribeRegionsCommand({}),
-          {
-            abortSignal: signal,
-          },
-        );
-        return requireList(out.Regions, 'regionInfo');
+        const out = await client.send(new DescribeRegionsCommand({}), {
+          abortSignal: signal,
+        });
+        return requireList(out.Regions, 'regionInfo') as Array<{
+          RegionName?: string;
+          OptInStatus?: string;
+        }>;
       },
       signal,
+      'ec2:DescribeRegions',
     );
     return regions
       .filter(region => region.OptInStatus !== 'not-opted-in')
       .map(region => region.RegionName)
       .filter((name): name is string => !!name)
       .sort();
-  }
-
-  async #listAll(
-    client: EC2Client,
-    accountId: string,
-    region: string,
-    kind: AwsResourceKind,
-    signal?: AbortSignal,
-  ): Promise<CloudResource[]> {
-    const { action, list } = this.#listings[kind];
-    const scope = { accountId, region };
-    const resources: CloudResource[] = [];
-    const seenTokens = new Set<string>();
-    let nextToken: string | undefined;
-    for (let page = 1; ; page++) {
-      const token = nextToken;
-      const result = await this.#call(
-        `${action} (page ${page}) for account ${accountId} in ${region}`,
-        () => list(client, token, scope, signal),
-        signal,
-      );
-      resources.push(...result.resources);
-      nextToken = result.nextToken || undefined;
-      if (!nextToken) {
-        return resources;
-      }
-      if (seenTokens.has(nextToken)) {
-        throw new Error(
-          `AWS source "${this.id}": ${action} for account ${accountId} in ${region} ` +
-            `returned the NextToken of an earlier page again; stopping instead of looping`,
-        );
-      }
-      seenTokens.add(nextToken);
-    }
   }
 
   /**
@@ -557,6 +769,7 @@ class AwsSource implements CloudSource {
     what: string,
     fn: () => Promise<T>,
     signal?: AbortSignal,
+    iamAction?: string,
   ): Promise<T> {
     const where = `AWS source "${this.id}": ${what}`;
     const { retries, retryBaseDelayMs, logger } = this.#settings;
@@ -581,22 +794,30 @@ class AwsSource implements CloudSource {
         },
       );
     } catch (error) {
-      if (signal?.aborted) {
+      if (signal?.aborted || error instanceof AwsCallError) {
         throw error;
       }
       const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-      throw new Error(`${where} failed${tries}: ${describeAwsError(error)}`, {
-        cause: error,
-      });
+      throw new AwsCallError(
+        `${where} failed${tries}: ${describeAwsError(error)}`,
+        iamAction,
+        error,
+      );
     }
   }
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Creates the AWS source of one `catalog.providers.multicloud.<id>` block
- * (`type: aws`): EC2 instances, VPCs, subnets, security groups, EBS volumes,
- * network interfaces, Elastic IPs and NAT gateways of each configured account
- * and region. Credentials come from Backstage's `aws` integration config
+ * (`type: aws`): every resource an AWS Config aggregator records
+ * (`configAggregator`), and the resources of the configured `types` (EC2,
+ * RDS, S3, Lambda, EKS, load balancers, DynamoDB, ElastiCache, ECS, SQS,
+ * SNS) of each configured account and region, read by each service's own
+ * API. Credentials come from Backstage's `aws` integration config
  * (`rootConfig`), read by `DefaultAwsCredentialsManager`; the source's own
  * `accounts[].roleArn` / `externalId` still work, with a warning.
  */
@@ -614,6 +835,10 @@ export function createAwsSource(
         `which every AWS plugin of Backstage reads, and list only its accountId here`,
     );
   }
+  const listers =
+    awsConfig.configAggregator && !awsConfig.accounts
+      ? []
+      : listersFor(awsConfig.types);
   return new AwsSource(
     {
       id,
@@ -622,7 +847,8 @@ export function createAwsSource(
       ...readSharedSourceOptions(config),
       retryBaseDelayMs: options.retryBaseDelayMs,
     },
-    loadAwsSdk(),
+    listers,
+    loadAwsSdk(servicesOf(awsConfig, listers)),
     options.rootConfig,
   );
 }

@@ -19,6 +19,7 @@ import {
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
 import { compareByNativeId } from '../../lib/order';
+import { awsCostResourceId, buildArn, consolePage } from './awsIds';
 import {
   isAnywhere,
   OpenIngressRule,
@@ -46,11 +47,6 @@ type Ec2ResourceKind = {
   arnType: string;
   /** Console application and page fragment that shows one resource. */
   console: ['ec2' | 'vpcconsole', string];
-  /**
-   * Cost exports (CUR, FOCUS `ResourceId`) name instances and volumes by
-   * their bare id and every other EC2 resource by its ARN.
-   */
-  costIdIsBareId: boolean;
   /** What the resource is called in error messages. */
   label: string;
 };
@@ -60,76 +56,53 @@ const KINDS = {
     nativeType: 'AWS::EC2::Instance',
     arnType: 'instance',
     console: ['ec2', 'InstanceDetails:instanceId='],
-    costIdIsBareId: true,
     label: 'instance',
   },
   vpc: {
     nativeType: 'AWS::EC2::VPC',
     arnType: 'vpc',
     console: ['vpcconsole', 'VpcDetails:VpcId='],
-    costIdIsBareId: false,
     label: 'VPC',
   },
   subnet: {
     nativeType: 'AWS::EC2::Subnet',
     arnType: 'subnet',
     console: ['vpcconsole', 'SubnetDetails:subnetId='],
-    costIdIsBareId: false,
     label: 'subnet',
   },
   securityGroup: {
     nativeType: 'AWS::EC2::SecurityGroup',
     arnType: 'security-group',
     console: ['ec2', 'SecurityGroup:groupId='],
-    costIdIsBareId: false,
     label: 'security group',
   },
   volume: {
     nativeType: 'AWS::EC2::Volume',
     arnType: 'volume',
     console: ['ec2', 'VolumeDetails:volumeId='],
-    costIdIsBareId: true,
     label: 'volume',
   },
   networkInterface: {
     nativeType: 'AWS::EC2::NetworkInterface',
     arnType: 'network-interface',
     console: ['ec2', 'NetworkInterface:networkInterfaceId='],
-    costIdIsBareId: false,
     label: 'network interface',
   },
   elasticIp: {
     nativeType: 'AWS::EC2::EIP',
     arnType: 'elastic-ip',
     console: ['ec2', 'ElasticIpDetails:AllocationId='],
-    costIdIsBareId: false,
     label: 'Elastic IP',
   },
   natGateway: {
     nativeType: 'AWS::EC2::NatGateway',
     arnType: 'natgateway',
     console: ['vpcconsole', 'NatGatewayDetails:natGatewayId='],
-    costIdIsBareId: false,
     label: 'NAT gateway',
   },
 } satisfies Record<string, Ec2ResourceKind>;
 
 type KindName = keyof typeof KINDS;
-
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) {
-    return 'aws-cn';
-  }
-  if (region.startsWith('us-gov-')) {
-    return 'aws-us-gov';
-  }
-  return 'aws';
-}
-
-// ARNs and console URLs are joined rather than concatenated: V8 keeps a
-// concatenation as a tree of its parts (32 bytes a part) until something
-// flattens it, and these strings live as long as the catalog holds the
-// entities.
 
 function ec2Arn(
   kind: KindName,
@@ -137,39 +110,43 @@ function ec2Arn(
   accountId: string,
   id: string,
 ): string {
-  return [
-    'arn',
-    partitionOf(region),
-    'ec2',
-    region,
-    accountId,
-    `${KINDS[kind].arnType}/${id}`,
-  ].join(':');
+  return buildArn('ec2', region, accountId, `${KINDS[kind].arnType}/${id}`);
 }
 
-function consoleUrl(
-  kind: KindName,
+/** The EC2 kinds by CloudFormation type. */
+const KIND_BY_NATIVE_TYPE = new Map<string, KindName>(
+  (Object.keys(KINDS) as KindName[]).map(kind => [
+    KINDS[kind].nativeType,
+    kind,
+  ]),
+);
+
+/**
+ * The native id (ARN) of an EC2 resource of a CloudFormation type
+ * (`AWS::EC2::Subnet`, ...) from its bare id, or undefined for a type that is
+ * not one of the EC2 kinds above. Other services' resources point at
+ * subnets, security groups and instances by their bare ids.
+ */
+export function ec2NativeId(
+  nativeType: string,
   region: string,
+  accountId: string,
   id: string,
 ): string | undefined {
+  const kind = KIND_BY_NATIVE_TYPE.get(nativeType);
+  return kind ? ec2Arn(kind, region, accountId, id) : undefined;
+}
+
+function consoleUrl(kind: KindName, region: string, id: string): string {
   const [app, fragment] = KINDS[kind].console;
-  const host = {
-    aws: `${region}.console.aws.amazon.com`,
-    'aws-cn': 'console.amazonaws.cn',
-    'aws-us-gov': 'console.amazonaws-us-gov.com',
-  }[partitionOf(region)];
-  if (!host) {
-    return undefined;
-  }
-  const page = `https://${host}/${app}/home?region=${region}#${fragment}`;
-  return [page, id].join('');
+  return consolePage(region, app, [fragment, id].join(''));
 }
 
 /**
  * Region of an availability zone or network border group: `us-east-1a`,
  * `us-west-2-lax-1a` and `us-east-1` all give `us-east-1` / `us-west-2`.
  */
-function regionOfZone(zone: unknown): string | undefined {
+export function regionOfZone(zone: unknown): string | undefined {
   if (typeof zone !== 'string' || !zone) {
     return undefined;
   }
@@ -177,13 +154,23 @@ function regionOfZone(zone: unknown): string | undefined {
   return match ? match[0] : zone.replace(/[a-z]$/, '');
 }
 
-function tagMap(tags: unknown): Record<string, string> {
+/**
+ * Tags as a map, from the `[{Key, Value}]` lists of most APIs, the
+ * `[{key, value}]` lists of ECS and AWS Config, or a map (EKS).
+ */
+export function tagMap(tags: unknown): Record<string, string> {
   const result: Record<string, string> = {};
   if (Array.isArray(tags)) {
-    for (const tag of tags as Tag[]) {
-      if (typeof tag?.Key === 'string') {
-        result[tag.Key] = typeof tag.Value === 'string' ? tag.Value : '';
+    for (const tag of tags as Array<Tag & { key?: unknown; value?: unknown }>) {
+      const key = tag?.Key ?? tag?.key;
+      const value = tag?.Value ?? tag?.value;
+      if (typeof key === 'string') {
+        result[key] = typeof value === 'string' ? value : '';
       }
+    }
+  } else if (tags && typeof tags === 'object') {
+    for (const [key, value] of Object.entries(tags)) {
+      result[key] = typeof value === 'string' ? value : '';
     }
   }
   return result;
@@ -251,7 +238,11 @@ function toResource(
     name: tags.Name || fields.fallbackName || fields.id,
     tags,
     relations,
-    costResourceId: KINDS[kind].costIdIsBareId ? fields.id : nativeId,
+    costResourceId: awsCostResourceId(KINDS[kind].nativeType, {
+      arn: nativeId,
+      id: fields.id,
+      name: fields.id,
+    }),
     annotations: {
       [CLOUD_ANNOTATIONS.awsArn]: nativeId,
       [CLOUD_ANNOTATIONS.awsAccountId]: accountId,
@@ -265,19 +256,16 @@ function toResource(
   if (fields.status) {
     resource.status = fields.status;
   }
-  const url = consoleUrl(kind, region, fields.id);
-  if (url) {
-    resource.consoleUrl = url;
-  }
+  resource.consoleUrl = consoleUrl(kind, region, fields.id);
   return resource;
 }
 
-function list<T>(items: unknown): T[] {
+export function list<T>(items: unknown): T[] {
   return Array.isArray(items) ? (items as T[]) : [];
 }
 
 /** Public addresses, comma separated, or undefined when there are none. */
-function publicIps(addresses: unknown[]): string | undefined {
+export function publicIps(addresses: unknown[]): string | undefined {
   const unique = [
     ...new Set(
       addresses.filter((a): a is string => typeof a === 'string' && a !== ''),

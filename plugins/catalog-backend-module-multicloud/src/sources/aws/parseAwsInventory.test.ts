@@ -1,5 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { parseAwsInventory } from './parseAwsInventory';
+import { CONFIG_ITEMS, OTHER_ACCOUNT } from './__testUtils__/configItems';
+import { ACCOUNT, ARNS, SERVICE_ITEMS } from './__testUtils__/serviceWorld';
 import instances from './__fixtures__/describe-instances.json';
 import vpcs from './__fixtures__/describe-vpcs.json';
 import subnets from './__fixtures__/describe-subnets.json';
@@ -320,9 +322,9 @@ describe('parseAwsInventory', () => {
       InputError,
     );
     expect(() =>
-      parseAwsInventory({ Buckets: [] }, { source: 'a.json' }),
+      parseAwsInventory({ LoadBalancerDescriptions: [] }, { source: 'a.json' }),
     ).toThrow(
-      /a.json: not the output of a supported "aws ec2 describe-\*" command; expected one of the keys Reservations, Vpcs/,
+      /a.json: not the output of a supported "aws" command; expected one of the keys Reservations, Vpcs, .*Results, ResourceTagMappingList/,
     );
     expect(() => parseAwsInventory({ Vpcs: {} }, context)).toThrow(
       'inventory/aws: "Vpcs" is not a list',
@@ -330,5 +332,165 @@ describe('parseAwsInventory', () => {
     expect(() =>
       parseAwsInventory({ Vpcs: [{ CidrBlock: '10.0.0.0/16' }] }, context),
     ).toThrow('inventory/aws: found a VPC without VpcId');
+  });
+
+  it('maps the export of aws configservice select-aggregate-resource-config, results as JSON strings', () => {
+    const resources = parseAwsInventory(
+      {
+        Results: CONFIG_ITEMS.map(item => JSON.stringify(item)),
+        QueryInfo: { SelectFields: [{ Name: '*' }] },
+      },
+      { source: 'inventory/aws/config.json' },
+    );
+    const found = new Map(resources.map(r => [r.nativeId, r]));
+
+    expect(resources).toHaveLength(13);
+    expect(found.get(ARNS.ordersDb)).toMatchObject({
+      type: 'rds-instance',
+      status: 'available',
+      relations: [
+        { type: 'dependsOn', targetNativeId: ARNS.subnetGroup },
+        { type: 'dependsOn', targetNativeId: ARNS.securityGroup },
+      ],
+    });
+    expect(found.get(ARNS.eks)!.type).toBe('kubernetes-cluster');
+    expect(resources.find(r => r.type === 'sqs-queue')!.accountId).toBe(
+      OTHER_ACCOUNT,
+    );
+    expect(() =>
+      parseAwsInventory(
+        { Results: ['{"resourceType":'] },
+        { source: 'c.json' },
+      ),
+    ).toThrow('c.json: a Config result is not a JSON object');
+  });
+
+  it('maps the export of aws resourcegroupstaggingapi get-resources by what each ARN names', () => {
+    const resources = parseAwsInventory(
+      {
+        ResourceTagMappingList: [
+          {
+            ResourceARN: 'arn:aws:dynamodb:eu-west-1:123456789012:table/carts',
+            Tags: [{ Key: 'team', Value: 'checkout' }],
+          },
+          {
+            ResourceARN: 'arn:aws:s3:::orders-exports',
+            Tags: [{ Key: 'Name', Value: 'Order exports' }],
+          },
+          {
+            ResourceARN:
+              'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188',
+            Tags: [],
+          },
+          {
+            ResourceARN: 'arn:aws:sqs:eu-west-1:123456789012:orders',
+            Tags: [{ Key: 'team', Value: 'checkout' }],
+          },
+          {
+            ResourceARN:
+              'arn:aws:ec2:eu-west-1:123456789012:instance/i-0ae9b7c5d3f1a2b34',
+            Tags: [{ Key: 'Name', Value: 'web-1' }],
+          },
+          {
+            ResourceARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/clicks',
+            Tags: [{ Key: 'team', Value: 'data' }],
+          },
+        ],
+      },
+      context,
+    );
+
+    expect(
+      resources.map(r => [r.type, r.name, r.region, r.costResourceId]),
+    ).toEqual([
+      [
+        'dynamodb-table',
+        'carts',
+        'eu-west-1',
+        'arn:aws:dynamodb:eu-west-1:123456789012:table/carts',
+      ],
+      ['ec2-instance', 'web-1', 'eu-west-1', 'i-0ae9b7c5d3f1a2b34'],
+      [
+        'load-balancer',
+        'web',
+        'eu-west-1',
+        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188',
+      ],
+      [
+        'kinesis-stream',
+        'clicks',
+        'eu-west-1',
+        'arn:aws:kinesis:eu-west-1:123456789012:stream/clicks',
+      ],
+      ['s3-bucket', 'Order exports', 'eu-west-1', 'orders-exports'],
+      [
+        'sqs-queue',
+        'orders',
+        'eu-west-1',
+        'arn:aws:sqs:eu-west-1:123456789012:orders',
+      ],
+    ]);
+    expect(resources.find(r => r.type === 'sqs-queue')!.consoleUrl).toBe(
+      'https://eu-west-1.console.aws.amazon.com/sqs/v3/home?region=eu-west-1#/queues/https%3A%2F%2Fsqs.eu-west-1.amazonaws.com%2F123456789012%2Forders',
+    );
+  });
+
+  it('maps the listings of the other services the live source reads', () => {
+    const items = (kind: string) =>
+      SERVICE_ITEMS[`${ACCOUNT}/us-east-1/${kind}`];
+    const scope = { accountId: ACCOUNT, region: 'us-east-1' };
+    const typesOf = (json: unknown) =>
+      parseAwsInventory(json, scope).map(r => r.type);
+
+    expect(typesOf({ DBInstances: items('rds-instances') })).toEqual([
+      'rds-instance',
+      'rds-instance',
+    ]);
+    expect(typesOf({ DBClusters: items('rds-clusters') })).toEqual([
+      'rds-cluster',
+    ]);
+    expect(typesOf({ DBSubnetGroups: items('rds-subnet-groups') })).toEqual([
+      'rds-subnet-group',
+    ]);
+    expect(
+      typesOf({
+        Buckets: SERVICE_ITEMS[`${ACCOUNT}/global/s3-buckets`],
+        Owner: {},
+      }),
+    ).toEqual(['s3-bucket', 's3-bucket', 's3-bucket']);
+    expect(typesOf({ Functions: items('lambda-functions') })).toEqual([
+      'lambda-function',
+      'lambda-function',
+    ]);
+    expect(typesOf({ cluster: items('eks-clusters')[0] })).toEqual([
+      'kubernetes-cluster',
+    ]);
+    expect(typesOf({ LoadBalancers: items('load-balancers') })).toEqual([
+      'load-balancer',
+    ]);
+    expect(typesOf({ TargetGroups: items('target-groups') })).toEqual([
+      'target-group',
+    ]);
+    expect(typesOf({ TableNames: ['carts', 'orders'] })).toEqual([
+      'dynamodb-table',
+      'dynamodb-table',
+    ]);
+    expect(typesOf({ CacheClusters: items('elasticache-clusters') })).toEqual([
+      'elasticache-cluster',
+    ]);
+    expect(typesOf({ clusters: items('ecs-clusters'), failures: [] })).toEqual([
+      'ecs-cluster',
+    ]);
+    expect(typesOf({ services: items('ecs-services'), failures: [] })).toEqual([
+      'ecs-service',
+    ]);
+    expect(
+      typesOf({ QueueUrls: items('sqs-queues').map(q => q.QueueUrl) }),
+    ).toEqual(['sqs-queue']);
+    expect(typesOf({ Topics: items('sns-topics') })).toEqual(['sns-topic']);
+    // `eks list-clusters` names clusters only: not an inventory.
+    expect(() => parseAwsInventory({ clusters: ['prod-eks'] }, scope)).toThrow(
+      InputError,
+    );
   });
 });

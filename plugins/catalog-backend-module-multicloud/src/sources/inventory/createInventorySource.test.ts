@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { mockServices } from '@backstage/backend-test-utils';
+import { readFocusFile } from '../aws/__testUtils__/focusFile';
 import {
   createInventorySource,
   readInventoryFolder,
@@ -46,9 +47,13 @@ describe('readInventoryFolder', () => {
     expect(
       resources
         .filter(r => r.type === 'kubernetes-cluster')
-        .map(r => r.accountId)
+        .map(r => `${r.provider}:${r.accountId}`)
         .sort(),
-    ).toEqual(['prod-eu', 'staging-eu']);
+    ).toEqual([
+      'aws:111122223333',
+      'kubernetes:prod-eu',
+      'kubernetes:staging-eu',
+    ]);
     // The demo's clusters are files, out of the Kubernetes plugin's reach:
     // no entity of theirs offers a Kubernetes tab.
     expect(
@@ -74,6 +79,96 @@ describe('readInventoryFolder', () => {
     }
     // Stable order, so a second run is identical.
     expect(await readInventoryFolder(DEMO)).toEqual(resources);
+  });
+
+  it('reads the other AWS services of the bundled demo from its Config and Tagging API exports, related for Topology', async () => {
+    const resources = (await readInventoryFolder(DEMO)).filter(
+      r => r.provider === 'aws',
+    );
+    const countOf = (type: string) =>
+      resources.filter(r => r.type === type).length;
+    expect(
+      Object.fromEntries(
+        [
+          'rds-instance',
+          'rds-subnet-group',
+          's3-bucket',
+          'lambda-function',
+          'kubernetes-cluster',
+          'load-balancer',
+          'target-group',
+          'dynamodb-table',
+          'sqs-queue',
+          'sns-topic',
+        ].map(type => [type, countOf(type)]),
+      ),
+    ).toEqual({
+      'rds-instance': 5,
+      'rds-subnet-group': 3,
+      's3-bucket': 7,
+      'lambda-function': 6,
+      'kubernetes-cluster': 1,
+      'load-balancer': 3,
+      'target-group': 3,
+      'dynamodb-table': 2,
+      'sqs-queue': 2,
+      'sns-topic': 1,
+    });
+    const byId = new Map(resources.map(r => [r.nativeId, r]));
+    const targets = (r: CloudResource, type: string) =>
+      r.relations
+        .map(relation => byId.get(relation.targetNativeId))
+        .filter((target): target is CloudResource => target?.type === type);
+    // Database -> subnet group -> VPC.
+    for (const db of resources.filter(r => r.type === 'rds-instance')) {
+      const [group] = targets(db, 'rds-subnet-group');
+      expect(targets(group, 'vpc')).toHaveLength(1);
+      expect(targets(db, 'security-group')).toHaveLength(1);
+    }
+    // Load balancer -> target group -> the checkout-web instances.
+    for (const lb of resources.filter(r => r.type === 'load-balancer')) {
+      const [group] = targets(lb, 'target-group');
+      const instances = targets(group, 'ec2-instance');
+      expect(instances.length).toBeGreaterThan(0);
+      expect(new Set(instances.map(i => i.tags.component))).toEqual(
+        new Set(['checkout-web']),
+      );
+    }
+    // Functions in the VPC -> its private subnets and a security group.
+    const payments = byId.get(
+      'arn:aws:lambda:eu-west-1:111122223333:function:payments-webhook-prod',
+    )!;
+    expect(targets(payments, 'subnet').length).toBe(3);
+    expect(targets(payments, 'security-group').length).toBe(1);
+    const eks = resources.find(r => r.type === 'kubernetes-cluster')!;
+    expect(targets(eks, 'subnet').length).toBe(3);
+    expect(eks.annotations).toMatchObject({
+      'kubernetes.io/auth-provider': 'aws',
+      'kubernetes.io/x-k8s-aws-id': 'platform-eks-prod',
+    });
+    // Tables, queues and topics: known by the Tagging API export only.
+    expect(
+      resources.find(r => r.type === 'dynamodb-table')!.tags.component,
+    ).toBe('cart-service');
+  });
+
+  it('has an entity for every AWS resource the demo cost export bills, by the id the export uses', async () => {
+    const resources = await readInventoryFolder(DEMO);
+    const ids = new Set(resources.map(r => r.costResourceId.toLowerCase()));
+    const rows = readFocusFile(join(DEMO, '..', 'cost', 'focus-demo.csv.gz'));
+    const billed = new Set(
+      rows
+        .filter(row => row.ProviderName === 'AWS' && row.ResourceId !== 'NULL')
+        .map(row => row.ResourceId),
+    );
+
+    expect(billed.size).toBeGreaterThan(100);
+    expect([...billed].filter(id => !ids.has(id.toLowerCase()))).toEqual([]);
+    // S3 bills buckets by name, the others by ARN (instances and volumes by id).
+    expect([...billed].filter(id => id.startsWith('contoso-'))).toEqual(
+      expect.arrayContaining(['contoso-prod-cur-exports']),
+    );
+    expect([...billed].some(id => id.startsWith('arn:aws:rds:'))).toBe(true);
   });
 
   it('gives the alert rules at least one of each finding in the bundled demo, on resources of demo teams', async () => {
@@ -278,6 +373,42 @@ describe('readInventoryFolder', () => {
         r => r.name === 'vm-shop-01' && r.type === 'azure-virtual-machine',
       ),
     ).toMatchObject({ status: 'Succeeded', tags: { owner: 'team-shop' } });
+  });
+
+  it('gives the tags of an aws resourcegroupstaggingapi get-resources export to the resources other files list', async () => {
+    const account = '111122223333';
+    const fn = (name: string) =>
+      `arn:aws:lambda:eu-west-1:${account}:function:${name}`;
+    const root = await folderWith({
+      [`aws/${account}/eu-west-1/list-functions.json`]: {
+        Functions: [
+          { FunctionName: 'checkout', FunctionArn: fn('checkout') },
+          { FunctionName: 'untagged', FunctionArn: fn('untagged') },
+        ],
+      },
+      [`aws/${account}/eu-west-1/get-resources.json`]: {
+        ResourceTagMappingList: [
+          {
+            ResourceARN: fn('checkout'),
+            Tags: [
+              { Key: 'team', Value: 'checkout-team' },
+              { Key: 'Name', Value: 'Checkout' },
+            ],
+          },
+          {
+            ResourceARN: `arn:aws:sqs:eu-west-1:${account}:orders`,
+            Tags: [{ Key: 'team', Value: 'checkout-team' }],
+          },
+        ],
+      },
+    });
+    const resources = await readInventoryFolder(root);
+
+    expect(resources.map(r => [r.type, r.name, r.tags.team ?? null])).toEqual([
+      ['lambda-function', 'Checkout', 'checkout-team'],
+      ['lambda-function', 'untagged', null],
+      ['sqs-queue', 'orders', 'checkout-team'],
+    ]);
   });
 
   it('fails the whole read on a file it cannot parse, naming the file', async () => {

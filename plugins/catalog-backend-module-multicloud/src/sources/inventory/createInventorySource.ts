@@ -5,7 +5,7 @@ import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { CloudSource } from '@multicloud/plugin-multicloud-node';
 import { compareByNativeId } from '../../lib/order';
 import { CloudSourceFactoryOptions } from '../types';
-import { parseAwsInventory } from '../aws/parseAwsInventory';
+import { isAwsInventory, parseAwsInventory } from '../aws/parseAwsInventory';
 import { MappedAzureRecord } from '../azure/mapAzureResources';
 import {
   mapAzureInventoryRecords,
@@ -15,16 +15,6 @@ import { parseGcpInventory } from '../gcp/parseGcpInventory';
 import { parseKubernetesInventory } from '../kubernetes/parseKubernetesInventory';
 import { readInventorySourceConfig } from './config';
 
-const AWS_KEYS = [
-  'Reservations',
-  'Vpcs',
-  'Subnets',
-  'SecurityGroups',
-  'Volumes',
-  'NetworkInterfaces',
-  'Addresses',
-  'NatGateways',
-];
 const AWS_ACCOUNT = /^\d{12}$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
@@ -40,28 +30,38 @@ async function listJsonFiles(folder: string): Promise<string[]> {
 }
 
 /**
- * Which CLI printed a file, told by its shape: `aws ec2 describe-*` prints an
+ * Which CLI printed a file, told by its shape: `aws` commands print an
  * object keyed by the collection, `az ... list` and `gcloud asset
  * search-all-resources` print arrays, `kubectl get -o json` prints a List.
  * Azure files are mapped together once every file is read (`azureRecords`
  * collects them): a VM of `az vm list` relates to the network interfaces of
  * `az network nic list`, and `az resource list` lists the same VM again.
+ * The resources of `aws resourcegroupstaggingapi get-resources` are known
+ * by ARN and tags only (`awsTagged` collects them): they give their tags to
+ * the same resources of another file, and stand for those no other file
+ * lists.
  */
 function parseFile(
   json: unknown,
   file: string,
   root: string,
   azureRecords: MappedAzureRecord[],
+  awsTagged: CloudResource[],
 ): CloudResource[] {
   const segments = relative(root, dirname(file)).split(sep).filter(Boolean);
   if (json && typeof json === 'object' && !Array.isArray(json)) {
     const object = json as Record<string, unknown>;
-    if (AWS_KEYS.some(key => key in object)) {
-      return parseAwsInventory(json, {
+    if (isAwsInventory(object)) {
+      const resources = parseAwsInventory(json, {
         accountId: segments.find(s => AWS_ACCOUNT.test(s)),
         region: segments.find(s => AWS_REGION.test(s)),
         source: file,
       });
+      if ('ResourceTagMappingList' in object) {
+        awsTagged.push(...resources);
+        return [];
+      }
+      return resources;
     }
     if (Array.isArray(object.items) && typeof object.apiVersion === 'string') {
       const clusterName = segments.length
@@ -90,7 +90,7 @@ function parseFile(
     }
   }
   throw new InputError(
-    `${file} is not a recognized inventory file: expected the JSON printed by 'aws ec2 describe-*', 'az resource list', 'az group list' (or another 'az ... list'), 'gcloud asset search-all-resources --format=json' or 'kubectl get ... -o json'`,
+    `${file} is not a recognized inventory file: expected the JSON printed by 'aws ec2 describe-*' (or another supported 'aws' command), 'az resource list', 'az group list' (or another 'az ... list'), 'gcloud asset search-all-resources --format=json' or 'kubectl get ... -o json'`,
   );
 }
 
@@ -105,6 +105,7 @@ export async function readInventoryFolder(
   const files = await listJsonFiles(folder);
   const byNativeId = new Map<string, CloudResource>();
   const azureRecords: MappedAzureRecord[] = [];
+  const awsTagged: CloudResource[] = [];
   for (const file of files) {
     let json: unknown;
     try {
@@ -112,12 +113,33 @@ export async function readInventoryFolder(
     } catch (error) {
       throw new InputError(`Cannot read inventory file ${file}: ${error}`);
     }
-    for (const resource of parseFile(json, file, folder, azureRecords)) {
+    for (const resource of parseFile(
+      json,
+      file,
+      folder,
+      azureRecords,
+      awsTagged,
+    )) {
       byNativeId.set(resource.nativeId, resource);
     }
   }
   for (const resource of mapAzureInventoryRecords(azureRecords)) {
     byNativeId.set(resource.nativeId, resource);
+  }
+  for (const tagged of awsTagged) {
+    const listed = byNativeId.get(tagged.nativeId);
+    if (!listed) {
+      byNativeId.set(tagged.nativeId, tagged);
+    } else if (Object.keys(tagged.tags).length) {
+      // Listings without tags (Lambda, S3, ...) get them from the export;
+      // a listing's own tags win.
+      const tags = { ...tagged.tags, ...listed.tags };
+      byNativeId.set(tagged.nativeId, {
+        ...listed,
+        tags,
+        name: listed.tags.Name || tags.Name || listed.name,
+      });
+    }
   }
   return resolveRelationsAcrossFiles([...byNativeId.values()]).sort(
     compareByNativeId,
@@ -154,7 +176,8 @@ function resolveRelationsAcrossFiles(
 
 /**
  * A source over a folder of inventory files exported by the clouds' own CLIs
- * (`aws ec2 describe-*`, `az resource list`, `gcloud asset
+ * (`aws ec2 describe-*`, `aws configservice select-aggregate-resource-config`,
+ * `aws resourcegroupstaggingapi get-resources`, `az resource list`, `gcloud asset
  * search-all-resources`, `kubectl get -o json`), read anew on every run. It
  * needs none of the cloud SDKs and loads none.
  */
