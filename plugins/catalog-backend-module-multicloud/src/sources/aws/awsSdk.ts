@@ -45,6 +45,26 @@ export type AwsService = keyof typeof LOADERS;
 
 export const AWS_SERVICES = Object.keys(LOADERS) as AwsService[];
 
+/** The name of each service's client class in its package. */
+const CLIENT_CLASSES = {
+  ec2: 'EC2Client',
+  sts: 'STSClient',
+  config: 'ConfigServiceClient',
+  rds: 'RDSClient',
+  s3: 'S3Client',
+  lambda: 'LambdaClient',
+  eks: 'EKSClient',
+  elbv2: 'ElasticLoadBalancingV2Client',
+  dynamodb: 'DynamoDBClient',
+  elasticache: 'ElastiCacheClient',
+  ecs: 'ECSClient',
+  sqs: 'SQSClient',
+  sns: 'SNSClient',
+  tagging: 'ResourceGroupsTaggingAPIClient',
+} as const satisfies {
+  [S in AwsService]: keyof ReturnType<(typeof LOADERS)[S]>;
+};
+
 /** The client class of each service. */
 export type AwsClients = {
   ec2: import('@aws-sdk/client-ec2').EC2Client;
@@ -93,4 +113,17 @@ export function sdkOf<S extends AwsService>(
     throw new Error(`the AWS SDK client of ${service} was not loaded`);
   }
   return module as NonNullable<AwsSdk[S]>;
+}
+
+/** A new client of `service`, from its loaded package. */
+export function newAwsClient<S extends AwsService>(
+  sdk: AwsSdk,
+  service: S,
+  config: object,
+): AwsClients[S] {
+  const module = sdkOf(sdk, service) as Record<string, unknown>;
+  const ClientClass = module[CLIENT_CLASSES[service]] as new (
+    clientConfig: object,
+  ) => AwsClients[S];
+  return new ClientClass(config);
 }

@@ -8,7 +8,14 @@ import {
 import { mapWithConcurrency } from '../../lib/limit';
 import { withRetry } from '../../lib/retry';
 import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
-import { AwsClients, AwsSdk, AwsService, loadAwsSdk, sdkOf } from './awsSdk';
+import {
+  AwsClients,
+  AwsSdk,
+  AwsService,
+  loadAwsSdk,
+  newAwsClient,
+  sdkOf,
+} from './awsSdk';
 import {
   AwsAccountConfig,
   AwsConfigAggregatorConfig,
@@ -124,6 +131,14 @@ class AwsCallError extends Error {
     super(message, { cause: original });
   }
 }
+
+/** The client of a service for an account in a region, made once per run. */
+type ClientFor = (
+  service: AwsService,
+  region: string,
+  accountId: string,
+  credentials: CredentialProvider,
+) => any;
 
 /** An account to read and the credentials to read it with. */
 type Identity = {
@@ -266,12 +281,7 @@ class AwsSource implements CloudSource {
   ): Promise<CloudResource[]> {
     const { signal } = options;
     const clients = new Map<string, { destroy(): void }>();
-    const clientFor = (
-      service: AwsService,
-      region: string,
-      accountId: string,
-      credentials: CredentialProvider,
-    ): any => {
+    const clientFor: ClientFor = (service, region, accountId, credentials) => {
       const key = `${service}/${accountId}/${region}`;
       let client = clients.get(key);
       if (!client) {
@@ -411,56 +421,15 @@ class AwsSource implements CloudSource {
     region: string,
     credentials: CredentialProvider,
   ): AwsClients[S] {
-    return this.#construct(service, region, credentials) as AwsClients[S];
-  }
-
-  #construct(
-    service: AwsService,
-    region: string,
-    credentials: CredentialProvider,
-  ): AwsClients[AwsService] {
-    const config = { ...this.#clientConfig(service, region), credentials };
-    switch (service) {
-      case 'ec2':
-        return new (sdkOf(this.#sdk, 'ec2').EC2Client)(config);
-      case 'sts':
-        return new (sdkOf(this.#sdk, 'sts').STSClient)(config);
-      case 'config':
-        return new (sdkOf(this.#sdk, 'config').ConfigServiceClient)(config);
-      case 'rds':
-        return new (sdkOf(this.#sdk, 'rds').RDSClient)(config);
-      case 's3':
-        return new (sdkOf(this.#sdk, 's3').S3Client)({
-          ...config,
-          // An endpoint override (a local endpoint, a VPC endpoint) has no
-          // per-bucket host names.
-          forcePathStyle: Boolean(this.#settings.endpoints.s3),
-        });
-      case 'lambda':
-        return new (sdkOf(this.#sdk, 'lambda').LambdaClient)(config);
-      case 'eks':
-        return new (sdkOf(this.#sdk, 'eks').EKSClient)(config);
-      case 'elbv2':
-        return new (sdkOf(this.#sdk, 'elbv2').ElasticLoadBalancingV2Client)(
-          config,
-        );
-      case 'dynamodb':
-        return new (sdkOf(this.#sdk, 'dynamodb').DynamoDBClient)(config);
-      case 'elasticache':
-        return new (sdkOf(this.#sdk, 'elasticache').ElastiCacheClient)(config);
-      case 'ecs':
-        return new (sdkOf(this.#sdk, 'ecs').ECSClient)(config);
-      case 'sqs':
-        return new (sdkOf(this.#sdk, 'sqs').SQSClient)(config);
-      case 'sns':
-        return new (sdkOf(this.#sdk, 'sns').SNSClient)(config);
-      case 'tagging':
-        return new (sdkOf(this.#sdk, 'tagging').ResourceGroupsTaggingAPIClient)(
-          config,
-        );
-      default:
-        throw new Error(`no client for ${service satisfies never}`);
-    }
+    return newAwsClient(this.#sdk, service, {
+      ...this.#clientConfig(service, region),
+      credentials,
+      // An endpoint override (a local endpoint, a VPC endpoint) has no
+      // per-bucket host names.
+      ...(service === 's3'
+        ? { forcePathStyle: Boolean(this.#settings.endpoints.s3) }
+        : {}),
+    });
   }
 
   #clientConfig(service: AwsService, region: string) {
@@ -484,12 +453,7 @@ class AwsSource implements CloudSource {
    */
   #aggregatorPart(
     aggregator: AwsConfigAggregatorConfig,
-    clientFor: (
-      service: AwsService,
-      region: string,
-      accountId: string,
-      credentials: CredentialProvider,
-    ) => any,
+    clientFor: ClientFor,
     signal?: AbortSignal,
   ): Part {
     const { name, region, accountId, resourceTypes } = aggregator;
@@ -570,12 +534,7 @@ class AwsSource implements CloudSource {
    * stands for all of its parts.
    */
   async #accountParts(
-    clientFor: (
-      service: AwsService,
-      region: string,
-      accountId: string,
-      credentials: CredentialProvider,
-    ) => any,
+    clientFor: ClientFor,
     signal?: AbortSignal,
   ): Promise<{ parts: Part[]; failures: PartOutcome[] }> {
     const { accounts, concurrency, defaultRegion, regions } = this.#settings;
@@ -653,12 +612,7 @@ class AwsSource implements CloudSource {
   #context(
     identity: Identity,
     region: string,
-    clientFor: (
-      service: AwsService,
-      region: string,
-      accountId: string,
-      credentials: CredentialProvider,
-    ) => any,
+    clientFor: ClientFor,
     signal: AbortSignal | undefined,
     where: string,
   ): AwsListContext {

@@ -99,6 +99,96 @@ export async function paginate<T>(
   }
 }
 
+/** A service's loaded client package. */
+type SdkModule<S extends AwsService> = NonNullable<AwsSdk[S]>;
+
+/** An SDK command whose answer is `Out`: what a client's `send` takes. */
+type SdkCommand<Out> = {
+  resolveMiddleware(
+    ...args: any[]
+  ): (...args: any[]) => Promise<{ output: Out }>;
+};
+
+/** A command of a service, made afresh for each attempt. */
+type Request<S extends AwsService, Out> = (
+  sdk: SdkModule<S>,
+) => SdkCommand<Out>;
+
+/** The client of a service in a lister's region (or another), to send its commands. */
+type ServiceApi<S extends AwsService> = {
+  /** Sends one command, cancelled with the run; no retries. */
+  send<Out>(request: Request<S, Out>): Promise<Out>;
+  /** Sends one command through {@link AwsListContext.call}. */
+  call<Out>(
+    what: string,
+    iamAction: string,
+    request: Request<S, Out>,
+  ): Promise<Out>;
+};
+
+function serviceApi<S extends AwsService>(
+  ctx: AwsListContext,
+  service: S,
+  region?: string,
+): ServiceApi<S> {
+  const sdk = sdkOf(ctx.sdk, service);
+  // Every client's `send` takes its own commands; the request types them.
+  const client = ctx.client(service, region) as unknown as {
+    send(command: unknown, options: { abortSignal?: AbortSignal }): any;
+  };
+  const send = <Out>(request: Request<S, Out>): Promise<Out> =>
+    client.send(request(sdk), { abortSignal: ctx.signal });
+  return {
+    send,
+    call: (what, iamAction, request) =>
+      ctx.call(what, iamAction, () => send(request)),
+  };
+}
+
+/** A paginated listing of a service: its request and how to read a page. */
+type Listing<S extends AwsService, Out, Item> = {
+  /** The API action, as logs name it (`DescribeDBInstances`). */
+  action: string;
+  /** The permission it needs (`rds:DescribeDBInstances`). */
+  iamAction: string;
+  request(sdk: SdkModule<S>, token: string | undefined): SdkCommand<Out>;
+  /** A page's items and next token; runs within the call, so that a malformed answer fails it. */
+  page(out: Out): Page<Item>;
+};
+
+/**
+ * Runs a listing page by page and returns, in order, the resources that
+ * `onPage` makes of each page.
+ */
+async function collectPages<S extends AwsService, Out, Item>(
+  ctx: AwsListContext,
+  api: ServiceApi<S>,
+  listing: Listing<S, Out, Item>,
+  onPage: (items: Item[]) => Promise<CloudResource[]> | CloudResource[],
+): Promise<CloudResource[]> {
+  const resources: CloudResource[] = [];
+  await paginate(
+    ctx,
+    listing.action,
+    listing.iamAction,
+    async token =>
+      listing.page(await api.send(sdk => listing.request(sdk, token))),
+    async items => {
+      resources.push(...(await onPage(items)));
+    },
+  );
+  return resources;
+}
+
+/** `items` in runs of at most `size`. */
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    result.push(items.slice(start, start + size));
+  }
+  return result;
+}
+
 /** The most ARNs one `GetResources` call takes. */
 const TAGGING_BATCH = 100;
 
@@ -113,18 +203,19 @@ export async function tagsFor(
   region = ctx.region,
 ): Promise<AwsTagLookup> {
   const tags = new Map<string, Record<string, string>>();
-  const { GetResourcesCommand } = sdkOf(ctx.sdk, 'tagging');
-  const client = ctx.client('tagging', region);
-  for (let start = 0; start < arns.length; start += TAGGING_BATCH) {
-    const batch = arns.slice(start, start + TAGGING_BATCH);
+  const tagging = serviceApi(ctx, 'tagging', region);
+  for (const batch of chunks(arns, TAGGING_BATCH)) {
     await paginate(
       { ...ctx, region },
       region === ctx.region ? 'GetResources' : `GetResources in ${region}`,
       'tag:GetResources',
       async PaginationToken => {
-        const out = await client.send(
-          new GetResourcesCommand({ ResourceARNList: batch, PaginationToken }),
-          { abortSignal: ctx.signal },
+        const out = await tagging.send(
+          sdk =>
+            new sdk.GetResourcesCommand({
+              ResourceARNList: batch,
+              PaginationToken,
+            }),
         );
         return {
           items: out.ResourceTagMappingList ?? [],
@@ -165,6 +256,65 @@ const scopeOf = (ctx: AwsListContext): AwsMappingScope => ({
   region: ctx.region,
 });
 
+/** What a lister's `map` may call beyond its page: the run, and its service. */
+type PageStep<S extends AwsService> = {
+  ctx: AwsListContext;
+  api: ServiceApi<S>;
+};
+
+/**
+ * A lister of one paginated listing that maps each page as it arrives,
+ * after fetching the page's tags when the listing carries none (`arnOf`).
+ */
+function pagedLister<S extends AwsService, Out, Item>(
+  spec: Omit<Listing<S, Out, Item>, 'page'> & {
+    service: S;
+    /** The services it calls; default `service`, and `tagging` with `arnOf`. */
+    services?: AwsService[];
+    global?: boolean;
+    page(out: Out, ctx: AwsListContext): Page<Item>;
+    /** The ARN the Tagging API knows an item by, for a listing without tags. */
+    arnOf?(item: Item, ctx: AwsListContext): string | undefined;
+    map(
+      items: Item[],
+      scope: AwsMappingScope,
+      tags: AwsTagLookup,
+      step: PageStep<S>,
+    ): CloudResource[] | Promise<CloudResource[]>;
+  } & (
+      | {
+          /** The type it yields, and its name. */ name: AwsType;
+          types?: never;
+        }
+      | { name: string; types: AwsType[] }
+    ),
+): AwsLister {
+  const { name, service, arnOf } = spec;
+  return {
+    name,
+    types: spec.types ?? [name as AwsType],
+    services: spec.services ?? (arnOf ? [service, 'tagging'] : [service]),
+    global: spec.global,
+    list(ctx) {
+      const api = serviceApi(ctx, service);
+      return collectPages(
+        ctx,
+        api,
+        { ...spec, page: out => spec.page(out, ctx) },
+        async items => {
+          const tags = arnOf
+            ? await tagsFor(
+                ctx,
+                items.flatMap(item => arnOf(item, ctx) ?? []),
+              )
+            : () => undefined;
+          return spec.map(items, scopeOf(ctx), tags, { ctx, api });
+        },
+      );
+    },
+  };
+}
+
 /**
  * Half the largest page the EC2 listings accept (1000). The SDK decodes a
  * page whole, holding its XML text, parse tree and output at once for long
@@ -173,178 +323,105 @@ const scopeOf = (ctx: AwsListContext): AwsMappingScope => ({
  */
 const EC2_PAGE = 500;
 
-/** An EC2 `Describe*` listing, driven page by page with `NextToken`. */
-function ec2Lister(
+/**
+ * An EC2 `Describe*` listing, driven page by page with `NextToken`. Its
+ * items carry their tags, and are mapped within the call of their page.
+ */
+function ec2Lister<Out, Item>(
   type: AwsType,
   action: string,
-  run: (
-    ec2: NonNullable<AwsSdk['ec2']>,
-    client: AwsClients['ec2'],
-    token: string | undefined,
-    scope: AwsMappingScope,
-    signal: AbortSignal | undefined,
-  ) => Promise<{ resources: CloudResource[]; next?: string }>,
+  request: (
+    ec2: SdkModule<'ec2'>,
+    NextToken: string | undefined,
+  ) => SdkCommand<Out>,
+  items: (out: Out) => Item[],
+  map: (items: Item[], scope: AwsMappingScope) => CloudResource[],
 ): AwsLister {
-  return {
+  return pagedLister({
     name: type,
-    types: [type],
-    services: ['ec2'],
-    async list(ctx) {
-      const ec2 = sdkOf(ctx.sdk, 'ec2');
-      const client = ctx.client('ec2');
-      const resources: CloudResource[] = [];
-      await paginate(
-        ctx,
-        action,
-        `ec2:${action}`,
-        async token => {
-          const page = await run(ec2, client, token, scopeOf(ctx), ctx.signal);
-          return { items: page.resources, next: page.next };
-        },
-        items => {
-          resources.push(...items);
-        },
-      );
-      return resources;
-    },
-  };
+    service: 'ec2',
+    action,
+    iamAction: `ec2:${action}`,
+    request,
+    page: (out, ctx) => ({
+      items: map(items(out), scopeOf(ctx)),
+      // DescribeAddresses' answer has no token: it is one page.
+      next: (out as { NextToken?: string }).NextToken,
+    }),
+    map: resources => resources,
+  });
 }
 
 const EC2_LISTERS: AwsLister[] = [
   ec2Lister(
     'instances',
     'DescribeInstances',
-    async (ec2, client, NextToken, scope, abortSignal) => {
-      const out = await client.send(
-        new ec2.DescribeInstancesCommand({ NextToken, MaxResults: EC2_PAGE }),
-        { abortSignal },
-      );
-      return {
-        resources: mapReservations(
-          requireList(out.Reservations, 'reservationSet'),
-          scope,
-        ),
-        next: out.NextToken,
-      };
-    },
+    (ec2, NextToken) =>
+      new ec2.DescribeInstancesCommand({ NextToken, MaxResults: EC2_PAGE }),
+    out => requireList(out.Reservations, 'reservationSet'),
+    mapReservations,
   ),
   ec2Lister(
     'vpcs',
     'DescribeVpcs',
-    async (ec2, client, NextToken, scope, abortSignal) => {
-      const out = await client.send(
-        new ec2.DescribeVpcsCommand({ NextToken, MaxResults: EC2_PAGE }),
-        { abortSignal },
-      );
-      return {
-        resources: mapVpcs(requireList(out.Vpcs, 'vpcSet'), scope),
-        next: out.NextToken,
-      };
-    },
+    (ec2, NextToken) =>
+      new ec2.DescribeVpcsCommand({ NextToken, MaxResults: EC2_PAGE }),
+    out => requireList(out.Vpcs, 'vpcSet'),
+    mapVpcs,
   ),
   ec2Lister(
     'subnets',
     'DescribeSubnets',
-    async (ec2, client, NextToken, scope, abortSignal) => {
-      const out = await client.send(
-        new ec2.DescribeSubnetsCommand({ NextToken, MaxResults: EC2_PAGE }),
-        { abortSignal },
-      );
-      return {
-        resources: mapSubnets(requireList(out.Subnets, 'subnetSet'), scope),
-        next: out.NextToken,
-      };
-    },
+    (ec2, NextToken) =>
+      new ec2.DescribeSubnetsCommand({ NextToken, MaxResults: EC2_PAGE }),
+    out => requireList(out.Subnets, 'subnetSet'),
+    mapSubnets,
   ),
   ec2Lister(
     'security-groups',
     'DescribeSecurityGroups',
-    async (ec2, client, NextToken, scope, abortSignal) => {
-      const out = await client.send(
-        new ec2.DescribeSecurityGroupsCommand({
-          NextToken,
-          MaxResults: EC2_PAGE,
-        }),
-        { abortSignal },
-      );
-      return {
-        resources: mapSecurityGroups(
-          requireList(out.SecurityGroups, 'securityGroupInfo'),
-          scope,
-        ),
-        next: out.NextToken,
-      };
-    },
+    (ec2, NextToken) =>
+      new ec2.DescribeSecurityGroupsCommand({
+        NextToken,
+        MaxResults: EC2_PAGE,
+      }),
+    out => requireList(out.SecurityGroups, 'securityGroupInfo'),
+    mapSecurityGroups,
   ),
   ec2Lister(
     'volumes',
     'DescribeVolumes',
-    async (ec2, client, NextToken, scope, abortSignal) => {
-      const out = await client.send(
-        new ec2.DescribeVolumesCommand({ NextToken, MaxResults: EC2_PAGE }),
-        { abortSignal },
-      );
-      return {
-        resources: mapVolumes(requireList(out.Volumes, 'volumeSet'), scope),
-        next: out.NextToken,
-      };
-    },
+    (ec2, NextToken) =>
+      new ec2.DescribeVolumesCommand({ NextToken, MaxResults: EC2_PAGE }),
+    out => requireList(out.Volumes, 'volumeSet'),
+    mapVolumes,
   ),
   ec2Lister(
     'network-interfaces',
     'DescribeNetworkInterfaces',
-    async (ec2, client, NextToken, scope, abortSignal) => {
-      const out = await client.send(
-        new ec2.DescribeNetworkInterfacesCommand({
-          NextToken,
-          MaxResults: EC2_PAGE,
-        }),
-        { abortSignal },
-      );
-      return {
-        resources: mapNetworkInterfaces(
-          requireList(out.NetworkInterfaces, 'networkInterfaceSet'),
-          scope,
-        ),
-        next: out.NextToken,
-      };
-    },
+    (ec2, NextToken) =>
+      new ec2.DescribeNetworkInterfacesCommand({
+        NextToken,
+        MaxResults: EC2_PAGE,
+      }),
+    out => requireList(out.NetworkInterfaces, 'networkInterfaceSet'),
+    mapNetworkInterfaces,
   ),
   // DescribeAddresses is not paginated: one call returns every address.
   ec2Lister(
     'elastic-ips',
     'DescribeAddresses',
-    async (ec2, client, _token, scope, abortSignal) => {
-      const out = await client.send(new ec2.DescribeAddressesCommand({}), {
-        abortSignal,
-      });
-      return {
-        resources: mapAddresses(
-          requireList(out.Addresses, 'addressesSet'),
-          scope,
-        ),
-      };
-    },
+    ec2 => new ec2.DescribeAddressesCommand({}),
+    out => requireList(out.Addresses, 'addressesSet'),
+    mapAddresses,
   ),
   ec2Lister(
     'nat-gateways',
     'DescribeNatGateways',
-    async (ec2, client, NextToken, scope, abortSignal) => {
-      const out = await client.send(
-        new ec2.DescribeNatGatewaysCommand({
-          NextToken,
-          MaxResults: EC2_PAGE,
-        }),
-        { abortSignal },
-      );
-      return {
-        resources: mapNatGateways(
-          requireList(out.NatGateways, 'natGatewaySet'),
-          scope,
-        ),
-        next: out.NextToken,
-      };
-    },
+    (ec2, NextToken) =>
+      new ec2.DescribeNatGatewaysCommand({ NextToken, MaxResults: EC2_PAGE }),
+    out => requireList(out.NatGateways, 'natGatewaySet'),
+    mapNatGateways,
   ),
 ];
 
@@ -354,102 +431,48 @@ const EC2_LISTERS: AwsLister[] = [
  */
 const TAGGED_PAGE = 100;
 
-const rdsInstances: AwsLister = {
+const rdsInstances = pagedLister({
   name: 'rds-instances',
-  types: ['rds-instances'],
-  services: ['rds'],
-  async list(ctx) {
-    const rds = sdkOf(ctx.sdk, 'rds');
-    const client = ctx.client('rds');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'DescribeDBInstances',
-      'rds:DescribeDBInstances',
-      async Marker => {
-        const out = await client.send(
-          new rds.DescribeDBInstancesCommand({ Marker, MaxRecords: 100 }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.DBInstances, 'DBInstances'),
-          next: out.Marker,
-        };
-      },
-      items => {
-        resources.push(...mapDbInstances(items, scopeOf(ctx)));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'rds',
+  action: 'DescribeDBInstances',
+  iamAction: 'rds:DescribeDBInstances',
+  request: (rds, Marker) =>
+    new rds.DescribeDBInstancesCommand({ Marker, MaxRecords: 100 }),
+  page: out => ({
+    items: requireList(out.DBInstances, 'DBInstances'),
+    next: out.Marker,
+  }),
+  map: mapDbInstances,
+});
 
-const rdsClusters: AwsLister = {
+const rdsClusters = pagedLister({
   name: 'rds-clusters',
-  types: ['rds-clusters'],
-  services: ['rds'],
-  async list(ctx) {
-    const rds = sdkOf(ctx.sdk, 'rds');
-    const client = ctx.client('rds');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'DescribeDBClusters',
-      'rds:DescribeDBClusters',
-      async Marker => {
-        const out = await client.send(
-          new rds.DescribeDBClustersCommand({ Marker, MaxRecords: 100 }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.DBClusters, 'DBClusters'),
-          next: out.Marker,
-        };
-      },
-      items => {
-        resources.push(...mapDbClusters(items, scopeOf(ctx)));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'rds',
+  action: 'DescribeDBClusters',
+  iamAction: 'rds:DescribeDBClusters',
+  request: (rds, Marker) =>
+    new rds.DescribeDBClustersCommand({ Marker, MaxRecords: 100 }),
+  page: out => ({
+    items: requireList(out.DBClusters, 'DBClusters'),
+    next: out.Marker,
+  }),
+  map: mapDbClusters,
+});
 
-const rdsSubnetGroups: AwsLister = {
+const rdsSubnetGroups = pagedLister({
   name: 'rds-subnet-groups',
-  types: ['rds-subnet-groups'],
-  services: ['rds', 'tagging'],
-  async list(ctx) {
-    const rds = sdkOf(ctx.sdk, 'rds');
-    const client = ctx.client('rds');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'DescribeDBSubnetGroups',
-      'rds:DescribeDBSubnetGroups',
-      async Marker => {
-        const out = await client.send(
-          new rds.DescribeDBSubnetGroupsCommand({
-            Marker,
-            MaxRecords: TAGGED_PAGE,
-          }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.DBSubnetGroups, 'DBSubnetGroups'),
-          next: out.Marker,
-        };
-      },
-      async items => {
-        const tags = await tagsFor(
-          ctx,
-          items.flatMap(group => group.DBSubnetGroupArn ?? []),
-        );
-        resources.push(...mapDbSubnetGroups(items, scopeOf(ctx), tags));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'rds',
+  action: 'DescribeDBSubnetGroups',
+  iamAction: 'rds:DescribeDBSubnetGroups',
+  request: (rds, Marker) =>
+    new rds.DescribeDBSubnetGroupsCommand({ Marker, MaxRecords: TAGGED_PAGE }),
+  page: out => ({
+    items: requireList(out.DBSubnetGroups, 'DBSubnetGroups'),
+    next: out.Marker,
+  }),
+  arnOf: group => group.DBSubnetGroupArn,
+  map: mapDbSubnetGroups,
+});
 
 /** `GetBucketLocation`'s answer as a region: none is us-east-1, `EU` is eu-west-1. */
 function regionOfLocation(location: string | undefined): string {
@@ -459,187 +482,130 @@ function regionOfLocation(location: string | undefined): string {
   return location === 'EU' ? 'eu-west-1' : location;
 }
 
-const s3Buckets: AwsLister = {
+const s3Buckets = pagedLister({
   name: 's3-buckets',
-  types: ['s3-buckets'],
+  service: 's3',
   services: ['s3', 'tagging'],
   global: true,
-  async list(ctx) {
-    const s3 = sdkOf(ctx.sdk, 's3');
-    const client = ctx.client('s3');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'ListBuckets',
-      's3:ListAllMyBuckets',
-      async ContinuationToken => {
-        const out = await client.send(
-          new s3.ListBucketsCommand({
-            ContinuationToken,
-            MaxBuckets: TAGGED_PAGE,
-          }),
-          { abortSignal: ctx.signal },
+  action: 'ListBuckets',
+  iamAction: 's3:ListAllMyBuckets',
+  request: (s3, ContinuationToken) =>
+    new s3.ListBucketsCommand({ ContinuationToken, MaxBuckets: TAGGED_PAGE }),
+  page: out => ({
+    items: requireList(out.Buckets, 'Buckets') as AwsBucket[],
+    next: out.ContinuationToken,
+  }),
+  async map(items, _scope, _noTags, { ctx, api }) {
+    const buckets: AwsBucket[] = [];
+    for (const bucket of items) {
+      // ListBuckets names each bucket's region; an answer that does not
+      // (an older S3-compatible endpoint) leaves one call per bucket.
+      let region = bucket.BucketRegion;
+      if (!region && bucket.Name) {
+        const out = await api.call(
+          `GetBucketLocation of ${bucket.Name}`,
+          's3:GetBucketLocation',
+          s3 => new s3.GetBucketLocationCommand({ Bucket: bucket.Name }),
         );
-        return {
-          items: requireList(out.Buckets, 'Buckets') as AwsBucket[],
-          next: out.ContinuationToken,
-        };
-      },
-      async items => {
-        const buckets: AwsBucket[] = [];
-        for (const bucket of items) {
-          // ListBuckets names each bucket's region; an answer that does not
-          // (an older S3-compatible endpoint) leaves one call per bucket.
-          let region = bucket.BucketRegion;
-          if (!region && bucket.Name) {
-            const out = await ctx.call(
-              `GetBucketLocation of ${bucket.Name}`,
-              's3:GetBucketLocation',
-              () =>
-                client.send(
-                  new s3.GetBucketLocationCommand({ Bucket: bucket.Name }),
-                  { abortSignal: ctx.signal },
-                ),
-            );
-            region = regionOfLocation(out.LocationConstraint);
-          }
-          buckets.push({ ...bucket, BucketRegion: region });
+        region = regionOfLocation(out.LocationConstraint);
+      }
+      buckets.push({ ...bucket, BucketRegion: region });
+    }
+    // Bucket tags come from the Tagging API of the bucket's own region.
+    const byRegion = new Map<string, string[]>();
+    for (const bucket of buckets) {
+      const arn = bucketArn(bucket.Name, bucket.BucketRegion!);
+      if (arn) {
+        byRegion.set(bucket.BucketRegion!, [
+          ...(byRegion.get(bucket.BucketRegion!) ?? []),
+          arn,
+        ]);
+      }
+    }
+    const tags = new Map<string, Record<string, string>>();
+    for (const [region, arns] of byRegion) {
+      const lookup = await tagsFor(ctx, arns, region);
+      for (const arn of arns) {
+        const found = lookup(arn);
+        if (found) {
+          tags.set(arn, found);
         }
-        const byRegion = new Map<string, string[]>();
-        for (const bucket of buckets) {
-          const arn = bucketArn(bucket.Name, bucket.BucketRegion!);
-          if (arn) {
-            byRegion.set(bucket.BucketRegion!, [
-              ...(byRegion.get(bucket.BucketRegion!) ?? []),
-              arn,
-            ]);
-          }
-        }
-        const tags = new Map<string, Record<string, string>>();
-        for (const [region, arns] of byRegion) {
-          const lookup = await tagsFor(ctx, arns, region);
-          for (const arn of arns) {
-            const found = lookup(arn);
-            if (found) {
-              tags.set(arn, found);
-            }
-          }
-        }
-        resources.push(
-          ...mapBuckets(buckets, { accountId: ctx.accountId }, arn =>
-            tags.get(arn),
-          ),
-        );
-      },
+      }
+    }
+    return mapBuckets(buckets, { accountId: ctx.accountId }, arn =>
+      tags.get(arn),
     );
-    return resources;
   },
-};
+});
 
-const lambdaFunctions: AwsLister = {
+const lambdaFunctions = pagedLister({
   name: 'lambda-functions',
-  types: ['lambda-functions'],
-  services: ['lambda', 'tagging'],
-  async list(ctx) {
-    const lambda = sdkOf(ctx.sdk, 'lambda');
-    const client = ctx.client('lambda');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'ListFunctions',
-      'lambda:ListFunctions',
-      async Marker => {
-        const out = await client.send(
-          new lambda.ListFunctionsCommand({ Marker, MaxItems: 50 }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.Functions, 'Functions'),
-          next: out.NextMarker,
-        };
-      },
-      async items => {
-        const tags = await tagsFor(
-          ctx,
-          items.flatMap(fn => fn.FunctionArn ?? []),
-        );
-        resources.push(...mapFunctions(items, scopeOf(ctx), tags));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'lambda',
+  action: 'ListFunctions',
+  iamAction: 'lambda:ListFunctions',
+  request: (lambda, Marker) =>
+    new lambda.ListFunctionsCommand({ Marker, MaxItems: 50 }),
+  page: out => ({
+    items: requireList(out.Functions, 'Functions'),
+    next: out.NextMarker,
+  }),
+  arnOf: fn => fn.FunctionArn,
+  map: mapFunctions,
+});
 
-const eksClusters: AwsLister = {
+const eksClusters = pagedLister({
   name: 'eks-clusters',
-  types: ['eks-clusters'],
-  services: ['eks'],
-  async list(ctx) {
-    const eks = sdkOf(ctx.sdk, 'eks');
-    const client = ctx.client('eks');
+  service: 'eks',
+  action: 'ListClusters',
+  iamAction: 'eks:ListClusters',
+  request: (eks, nextToken) =>
+    new eks.ListClustersCommand({ nextToken, maxResults: 100 }),
+  page: out => ({
+    items: requireList(out.clusters, 'clusters'),
+    next: out.nextToken,
+  }),
+  async map(names, scope, _noTags, { api }) {
+    // EKS has no batch describe: one DescribeCluster per cluster, for its
+    // VPC, endpoint and tags. Accounts hold a few clusters.
     const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'ListClusters',
-      'eks:ListClusters',
-      async nextToken => {
-        const out = await client.send(
-          new eks.ListClustersCommand({ nextToken, maxResults: 100 }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.clusters, 'clusters'),
-          next: out.nextToken,
-        };
-      },
-      async names => {
-        // EKS has no batch describe: one DescribeCluster per cluster, for
-        // its VPC, endpoint and tags. Accounts hold a few clusters.
-        for (const name of names) {
-          const out = await ctx.call(
-            `DescribeCluster of ${name}`,
-            'eks:DescribeCluster',
-            () =>
-              client.send(new eks.DescribeClusterCommand({ name }), {
-                abortSignal: ctx.signal,
-              }),
-          );
-          if (out.cluster) {
-            resources.push(...mapEksClusters([out.cluster], scopeOf(ctx)));
-          }
-        }
-      },
-    );
+    for (const name of names) {
+      const out = await api.call(
+        `DescribeCluster of ${name}`,
+        'eks:DescribeCluster',
+        eks => new eks.DescribeClusterCommand({ name }),
+      );
+      if (out.cluster) {
+        resources.push(...mapEksClusters([out.cluster], scope));
+      }
+    }
     return resources;
   },
-};
+});
 
 const loadBalancers: AwsLister = {
   name: 'elbv2',
   types: ['load-balancers', 'target-groups'],
   services: ['elbv2', 'tagging'],
   async list(ctx) {
-    const elbv2 = sdkOf(ctx.sdk, 'elbv2');
-    const client = ctx.client('elbv2');
+    const elbv2 = serviceApi(ctx, 'elbv2');
     const resources: CloudResource[] = [];
     const targetGroupsByBalancer = new Map<string, string[]>();
     if (ctx.types.has('target-groups')) {
-      await paginate(
+      const groupsListed = await collectPages(
         ctx,
-        'DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetGroups',
-        async Marker => {
-          const out = await client.send(
-            new elbv2.DescribeTargetGroupsCommand({
+        elbv2,
+        {
+          action: 'DescribeTargetGroups',
+          iamAction: 'elasticloadbalancing:DescribeTargetGroups',
+          request: (sdk, Marker) =>
+            new sdk.DescribeTargetGroupsCommand({
               Marker,
               PageSize: TAGGED_PAGE,
             }),
-            { abortSignal: ctx.signal },
-          );
-          return {
+          page: out => ({
             items: requireList(out.TargetGroups, 'TargetGroups'),
             next: out.NextMarker,
-          };
+          }),
         },
         async groups => {
           const targets = new Map<string, string[]>();
@@ -658,16 +624,11 @@ const loadBalancers: AwsLister = {
             ) {
               continue;
             }
-            const out = await ctx.call(
+            const out = await elbv2.call(
               `DescribeTargetHealth of ${group.TargetGroupName}`,
               'elasticloadbalancing:DescribeTargetHealth',
-              () =>
-                client.send(
-                  new elbv2.DescribeTargetHealthCommand({
-                    TargetGroupArn: arn,
-                  }),
-                  { abortSignal: ctx.signal },
-                ),
+              sdk =>
+                new sdk.DescribeTargetHealthCommand({ TargetGroupArn: arn }),
             );
             targets.set(
               arn,
@@ -680,304 +641,195 @@ const loadBalancers: AwsLister = {
             ctx,
             groups.flatMap(group => group.TargetGroupArn ?? []),
           );
-          resources.push(
-            ...mapTargetGroups(
-              groups,
-              scopeOf(ctx),
-              tags,
-              arn => targets.get(arn) ?? [],
-            ),
+          return mapTargetGroups(
+            groups,
+            scopeOf(ctx),
+            tags,
+            arn => targets.get(arn) ?? [],
           );
         },
       );
+      resources.push(...groupsListed);
     }
     if (ctx.types.has('load-balancers')) {
-      await paginate(
+      const balancersListed = await collectPages(
         ctx,
-        'DescribeLoadBalancers',
-        'elasticloadbalancing:DescribeLoadBalancers',
-        async Marker => {
-          const out = await client.send(
-            new elbv2.DescribeLoadBalancersCommand({
+        elbv2,
+        {
+          action: 'DescribeLoadBalancers',
+          iamAction: 'elasticloadbalancing:DescribeLoadBalancers',
+          request: (sdk, Marker) =>
+            new sdk.DescribeLoadBalancersCommand({
               Marker,
               PageSize: TAGGED_PAGE,
             }),
-            { abortSignal: ctx.signal },
-          );
-          return {
+          page: out => ({
             items: requireList(out.LoadBalancers, 'LoadBalancers'),
             next: out.NextMarker,
-          };
+          }),
         },
         async balancers => {
           const tags = await tagsFor(
             ctx,
             balancers.flatMap(balancer => balancer.LoadBalancerArn ?? []),
           );
-          resources.push(
-            ...mapLoadBalancers(
-              balancers,
-              scopeOf(ctx),
-              tags,
-              arn => targetGroupsByBalancer.get(arn) ?? [],
-            ),
+          return mapLoadBalancers(
+            balancers,
+            scopeOf(ctx),
+            tags,
+            arn => targetGroupsByBalancer.get(arn) ?? [],
           );
         },
       );
+      resources.push(...balancersListed);
     }
     return resources;
   },
 };
 
-const dynamodbTables: AwsLister = {
+const dynamodbTables = pagedLister({
   name: 'dynamodb-tables',
-  types: ['dynamodb-tables'],
-  services: ['dynamodb', 'tagging'],
-  async list(ctx) {
-    const dynamodb = sdkOf(ctx.sdk, 'dynamodb');
-    const client = ctx.client('dynamodb');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'ListTables',
-      'dynamodb:ListTables',
-      async ExclusiveStartTableName => {
-        const out = await client.send(
-          new dynamodb.ListTablesCommand({
-            ExclusiveStartTableName,
-            Limit: TAGGED_PAGE,
-          }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.TableNames, 'TableNames'),
-          next: out.LastEvaluatedTableName,
-        };
-      },
-      async names => {
-        const tags = await tagsFor(
-          ctx,
-          names.flatMap(name => tableArn(name, scopeOf(ctx)) ?? []),
-        );
-        resources.push(...mapTables(names, scopeOf(ctx), tags));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'dynamodb',
+  action: 'ListTables',
+  iamAction: 'dynamodb:ListTables',
+  request: (dynamodb, ExclusiveStartTableName) =>
+    new dynamodb.ListTablesCommand({
+      ExclusiveStartTableName,
+      Limit: TAGGED_PAGE,
+    }),
+  page: out => ({
+    items: requireList(out.TableNames, 'TableNames'),
+    next: out.LastEvaluatedTableName,
+  }),
+  arnOf: (name, ctx) => tableArn(name, scopeOf(ctx)),
+  map: mapTables,
+});
 
-const elasticacheClusters: AwsLister = {
+const elasticacheClusters = pagedLister({
   name: 'elasticache-clusters',
-  types: ['elasticache-clusters'],
-  services: ['elasticache', 'tagging'],
-  async list(ctx) {
-    const elasticache = sdkOf(ctx.sdk, 'elasticache');
-    const client = ctx.client('elasticache');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'DescribeCacheClusters',
-      'elasticache:DescribeCacheClusters',
-      async Marker => {
-        const out = await client.send(
-          new elasticache.DescribeCacheClustersCommand({
-            Marker,
-            MaxRecords: TAGGED_PAGE,
-          }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.CacheClusters, 'CacheClusters'),
-          next: out.Marker,
-        };
-      },
-      async clusters => {
-        const tags = await tagsFor(
-          ctx,
-          clusters.flatMap(cluster => cluster.ARN ?? []),
-        );
-        resources.push(...mapCacheClusters(clusters, scopeOf(ctx), tags));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'elasticache',
+  action: 'DescribeCacheClusters',
+  iamAction: 'elasticache:DescribeCacheClusters',
+  request: (elasticache, Marker) =>
+    new elasticache.DescribeCacheClustersCommand({
+      Marker,
+      MaxRecords: TAGGED_PAGE,
+    }),
+  page: out => ({
+    items: requireList(out.CacheClusters, 'CacheClusters'),
+    next: out.Marker,
+  }),
+  arnOf: cluster => cluster.ARN,
+  map: mapCacheClusters,
+});
 
 /** The most services one `DescribeServices` call takes. */
 const ECS_SERVICES_BATCH = 10;
 
-const ecs: AwsLister = {
+const ecs = pagedLister({
   name: 'ecs',
   types: ['ecs-clusters', 'ecs-services'],
-  services: ['ecs'],
-  async list(ctx) {
-    const sdk = sdkOf(ctx.sdk, 'ecs');
-    const client = ctx.client('ecs');
+  service: 'ecs',
+  action: 'ListClusters',
+  iamAction: 'ecs:ListClusters',
+  request: (sdk, nextToken) =>
+    new sdk.ListClustersCommand({ nextToken, maxResults: 100 }),
+  page: out => ({
+    items: requireList(out.clusterArns, 'clusterArns'),
+    next: out.nextToken,
+  }),
+  async map(clusterArns, scope, _noTags, { ctx, api }) {
     const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'ListClusters',
-      'ecs:ListClusters',
-      async nextToken => {
-        const out = await client.send(
-          new sdk.ListClustersCommand({ nextToken, maxResults: 100 }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.clusterArns, 'clusterArns'),
-          next: out.nextToken,
-        };
-      },
-      async clusterArns => {
-        if (clusterArns.length === 0) {
-          return;
-        }
-        if (ctx.types.has('ecs-clusters')) {
-          const out = await ctx.call(
-            'DescribeClusters',
-            'ecs:DescribeClusters',
-            () =>
-              client.send(
-                new sdk.DescribeClustersCommand({
-                  clusters: clusterArns,
+    if (clusterArns.length === 0) {
+      return resources;
+    }
+    if (ctx.types.has('ecs-clusters')) {
+      const out = await api.call(
+        'DescribeClusters',
+        'ecs:DescribeClusters',
+        sdk =>
+          new sdk.DescribeClustersCommand({
+            clusters: clusterArns,
+            include: ['TAGS'],
+          }),
+      );
+      resources.push(
+        ...mapEcsClusters(requireList(out.clusters, 'clusters'), scope),
+      );
+    }
+    if (!ctx.types.has('ecs-services')) {
+      return resources;
+    }
+    for (const cluster of clusterArns) {
+      const services = await collectPages(
+        ctx,
+        api,
+        {
+          action: `ListServices of ${cluster}`,
+          iamAction: 'ecs:ListServices',
+          request: (sdk, nextToken) =>
+            new sdk.ListServicesCommand({
+              cluster,
+              nextToken,
+              maxResults: 100,
+            }),
+          page: out => ({
+            items: requireList(out.serviceArns, 'serviceArns'),
+            next: out.nextToken,
+          }),
+        },
+        async serviceArns => {
+          const described: CloudResource[] = [];
+          for (const batch of chunks(serviceArns, ECS_SERVICES_BATCH)) {
+            const out = await api.call(
+              `DescribeServices of ${cluster}`,
+              'ecs:DescribeServices',
+              sdk =>
+                new sdk.DescribeServicesCommand({
+                  cluster,
+                  services: batch,
                   include: ['TAGS'],
                 }),
-                { abortSignal: ctx.signal },
-              ),
-          );
-          resources.push(
-            ...mapEcsClusters(
-              requireList(out.clusters, 'clusters'),
-              scopeOf(ctx),
-            ),
-          );
-        }
-        if (!ctx.types.has('ecs-services')) {
-          return;
-        }
-        for (const cluster of clusterArns) {
-          await paginate(
-            ctx,
-            `ListServices of ${cluster}`,
-            'ecs:ListServices',
-            async nextToken => {
-              const out = await client.send(
-                new sdk.ListServicesCommand({
-                  cluster,
-                  nextToken,
-                  maxResults: 100,
-                }),
-                { abortSignal: ctx.signal },
-              );
-              return {
-                items: requireList(out.serviceArns, 'serviceArns'),
-                next: out.nextToken,
-              };
-            },
-            async serviceArns => {
-              for (
-                let start = 0;
-                start < serviceArns.length;
-                start += ECS_SERVICES_BATCH
-              ) {
-                const batch = serviceArns.slice(
-                  start,
-                  start + ECS_SERVICES_BATCH,
-                );
-                const out = await ctx.call(
-                  `DescribeServices of ${cluster}`,
-                  'ecs:DescribeServices',
-                  () =>
-                    client.send(
-                      new sdk.DescribeServicesCommand({
-                        cluster,
-                        services: batch,
-                        include: ['TAGS'],
-                      }),
-                      { abortSignal: ctx.signal },
-                    ),
-                );
-                resources.push(
-                  ...mapEcsServices(
-                    requireList(out.services, 'services'),
-                    scopeOf(ctx),
-                  ),
-                );
-              }
-            },
-          );
-        }
-      },
-    );
+            );
+            described.push(
+              ...mapEcsServices(requireList(out.services, 'services'), scope),
+            );
+          }
+          return described;
+        },
+      );
+      resources.push(...services);
+    }
     return resources;
   },
-};
+});
 
-const sqsQueues: AwsLister = {
+const sqsQueues = pagedLister({
   name: 'sqs-queues',
-  types: ['sqs-queues'],
-  services: ['sqs', 'tagging'],
-  async list(ctx) {
-    const sqs = sdkOf(ctx.sdk, 'sqs');
-    const client = ctx.client('sqs');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'ListQueues',
-      'sqs:ListQueues',
-      async NextToken => {
-        const out = await client.send(
-          new sqs.ListQueuesCommand({ NextToken, MaxResults: TAGGED_PAGE }),
-          { abortSignal: ctx.signal },
-        );
-        // An account without queues gets an answer without the list.
-        return { items: out.QueueUrls ?? [], next: out.NextToken };
-      },
-      async urls => {
-        const tags = await tagsFor(
-          ctx,
-          urls.flatMap(url => queueArn(url, ctx.region) ?? []),
-        );
-        resources.push(...mapQueues(urls, scopeOf(ctx), tags));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'sqs',
+  action: 'ListQueues',
+  iamAction: 'sqs:ListQueues',
+  request: (sqs, NextToken) =>
+    new sqs.ListQueuesCommand({ NextToken, MaxResults: TAGGED_PAGE }),
+  // An account without queues gets an answer without the list.
+  page: out => ({ items: out.QueueUrls ?? [], next: out.NextToken }),
+  arnOf: (url, ctx) => queueArn(url, ctx.region),
+  map: mapQueues,
+});
 
-const snsTopics: AwsLister = {
+const snsTopics = pagedLister({
   name: 'sns-topics',
-  types: ['sns-topics'],
-  services: ['sns', 'tagging'],
-  async list(ctx) {
-    const sns = sdkOf(ctx.sdk, 'sns');
-    const client = ctx.client('sns');
-    const resources: CloudResource[] = [];
-    await paginate(
-      ctx,
-      'ListTopics',
-      'sns:ListTopics',
-      async NextToken => {
-        const out = await client.send(
-          new sns.ListTopicsCommand({ NextToken }),
-          { abortSignal: ctx.signal },
-        );
-        return {
-          items: requireList(out.Topics, 'Topics'),
-          next: out.NextToken,
-        };
-      },
-      async topics => {
-        const tags = await tagsFor(
-          ctx,
-          topics.flatMap(topic => topic.TopicArn ?? []),
-        );
-        resources.push(...mapTopics(topics, scopeOf(ctx), tags));
-      },
-    );
-    return resources;
-  },
-};
+  service: 'sns',
+  action: 'ListTopics',
+  iamAction: 'sns:ListTopics',
+  request: (sns, NextToken) => new sns.ListTopicsCommand({ NextToken }),
+  page: out => ({
+    items: requireList(out.Topics, 'Topics'),
+    next: out.NextToken,
+  }),
+  arnOf: topic => topic.TopicArn,
+  map: mapTopics,
+});
 
 /** Every lister, in the order their parts are read. */
 export const AWS_LISTERS: AwsLister[] = [
