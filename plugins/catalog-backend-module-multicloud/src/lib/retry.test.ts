@@ -99,13 +99,18 @@ describe('withRetry', () => {
 
   it('stops waiting when aborted', async () => {
     const controller = new AbortController();
+    let calls = 0;
     const pending = withRetry(
       async () => {
+        calls++;
+        // Cancelled while the first attempt runs: the 60 s wait before the
+        // second must end at once, without a second attempt.
+        controller.abort(new Error('source run cancelled'));
         throw Object.assign(new Error('throttled'), { statusCode: 429 });
       },
       { baseDelayMs: 60_000, maxDelayMs: 60_000, signal: controller.signal },
     );
-    setTimeout(() => controller.abort(new Error('source run cancelled')), 5);
     await expect(pending).rejects.toThrow(/throttled|cancelled/);
+    expect(calls).toBe(1);
   });
 });
