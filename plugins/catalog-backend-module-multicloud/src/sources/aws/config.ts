@@ -171,6 +171,8 @@ function readEndpoints(
 /** The longest expression Config accepts. */
 const MAX_CONFIG_EXPRESSION = 4096;
 const CLOUDFORMATION_TYPE = /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
+/** eu-west-1, us-gov-west-1, cn-north-1, ap-southeast-4 … */
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function readConfigAggregator(
   id: string,
@@ -232,6 +234,13 @@ export function readAwsSourceConfig(
   if (regions && regions.length === 0) {
     throw new InputError(
       `AWS source "${id}": regions is empty; omit it to read every enabled region`,
+    );
+  }
+  // Regions go into the Config aggregator's query text: only region names.
+  const wrongRegion = regions?.find(region => !AWS_REGION.test(region));
+  if (wrongRegion !== undefined) {
+    throw new InputError(
+      `AWS source "${id}": regions entry "${wrongRegion}" is not an AWS region such as eu-west-1`,
     );
   }
   const defaultRegion =

@@ -333,5 +333,20 @@ describe('createAwsSource through an AWS Config aggregator', () => {
     expect(() => create({ name: 'org', resourceTypes: [] })).toThrow(
       'configAggregator.resourceTypes is empty',
     );
+    // Regions are written into the aggregator's query: names only.
+    expect(() =>
+      createAwsSource({
+        id: 'org',
+        logger,
+        config: new ConfigReader({
+          type: 'aws',
+          regions: ["eu-west-1') OR (1=1"],
+          configAggregator: { name: 'org' },
+        }),
+        rootConfig: new ConfigReader({}),
+      }),
+    ).toThrow(
+      `AWS source "org": regions entry "eu-west-1') OR (1=1" is not an AWS region such as eu-west-1`,
+    );
   });
 });
