@@ -70,6 +70,15 @@ export interface Config {
            * @visibility backend
            */
           path?: string;
+          /**
+           * inventory: per kubectl export's cluster (its folder's name), the
+           * ARN of the EKS cluster it is, when the inventory also holds that
+           * EKS cluster: its objects then belong to the EKS cluster's entity.
+           * @visibility backend
+           */
+          kubernetesClusters?: {
+            [clusterName: string]: { eksClusterArn: string };
+          };
 
           /**
            * aws: regions to read. Default: every region enabled for the
@@ -290,6 +299,15 @@ export interface Config {
             caData?: string;
             /** @visibility backend */
             skipTLSVerify?: boolean;
+            /**
+             * The ARN of the EKS cluster this cluster is, which an `aws`
+             * source reads: the objects then belong to that cluster's
+             * entity, and this source writes no cluster entity of its own.
+             * Default: the kubeconfig's cluster name when it is an EKS ARN
+             * (as `aws eks update-kubeconfig` writes it).
+             * @visibility backend
+             */
+            eksClusterArn?: string;
           };
           /**
            * kubernetes: namespaces to read. Default: all.

@@ -66,7 +66,9 @@ async function precomputeResources(total: number): Promise<CloudResource[]> {
     const logger = quietLogger();
     const lists = await Promise.all(
       createBenchSources(servers, logger).map(({ source }) =>
-        source.readResources(),
+        source
+          .readResources()
+          .then(read => (Array.isArray(read) ? read : read.resources)),
       ),
     );
     // The Kubernetes source adds its cluster; keep exactly `total`.

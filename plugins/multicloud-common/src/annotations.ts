@@ -35,6 +35,12 @@ export const MULTICLOUD_ANNOTATIONS = {
    */
   ownerTag: 'multicloud.io/owner-tag',
   /**
+   * The part of its source that read the resource, for example
+   * `services:123456789012:eu-west-1:rds-instances`: when that part fails,
+   * the entity provider removes none of the entities that carry it.
+   */
+  sourcePart: 'multicloud.io/source-part',
+  /**
    * Inbound rules of a security group, network security group or firewall
    * that allow traffic from anywhere (`0.0.0.0/0`, `::/0`, `*`, `Internet`),
    * as a JSON array of objects with `protocol`, `ports` and `source`, for

@@ -15,6 +15,13 @@ export type CloudResourceRelation = {
   type: 'dependsOn';
   /** Native id of the target resource, as in {@link CloudResource.nativeId}. */
   targetNativeId: string;
+  /**
+   * The target's name ({@link CloudResource.name}) when another source reads
+   * it, as a Kubernetes cluster's EKS, AKS or GKE cluster: the entity
+   * provider resolves relations to resources of the same source by native
+   * id, and to a resource of another source by this name and the native id.
+   */
+  targetName?: string;
 };
 
 /**
@@ -48,6 +55,13 @@ export type CloudResource = {
    * `kubernetes.io/api-server` of a cluster.
    */
   annotations?: Record<string, string>;
+  /**
+   * The part of its source that read the resource (an AWS service in one
+   * account and region, say), for sources that keep a failure to the part
+   * that failed (`CloudSourceReadResult` of `@multicloud/plugin-multicloud-node`). Written on the entity as
+   * `multicloud.io/source-part`.
+   */
+  sourcePart?: string;
 };
 
 /**
@@ -80,6 +94,11 @@ export type MulticloudSourceRun = {
   unresolvedOwners?: number;
   /** Why the run did not apply, in words a person can act on. */
   error?: string;
+  /**
+   * Parts of the source that failed in an `applied` run: none of their
+   * entities were removed, and the rest of the source was applied.
+   */
+  failedParts?: Array<{ part: string; error: string }>;
 };
 
 /**

@@ -7,6 +7,7 @@ import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import {
   CloudSource,
   createInMemorySourceStatus,
+  resourceEntityName,
 } from '@multicloud/plugin-multicloud-node';
 import { MulticloudEntityProvider } from './MulticloudEntityProvider';
 
@@ -46,13 +47,18 @@ const group = (name: string): Entity => ({
   metadata: { name },
   spec: { type: 'team', children: [] },
 });
-const existingResource = (name: string, sourceId: string): Entity => ({
+const existingResource = (
+  name: string,
+  sourceId: string,
+  part?: string,
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
   metadata: {
     name,
     annotations: {
       'backstage.io/managed-by-location': `multicloud:${sourceId}`,
+      ...(part ? { 'multicloud.io/source-part': part } : {}),
     },
   },
   spec: { type: 'vpc', owner: 'unknown' },
@@ -322,6 +328,91 @@ describe('MulticloudEntityProvider', () => {
     await provider.connect(connection);
     await provider.refresh();
     expect(appliedEntities(connection)).toHaveLength(2);
+  });
+
+  it('removes none of the entities of a failed part, and counts only real removals against the guard', async () => {
+    // 6 entities of the failed account (its regions and services), 2 of a
+    // part that read, of which one is gone.
+    const failedAccount = Array.from({ length: 6 }, (_, i) =>
+      existingResource(`a-${i}`, 'aws', `services:111:eu-west-1:s${i}`),
+    );
+    const { provider, connection, lastRun, logger } = setup(
+      {
+        id: 'aws',
+        readResources: async () => ({
+          resources: [{ ...vpc, sourcePart: 'services:222:eu-west-1:vpcs' }],
+          failedParts: [{ part: 'services:111', error: 'AssumeRole denied' }],
+        }),
+      },
+      [
+        group('checkout-team'),
+        ...failedAccount,
+        existingResource('gone', 'aws', 'services:222:eu-west-1:vpcs'),
+        // Not a part of this source's account 111: `services:1111` is another account.
+        existingResource('other', 'aws', 'services:1111:eu-west-1:vpcs'),
+      ],
+    );
+    await provider.connect(connection);
+    await provider.refresh();
+
+    const [[mutation]] = connection.applyMutation.mock.calls;
+    if (mutation.type !== 'delta') {
+      throw new Error('expected a delta mutation');
+    }
+    expect(mutation.added.map(e => e.entity.metadata.annotations)).toEqual([
+      expect.objectContaining({
+        'multicloud.io/source-part': 'services:222:eu-west-1:vpcs',
+      }),
+    ]);
+    expect(mutation.removed).toEqual([
+      {
+        entityRef: 'resource:default/gone',
+        locationKey: 'MulticloudEntityProvider:aws',
+      },
+      {
+        entityRef: 'resource:default/other',
+        locationKey: 'MulticloudEntityProvider:aws',
+      },
+    ]);
+    // 2 of 8 removed: within the guard, though the run read 1 of 8.
+    expect(lastRun().lastRun).toMatchObject({
+      outcome: 'applied',
+      resources: 1,
+      entities: 7,
+      failedParts: [{ part: 'services:111', error: 'AssumeRole denied' }],
+    });
+    expect(logger.info).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Applied 1 resources from cloud source 'aws' in \d+ ms; 1 parts failed and keep their 6 other entities$/,
+      ),
+    );
+  });
+
+  it('resolves a relation to a resource of another source by its name', async () => {
+    const { provider, connection } = setup({
+      id: 'k8s',
+      readResources: async () => [
+        {
+          ...instance,
+          relations: [
+            {
+              type: 'dependsOn',
+              targetNativeId: 'arn:aws:eks:eu-west-1:123456789012:cluster/prod',
+              targetName: 'prod',
+            },
+            { type: 'dependsOn', targetNativeId: 'unknown-elsewhere' },
+          ],
+        },
+      ],
+    });
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(appliedEntities(connection)[0].entity.spec?.dependsOn).toEqual([
+      `resource:${resourceEntityName(
+        'prod',
+        'arn:aws:eks:eu-west-1:123456789012:cluster/prod',
+      )}`,
+    ]);
   });
 
   it('maps unchanged resources to identical entities, so a second run causes no churn', async () => {

@@ -15,10 +15,12 @@ import {
 } from '@backstage/plugin-catalog-node';
 import {
   CloudResource,
+  MULTICLOUD_ANNOTATIONS,
   MulticloudSourceRun,
 } from '@multicloud/plugin-multicloud-common';
 import {
   CloudSource,
+  CloudSourceReadResult,
   MulticloudSourceStatusService,
   resourceEntityName,
 } from '@multicloud/plugin-multicloud-node';
@@ -60,6 +62,36 @@ export type MulticloudProviderOptions = {
 };
 
 const DEFAULT_OWNER_RECHECK = { intervalMs: 10_000, attempts: 60 };
+const OWN_ENTITIES_PAGE = 1000;
+
+/**
+ * Of the source's entities in the catalog, those a run that read
+ * `readNames` must remove, and how many it keeps because their part failed:
+ * a failed part `p` covers the parts `p` and `p:...`.
+ */
+function keptEntities(
+  previous: Array<{ name: string; part?: string }>,
+  readNames: Set<string>,
+  failedParts: CloudSourceReadResult['failedParts'],
+): { removed: string[]; kept: number } {
+  const failed = failedParts.map(({ part }) => part);
+  const covered = (part: string | undefined) =>
+    part !== undefined &&
+    failed.some(key => part === key || part.startsWith(`${key}:`));
+  const removed: string[] = [];
+  let kept = 0;
+  for (const { name, part } of previous) {
+    if (readNames.has(name)) {
+      continue;
+    }
+    if (covered(part)) {
+      kept++;
+    } else {
+      removed.push(name);
+    }
+  }
+  return { removed, kept };
+}
 
 function readProviderOptions(
   config: Config | undefined,
@@ -219,9 +251,20 @@ export class MulticloudEntityProvider implements EntityProvider {
       report(read);
       return;
     }
-    const { entities, owners } = read;
+    const { entities, owners, failedParts, keep } = read;
     try {
-      await connection.applyMutation({ type: 'full', entities });
+      await connection.applyMutation(
+        keep
+          ? {
+              type: 'delta',
+              added: entities,
+              removed: keep.removed.map(name => ({
+                entityRef: `resource:default/${name}`,
+                locationKey: this.getProviderName(),
+              })),
+            }
+          : { type: 'full', entities },
+      );
     } catch (error) {
       report({
         outcome: 'failed',
@@ -230,18 +273,24 @@ export class MulticloudEntityProvider implements EntityProvider {
       });
       throw error;
     }
+    const kept = keep?.kept ?? 0;
     report({
       outcome: 'applied',
       resources: entities.length,
-      entities: entities.length,
+      entities: entities.length + kept,
       groups: owners.groups,
       unresolvedOwners: owners.unresolved(),
+      ...(failedParts.length ? { failedParts } : {}),
     });
     this.watchGroups(owners);
     this.logger.info(
       `Applied ${entities.length} resources from cloud source '${
         this.source.id
-      }' in ${Date.now() - started.getTime()} ms`,
+      }' in ${Date.now() - started.getTime()} ms${
+        failedParts.length
+          ? `; ${failedParts.length} parts failed and keep their ${kept} other entities`
+          : ''
+      }`,
     );
   }
 
@@ -251,7 +300,13 @@ export class MulticloudEntityProvider implements EntityProvider {
    * so they are not held while the catalog applies the mutation.
    */
   private async readEntities(signal?: AbortSignal): Promise<
-    | { entities: DeferredEntity[]; owners: OwnerResolver }
+    | {
+        entities: DeferredEntity[];
+        owners: OwnerResolver;
+        failedParts: CloudSourceReadResult['failedParts'];
+        /** When parts failed: what the delta mutation removes, and how many entities of the failed parts it keeps. */
+        keep?: { removed: string[]; kept: number };
+      }
     | {
         outcome: 'failed' | 'refused';
         resources?: number;
@@ -260,14 +315,20 @@ export class MulticloudEntityProvider implements EntityProvider {
   > {
     const sourceId = this.source.id;
     let resources: CloudResource[];
+    let failedParts: CloudSourceReadResult['failedParts'];
     let owners: OwnerResolver;
-    let previousCount: number;
+    let previous: number | Array<{ name: string; part?: string }>;
     try {
-      resources = await this.source.readResources({ signal });
+      const read = await this.source.readResources({ signal });
+      ({ resources, failedParts } = Array.isArray(read)
+        ? { resources: read, failedParts: [] }
+        : read);
       const credentials = await this.auth.getOwnServiceCredentials();
-      [owners, previousCount] = await Promise.all([
+      [owners, previous] = await Promise.all([
         createOwnerResolver(this.catalog, credentials),
-        this.countOwnEntities(credentials),
+        failedParts.length
+          ? this.listOwnEntities(credentials)
+          : this.countOwnEntities(credentials),
       ]);
     } catch (error) {
       this.logger.error(
@@ -276,7 +337,18 @@ export class MulticloudEntityProvider implements EntityProvider {
       return { outcome: 'failed', error: String(error) };
     }
 
-    const removed = previousCount - resources.length;
+    const entityNames = resources.map(r =>
+      resourceEntityName(r.name, r.nativeId),
+    );
+    const keep =
+      typeof previous === 'number'
+        ? undefined
+        : keptEntities(previous, new Set(entityNames), failedParts);
+    const previousCount =
+      typeof previous === 'number' ? previous : previous.length;
+    const removed = keep
+      ? keep.removed.length
+      : previousCount - resources.length;
     if (
       previousCount > 0 &&
       removed / previousCount > this.options.maxRemovalShare
@@ -291,15 +363,14 @@ export class MulticloudEntityProvider implements EntityProvider {
       return { outcome: 'refused', resources: resources.length, error };
     }
 
-    const entityNames = resources.map(r =>
-      resourceEntityName(r.name, r.nativeId),
-    );
     const namesByNativeId = new Map(
       resources.map((r, index) => [r.nativeId, entityNames[index]]),
     );
     const sharedStrings = new Map<string, string>();
     const lookups = {
-      nameOf: (nativeId: string) => namesByNativeId.get(nativeId),
+      nameOf: (nativeId: string, name?: string) =>
+        namesByNativeId.get(nativeId) ??
+        (name ? resourceEntityName(name, nativeId) : undefined),
       ownerOf: owners.resolve,
       shared: (value: string) => {
         const known = sharedStrings.get(value);
@@ -322,7 +393,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       ),
       locationKey,
     }));
-    return { entities, owners };
+    return { entities, owners, failedParts, keep };
   }
 
   /**
@@ -366,6 +437,40 @@ export class MulticloudEntityProvider implements EntityProvider {
       this.recheck.unref?.();
     };
     schedule();
+  }
+
+  /** The source's entities in the catalog, with the part that read each. */
+  private async listOwnEntities(
+    credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
+  ): Promise<Array<{ name: string; part?: string }>> {
+    const entities: Array<{ name: string; part?: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const fields = ['metadata.name', 'metadata.annotations'];
+      const page = await this.catalog.queryEntities(
+        cursor
+          ? { cursor, fields, limit: OWN_ENTITIES_PAGE }
+          : {
+              filter: {
+                kind: 'Resource',
+                [`metadata.annotations.${ANNOTATION_LOCATION}`]: this.location,
+              },
+              fields,
+              limit: OWN_ENTITIES_PAGE,
+            },
+        { credentials },
+      );
+      for (const entity of page.items) {
+        entities.push({
+          name: entity.metadata.name,
+          part: entity.metadata.annotations?.[
+            MULTICLOUD_ANNOTATIONS.sourcePart
+          ],
+        });
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    return entities;
   }
 
   private async countOwnEntities(

@@ -21,7 +21,11 @@ export type ResourceMappingOptions = {
 
 /** Lookups that need the whole run: entity names by native id, groups, shared strings. */
 export type ResourceMappingLookups = {
-  nameOf: (nativeId: string) => string | undefined;
+  /**
+   * The entity name of the resource of `nativeId`, from this run or, when
+   * another source reads it, from its `name`.
+   */
+  nameOf: (nativeId: string, name?: string) => string | undefined;
   /** The ref of the group an owner tag names, or undefined. */
   ownerOf: (tagValue: string | undefined) => string | undefined;
   /**
@@ -76,7 +80,9 @@ export function resourceToEntity(
   const system = entityNameTag(resource.tags.system);
   const component = entityNameTag(resource.tags.component);
   const dependsOn = resource.relations
-    .map(relation => lookups.nameOf(relation.targetNativeId))
+    .map(relation =>
+      lookups.nameOf(relation.targetNativeId, relation.targetName),
+    )
     .filter((targetName): targetName is string => Boolean(targetName))
     .map(targetName => shared(`resource:${targetName}`));
 
@@ -114,6 +120,11 @@ export function resourceToEntity(
   annotations[MULTICLOUD_ANNOTATIONS.provider] = resource.provider;
   annotations[MULTICLOUD_ANNOTATIONS.region] = shared(resource.region);
   annotations[MULTICLOUD_ANNOTATIONS.resourceId] = resource.costResourceId;
+  if (resource.sourcePart) {
+    annotations[MULTICLOUD_ANNOTATIONS.sourcePart] = shared(
+      resource.sourcePart,
+    );
+  }
   if (resource.status) {
     annotations[MULTICLOUD_ANNOTATIONS.status] = shared(resource.status);
   }

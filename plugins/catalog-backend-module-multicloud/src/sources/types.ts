@@ -1,5 +1,23 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import {
+  CloudSource,
+  CloudSourceReadOptions,
+  CloudSourceReadResult,
+} from '@multicloud/plugin-multicloud-node';
+
+/** A source whose every run reads all of it, or throws. */
+export interface WholeCloudSource extends CloudSource {
+  readResources(options?: CloudSourceReadOptions): Promise<CloudResource[]>;
+}
+
+/** A source of independent parts, which names the parts that failed. */
+export interface PartedCloudSource extends CloudSource {
+  readResources(
+    options?: CloudSourceReadOptions,
+  ): Promise<CloudSourceReadResult>;
+}
 
 /**
  * What every built-in source's `create<Cloud>Source` receives: the source id

@@ -70,7 +70,7 @@ describe('createAwsSource through an AWS Config aggregator', () => {
 
   it('maps every recorded resource of every account and region, with Config’s relationships as relations', async () => {
     await start(serveAwsWorld(serviceWorld({ configItems: CONFIG_ITEMS })));
-    const resources = await awsSource().readResources();
+    const resources = (await awsSource().readResources()).resources;
     const found = byId(resources);
 
     expect(resources.map(r => [r.type, r.accountId, r.region, r.name])).toEqual(
@@ -180,12 +180,14 @@ describe('createAwsSource through an AWS Config aggregator', () => {
 
   it('gives the types both paths read the same resources as the per-service listers', async () => {
     await start(serveAwsWorld(serviceWorld({ configItems: CONFIG_ITEMS })));
-    const viaConfig = byId(await awsSource().readResources());
+    const viaConfig = byId((await awsSource().readResources()).resources);
     const viaListers = byId(
-      await awsSource({
-        configAggregator: undefined as any,
-        regions: [REGION],
-      }).readResources(),
+      (
+        await awsSource({
+          configAggregator: undefined as any,
+          regions: [REGION],
+        }).readResources()
+      ).resources,
     );
 
     for (const arn of [
@@ -193,7 +195,7 @@ describe('createAwsSource through an AWS Config aggregator', () => {
       ARNS.checkoutFunction,
       ARNS.subnetGroup,
     ]) {
-      const { consoleUrl, ...config } = viaConfig.get(arn)!;
+      const { consoleUrl, sourcePart, ...config } = viaConfig.get(arn)!;
       expect(viaListers.get(arn)).toMatchObject(config);
     }
   });
@@ -217,14 +219,16 @@ describe('createAwsSource through an AWS Config aggregator', () => {
       }
       return serve(request);
     });
-    const resources = await awsSource({
-      regions: ['us-east-1', 'eu-west-1'],
-      configAggregator: {
-        name: 'org-aggregator',
-        region: 'eu-central-1',
-        resourceTypes: ['AWS::KMS::Key', 'AWS::S3::Bucket'],
-      },
-    }).readResources();
+    const resources = (
+      await awsSource({
+        regions: ['us-east-1', 'eu-west-1'],
+        configAggregator: {
+          name: 'org-aggregator',
+          region: 'eu-central-1',
+          resourceTypes: ['AWS::KMS::Key', 'AWS::S3::Bucket'],
+        },
+      }).readResources()
+    ).resources;
 
     expect(resources).toHaveLength(230);
     const calls = configCalls();
@@ -247,7 +251,10 @@ describe('createAwsSource through an AWS Config aggregator', () => {
     await start(serveAwsWorld(serviceWorld({ configItems: CONFIG_ITEMS })));
     await awsSource(
       {
-        configAggregator: { name: 'org-aggregator', accountId: '999988887777' },
+        configAggregator: {
+          name: 'org-aggregator',
+          accountId: '999988887777',
+        },
       },
       {
         aws: {
@@ -273,30 +280,32 @@ describe('createAwsSource through an AWS Config aggregator', () => {
         ? accessDenied(request, 'config:SelectAggregateResourceConfig')
         : serve(request),
     );
-    const resources = await awsSource(
-      {
-        accounts: [{ accountId: ACCOUNT }],
-        regions: [REGION],
-        types: ['sqs-queues'],
-      },
-      {
-        aws: {
-          mainAccount: { accessKeyId: 'AKIDMAIN', secretAccessKey: 'main' },
-          accounts: [
-            {
-              accountId: ACCOUNT,
-              accessKeyId: 'AKIDSHOP',
-              secretAccessKey: 's',
-            },
-          ],
+    const resources = (
+      await awsSource(
+        {
+          accounts: [{ accountId: ACCOUNT }],
+          regions: [REGION],
+          types: ['sqs-queues'],
         },
-      },
-    ).readResources();
+        {
+          aws: {
+            mainAccount: { accessKeyId: 'AKIDMAIN', secretAccessKey: 'main' },
+            accounts: [
+              {
+                accountId: ACCOUNT,
+                accessKeyId: 'AKIDSHOP',
+                secretAccessKey: 's',
+              },
+            ],
+          },
+        },
+      ).readResources()
+    ).resources;
 
     expect(resources.map(r => r.type)).toEqual(['sqs-queue']);
     expect(logger.error).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^AWS source "org": SelectAggregateResourceConfig \(page 1\) of aggregator org-aggregator in us-east-1 failed: AccessDeniedException: .*; the credentials may not call config:SelectAggregateResourceConfig; no earlier run of it to keep resources from$/,
+        /^AWS source "org": SelectAggregateResourceConfig \(page 1\) of aggregator org-aggregator in us-east-1 failed: AccessDeniedException: .*; the credentials may not call config:SelectAggregateResourceConfig; keeping its entities in the catalog$/,
       ),
     );
     // Alone, the aggregator's failure is the source's.

@@ -138,7 +138,7 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
 
   it('keeps a denied service’s resources, applies the rest, and logs the IAM action once', async () => {
     const source = awsSource();
-    const first = await source.readResources();
+    const first = (await source.readResources()).resources;
     expect(first).toHaveLength(10);
 
     // Account A may no longer list functions; account B gains a VPC.
@@ -148,7 +148,7 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
         ? accessDenied(request, 'lambda:ListFunctions')
         : undefined;
     items[`${B}/us-east-1/vpcs`].push(vpc(B, 'vpc-new'));
-    const second = await source.readResources();
+    const second = (await source.readResources()).resources;
 
     expect(ids(second)).toEqual(
       [...ids(first), `arn:aws:ec2:us-east-1:${B}:vpc/vpc-new`].sort(),
@@ -181,7 +181,7 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
     // Allowed again: read anew, and said so.
     fault = () => undefined;
     items[`${A}/eu-west-1/lambda-functions`] = [];
-    const recovered = await source.readResources();
+    const recovered = (await source.readResources()).resources;
     expect(ids(recovered)).not.toContain(
       `arn:aws:lambda:eu-west-1:${A}:function:fn-eu-west-1`,
     );
@@ -192,7 +192,7 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
 
   it('keeps every part of an account whose role cannot be assumed, and reads the other account', async () => {
     const source = awsSource();
-    const first = await source.readResources();
+    const first = (await source.readResources()).resources;
 
     fault = request =>
       request.action === 'AssumeRole' &&
@@ -204,7 +204,7 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
           )
         : undefined;
     items[`${B}/eu-west-1/vpcs`] = [];
-    const second = await source.readResources();
+    const second = (await source.readResources()).resources;
 
     const ofAccount = (resources: typeof first, account: string) =>
       resources.filter(r => r.accountId === account);
@@ -223,14 +223,14 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
 
   it('keeps the parts of an unreachable region and updates the other', async () => {
     const source = awsSource();
-    const first = await source.readResources();
+    const first = (await source.readResources()).resources;
 
     fault = request =>
       request.region === 'eu-west-1' && request.service !== 'sts'
         ? unavailable(request)
         : undefined;
     items[`${A}/us-east-1/vpcs`].push(vpc(A, 'vpc-added'));
-    const second = await source.readResources();
+    const second = (await source.readResources()).resources;
 
     expect(ids(second)).toEqual(
       [...ids(first), `arn:aws:ec2:us-east-1:${A}:vpc/vpc-added`].sort(),
@@ -251,7 +251,7 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
       accounts: [{ accountId: A, roleArn: roleOf(A) }],
       regions: ['us-east-1'],
     });
-    const first = await source.readResources();
+    const first = (await source.readResources()).resources;
     expect(ids(first)).toEqual([
       `arn:aws:ec2:us-east-1:${A}:vpc/vpc-us-east-1`,
       `arn:aws:lambda:us-east-1:${A}:function:fn-us-east-1`,
@@ -271,12 +271,57 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
         ? accessDenied(request, 'ec2:DescribeVpcs')
         : undefined;
     items[`${A}/us-east-1/lambda-functions`].push(fn(A, 'us-east-1', 'fn-2'));
-    expect(ids(await source.readResources())).toEqual(
+    expect(ids((await source.readResources()).resources)).toEqual(
       [...ids(first), `arn:aws:lambda:us-east-1:${A}:function:fn-2`].sort(),
     );
   });
 
-  it('hands the catalog the kept entities unchanged in its full mutation', async () => {
+  it('names the failed parts, also in the first run of a new process, and the part of every resource', async () => {
+    fault = request =>
+      request.action === 'ListFunctions' &&
+      request.accessKeyId === 'ASIAACCOUNTA'
+        ? accessDenied(request, 'lambda:ListFunctions')
+        : undefined;
+    // A new source has no good run to keep the functions of account A from.
+    const { resources, failedParts } = await awsSource().readResources();
+
+    expect(failedParts).toEqual(
+      REGIONS.map(region => ({
+        part: `services:${A}:${region}:lambda-functions`,
+        error:
+          `AWS source "org": ListFunctions (page 1) for account ${A} in ${region} failed: ` +
+          `AccessDeniedException: User: arn:aws:iam::111122223333:user/backstage is not authorized to perform: ` +
+          `lambda:ListFunctions (HTTP 403); the credentials may not call lambda:ListFunctions; ` +
+          `keeping its entities in the catalog`,
+      })),
+    );
+    expect(resources).toHaveLength(8);
+    expect(
+      Object.fromEntries(resources.map(r => [r.nativeId, r.sourcePart])),
+    ).toEqual({
+      [`arn:aws:ec2:eu-west-1:${A}:vpc/vpc-eu-west-1`]: `services:${A}:eu-west-1:vpcs`,
+      [`arn:aws:ec2:us-east-1:${A}:vpc/vpc-us-east-1`]: `services:${A}:us-east-1:vpcs`,
+      [`arn:aws:s3:::bucket-${A}`]: `services:${A}:global:s3-buckets`,
+      [`arn:aws:ec2:eu-west-1:${B}:vpc/vpc-eu-west-1`]: `services:${B}:eu-west-1:vpcs`,
+      [`arn:aws:ec2:us-east-1:${B}:vpc/vpc-us-east-1`]: `services:${B}:us-east-1:vpcs`,
+      [`arn:aws:lambda:eu-west-1:${B}:function:fn-eu-west-1`]: `services:${B}:eu-west-1:lambda-functions`,
+      [`arn:aws:lambda:us-east-1:${B}:function:fn-us-east-1`]: `services:${B}:us-east-1:lambda-functions`,
+      [`arn:aws:s3:::bucket-${B}`]: `services:${B}:global:s3-buckets`,
+    });
+  });
+
+  it('names a whole account as the failed part when its role cannot be assumed', async () => {
+    fault = request =>
+      request.action === 'AssumeRole' &&
+      request.params.get('RoleArn') === roleOf(B)
+        ? queryError(403, 'AccessDenied', 'not authorized')
+        : undefined;
+    const { resources, failedParts } = await awsSource().readResources();
+    expect(failedParts.map(f => f.part)).toEqual([`services:${B}`]);
+    expect(resources.every(r => r.accountId === A)).toBe(true);
+  });
+
+  it('hands the catalog the kept entities unchanged, and removes none of a failed part', async () => {
     const tasks: SchedulerServiceTaskInvocationDefinition[] = [];
     const sourceStatus = createInMemorySourceStatus();
     sourceStatus.register({ id: 'org', type: 'aws' });
@@ -305,17 +350,34 @@ describe('createAwsSource: a failing part keeps its last good resources', () => 
         : undefined;
     await tasks[0].fn(new AbortController().signal);
 
-    const applied = connection.applyMutation.mock.calls.map(([mutation]) =>
-      mutation.type === 'full' ? mutation.entities.map(e => e.entity) : [],
+    const [full, delta] = connection.applyMutation.mock.calls.map(
+      ([mutation]) => mutation,
     );
-    expect(applied).toHaveLength(2);
-    expect(applied[1]).toEqual(applied[0]);
+    if (full.type !== 'full' || delta.type !== 'delta') {
+      throw new Error('expected a full mutation, then a delta');
+    }
+    expect(delta.added.map(e => e.entity)).toEqual(
+      full.entities.map(e => e.entity),
+    );
+    expect(delta.removed).toEqual([]);
     expect(
-      applied[1].filter(entity => entity.spec?.type === 's3-bucket'),
+      delta.added.filter(e => e.entity.spec?.type === 's3-bucket'),
     ).toHaveLength(2);
     expect(sourceStatus.list()[0].lastRun).toMatchObject({
       outcome: 'applied',
       entities: 10,
+      failedParts: [
+        {
+          part: `services:${A}:global:s3-buckets`,
+          error: expect.stringContaining(
+            'the credentials may not call s3:ListAllMyBuckets',
+          ),
+        },
+        {
+          part: `services:${B}:global:s3-buckets`,
+          error: expect.stringContaining('keeping the 1 resources'),
+        },
+      ],
     });
   });
 });

@@ -190,7 +190,7 @@ describe('createAwsSource', () => {
 
   it('maps every resource kind with names, tags, relations, cost ids and console links', async () => {
     await start(world);
-    const resources = await awsSource().readResources();
+    const resources = (await awsSource().readResources()).resources;
 
     expect(resources.map(r => r.nativeId)).toEqual([
       `${ARN}:elastic-ip/eipalloc-1`,
@@ -229,6 +229,7 @@ describe('createAwsSource', () => {
         'amazonaws.com/account-id': ACCOUNT,
         'multicloud.io/public-ip': '203.0.113.10',
       },
+      sourcePart: `services:${ACCOUNT}:us-east-1:instances`,
     });
     expect(byId.get('vol-1')).toMatchObject({
       type: 'ebs-volume',
@@ -301,7 +302,7 @@ describe('createAwsSource', () => {
 
   it('writes the facts the alert rules read from the listings: open ingress, public addresses and attachment', async () => {
     await start(world);
-    const resources = await awsSource().readResources();
+    const resources = (await awsSource().readResources()).resources;
     const annotationsOf = (id: string) =>
       resources.find(r => r.nativeId.endsWith(`/${id}`))!.annotations!;
 
@@ -343,7 +344,7 @@ describe('createAwsSource', () => {
       regions: undefined as any,
       resourceKinds: ['vpcs'],
     });
-    const resources = await source.readResources();
+    const resources = (await source.readResources()).resources;
 
     expect(resources.map(r => r.nativeId)).toEqual([`${ARN}:vpc/vpc-1`]);
     const regionsCall = server!.requests.find(
@@ -360,9 +361,11 @@ describe('createAwsSource', () => {
 
   it('only calls the APIs of the configured resourceKinds', async () => {
     await start(world);
-    const resources = await awsSource({
-      resourceKinds: ['volumes', 'nat-gateways'],
-    }).readResources();
+    const resources = (
+      await awsSource({
+        resourceKinds: ['volumes', 'nat-gateways'],
+      }).readResources()
+    ).resources;
 
     expect(resources.map(r => r.type)).toEqual(['nat-gateway', 'ebs-volume']);
     expect(new Set(server!.requests.map(r => r.action))).toEqual(
@@ -379,9 +382,11 @@ describe('createAwsSource', () => {
         ? instancePage(request.params.get('NextToken'))
         : world(request),
     );
-    const resources = await awsSource({
-      resourceKinds: ['instances'],
-    }).readResources();
+    const resources = (
+      await awsSource({
+        resourceKinds: ['instances'],
+      }).readResources()
+    ).resources;
 
     expect(resources.map(r => r.costResourceId)).toEqual([
       'i-01',
@@ -421,9 +426,11 @@ describe('createAwsSource', () => {
       }
       return world(request);
     });
-    const resources = await awsSource({
-      resourceKinds: ['instances'],
-    }).readResources();
+    const resources = (
+      await awsSource({
+        resourceKinds: ['instances'],
+      }).readResources()
+    ).resources;
 
     expect(resources).toHaveLength(5);
     const pages = server!.requests.filter(
@@ -473,7 +480,7 @@ describe('createAwsSource', () => {
         : world(request),
     );
 
-    const resources = await awsSource().readResources();
+    const resources = (await awsSource().readResources()).resources;
 
     expect(resources.map(r => r.type)).not.toContain('subnet');
     expect(resources).toHaveLength(8);
@@ -481,7 +488,7 @@ describe('createAwsSource', () => {
     expect(logger.error).toHaveBeenCalledWith(
       'AWS source "prod": DescribeSubnets (page 1) for account 111122223333 in us-east-1 failed: ' +
         'UnauthorizedOperation: You are not authorized to perform this operation. (HTTP 403); ' +
-        'the credentials may not call ec2:DescribeSubnets; no earlier run of it to keep resources from',
+        'the credentials may not call ec2:DescribeSubnets; keeping its entities in the catalog',
     );
     expect(
       server!.requests.filter(r => r.action === 'DescribeSubnets'),
@@ -601,7 +608,7 @@ describe('createAwsSource', () => {
         },
       ],
     });
-    const resources = await source.readResources();
+    const resources = (await source.readResources()).resources;
 
     expect(resources.map(r => r.nativeId)).toEqual([
       'arn:aws:ec2:eu-west-1:222233334444:vpc/vpc-222233334444',
@@ -726,7 +733,7 @@ describe('createAwsSource', () => {
       },
     );
 
-    const resources = await source.readResources();
+    const resources = (await source.readResources()).resources;
 
     expect(resources.map(r => r.nativeId)).toEqual([
       'arn:aws:ec2:us-east-1:222233334444:vpc/vpc-9',

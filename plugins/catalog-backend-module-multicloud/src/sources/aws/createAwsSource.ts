@@ -4,10 +4,15 @@ import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import {
   CloudSource,
   CloudSourceReadOptions,
+  CloudSourceReadResult,
 } from '@multicloud/plugin-multicloud-node';
 import { mapWithConcurrency } from '../../lib/limit';
 import { withRetry } from '../../lib/retry';
-import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
+import {
+  CloudSourceFactoryOptions,
+  PartedCloudSource,
+  readSharedSourceOptions,
+} from '../types';
 import {
   AwsClients,
   AwsSdk,
@@ -278,7 +283,7 @@ class AwsSource implements CloudSource {
 
   async readResources(
     options: CloudSourceReadOptions = {},
-  ): Promise<CloudResource[]> {
+  ): Promise<CloudSourceReadResult> {
     const { signal } = options;
     const clients = new Map<string, { destroy(): void }>();
     const clientFor: ClientFor = (service, region, accountId, credentials) => {
@@ -320,7 +325,8 @@ class AwsSource implements CloudSource {
         )),
       );
       signal?.throwIfAborted();
-      return finalizeAwsResources(this.#settle(outcomes));
+      const { resources, failedParts } = this.#settle(outcomes);
+      return { resources: finalizeAwsResources(resources), failedParts };
     } finally {
       for (const client of clients.values()) {
         client.destroy();
@@ -330,11 +336,13 @@ class AwsSource implements CloudSource {
 
   /**
    * The run's resources: each part's own, or, for a part that failed, those
-   * of its last good run. Throws when every part failed: the source as a
-   * whole is broken (credentials, network), and the provider keeps every
-   * entity.
+   * of its last good run in this process; and the parts that failed, whose
+   * entities the provider keeps even when this process has no good run of
+   * them (the first run after a restart). Throws when every part failed:
+   * the source as a whole is broken (credentials, network), and the
+   * provider keeps every entity.
    */
-  #settle(outcomes: PartOutcome[]): CloudResource[] {
+  #settle(outcomes: PartOutcome[]): CloudSourceReadResult {
     const failures = outcomes.filter(
       (outcome): outcome is Extract<PartOutcome, { error: unknown }> =>
         'error' in outcome,
@@ -356,8 +364,12 @@ class AwsSource implements CloudSource {
     const lastGood = new Map<string, { json: string; count: number }>();
     const lastErrors = new Map<string, string>();
     const resources: CloudResource[] = [];
+    const failedParts: CloudSourceReadResult['failedParts'] = [];
     for (const outcome of outcomes) {
       if ('resources' in outcome) {
+        for (const resource of outcome.resources) {
+          resource.sourcePart = outcome.key;
+        }
         lastGood.set(outcome.key, {
           json: JSON.stringify(outcome.resources),
           count: outcome.resources.length,
@@ -376,6 +388,7 @@ class AwsSource implements CloudSource {
         resources.push(...(JSON.parse(value.json) as CloudResource[]));
       }
       const message = this.#failureMessage(outcome, kept);
+      failedParts.push({ part: outcome.key, error: message });
       lastErrors.set(outcome.key, errorText(outcome.error));
       if (this.#lastErrors.get(outcome.key) === errorText(outcome.error)) {
         this.#settings.logger.debug(message);
@@ -385,7 +398,7 @@ class AwsSource implements CloudSource {
     }
     this.#lastGood = lastGood;
     this.#lastErrors = lastErrors;
-    return resources;
+    return { resources, failedParts };
   }
 
   /**
@@ -412,7 +425,7 @@ class AwsSource implements CloudSource {
     const count = kept.reduce((sum, [, value]) => sum + value.count, 0);
     const keeping = kept.length
       ? `; keeping the ${count} resources of its last good run`
-      : '; no earlier run of it to keep resources from';
+      : '; keeping its entities in the catalog';
     return `${errorText(error)}${denied}${keeping}`;
   }
 
@@ -566,8 +579,13 @@ class AwsSource implements CloudSource {
           if (signal?.aborted) {
             throw error;
           }
+          // Without configured accounts, the main account's failure covers
+          // every services part, whatever account it turns out to be.
+          const mainKey = this.#callerAccountId
+            ? `services:${this.#callerAccountId}`
+            : 'services';
           failures.push({
-            key: account ? key : `services:${this.#callerAccountId ?? 'main'}`,
+            key: account ? key : mainKey,
             error,
             label: `account ${account?.accountId ?? 'of the main credentials'}`,
           });
@@ -779,7 +797,7 @@ export function createAwsSource(
   options: CloudSourceFactoryOptions & {
     rootConfig: Config;
   } & AwsSourceTestOptions,
-): CloudSource {
+): PartedCloudSource {
   const { config, id, logger } = options;
   const awsConfig = readAwsSourceConfig(id, config);
   if (awsConfig.accounts?.some(account => account.roleArn)) {

@@ -65,7 +65,7 @@ describe('the per-service listers', () => {
 
   it('maps every service with its tags, relations, cost ids and console links', async () => {
     await start(serveAwsWorld(serviceWorld()));
-    const resources = await awsSource().readResources();
+    const resources = (await awsSource().readResources()).resources;
     const found = byId(resources);
 
     expect(
@@ -113,6 +113,7 @@ describe('the per-service listers', () => {
         'amazonaws.com/arn': ARNS.ordersDb,
         'amazonaws.com/account-id': ACCOUNT,
       },
+      sourcePart: `services:${ACCOUNT}:${REGION}:rds-instances`,
     });
     // RDS -> subnet group -> VPC; an Aurora instance -> its cluster.
     expect(targetsOf(found.get(ARNS.subnetGroup))).toEqual([ARNS.vpc]);
@@ -265,9 +266,11 @@ describe('the per-service listers', () => {
 
   it('reads only the configured types, with only their services', async () => {
     await start(serveAwsWorld(serviceWorld()));
-    const resources = await awsSource({
-      types: ['rds-instances', 'ecs-services'],
-    }).readResources();
+    const resources = (
+      await awsSource({
+        types: ['rds-instances', 'ecs-services'],
+      }).readResources()
+    ).resources;
 
     expect(resources.map(r => r.type).sort()).toEqual([
       'ecs-service',
@@ -331,18 +334,20 @@ describe('the per-service listers', () => {
         }),
       ),
     );
-    const resources = await awsSource({
-      types: [
-        'rds-instances',
-        'lambda-functions',
-        'dynamodb-tables',
-        'eks-clusters',
-        'sqs-queues',
-        'sns-topics',
-        's3-buckets',
-        'ecs-clusters',
-      ],
-    }).readResources();
+    const resources = (
+      await awsSource({
+        types: [
+          'rds-instances',
+          'lambda-functions',
+          'dynamodb-tables',
+          'eks-clusters',
+          'sqs-queues',
+          'sns-topics',
+          's3-buckets',
+          'ecs-clusters',
+        ],
+      }).readResources()
+    ).resources;
 
     const counts: Record<string, number> = {};
     for (const { type } of resources) {
@@ -392,9 +397,9 @@ describe('the per-service listers', () => {
       return serve(request);
     });
     const source = awsSource();
-    const clean = await source.readResources();
+    const clean = (await source.readResources()).resources;
     throttle = true;
-    const resources = await source.readResources();
+    const resources = (await source.readResources()).resources;
 
     expect(resources).toEqual(clean);
     expect(throttledOnce.size).toBeGreaterThanOrEqual(20);
@@ -422,13 +427,13 @@ describe('the per-service listers', () => {
         : serve(request),
     );
     const source = awsSource();
-    const resources = await source.readResources();
+    const resources = (await source.readResources()).resources;
 
     expect(resources.map(r => r.type)).not.toContain('lambda-function');
     expect(resources.map(r => r.type)).toContain('rds-instance');
     expect(logger.error).toHaveBeenCalledTimes(1);
     expect(logger.error.mock.calls[0][0]).toMatch(
-      /^AWS source "prod": ListFunctions \(page 1\) for account 111122223333 in us-east-1 failed: AccessDeniedException: User: .* is not authorized to perform: lambda:ListFunctions \(HTTP 403\); the credentials may not call lambda:ListFunctions; no earlier run of it to keep resources from$/,
+      /^AWS source "prod": ListFunctions \(page 1\) for account 111122223333 in us-east-1 failed: AccessDeniedException: User: .* is not authorized to perform: lambda:ListFunctions \(HTTP 403\); the credentials may not call lambda:ListFunctions; keeping its entities in the catalog$/,
     );
     // Not retried.
     expect(

@@ -60,6 +60,12 @@ type ServiceResourceFields = {
   id: string | undefined;
   /** Its name, when the `Name` tag gives none; the id when undefined. */
   name?: string;
+  /**
+   * Name it by `name` (or the id) even when it has a `Name` tag: a resource
+   * that other sources refer to by its name (an EKS cluster, which a
+   * `kubernetes` source pairs with by its ARN).
+   */
+  ownName?: boolean;
   /** Region, when the ARN has none (S3). */
   region?: string;
   tags: Record<string, string>;
@@ -105,7 +111,7 @@ function serviceResource(
     region,
     type: awsEntityType(nativeType),
     nativeId: arn,
-    name: fields.tags.Name || name,
+    name: (!fields.ownName && fields.tags.Name) || name,
     tags: fields.tags,
     relations: [...targets].map(targetNativeId => ({
       type: 'dependsOn' as const,
@@ -325,6 +331,8 @@ export function mapFunctions(
  * entities, with the annotations Backstage's Kubernetes plugin locates a
  * cluster by in the catalog (API server, its CA, `aws` authentication and
  * the cluster name it signs its tokens for): -> their VPC and subnets.
+ * Named by the cluster's name, never a `Name` tag: a `kubernetes` source of
+ * the same cluster pairs with the entity by ARN and name.
  */
 export function mapEksClusters(
   clusters: EksCluster[],
@@ -339,6 +347,7 @@ export function mapEksClusters(
       label: 'an EKS cluster',
       arn: cluster?.arn,
       id: cluster?.name,
+      ownName: true,
       tags: tagMap(cluster.tags),
       status: cluster.status,
       annotations: endpoint

@@ -5,13 +5,14 @@ import type {
 } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/identity';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
-import {
-  CloudSource,
-  CloudSourceReadOptions,
-} from '@multicloud/plugin-multicloud-node';
+import { CloudSourceReadOptions } from '@multicloud/plugin-multicloud-node';
 import { mapWithConcurrency } from '../../lib/limit';
 import { withRetry } from '../../lib/retry';
-import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
+import {
+  CloudSourceFactoryOptions,
+  WholeCloudSource,
+  readSharedSourceOptions,
+} from '../types';
 import { readAzureSourceConfig } from './config';
 import {
   AZURE_DETAIL_LISTS,
@@ -295,7 +296,7 @@ function describeTask(task: ListTask): string {
  */
 export function createAzureSource(
   options: CloudSourceFactoryOptions & AzureSourceTestOptions,
-): CloudSource {
+): WholeCloudSource {
   const { id, config, logger } = options;
   const shared = readSharedSourceOptions(config);
   const {

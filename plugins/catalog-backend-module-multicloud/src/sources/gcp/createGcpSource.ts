@@ -1,12 +1,13 @@
 import type { AssetServiceClient, protos } from '@google-cloud/asset';
 import type { AuthClient } from 'google-auth-library';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
-import {
-  CloudSource,
-  CloudSourceReadOptions,
-} from '@multicloud/plugin-multicloud-node';
+import { CloudSourceReadOptions } from '@multicloud/plugin-multicloud-node';
 import { withRetry } from '../../lib/retry';
-import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
+import {
+  CloudSourceFactoryOptions,
+  WholeCloudSource,
+  readSharedSourceOptions,
+} from '../types';
 import { readGcpSourceConfig } from './config';
 import {
   GcpSearchResult,
@@ -224,7 +225,7 @@ function linkedAssetTypesWithin(assetTypes: string[] | undefined): string[] {
  */
 export function createGcpSource(
   options: CloudSourceFactoryOptions & GcpSourceTestOptions,
-): CloudSource {
+): WholeCloudSource {
   const { id, logger } = options;
   const gcp = readGcpSourceConfig(id, options.config);
   const shared = readSharedSourceOptions(options.config);

@@ -441,4 +441,51 @@ describe('readInventoryFolder', () => {
       ).length,
     );
   });
+
+  it('puts a kubectl export under the EKS cluster it is, when kubernetesClusters says which', async () => {
+    const eks = 'arn:aws:eks:eu-west-1:111122223333:cluster/platform-eks-prod';
+    const source = createInventorySource({
+      id: 'demo',
+      config: new ConfigReader({
+        type: 'inventory',
+        path: DEMO,
+        kubernetesClusters: { 'prod-eu': { eksClusterArn: eks } },
+      }),
+      logger: mockServices.logger.mock(),
+    });
+    const resources = await source.readResources();
+    const byId = new Map(resources.map(r => [r.nativeId, r]));
+
+    expect(byId.get(eks)?.type).toBe('kubernetes-cluster');
+    expect(byId.has('k8s:prod-eu')).toBe(false);
+    expect(byId.has('k8s:staging-eu')).toBe(true);
+    const namespaces = resources.filter(
+      r => r.type === 'kubernetes-namespace' && r.accountId === 'prod-eu',
+    );
+    expect(namespaces.length).toBeGreaterThan(0);
+    for (const namespace of namespaces) {
+      expect(namespace.relations.map(r => r.targetNativeId)).toEqual([eks]);
+    }
+    expect(resources).toHaveLength(
+      (await readInventoryFolder(DEMO)).length - 1,
+    );
+  });
+
+  it('refuses a kubernetesClusters entry that names no EKS cluster ARN', () => {
+    expect(() =>
+      createInventorySource({
+        id: 'demo',
+        config: new ConfigReader({
+          type: 'inventory',
+          path: DEMO,
+          kubernetesClusters: {
+            'prod-eu': { eksClusterArn: 'platform-eks-prod' },
+          },
+        }),
+        logger: mockServices.logger.mock(),
+      }),
+    ).toThrow(
+      "kubernetesClusters.prod-eu.eksClusterArn 'platform-eks-prod' is not an EKS cluster's ARN",
+    );
+  });
 });

@@ -2,9 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { InputError } from '@backstage/errors';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
-import { CloudSource } from '@multicloud/plugin-multicloud-node';
 import { compareByNativeId } from '../../lib/order';
-import { CloudSourceFactoryOptions } from '../types';
+import { CloudSourceFactoryOptions, WholeCloudSource } from '../types';
 import { isAwsInventory, parseAwsInventory } from '../aws/parseAwsInventory';
 import { MappedAzureRecord } from '../azure/mapAzureResources';
 import {
@@ -47,6 +46,7 @@ function parseFile(
   root: string,
   azureRecords: MappedAzureRecord[],
   awsTagged: CloudResource[],
+  eksClusterArns: ReadonlyMap<string, string>,
 ): CloudResource[] {
   const segments = relative(root, dirname(file)).split(sep).filter(Boolean);
   if (json && typeof json === 'object' && !Array.isArray(json)) {
@@ -67,7 +67,10 @@ function parseFile(
       const clusterName = segments.length
         ? segments[segments.length - 1]
         : basename(file, '.json');
-      return parseKubernetesInventory(json, { clusterName });
+      return parseKubernetesInventory(json, {
+        clusterName,
+        eksClusterArn: eksClusterArns.get(clusterName),
+      });
     }
   }
   if (Array.isArray(json)) {
@@ -101,6 +104,7 @@ function parseFile(
  */
 export async function readInventoryFolder(
   folder: string,
+  eksClusterArns: ReadonlyMap<string, string> = new Map(),
 ): Promise<CloudResource[]> {
   const files = await listJsonFiles(folder);
   const byNativeId = new Map<string, CloudResource>();
@@ -119,6 +123,7 @@ export async function readInventoryFolder(
       folder,
       azureRecords,
       awsTagged,
+      eksClusterArns,
     )) {
       byNativeId.set(resource.nativeId, resource);
     }
@@ -183,10 +188,10 @@ function resolveRelationsAcrossFiles(
  */
 export function createInventorySource(
   options: CloudSourceFactoryOptions,
-): CloudSource {
-  const { folder } = readInventorySourceConfig(options.config);
+): WholeCloudSource {
+  const { folder, eksClusterArns } = readInventorySourceConfig(options.config);
   return {
     id: options.id,
-    readResources: () => readInventoryFolder(folder),
+    readResources: () => readInventoryFolder(folder, eksClusterArns),
   };
 }

@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { EKS_CLUSTER_ARN } from './mapKubernetesResources';
 
 /** How the source reaches the API server: exactly one of these is configured. */
 export type KubernetesConnection =
@@ -23,6 +24,8 @@ export type KubernetesSourceConfig = {
   /** Namespaces to read; undefined reads all namespaces. */
   namespaces?: string[];
   pageSize: number;
+  /** `cluster.eksClusterArn`: the EKS cluster this cluster is. */
+  eksClusterArn?: string;
 };
 
 /**
@@ -119,6 +122,13 @@ export function readKubernetesSourceConfig(
     );
   }
 
+  const eksClusterArn = cluster.getOptionalString('eksClusterArn');
+  if (eksClusterArn !== undefined && !EKS_CLUSTER_ARN.test(eksClusterArn)) {
+    throw new InputError(
+      `${key}: cluster.eksClusterArn '${eksClusterArn}' is not an EKS cluster's ARN (arn:aws:eks:<region>:<account>:cluster/<name>)`,
+    );
+  }
+
   const namespaces = config.getOptionalStringArray('namespaces');
   if (namespaces !== undefined && namespaces.length === 0) {
     throw new InputError(
@@ -141,5 +151,6 @@ export function readKubernetesSourceConfig(
     connection,
     namespaces: namespaces && [...new Set(namespaces)],
     pageSize,
+    eksClusterArn,
   };
 }

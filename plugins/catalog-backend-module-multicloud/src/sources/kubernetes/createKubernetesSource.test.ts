@@ -5,7 +5,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import { resourceEntityName } from '@multicloud/plugin-multicloud-node';
 import { createKubernetesSource } from './createKubernetesSource';
+import { mapEksClusters } from '../aws/mapAwsServiceResources';
 import { encodeOffsetToken, listingOf } from '../../testUtils/localServer';
 import kubectlGetAll from './__fixtures__/kubectl-get-all.json';
 import {
@@ -681,6 +683,96 @@ describe('createKubernetesSource', () => {
     }
   });
 
+  it('pairs with the EKS cluster a kubeconfig of `aws eks update-kubeconfig` names, instead of writing its own cluster', async () => {
+    const arn = 'arn:aws:eks:eu-west-1:111122223333:cluster/platform-prod';
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-source-'));
+    try {
+      // What `aws eks update-kubeconfig --name platform-prod` writes: the
+      // cluster, user and context are named by the cluster's ARN.
+      const kubeconfigPath = join(dir, 'config');
+      writeFileSync(
+        kubeconfigPath,
+        [
+          'apiVersion: v1',
+          'kind: Config',
+          `current-context: ${arn}`,
+          'clusters:',
+          `- name: ${arn}`,
+          '  cluster:',
+          `    server: ${baseUrl}`,
+          '    insecure-skip-tls-verify: true',
+          'users:',
+          `- name: ${arn}`,
+          '  user:',
+          `    token: ${TOKEN}`,
+          'contexts:',
+          `- name: ${arn}`,
+          `  context: {cluster: "${arn}", user: "${arn}"}`,
+          '',
+        ].join('\n'),
+      );
+      const { source } = makeSource({}, { kubeconfigPath });
+      const resources = await source.readResources();
+
+      // The EKS cluster's entity, as the aws source names it.
+      const [eks] = mapEksClusters(
+        [
+          {
+            name: 'platform-prod',
+            arn,
+            endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+            tags: { Name: 'Platform (prod)' },
+          },
+        ],
+        { accountId: '111122223333', region: 'eu-west-1' },
+      );
+      expect(eks.nativeId).toBe(arn);
+      const eksEntity = resourceEntityName(eks.name, eks.nativeId);
+
+      expect(resources.map(r => r.type)).not.toContain('kubernetes-cluster');
+      const namespaces = resources.filter(
+        r => r.type === 'kubernetes-namespace',
+      );
+      expect(namespaces.length).toBeGreaterThan(0);
+      for (const namespace of namespaces) {
+        expect(namespace.relations).toEqual([
+          {
+            type: 'dependsOn',
+            targetNativeId: arn,
+            targetName: 'platform-prod',
+          },
+        ]);
+      }
+      for (const object of resources.filter(
+        r => r.annotations?.['backstage.io/kubernetes-namespace'],
+      )) {
+        expect(object.annotations!['backstage.io/kubernetes-cluster']).toBe(
+          eksEntity,
+        );
+      }
+
+      // Configured, it wins over the kubeconfig; unconfigured and unnamed
+      // by an ARN, the source writes its own cluster.
+      const other = 'arn:aws:eks:us-east-1:111122223333:cluster/other';
+      const configured = await makeSource(
+        {},
+        { kubeconfigPath, eksClusterArn: other },
+      ).source.readResources();
+      expect(
+        configured.find(r => r.type === 'kubernetes-namespace')!.relations,
+      ).toEqual([
+        { type: 'dependsOn', targetNativeId: other, targetName: 'other' },
+      ]);
+      expect(
+        (await makeSource().source.readResources()).filter(
+          r => r.type === 'kubernetes-cluster',
+        ),
+      ).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops when the caller aborts', async () => {
     const { source } = makeSource({ requestTimeoutMs: 10_000 });
     const controller = new AbortController();
@@ -718,6 +810,14 @@ describe('createKubernetesSource', () => {
       'a context without kubeconfig',
       { inCluster: true, context: 'x' },
       /cluster.context is only valid with cluster.kubeconfigPath/,
+    ],
+    [
+      'an eksClusterArn that is no EKS cluster ARN',
+      {
+        inCluster: true,
+        eksClusterArn: 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod',
+      },
+      /cluster.eksClusterArn 'arn:aws:ecs:eu-west-1:111122223333:cluster\/prod' is not an EKS cluster's ARN/,
     ],
   ])('rejects config with %s', (_name, cluster, message) => {
     const create = () =>

@@ -8,15 +8,17 @@ import type {
   ResponseContext,
 } from '@kubernetes/client-node';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
-import {
-  CloudSource,
-  CloudSourceReadOptions,
-} from '@multicloud/plugin-multicloud-node';
+import { CloudSourceReadOptions } from '@multicloud/plugin-multicloud-node';
 import { mapWithConcurrency } from '../../lib/limit';
 import { isRetryableError, withRetry } from '../../lib/retry';
-import { CloudSourceFactoryOptions, readSharedSourceOptions } from '../types';
+import {
+  CloudSourceFactoryOptions,
+  WholeCloudSource,
+  readSharedSourceOptions,
+} from '../types';
 import { KubernetesSourceConfig, readKubernetesSourceConfig } from './config';
 import {
+  EKS_CLUSTER_ARN,
   KubernetesClusterInfo,
   KubernetesKind,
   KubernetesObjectEntry,
@@ -161,6 +163,12 @@ function clusterInfoOf(
 ): KubernetesClusterInfo {
   const cluster = kc.getCurrentCluster();
   return {
+    // `aws eks update-kubeconfig` names the cluster by its ARN.
+    eksClusterArn:
+      config.eksClusterArn ??
+      (cluster && EKS_CLUSTER_ARN.test(cluster.name)
+        ? cluster.name
+        : undefined),
     name: config.clusterName,
     region: config.region,
     dashboardUrl: config.dashboardUrl,
@@ -561,7 +569,9 @@ async function readKubernetesObjects<Mapped>(
  * an allocation tool writes these ids.
  *
  * Config (the source block): `cluster.name`, optional `cluster.region`,
- * `cluster.dashboardUrl`, `cluster.authProvider`; exactly one of
+ * `cluster.dashboardUrl`, `cluster.authProvider`, `cluster.eksClusterArn`
+ * (else the kubeconfig's cluster name when it is an EKS ARN, as
+ * `aws eks update-kubeconfig` writes it); exactly one of
  * `cluster.kubeconfigPath` (+ `cluster.context`), `cluster.inCluster: true`, or
  * `cluster.url` + `cluster.serviceAccountToken` (+ `cluster.caData`,
  * `cluster.skipTLSVerify`); optional `namespaces` and `pageSize` (default 250),
@@ -572,7 +582,7 @@ export function createKubernetesSource(
     /** Test only: first retry backoff in ms (default: withRetry's). */
     retryBaseDelayMs?: number;
   },
-): CloudSource {
+): WholeCloudSource {
   const { id, logger } = options;
   const config = readKubernetesSourceConfig(id, options.config);
   const shared = readSharedSourceOptions(options.config);

@@ -46,7 +46,38 @@ export type KubernetesClusterInfo = {
   skipTLSVerify?: boolean;
   /** Value of `kubernetes.io/auth-provider` on the cluster resource. */
   authProvider?: string;
+  /**
+   * The ARN of the EKS cluster this is, which an `aws` source reads as a
+   * `kubernetes-cluster` entity: the objects then belong to that entity
+   * (namespaces depend on it, the Kubernetes plugin's annotations name it),
+   * and the source writes no cluster entity of its own, so the catalog and
+   * the Kubernetes plugin see one cluster.
+   */
+  eksClusterArn?: string;
 };
+
+/** An EKS cluster's ARN: `arn:<partition>:eks:<region>:<account>:cluster/<name>`. */
+export const EKS_CLUSTER_ARN =
+  /^arn:aws(-[a-z]+)*:eks:[a-z0-9-]+:\d{12}:cluster\/([A-Za-z0-9][A-Za-z0-9_-]{0,99})$/;
+
+/**
+ * The resource that stands for the cluster: its EKS cluster, named as the
+ * `aws` source names it (by the cluster's name), or the source's own.
+ */
+function clusterOf(cluster: KubernetesClusterInfo): {
+  nativeId: string;
+  name: string;
+  paired: boolean;
+} {
+  const eksName = cluster.eksClusterArn?.match(EKS_CLUSTER_ARN)?.[2];
+  return eksName
+    ? { nativeId: cluster.eksClusterArn!, name: eksName, paired: true }
+    : {
+        nativeId: clusterNativeId(cluster.name),
+        name: cluster.name,
+        paired: false,
+      };
+}
 
 /**
  * Annotations of Backstage's Kubernetes plugin
@@ -266,11 +297,9 @@ function kubernetesPluginAnnotations(
   namespace: string,
   labels: Record<string, string>,
 ): Record<string, string> {
+  const { name, nativeId } = clusterOf(cluster);
   const annotations: Record<string, string> = {
-    [CLOUD_ANNOTATIONS.kubernetesCluster]: resourceEntityName(
-      cluster.name,
-      clusterNativeId(cluster.name),
-    ),
+    [CLOUD_ANNOTATIONS.kubernetesCluster]: resourceEntityName(name, nativeId),
     [K8S_ANNOTATIONS.namespace]: namespace,
   };
   const kubernetesId = labels[KUBERNETES_ID_LABEL];
@@ -284,6 +313,16 @@ function kubernetesPluginAnnotations(
     annotations[K8S_ANNOTATIONS.labelSelector] = `${APP_NAME_LABEL}=${appName}`;
   }
   return annotations;
+}
+
+/** A namespace's relation to its cluster, or to the EKS cluster it is. */
+function clusterRelation(
+  cluster: KubernetesClusterInfo,
+): CloudResourceRelation {
+  const { nativeId, name, paired } = clusterOf(cluster);
+  return paired
+    ? { type: 'dependsOn', targetNativeId: nativeId, targetName: name }
+    : { type: 'dependsOn', targetNativeId: nativeId };
 }
 
 function clusterResource(cluster: KubernetesClusterInfo): CloudResource {
@@ -383,9 +422,7 @@ export function mapKubernetesObject(
         ...base,
         nativeId,
         status: asString(path(object, 'status', 'phase')),
-        relations: [
-          { type: 'dependsOn', targetNativeId: clusterNativeId(cluster.name) },
-        ],
+        relations: [clusterRelation(cluster)],
         consoleUrl: dashboardLink(
           cluster.dashboardUrl,
           `/workloads?namespace=${encodeURIComponent(name)}`,
@@ -482,17 +519,18 @@ export function mapKubernetesResources(
 }
 
 /**
- * Adds the cluster and the relations between the mapped objects, and returns
+ * Adds the cluster (unless it is an EKS cluster, whose entity the `aws`
+ * source writes) and the relations between the mapped objects, and returns
  * every resource once, sorted by native id.
  *
- * Relations (`dependsOn`): namespace -> cluster; every namespaced object ->
+ * Relations (`dependsOn`): namespace -> cluster (or its EKS cluster); every namespaced object ->
  * its namespace; service -> each deployment, statefulset or daemonset of its
  * namespace whose pod template labels match all of the service's selector;
  * ingress -> each service named in its rules and default backend; workload
  * -> each PersistentVolumeClaim its pod template mounts; statefulset -> each
  * claim its `volumeClaimTemplates` created (`<template>-<statefulset>-<n>`).
  * Relations whose target is not among the mapped resources are dropped, so
- * every `targetNativeId` names a resource of the result.
+ * every `targetNativeId` names a resource of the result or the EKS cluster.
  */
 export function linkKubernetesResources(
   cluster: KubernetesClusterInfo,
@@ -588,8 +626,11 @@ export function linkKubernetesResources(
   }
 
   const byId = new Map<string, CloudResource>();
-  const clusterRes = clusterResource(cluster);
-  byId.set(clusterRes.nativeId, clusterRes);
+  const paired = clusterOf(cluster);
+  if (!paired.paired) {
+    const clusterRes = clusterResource(cluster);
+    byId.set(clusterRes.nativeId, clusterRes);
+  }
   for (const item of mapped) {
     byId.set(item.resource.nativeId, item.resource);
   }
@@ -599,7 +640,8 @@ export function linkKubernetesResources(
     resource.relations = resource.relations.filter(
       (relation: CloudResourceRelation) => {
         if (
-          !byId.has(relation.targetNativeId) ||
+          (!byId.has(relation.targetNativeId) &&
+            relation.targetNativeId !== paired.nativeId) ||
           seen.has(relation.targetNativeId)
         ) {
           return false;

@@ -23,7 +23,7 @@ function isKubernetesKind(kind: string): kind is KubernetesKind {
  */
 export function parseKubernetesInventory(
   json: unknown,
-  context: { clusterName: string; region?: string },
+  context: { clusterName: string; region?: string; eksClusterArn?: string },
 ): CloudResource[] {
   const list = json as { kind?: unknown; items?: unknown } | null;
   if (
@@ -56,7 +56,11 @@ export function parseKubernetesInventory(
 
   try {
     return mapKubernetesResources(
-      { name: context.clusterName, region: context.region ?? 'global' },
+      {
+        name: context.clusterName,
+        region: context.region ?? 'global',
+        eksClusterArn: context.eksClusterArn,
+      },
       entries,
     );
   } catch (error) {
