@@ -81,11 +81,7 @@ describe('catalogModuleMulticloud with the real catalog', () => {
     'ingests resources with resolved owners and relations, and keeps them when the source fails, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const folder = await mkdtemp(join(tmpdir(), 'multicloud-org-'));
-      await writeFile(join(folder, 'org.yaml'), ORG);
-
       let failing = false;
-      let scheduler: SchedulerService | undefined;
       const resources = [
         resource('vpc/vpc-1', { owner: 'platform-team' }),
         resource(
@@ -95,51 +91,13 @@ describe('catalogModuleMulticloud with the real catalog', () => {
         ),
         resource('instance/i-2', { owner: 'nobody-team' }),
       ];
-      const testSource = createBackendModule({
-        pluginId: 'catalog',
-        moduleId: 'multicloud-test-source',
-        register(reg) {
-          reg.registerInit({
-            deps: {
-              sources: multicloudSourcesExtensionPoint,
-              taskScheduler: coreServices.scheduler,
-            },
-            async init({ sources, taskScheduler }) {
-              scheduler = taskScheduler;
-              sources.addSource({
-                id: 'test',
-                readResources: async () => {
-                  if (failing) {
-                    throw new Error('503 Service Unavailable');
-                  }
-                  return resources;
-                },
-              });
-            },
-          });
-        },
+      const { backend, refresh } = await startBackendWithSource(knex, () => {
+        if (failing) {
+          throw new Error('503 Service Unavailable');
+        }
+        return resources;
       });
-      const { server } = await startTestBackend({
-        features: [
-          catalogPlugin,
-          catalogModuleMulticloud,
-          testSource,
-          mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              catalog: {
-                processingInterval: { seconds: 1 },
-                rules: [{ allow: ['Group', 'Resource', 'Location'] }],
-                locations: [{ type: 'file', target: join(folder, 'org.yaml') }],
-                providers: {
-                  multicloud: { test: { defaultOwner: 'group:platform-team' } },
-                },
-              },
-            },
-          }),
-        ],
-      });
+      const server = backend.server;
 
       const getResources = async () => {
         const res = await request(server).get(
@@ -155,7 +113,7 @@ describe('catalogModuleMulticloud with the real catalog', () => {
         return res.body.length === 2 ? true : undefined;
       }, 'the demo groups');
 
-      await scheduler!.triggerTask('MulticloudEntityProvider:test:refresh');
+      await refresh();
 
       const ingested = await eventually(async () => {
         const entities = await getResources();
@@ -184,7 +142,7 @@ describe('catalogModuleMulticloud with the real catalog', () => {
       );
 
       failing = true;
-      await scheduler!.triggerTask('MulticloudEntityProvider:test:refresh');
+      await refresh();
       expect((await getResources()).map(e => e.metadata.name).sort()).toEqual(
         ingested.map(e => e.metadata.name).sort(),
       );
@@ -199,7 +157,7 @@ describe('catalogModuleMulticloud with the real catalog', () => {
  */
 async function startBackendWithSource(
   knex: Awaited<ReturnType<typeof databases.init>>,
-  read: () => CloudSourceReadResult,
+  read: () => CloudResource[] | CloudSourceReadResult,
 ) {
   const folder = await mkdtemp(join(tmpdir(), 'multicloud-org-'));
   await writeFile(join(folder, 'org.yaml'), ORG);

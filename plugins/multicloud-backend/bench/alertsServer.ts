@@ -25,6 +25,7 @@ import {
   Engine,
   fakeAuth,
   fakeHttpAuth,
+  fakeAuditor,
   fakePermissions,
 } from './lib';
 
@@ -56,6 +57,7 @@ export async function serveAlertsApi(options: {
     auth: fakeAuth,
     httpAuth: fakeHttpAuth,
     permissions: fakePermissions,
+    auditor: fakeAuditor,
     catalog,
     health: await createHealthService({
       knex,

@@ -1,5 +1,6 @@
 /* Shared pieces of the cost benchmark: options, fakes, databases, measuring, printing. */
 import {
+  AuditorService,
   AuthService,
   BackstageCredentials,
   HttpAuthService,
@@ -234,6 +235,14 @@ export const fakeAuth = {
 export const fakeHttpAuth = {
   credentials: async () => credentials,
 } as unknown as HttpAuthService;
+
+/** An auditor that records nothing: the benches measure the product, not the audit log. */
+export const fakeAuditor = {
+  createEvent: async () => ({
+    success: async () => undefined,
+    fail: async () => undefined,
+  }),
+} as unknown as AuditorService;
 
 export const fakePermissions = {
   authorize: async (requests: unknown[]) =>

@@ -26,6 +26,7 @@ import {
   fakeAuth,
   fakeCatalog,
   fakeHttpAuth,
+  fakeAuditor,
   fakePermissions,
   printingLogger,
   seconds,
@@ -165,6 +166,7 @@ async function main() {
       auth: fakeAuth,
       httpAuth: fakeHttpAuth,
       permissions: fakePermissions,
+      auditor: fakeAuditor,
       catalog,
       health: await createHealthService({
         knex,

@@ -86,6 +86,8 @@ describe.each(databases.eachSupportedId())('alerts API on %p', databaseId => {
   async function startBackend(
     options: {
       denied?: string[];
+      /** `<permission name> <entity ref>` pairs that are denied. */
+      deniedOn?: string[];
       hidden?: string[];
       extra?: Parameters<typeof startTestBackend>[0]['features'];
       config?: object;
@@ -107,9 +109,15 @@ describe.each(databases.eachSupportedId())('alerts API on %p', databaseId => {
         mockServices.permissions.mock({
           authorize: async requests =>
             requests.map(r => ({
-              result: options.denied?.includes(r.permission.name)
-                ? AuthorizeResult.DENY
-                : AuthorizeResult.ALLOW,
+              result:
+                options.denied?.includes(r.permission.name) ||
+                options.deniedOn?.includes(
+                  `${r.permission.name} ${
+                    (r as { resourceRef?: string }).resourceRef
+                  }`,
+                )
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
             })),
         }).factory,
       ],
@@ -414,6 +422,59 @@ describe.each(databases.eachSupportedId())('alerts API on %p', databaseId => {
       status: 'open',
     });
     expect((body as AlertsResponse).alerts[0].lastAction).toBeUndefined();
+  });
+
+  it('asks alert.read and alert.update per entity: leaves out what the caller may not read, and refuses acting on what they may not update', async () => {
+    await evaluate();
+    const server = await startBackend({
+      deniedOn: [
+        'multicloud.alert.read resource:default/vol-1',
+        'multicloud.alert.update resource:default/checkout-db',
+      ],
+    });
+
+    const team = await getAlerts(server, {
+      entityRef: 'group:default/checkout-team',
+    });
+    expect(team.status).toBe(200);
+    expect(
+      (team.body as AlertsResponse).alerts.map(a => a.entityRef).sort(),
+    ).toEqual(['resource:default/checkout-db', 'resource:default/sg-web']);
+    // The savings were the volume's.
+    expect((team.body as AlertsResponse).monthlySavings).toEqual([]);
+
+    const volume = await getAlerts(server, {
+      entityRef: 'resource:default/vol-1',
+    });
+    expect(volume.status).toBe(403);
+    expect(volume.body.error.message).toBe(
+      'You need the permission multicloud.alert.read on resource:default/vol-1; ask its owners or your Backstage admins',
+    );
+
+    const onDb = alertIdOf(onDatabase);
+    const refused = await act(server, onDb, 'acknowledge');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toBe(
+      'You need the permission multicloud.alert.update on resource:default/checkout-db; ask its owners or your Backstage admins',
+    );
+    const acknowledged = await act(server, sshId, 'acknowledge');
+    expect(acknowledged.status).toBe(200);
+  });
+
+  it('sums in the summary only the teams whose alerts the caller may read', async () => {
+    await evaluate();
+    const hidden = await startBackend({
+      deniedOn: ['multicloud.alert.read group:default/checkout-team'],
+    });
+    const summary = await request(hidden)
+      .get('/api/multicloud/alerts/summary')
+      .set('Authorization', mockCredentials.user.header(ALICE));
+    expect(summary.status).toBe(200);
+    expect(summary.body).toMatchObject({
+      teams: [],
+      counts: { critical: 0, warning: 0, info: 0 },
+      monthlySavings: [],
+    });
   });
 
   it('answers 403 to a caller without alert.update, and leaves the alert as it was', async () => {

@@ -43,6 +43,7 @@ export const multicloudPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
@@ -57,6 +58,7 @@ export const multicloudPlugin = createBackendPlugin({
         sourceStatus: multicloudSourceStatusServiceRef,
       },
       async init({
+        auditor,
         auth,
         catalog,
         config,
@@ -219,6 +221,7 @@ export const multicloudPlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
+            auditor,
             auth,
             httpAuth,
             permissions,

@@ -106,6 +106,9 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       knex?: Knex;
       config?: JsonObject;
       catalog?: ServiceFactory;
+      /** Replaces the permissions mock that answers every request with `result`. */
+      permissions?: ServiceFactory;
+      auditor?: ServiceFactory;
     } = {},
   ) {
     const knex = options.knex ?? (await databases.init(databaseId));
@@ -115,9 +118,11 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
         mockServices.database.factory({ knex }),
         options.catalog ??
           catalogServiceMock.factory({ entities: demoCatalog() }),
-        mockServices.permissions.factory({
-          result: options.result ?? AuthorizeResult.ALLOW,
-        }),
+        options.permissions ??
+          mockServices.permissions.factory({
+            result: options.result ?? AuthorizeResult.ALLOW,
+          }),
+        ...(options.auditor ? [options.auditor] : []),
         ...(options.config
           ? [mockServices.rootConfig.factory({ data: options.config })]
           : []),
@@ -267,10 +272,10 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
     ]);
   });
 
-  it('sums the organisation by owner with the unallocated share shown', async () => {
-    const server = await startBackend();
-    await importDemo(server);
-
+  /** The October summary by owner, billed cost. */
+  const summaryByOwner = async (
+    server: Awaited<ReturnType<typeof startBackend>>,
+  ): Promise<CostSummaryResponse> => {
     const res = await request(server)
       .get('/api/multicloud/cost/summary')
       .query({
@@ -279,9 +284,15 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
         groupBy: 'owner',
         metric: 'billed',
       });
-
     expect(res.status).toBe(200);
-    const body: CostSummaryResponse = res.body;
+    return res.body;
+  };
+
+  it('sums the organisation by owner with the unallocated share shown', async () => {
+    const server = await startBackend();
+    await importDemo(server);
+
+    const body = await summaryByOwner(server);
     expect(body.total).toBe(630);
     expect(body.breakdown.map(b => [b.key, b.cost])).toEqual([
       ['group:default/checkout-team', 510],
@@ -309,6 +320,125 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
     ).toEqual([
       ['AWS', 480],
       ['Microsoft', 150],
+    ]);
+  });
+
+  it('names in the summary only the teams whose cost the caller may read, and sums the others in one line', async () => {
+    const asked: string[] = [];
+    const permissions = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => {
+          const resourceRef = (r as { resourceRef?: string }).resourceRef;
+          if (resourceRef) {
+            asked.push(`${r.permission.name} ${resourceRef}`);
+          }
+          return {
+            result:
+              resourceRef === undefined ||
+              resourceRef === 'group:default/checkout-team'
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
+        }),
+    });
+    const server = await startBackend({ permissions: permissions.factory });
+    await importDemo(server);
+
+    const body = await summaryByOwner(server);
+    expect(asked.sort()).toEqual([
+      'multicloud.cost.read group:default/checkout-team',
+      'multicloud.cost.read group:default/data-team',
+    ]);
+    expect(body.total).toBe(630);
+    expect(body.breakdown.map(b => [b.key, b.label, b.cost])).toEqual([
+      ['group:default/checkout-team', 'Checkout team', 510],
+      ['unallocated', expect.any(String), 30],
+      ['not-visible', 'Teams you may not see', 90],
+    ]);
+    expect(body.breakdownSeries.map(s => [s.key, s.values[0]])).toEqual([
+      ['group:default/checkout-team', 17],
+      ['unallocated', 1],
+      ['not-visible', 3],
+    ]);
+    expect(JSON.stringify(body)).not.toContain('data-team');
+  });
+
+  it('writes an audit event for every import and budget change, with the actor', async () => {
+    const events: Array<{
+      eventId: string;
+      meta?: unknown;
+      outcome?: unknown;
+    }> = [];
+    const auditor = mockServices.auditor.mock({
+      createEvent: async options => {
+        const event: (typeof events)[number] = {
+          eventId: options.eventId,
+          meta: options.meta,
+        };
+        // The auditor finds the actor in the request's credentials.
+        event.withRequest = options.request !== undefined;
+        events.push(event);
+        return {
+          success: async result => void (event.outcome = result?.meta ?? {}),
+          fail: async ({ error }) => void (event.outcome = String(error)),
+        };
+      },
+    });
+    const server = await startBackend({ auditor: auditor.factory });
+    await importDemo(server);
+    await request(server)
+      .put('/api/multicloud/cost/budgets')
+      .send({ entityRef: 'component:default/checkout-api', amount: 1500 })
+      .expect(200);
+    await request(server)
+      .delete('/api/multicloud/cost/budgets')
+      .query({ entityRef: 'component:default/checkout-api' })
+      .expect(204);
+    await request(server)
+      .delete('/api/multicloud/cost/budgets')
+      .query({ entityRef: 'component:default/checkout-api' })
+      .expect(404);
+
+    expect(events).toEqual([
+      {
+        eventId: 'cost-import',
+        meta: { fileName: 'demo.csv', contentType: 'text/csv' },
+        withRequest: true,
+        outcome: {
+          importId: expect.any(String),
+          rows: 300,
+          dailyRows: 300,
+          periodsReplaced: expect.arrayContaining([
+            {
+              provider: 'AWS',
+              billingAccountId: '111122223333',
+              billingPeriodStart: '2026-10-01',
+            },
+          ]),
+        },
+      },
+      {
+        eventId: 'budget-set',
+        meta: {
+          entityRef: 'component:default/checkout-api',
+          amount: 1500,
+          currency: 'USD',
+        },
+        withRequest: true,
+        outcome: {},
+      },
+      {
+        eventId: 'budget-delete',
+        meta: { entityRef: 'component:default/checkout-api' },
+        withRequest: true,
+        outcome: { deleted: true },
+      },
+      {
+        eventId: 'budget-delete',
+        meta: { entityRef: 'component:default/checkout-api' },
+        withRequest: true,
+        outcome: { deleted: false },
+      },
     ]);
   });
 
@@ -485,7 +615,6 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       request(server)
         .get('/api/multicloud/cost/entity')
         .query({ entityRef: 'component:default/checkout-api' }),
-      request(server).get('/api/multicloud/cost/summary'),
       request(server)
         .post('/api/multicloud/cost/imports')
         .set('Content-Type', 'text/csv')
@@ -502,7 +631,7 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       const res = await call;
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(
-        /You are not allowed to multicloud\./,
+        /^You need the permission multicloud\.[a-z]+\.[a-z]+( on component:default\/checkout-api; ask its owners or your Backstage admins|; ask your Backstage admins for it)$/,
       );
     }
     const anonymous = await request(server)

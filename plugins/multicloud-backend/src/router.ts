@@ -1,14 +1,17 @@
 import {
+  AuditorService,
+  AuditorServiceCreateEventOptions,
   AuthService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -46,6 +49,7 @@ import {
   parseSilenceRequest,
 } from './services/Alerts/requestParams';
 import { AlertsService } from './services/Alerts/types';
+import { hideUnreadableLines, summaryOfTeams } from './lib/readableSummaries';
 
 const IMPORT_CONTENT_TYPES = [
   'text/csv',
@@ -56,10 +60,13 @@ const IMPORT_CONTENT_TYPES = [
   'application/octet-stream',
 ];
 
+type AuditMeta = NonNullable<AuditorServiceCreateEventOptions['meta']>;
+
 export async function createRouter(options: {
   auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor: AuditorService;
   catalog: CatalogService;
   health: HealthService;
   costImport: CostImportService;
@@ -74,6 +81,7 @@ export async function createRouter(options: {
     auth,
     httpAuth,
     permissions,
+    auditor,
     catalog,
     health,
     costImport,
@@ -87,22 +95,66 @@ export async function createRouter(options: {
     (options.now?.() ?? new Date()).toISOString().slice(0, 10);
   const router = Router();
 
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /** The caller's credentials, if they hold a basic permission. */
   async function authorize(
     req: express.Request,
     permission: BasicPermission,
   ): Promise<BackstageCredentials> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await credentialsOf(req);
     const [decision] = await permissions.authorize([{ permission }], {
       credentials,
     });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
-        `You are not allowed to ${permission.name} (ask an admin for this permission)`,
+        `You need the permission ${permission.name}; ask your Backstage admins for it`,
       );
     }
     return credentials;
+  }
+
+  /**
+   * The entity, if the caller may see it in the catalog (else 404, so that
+   * its existence is not told) and holds `permission` on it (else 403).
+   */
+  async function authorizedEntity(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<Entity> {
+    const entity = await entityFor(entityRef, credentials);
+    const resourceRef = stringifyEntityRef(entity);
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You need the permission ${permission.name} on ${resourceRef}; ask its owners or your Backstage admins`,
+      );
+    }
+    return entity;
+  }
+
+  /** Of `entityRefs`, those on which the caller holds `permission`. */
+  async function allowedRefs(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRefs: string[],
+  ): Promise<Set<string>> {
+    const refs = [...new Set(entityRefs)];
+    if (refs.length === 0) {
+      return new Set();
+    }
+    const decisions = await permissions.authorize(
+      refs.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    return new Set(
+      refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
   }
 
   /** The entity, if the caller may see it in the catalog. */
@@ -115,6 +167,33 @@ export async function createRouter(options: {
       throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
     return entity;
+  }
+
+  /**
+   * Runs a write and records it as an audit event (`coreServices.auditor`):
+   * who (from the request's credentials), what, and whether it succeeded.
+   */
+  async function audited<T>(
+    req: express.Request,
+    eventId: string,
+    meta: AuditMeta,
+    write: () => Promise<T>,
+    resultMeta: (result: T) => AuditMeta = () => ({}),
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta,
+    });
+    try {
+      const result = await write();
+      await event.success({ meta: resultMeta(result) });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
   }
 
   const userRef = (credentials: BackstageCredentials) =>
@@ -135,12 +214,16 @@ export async function createRouter(options: {
   });
 
   router.get('/cost/entity', async (req, res) => {
-    const credentials = await authorize(req, multicloudCostReadPermission);
+    const credentials = await credentialsOf(req);
     const entityRef = parseEntityRefParam(req.query.entityRef);
     const period = parsePeriod(req.query, today());
     const groupBy = parseGroupBy(req.query);
     const metric = parseMetric(req.query);
-    const entity = await entityFor(entityRef, credentials);
+    const entity = await authorizedEntity(
+      credentials,
+      multicloudCostReadPermission,
+      entityRef,
+    );
     res.json(
       await costQuery.entityCost({
         entityRef,
@@ -155,14 +238,21 @@ export async function createRouter(options: {
   });
 
   router.get('/cost/summary', async (req, res) => {
-    await authorize(req, multicloudCostReadPermission);
-    res.json(
-      await costQuery.summary({
-        period: parsePeriod(req.query, today()),
-        groupBy: parseSummaryGroupBy(req.query),
-        metric: parseMetric(req.query),
-      }),
+    const credentials = await credentialsOf(req);
+    const summary = await costQuery.summary({
+      period: parsePeriod(req.query, today()),
+      groupBy: parseSummaryGroupBy(req.query),
+      metric: parseMetric(req.query),
+    });
+    const entityRefs = summary.breakdown.flatMap(item =>
+      item.entityRef ? [item.entityRef] : [],
     );
+    const allowed = await allowedRefs(
+      credentials,
+      multicloudCostReadPermission,
+      entityRefs,
+    );
+    res.json(hideUnreadableLines(summary, allowed));
   });
 
   router.post('/cost/imports', async (req, res) => {
@@ -181,10 +271,22 @@ export async function createRouter(options: {
     const fileName =
       typeof req.query.fileName === 'string' ? req.query.fileName : undefined;
     try {
-      const result = await costImport.importUpload(req, {
-        fileName,
-        createdBy: userRef(credentials),
-      });
+      const result = await audited(
+        req,
+        'cost-import',
+        { fileName: fileName ?? null, contentType },
+        () =>
+          costImport.importUpload(req, {
+            fileName,
+            createdBy: userRef(credentials),
+          }),
+        imported => ({
+          importId: imported.id,
+          rows: imported.rows,
+          dailyRows: imported.dailyRows,
+          periodsReplaced: imported.billingPeriods,
+        }),
+      );
       res.status(201).json(result);
     } catch (error) {
       if (error instanceof FocusFileRejectedError) {
@@ -204,11 +306,13 @@ export async function createRouter(options: {
 
   router.post('/cost/rebuild', async (req, res) => {
     await authorize(req, multicloudCostImportPermission);
-    res.json(await costImport.rebuild());
+    res.json(
+      await audited(req, 'cost-rebuild', {}, () => costImport.rebuild()),
+    );
   });
 
   router.put('/cost/budgets', express.json(), async (req, res) => {
-    const credentials = await authorize(req, multicloudBudgetUpdatePermission);
+    const credentials = await credentialsOf(req);
     const body = req.body ?? {};
     const entityRef = parseEntityRefParam(body.entityRef);
     const amount = body.amount;
@@ -223,21 +327,35 @@ export async function createRouter(options: {
         `currency must be an ISO 4217 code such as USD; got "${currency}"`,
       );
     }
-    await entityFor(entityRef, credentials);
+    await authorizedEntity(
+      credentials,
+      multicloudBudgetUpdatePermission,
+      entityRef,
+    );
+    const budget = { entityRef, amount, currency: currency.toUpperCase() };
     res.json(
-      await costQuery.setBudget({
-        entityRef,
-        amount,
-        currency: currency.toUpperCase(),
-        updatedBy: userRef(credentials),
-      }),
+      await audited(req, 'budget-set', budget, () =>
+        costQuery.setBudget({ ...budget, updatedBy: userRef(credentials) }),
+      ),
     );
   });
 
   router.delete('/cost/budgets', async (req, res) => {
-    await authorize(req, multicloudBudgetUpdatePermission);
+    const credentials = await credentialsOf(req);
     const entityRef = parseEntityRefParam(req.query.entityRef);
-    if (!(await costQuery.deleteBudget(entityRef))) {
+    await authorizedEntity(
+      credentials,
+      multicloudBudgetUpdatePermission,
+      entityRef,
+    );
+    const deleted = await audited(
+      req,
+      'budget-delete',
+      { entityRef },
+      () => costQuery.deleteBudget(entityRef),
+      wasSet => ({ deleted: wasSet }),
+    );
+    if (!deleted) {
       throw new NotFoundError(`${entityRef} has no budget set through the API`);
     }
     res.status(204).end();
@@ -248,25 +366,26 @@ export async function createRouter(options: {
       allow: ['user', 'service'],
     });
     const query = parseTopologyQuery(req.query);
-    // Costs are part of the answer only for callers who may read costs.
-    const [costDecision] = await permissions.authorize(
-      [{ permission: multicloudCostReadPermission }],
-      { credentials },
-    );
     res.json(
       await topology.topology({
         ...query,
         credentials,
-        includeCost: costDecision.result === AuthorizeResult.ALLOW,
+        // A node's cost is shown only to callers who may read that entity's cost.
+        costReadable: refs =>
+          allowedRefs(credentials, multicloudCostReadPermission, refs),
       }),
     );
   });
 
   if (alerts) {
-    /** A computed alert, if the caller may see its entity in the catalog. */
-    const visibleAlert = async (
+    /**
+     * A computed alert, if the caller may see its entity in the catalog
+     * (else 404) and holds `permission` on it (else 403).
+     */
+    const authorizedAlert = async (
       alertId: string,
       credentials: BackstageCredentials,
+      permission: ResourcePermission<'catalog-entity'>,
     ) => {
       const alert = await alerts.get(alertId);
       const entity = await catalog.getEntityByRef(alert.entityRef, {
@@ -275,6 +394,7 @@ export async function createRouter(options: {
       if (!entity) {
         throw new NotFoundError(`No alert ${alertId}`);
       }
+      await authorizedEntity(credentials, permission, alert.entityRef);
       return alert;
     };
 
@@ -288,22 +408,43 @@ export async function createRouter(options: {
     };
 
     router.get('/alerts', async (req, res) => {
-      const credentials = await authorize(req, multicloudAlertReadPermission);
+      const credentials = await credentialsOf(req);
       const entityRef = parseEntityRefParam(req.query.entityRef);
       const filters = parseAlertFilters(req.query);
-      res.json(await alerts.list({ entityRef, ...filters, credentials }));
+      await authorizedEntity(
+        credentials,
+        multicloudAlertReadPermission,
+        entityRef,
+      );
+      res.json(
+        await alerts.list({
+          entityRef,
+          ...filters,
+          credentials,
+          // Alerts of related entities: only of those the caller may read alerts of.
+          readable: refs =>
+            allowedRefs(credentials, multicloudAlertReadPermission, refs),
+        }),
+      );
     });
 
     router.get('/alerts/summary', async (req, res) => {
-      await authorize(req, multicloudAlertReadPermission);
-      res.json(await alerts.summary());
+      const credentials = await credentialsOf(req);
+      const summary = await alerts.summary();
+      const allowed = await allowedRefs(
+        credentials,
+        multicloudAlertReadPermission,
+        summary.teams.map(team => team.ownerRef),
+      );
+      res.json(summaryOfTeams(summary, allowed));
     });
 
     router.get('/alerts/silences', async (req, res) => {
-      const credentials = await authorize(req, multicloudAlertReadPermission);
-      const entity = await entityFor(
-        parseEntityRefParam(req.query.entityRef),
+      const credentials = await credentialsOf(req);
+      const entity = await authorizedEntity(
         credentials,
+        multicloudAlertReadPermission,
+        parseEntityRefParam(req.query.entityRef),
       );
       if (!alertmanager?.enabled) {
         res.json({ silences: [], instances: [] });
@@ -313,43 +454,70 @@ export async function createRouter(options: {
     });
 
     router.post('/alerts/silences', express.json(), async (req, res) => {
-      const credentials = await authorize(req, multicloudAlertUpdatePermission);
-      const entity = await entityFor(
-        parseEntityRefParam(req.body?.entityRef),
+      const credentials = await credentialsOf(req);
+      const entityRef = parseEntityRefParam(req.body?.entityRef);
+      const entity = await authorizedEntity(
         credentials,
+        multicloudAlertUpdatePermission,
+        entityRef,
       );
       const service = alertmanagerFor();
       const entityMatchers = service.matchersFor(entity);
       const silence = parseSilenceRequest(req.body, entityMatchers, clock());
-      res.status(201).json(
-        await service.createSilence({
-          ...silence,
-          entityMatchers,
-          createdBy: actorRef(credentials),
-        }),
+      const created = await audited(
+        req,
+        'alert-silence-create',
+        {
+          entityRef,
+          instance: silence.instance,
+          matchers: silence.matchers.map(m => ({ ...m })),
+          endsAt: silence.endsAt.toISOString(),
+          comment: silence.comment,
+        },
+        () =>
+          service.createSilence({
+            ...silence,
+            entityMatchers,
+            createdBy: actorRef(credentials),
+          }),
+        result => ({ silenceId: result.id }),
       );
+      res.status(201).json(created);
     });
 
     router.delete('/alerts/silences/:instance/:silenceId', async (req, res) => {
-      const credentials = await authorize(req, multicloudAlertUpdatePermission);
-      const entity = await entityFor(
-        parseEntityRefParam(req.query.entityRef),
+      const credentials = await credentialsOf(req);
+      const entityRef = parseEntityRefParam(req.query.entityRef);
+      const entity = await authorizedEntity(
         credentials,
+        multicloudAlertUpdatePermission,
+        entityRef,
       );
       const service = alertmanagerFor();
-      await service.expireSilence({
-        instance: req.params.instance,
-        silenceId: req.params.silenceId,
-        entityMatchers: service.matchersFor(entity),
-        expiredBy: actorRef(credentials),
-      });
+      const { instance, silenceId } = req.params;
+      await audited(
+        req,
+        'alert-silence-expire',
+        { entityRef, instance, silenceId },
+        () =>
+          service.expireSilence({
+            instance,
+            silenceId,
+            entityMatchers: service.matchersFor(entity),
+            expiredBy: actorRef(credentials),
+          }),
+      );
       res.status(204).end();
     });
 
     router.get('/alerts/:id/history', async (req, res) => {
-      const credentials = await authorize(req, multicloudAlertReadPermission);
+      const credentials = await credentialsOf(req);
       const alertId = parseAlertId(req.params.id);
-      await visibleAlert(alertId, credentials);
+      await authorizedAlert(
+        alertId,
+        credentials,
+        multicloudAlertReadPermission,
+      );
       res.json(await alerts.history(alertId));
     });
 
@@ -361,11 +529,31 @@ export async function createRouter(options: {
           }; actions are ${ALERT_ACTIONS.join(', ')}`,
         );
       }
-      const credentials = await authorize(req, multicloudAlertUpdatePermission);
+      const credentials = await credentialsOf(req);
       const alertId = parseAlertId(req.params.id);
       const request = parseActionRequest(req.params.action, req.body, clock());
-      await visibleAlert(alertId, credentials);
-      res.json(await alerts.act(alertId, request, actorRef(credentials)));
+      const alert = await authorizedAlert(
+        alertId,
+        credentials,
+        multicloudAlertUpdatePermission,
+      );
+      res.json(
+        await audited(
+          req,
+          'alert-action',
+          {
+            alertId,
+            entityRef: alert.entityRef,
+            action: req.params.action,
+            ...(request.reason ? { reason: request.reason } : {}),
+            ...(request.action === 'snooze'
+              ? { until: request.until.toISOString() }
+              : {}),
+          },
+          () => alerts.act(alertId, request, actorRef(credentials)),
+          acted => ({ status: acted.status }),
+        ),
+      );
     });
   }
 

@@ -19,8 +19,24 @@ describe('multicloudPermissions', () => {
     ]);
     for (const permission of multicloudPermissions) {
       expect(permission.name).toMatch(/^multicloud\.[a-z]+\.[a-z]+$/);
-      expect(permission.type).toBe('basic');
     }
+  });
+
+  it('makes every permission on one entity a catalog-entity resource permission, and the import a basic one', () => {
+    expect(
+      Object.fromEntries(
+        multicloudPermissions.map(p => [
+          p.name,
+          p.type === 'resource' ? p.resourceType : p.type,
+        ]),
+      ),
+    ).toEqual({
+      'multicloud.alert.read': 'catalog-entity',
+      'multicloud.alert.update': 'catalog-entity',
+      'multicloud.budget.update': 'catalog-entity',
+      'multicloud.cost.import': 'basic',
+      'multicloud.cost.read': 'catalog-entity',
+    });
   });
 
   it('gives writes a write action so policies can tell them from reads', () => {

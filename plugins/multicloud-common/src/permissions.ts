@@ -1,17 +1,33 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Read cost data (entity cost, summaries, forecasts, budgets).
+ * The catalog's resource type (`RESOURCE_TYPE_CATALOG_ENTITY` of
+ * `@backstage/plugin-catalog-common/alpha`): the multicloud permissions that
+ * act on one entity are resource permissions of this type, so that a policy
+ * can decide them with the catalog's conditional rules (`IS_ENTITY_OWNER`,
+ * `HAS_ANNOTATION`, `IS_ENTITY_KIND`...), and the plugin asks with the
+ * entity's ref.
+ *
+ * @public
+ */
+export const MULTICLOUD_ENTITY_RESOURCE_TYPE = 'catalog-entity';
+
+/**
+ * Read an entity's cost (its Cost tab, forecast and budget, its nodes' cost
+ * in Topology, its line in the Cloud page's summaries). A resource
+ * permission: asked with the entity's ref.
  *
  * @public
  */
 export const multicloudCostReadPermission = createPermission({
   name: 'multicloud.cost.read',
   attributes: { action: 'read' },
+  resourceType: MULTICLOUD_ENTITY_RESOURCE_TYPE,
 });
 
 /**
- * Import FOCUS cost exports.
+ * Import FOCUS cost exports (which replace the periods they cover for every
+ * team) and rebuild the attribution. A basic permission.
  *
  * @public
  */
@@ -21,33 +37,40 @@ export const multicloudCostImportPermission = createPermission({
 });
 
 /**
- * Set or remove an entity's monthly budget through the API.
+ * Set or remove an entity's monthly budget through the API. A resource
+ * permission: asked with the entity's ref.
  *
  * @public
  */
 export const multicloudBudgetUpdatePermission = createPermission({
   name: 'multicloud.budget.update',
   attributes: { action: 'update' },
+  resourceType: MULTICLOUD_ENTITY_RESOURCE_TYPE,
 });
 
 /**
- * Read budget, anomaly, hygiene and Alertmanager alerts.
+ * Read an entity's budget, anomaly, hygiene and Alertmanager alerts and its
+ * silences. A resource permission: asked with the entity's ref.
  *
  * @public
  */
 export const multicloudAlertReadPermission = createPermission({
   name: 'multicloud.alert.read',
   attributes: { action: 'read' },
+  resourceType: MULTICLOUD_ENTITY_RESOURCE_TYPE,
 });
 
 /**
- * Acknowledge, snooze or dismiss alerts.
+ * Acknowledge, snooze, dismiss or reopen an entity's alerts, and create or
+ * expire its Alertmanager silences. A resource permission: asked with the
+ * entity's ref.
  *
  * @public
  */
 export const multicloudAlertUpdatePermission = createPermission({
   name: 'multicloud.alert.update',
   attributes: { action: 'update' },
+  resourceType: MULTICLOUD_ENTITY_RESOURCE_TYPE,
 });
 
 /**

@@ -1,3 +1,4 @@
+import { sumByCurrency } from './amounts';
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
@@ -11,7 +12,6 @@ import {
   ALERT_SEVERITIES,
   ALERT_STATUSES,
   AlertAction,
-  AlertAmount,
   AlertSeverity,
   AlertStatus,
   AlertTeamSummary,
@@ -86,20 +86,6 @@ const emptyCounts = (): Record<AlertSeverity, number> => ({
   warning: 0,
   info: 0,
 });
-
-/** Sums amounts per currency, rounded to cents, largest first. */
-function sumByCurrency(amounts: AlertAmount[]): AlertAmount[] {
-  const sums = new Map<string, number>();
-  for (const { amount, currency } of amounts) {
-    sums.set(currency, (sums.get(currency) ?? 0) + amount);
-  }
-  return [...sums]
-    .map(([currency, amount]) => ({
-      amount: Math.round(amount * 100) / 100,
-      currency,
-    }))
-    .sort((a, b) => b.amount - a.amount);
-}
 
 const isActive = (alert: MulticloudAlert) =>
   (ACTIVE_STATUSES as readonly string[]).includes(alert.status) &&
@@ -274,14 +260,18 @@ export function createAlertsService(options: {
           rows.map(row => row.entity_ref).filter(ref => !related.has(ref)),
         ),
       ];
-      const readable = new Set([
+      const visible = [
         ...related,
         ...(unchecked.length ? (await fetchEntities(unchecked)).keys() : []),
-      ]);
+      ];
+      const readable = query.readable
+        ? await query.readable(visible)
+        : new Set(visible);
       const evaluations = await sourceEvaluations(knex);
       const stored = rows
         .filter(row => readable.has(row.entity_ref))
         .map(row => toAlert(row, now, evaluations));
+      // Alertmanager's alerts are the root entity's own.
       const live = await alertmanagerAlertsOf(root);
       const all = [...stored, ...live.alerts];
 

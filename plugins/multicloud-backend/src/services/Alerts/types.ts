@@ -81,6 +81,12 @@ export type AlertQuery = {
   source?: AlertSource[];
   severity?: AlertSeverity[];
   credentials: BackstageCredentials;
+  /**
+   * Of the given entity refs, those whose alerts the caller may read
+   * (`multicloud.alert.read`); alerts of the others are left out. Unset:
+   * every entity the caller can see in the catalog.
+   */
+  readable?: (entityRefs: string[]) => Promise<ReadonlySet<string>>;
 };
 
 /** Lifecycle actions of `POST /alerts/{id}/<action>`, already checked. */

@@ -55,7 +55,7 @@ const request = (
   depth: 2,
   expand: [],
   credentials: mockCredentials.user(),
-  includeCost: true,
+  costReadable: async refs => new Set(refs),
   ...options,
 });
 
@@ -159,11 +159,38 @@ describe.each(databases.eachSupportedId())(
         { ref: 'resource:default/web-1', date: '2026-11-10', cost: 7 },
       ]);
       const response = await service.topology(
-        request('component:default/checkout-api', { includeCost: false }),
+        request('component:default/checkout-api', {
+          costReadable: async () => new Set(),
+        }),
       );
       expect(response.nodes.some(node => node.monthlyCost)).toBe(false);
       expect(response.groups.some(group => group.monthlyCost)).toBe(false);
       expect(response.mermaid).not.toContain('USD');
+    });
+
+    it('shows the cost only of the nodes whose cost the caller may read', async () => {
+      const { knex, service } = await setUp();
+      await writeDailyCosts(knex, [
+        { ref: 'resource:default/web-1', date: '2026-11-10', cost: 7 },
+        { ref: 'resource:default/checkout-db', date: '2026-11-10', cost: 5 },
+      ]);
+      const asked: string[][] = [];
+      const response = await service.topology(
+        request('component:default/checkout-api', {
+          costReadable: async refs => {
+            asked.push(refs);
+            return new Set(['resource:default/web-1']);
+          },
+        }),
+      );
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toEqual(
+        expect.arrayContaining(['resource:default/web-1']),
+      );
+      const costed = response.nodes.filter(node => node.monthlyCost);
+      expect(costed.map(node => node.entityRef)).toEqual([
+        'resource:default/web-1',
+      ]);
     });
 
     it('reads the costs of more nodes than one statement may bind, and collapses above the budget', async () => {

@@ -68,8 +68,10 @@ export function createTopologyService(options: {
       };
       const [{ networkOf, networks }, costs] = await Promise.all([
         resolveNetworks(entities, fetch),
-        request.includeCost
-          ? readCosts(knex, [...entities.keys()], costPeriod)
+        request.costReadable
+          ? request
+              .costReadable([...entities.keys()])
+              .then(refs => readCosts(knex, [...refs], costPeriod))
           : new Map<string, TopologyCost>(),
       ]);
 

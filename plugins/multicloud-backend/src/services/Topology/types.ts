@@ -16,8 +16,11 @@ export type TopologyRequest = {
   expand: string[];
   /** The caller: the catalog is read with these, so entities they cannot see are left out. */
   credentials: BackstageCredentials;
-  /** Whether the caller may see costs (`multicloud.cost.read`). */
-  includeCost: boolean;
+  /**
+   * Of the given entity refs, those whose cost the caller may see
+   * (`multicloud.cost.read`); only their nodes carry a cost. Unset: no costs.
+   */
+  costReadable?: (entityRefs: string[]) => Promise<ReadonlySet<string>>;
 };
 
 /** Builds the infrastructure graph around a catalog entity. */
