@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { NotAllowedError } from '@backstage/errors';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import {
   EntityProvider,
@@ -127,6 +128,25 @@ describe('EntityAlertsCard', () => {
 
     expect(
       await screen.findByText(/Could not load the alerts/),
+    ).toBeInTheDocument();
+  });
+
+  it('says so when the user may not see the alerts', async () => {
+    const api = mockMulticloudApi({
+      getAlerts: async () => {
+        throw new NotAllowedError('Unauthorized');
+      },
+    });
+    renderCard(api);
+
+    expect(
+      await screen.findByText(/You may not see this entity's alerts/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'You need the permission multicloud.alert.read on system:default/shop; ' +
+          "ask the entity's owners or your Backstage admins.",
+      ),
     ).toBeInTheDocument();
   });
 });

@@ -2,6 +2,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   ALERT_SEVERITIES,
   AlertsResponse,
+  multicloudAlertReadPermission,
 } from '@multicloud/plugin-multicloud-common';
 import { formatTimestamp } from '../../lib/format';
 import { AlertCounts } from '../AlertsTab/AlertCounts';
@@ -92,6 +93,10 @@ export const EntityAlertsCard = (props: {
         api.getAlerts({ entityRef, status: ['open'], severity: ['critical'] })
       }
       errorTitle="Could not load the alerts"
+      notAllowed={{
+        permission: multicloudAlertReadPermission,
+        title: "You may not see this entity's alerts",
+      }}
     >
       {response => <AlertsSummary response={response} />}
     </EntityOverviewCard>

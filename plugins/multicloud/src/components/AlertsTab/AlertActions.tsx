@@ -1,4 +1,5 @@
 import { MouseEvent, ReactElement, useId, useState } from 'react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import IconButton from '@material-ui/core/IconButton';
 import Menu from '@material-ui/core/Menu';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -11,7 +12,10 @@ import NotificationsActiveIcon from '@material-ui/icons/NotificationsActive';
 import NotificationsOffIcon from '@material-ui/icons/NotificationsOff';
 import ReplayIcon from '@material-ui/icons/Replay';
 import SnoozeIcon from '@material-ui/icons/Snooze';
-import { MulticloudAlert } from '@multicloud/plugin-multicloud-common';
+import {
+  MulticloudAlert,
+  multicloudAlertUpdatePermission,
+} from '@multicloud/plugin-multicloud-common';
 
 /** What a row's buttons ask the tab to do. */
 export type AlertRowAction =
@@ -73,16 +77,20 @@ function lifecycleActions(alert: MulticloudAlert): AlertRowAction[] {
 /**
  * The buttons of one alert: acknowledge, snooze (a menu: 1 day, 1 week,
  * until a date), dismiss, reopen and history for computed alerts; silence
- * or expire the silence for Alertmanager alerts. Without the permission to
- * change alerts only History is offered.
+ * or expire the silence for Alertmanager alerts. The changes are offered
+ * only to who may make them (`multicloud.alert.update` on the alert's
+ * entity); until that is known, and without it, only History is.
  */
 export const AlertActions = (props: {
   alert: MulticloudAlert;
-  canUpdate: boolean;
   busy: boolean;
   onAction: (action: AlertRowAction, alert: MulticloudAlert) => void;
 }) => {
-  const { alert, canUpdate, busy, onAction } = props;
+  const { alert, busy, onAction } = props;
+  const { allowed: canUpdate } = usePermission({
+    permission: multicloudAlertUpdatePermission,
+    resourceRef: alert.entityRef,
+  });
   const classes = useStyles();
   const menuId = useId();
   const [snoozeAnchor, setSnoozeAnchor] = useState<HTMLElement | null>(null);

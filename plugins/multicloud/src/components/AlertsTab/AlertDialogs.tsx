@@ -18,11 +18,12 @@ import { makeStyles } from '@material-ui/core/styles';
 import {
   AlertEvent,
   MulticloudAlert,
+  multicloudAlertUpdatePermission,
 } from '@multicloud/plugin-multicloud-common';
 import useAsync from 'react-use/esm/useAsync';
 import { AlertSilenceMatcher, multicloudApiRef } from '../../api';
 import { formatTimestamp } from '../../lib/format';
-import { describeAlertError } from './alertLabels';
+import { describeActionError } from '../shared/permissionError';
 
 const useStyles = makeStyles(theme => ({
   fields: {
@@ -42,6 +43,8 @@ const useStyles = makeStyles(theme => ({
  * error when the action fails, and closes through `onDone` when it worked.
  */
 const ActionDialog = (props: {
+  /** The alert's entity, which the permission to act on it is asked on. */
+  entityRef: string;
   title: string;
   confirmLabel: string;
   canConfirm: boolean;
@@ -50,7 +53,15 @@ const ActionDialog = (props: {
   onDone: () => void;
   children: ReactNode;
 }) => {
-  const { title, confirmLabel, canConfirm, onConfirm, onClose, onDone } = props;
+  const {
+    entityRef,
+    title,
+    confirmLabel,
+    canConfirm,
+    onConfirm,
+    onClose,
+    onDone,
+  } = props;
   const titleId = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -62,7 +73,12 @@ const ActionDialog = (props: {
       await onConfirm();
       onDone();
     } catch (e) {
-      setError(describeAlertError(e));
+      setError(
+        describeActionError(e, {
+          permission: multicloudAlertUpdatePermission,
+          resourceRef: entityRef,
+        }),
+      );
       setBusy(false);
     }
   };
@@ -109,6 +125,7 @@ export const DismissDialog = (props: DialogProps) => {
   const [reason, setReason] = useState('');
   return (
     <ActionDialog
+      entityRef={alert.entityRef}
       title="Dismiss alert"
       confirmLabel="Dismiss"
       canConfirm={reason.trim() !== ''}
@@ -161,6 +178,7 @@ export const SnoozeUntilDialog = (props: DialogProps) => {
 
   return (
     <ActionDialog
+      entityRef={alert.entityRef}
       title="Snooze alert"
       confirmLabel="Snooze"
       canConfirm={valid}
@@ -233,6 +251,7 @@ export const SilenceDialog = (props: DialogProps) => {
 
   return (
     <ActionDialog
+      entityRef={alert.entityRef}
       title="Silence alert"
       confirmLabel="Silence"
       canConfirm={comment.trim() !== ''}

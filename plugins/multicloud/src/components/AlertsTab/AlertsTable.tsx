@@ -150,13 +150,12 @@ export const AlertsTable = (props: {
   alerts: MulticloudAlert[];
   /** The page's entity: alerts about it are not linked to it again. */
   entityRef: string;
-  canUpdate: boolean;
   /** Id of the alert an action is running for. */
   busyId?: string;
   refreshing: boolean;
   onAction: (action: AlertRowAction, alert: MulticloudAlert) => void;
 }) => {
-  const { alerts, entityRef, canUpdate, busyId, refreshing, onAction } = props;
+  const { alerts, entityRef, busyId, refreshing, onAction } = props;
   const classes = useStyles();
   // material-table writes its state into the row objects: hand it copies.
   const rows: AlertRow[] = [...alerts].sort(byUrgency).map(alert => ({
@@ -234,7 +233,6 @@ export const AlertsTable = (props: {
       render: row => (
         <AlertActions
           alert={row}
-          canUpdate={canUpdate}
           busy={busyId === row.id}
           onAction={onAction}
         />

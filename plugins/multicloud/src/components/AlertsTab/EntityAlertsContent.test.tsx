@@ -65,7 +65,10 @@ async function errorResponse(status: number, message: string) {
   return ResponseError.fromResponse(
     new Response(
       JSON.stringify({
-        error: { name: 'InputError', message },
+        error: {
+          name: status === 403 ? 'NotAllowedError' : 'InputError',
+          message,
+        },
         response: { statusCode: status },
       }),
       {
@@ -437,9 +440,9 @@ describe('EntityAlertsContent', () => {
     await waitFor(() =>
       expect(alertApi.getAlerts()).toEqual([
         expect.objectContaining({
-          message: expect.stringMatching(
-            /not allowed to change alerts.*multicloud\.alert\.update/,
-          ),
+          message:
+            'You need the permission multicloud.alert.update on component:default/checkout; ' +
+            "ask the entity's owners or your Backstage admins.",
           severity: 'error',
         }),
       ]),
@@ -630,5 +633,27 @@ describe('EntityAlertsContent', () => {
     expect(
       await screen.findByText(/Could not load the alerts/),
     ).toBeInTheDocument();
+  });
+
+  it('says so when the user may not see the alerts', async () => {
+    const api = mockMulticloudApi({
+      getAlerts: async () => {
+        throw await errorResponse(403, 'Unauthorized');
+      },
+    });
+    renderAlertsTab(api);
+
+    expect(
+      await screen.findByText(/You may not see this entity's alerts/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'You need the permission multicloud.alert.read on component:default/checkout; ' +
+          "ask the entity's owners or your Backstage admins.",
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/Could not load the alerts/),
+    ).not.toBeInTheDocument();
   });
 });

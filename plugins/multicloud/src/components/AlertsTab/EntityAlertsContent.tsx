@@ -1,11 +1,6 @@
 import { useState } from 'react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -14,11 +9,14 @@ import Typography from '@material-ui/core/Typography';
 import {
   AlertmanagerInstanceStatus,
   MulticloudAlert,
+  multicloudAlertReadPermission,
   multicloudAlertUpdatePermission,
 } from '@multicloud/plugin-multicloud-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { MulticloudApi, multicloudApiRef } from '../../api';
 import { formatTimestamp } from '../../lib/format';
+import { LoadErrorPanel } from '../shared/LoadErrorPanel';
+import { describeActionError } from '../shared/permissionError';
 import { AlertRowAction } from './AlertActions';
 import { AlertCounts } from './AlertCounts';
 import {
@@ -34,7 +32,6 @@ import {
   statusesOf,
 } from './AlertFilters';
 import { AlertsTable } from './AlertsTable';
-import { describeAlertError } from './alertLabels';
 import { NoAlerts } from './NoAlerts';
 
 const DAY_MS = 86_400_000;
@@ -141,10 +138,14 @@ export const EntityAlertsContent = () => {
   const entityRef = stringifyEntityRef(entity);
   const multicloudApi = useApi(multicloudApiRef);
   const alertApi = useApi(alertApiRef);
+  // Each row asks about its own alert's entity; this answer, about the
+  // page's entity, says whether to explain why its alerts offer no changes.
   const permission = usePermission({
     permission: multicloudAlertUpdatePermission,
+    resourceRef: entityRef,
   });
-  const canUpdate = permission.allowed;
+  const mayNotUpdate =
+    !permission.loading && !permission.allowed && !permission.error;
   const [filters, setFilters] = useState<AlertFilterValues>(
     DEFAULT_ALERT_FILTERS,
   );
@@ -186,7 +187,13 @@ export const EntityAlertsContent = () => {
       });
       alerts.retry();
     } catch (e) {
-      alertApi.post({ message: describeAlertError(e), severity: 'error' });
+      alertApi.post({
+        message: describeActionError(e, {
+          permission: multicloudAlertUpdatePermission,
+          resourceRef: alert.entityRef,
+        }),
+        severity: 'error',
+      });
     } finally {
       setBusyId(undefined);
     }
@@ -217,8 +224,13 @@ export const EntityAlertsContent = () => {
       )}
       {alerts.error && (
         <Grid item xs={12}>
-          <ResponseErrorPanel
+          <LoadErrorPanel
             title="Could not load the alerts"
+            notAllowedTitle="You may not see this entity's alerts"
+            required={{
+              permission: multicloudAlertReadPermission,
+              resourceRef: entityRef,
+            }}
             error={alerts.error}
           />
         </Grid>
@@ -247,11 +259,13 @@ export const EntityAlertsContent = () => {
               <AlertmanagerNotice instances={unreachable} />
             </Grid>
           )}
-          {!permission.loading && !canUpdate && (
+          {mayNotUpdate && response.alerts.length > 0 && (
             <Grid item xs={12}>
               <Typography variant="body2" color="textSecondary">
-                You can see these alerts but not act on them: that takes the
-                permission <code>{multicloudAlertUpdatePermission.name}</code>.
+                You can see the alerts of {entityRef} but not act on them: that
+                takes the permission{' '}
+                <code>{multicloudAlertUpdatePermission.name}</code>; ask the
+                entity's owners or your Backstage admins.
               </Typography>
             </Grid>
           )}
@@ -262,7 +276,6 @@ export const EntityAlertsContent = () => {
               <AlertsTable
                 alerts={response.alerts}
                 entityRef={entityRef}
-                canUpdate={canUpdate}
                 busyId={busyId}
                 refreshing={alerts.loading}
                 onAction={onAction}

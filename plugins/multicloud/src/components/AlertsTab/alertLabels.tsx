@@ -1,4 +1,3 @@
-import { ResponseError, isError } from '@backstage/errors';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ErrorIcon from '@material-ui/icons/Error';
@@ -9,7 +8,6 @@ import {
   AlertSeverity,
   AlertSource,
   AlertStatus,
-  multicloudAlertUpdatePermission,
 } from '@multicloud/plugin-multicloud-common';
 import { formatCurrency } from '../../lib/format';
 
@@ -117,18 +115,4 @@ export function formatRelativeTime(time: string, now = Date.now()): string {
     }
   }
   return format.format(0, 'second');
-}
-
-/** A message a person can act on, for a failed alert action. */
-export function describeAlertError(error: unknown): string {
-  if (ResponseError.is(error)) {
-    if (error.statusCode === 403) {
-      return (
-        'You are not allowed to change alerts. It takes the permission ' +
-        `${multicloudAlertUpdatePermission.name}; ask your Backstage administrators.`
-      );
-    }
-    return error.cause.message;
-  }
-  return isError(error) ? error.message : String(error);
 }

@@ -1,7 +1,6 @@
 import {
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -13,11 +12,13 @@ import {
   ALERT_SEVERITIES,
   AlertTeamSummary,
   AlertsSummaryResponse,
+  multicloudAlertReadPermission,
 } from '@multicloud/plugin-multicloud-common';
 import useAsync from 'react-use/esm/useAsync';
 import { multicloudApiRef } from '../../api';
 import { formatTimestamp } from '../../lib/format';
 import { AlertCounts } from '../AlertsTab/AlertCounts';
+import { LoadErrorPanel } from '../shared/LoadErrorPanel';
 import {
   SEVERITY_LABELS,
   SeverityIcon,
@@ -112,8 +113,10 @@ export const AlertsByTeam = () => {
   }
   if (summary.error) {
     return (
-      <ResponseErrorPanel
+      <LoadErrorPanel
         title="Could not load the alerts summary"
+        notAllowedTitle="You may not see the alerts summary"
+        required={{ permission: multicloudAlertReadPermission }}
         error={summary.error}
       />
     );

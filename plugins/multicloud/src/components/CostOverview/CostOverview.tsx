@@ -1,9 +1,5 @@
 import { useState } from 'react';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import Tab from '@material-ui/core/Tab';
@@ -12,6 +8,7 @@ import {
   CostMetric,
   CostSummaryGroupBy,
   CostSummaryResponse,
+  multicloudCostReadPermission,
 } from '@multicloud/plugin-multicloud-common';
 import useAsync from 'react-use/esm/useAsync';
 import { multicloudApiRef } from '../../api';
@@ -21,6 +18,7 @@ import {
   BreakdownTable,
   CostChart,
   ForecastCard,
+  LoadErrorPanel,
   MetricSelect,
   NoCostData,
   PeriodPicker,
@@ -187,8 +185,10 @@ export const CostOverview = () => {
       )}
       {summaries.error && (
         <Grid item xs={12}>
-          <ResponseErrorPanel
+          <LoadErrorPanel
             title="Could not load the cost summary"
+            notAllowedTitle="You may not see the cost summary"
+            required={{ permission: multicloudCostReadPermission }}
             error={summaries.error}
           />
         </Grid>

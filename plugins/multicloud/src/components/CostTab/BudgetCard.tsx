@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
@@ -7,6 +8,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import {
   CostBudget,
   MULTICLOUD_ANNOTATIONS,
+  multicloudBudgetUpdatePermission,
 } from '@multicloud/plugin-multicloud-common';
 import { formatCurrency, formatMonth, formatPercent } from '../../lib/format';
 import { BudgetDialog } from './BudgetDialog';
@@ -24,8 +26,14 @@ function buttonLabel(budget: CostBudget | null): string {
   return budget.source === 'annotation' ? 'Override budget' : 'Edit budget';
 }
 
-/** The month's actual and forecast cost against the monthly budget. */
+/**
+ * The month's actual and forecast cost against the monthly budget. Setting,
+ * changing or removing the budget is offered only to who may do it
+ * (`multicloud.budget.update` on the entity); nothing is offered while that
+ * is being asked.
+ */
 export const BudgetCard = (props: {
+  /** The page's entity: the budget's and the permission's. */
   entityRef: string;
   budget: CostBudget | null;
   currency: string;
@@ -34,6 +42,10 @@ export const BudgetCard = (props: {
   const { entityRef, budget, currency, onChanged } = props;
   const classes = useStyles();
   const [editing, setEditing] = useState(false);
+  const { allowed: canEdit } = usePermission({
+    permission: multicloudBudgetUpdatePermission,
+    resourceRef: entityRef,
+  });
   const fromAnnotation = budget?.source === 'annotation';
   const actualOver = budget !== null && budget.actualShare > 1;
   const forecastOver =
@@ -46,9 +58,11 @@ export const BudgetCard = (props: {
       title="Budget"
       subheader={budget ? formatMonth(budget.month) : 'Monthly'}
       actions={
-        <Button color="primary" onClick={() => setEditing(true)}>
-          {buttonLabel(budget)}
-        </Button>
+        canEdit && (
+          <Button color="primary" onClick={() => setEditing(true)}>
+            {buttonLabel(budget)}
+          </Button>
+        )
       }
     >
       {budget ? (
@@ -87,7 +101,8 @@ export const BudgetCard = (props: {
             <Typography variant="caption" color="textSecondary">
               Set by the annotation{' '}
               <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> in the
-              entity's catalog file; a budget set here overrides it.
+              entity's catalog file
+              {canEdit ? '; a budget set here overrides it.' : '.'}
             </Typography>
           )}
         </>
@@ -95,13 +110,15 @@ export const BudgetCard = (props: {
         <>
           <Typography variant="body2">No monthly budget.</Typography>
           <Typography variant="caption" color="textSecondary">
-            Set one here, or with the annotation{' '}
+            {canEdit
+              ? 'Set one here, or with the annotation '
+              : 'Set one with the annotation '}
             <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> (for example{' '}
             <code>1500 USD</code>) in the entity's catalog file.
           </Typography>
         </>
       )}
-      {editing && (
+      {editing && canEdit && (
         <BudgetDialog
           entityRef={entityRef}
           current={budget?.source === 'api' ? budget : undefined}

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { ResponseError, isError } from '@backstage/errors';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -12,30 +11,16 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { multicloudBudgetUpdatePermission } from '@multicloud/plugin-multicloud-common';
 import { multicloudApiRef } from '../../api';
+import { describeActionError } from '../shared';
 
 const useStyles = makeStyles(theme => ({
   fields: { display: 'flex', gap: theme.spacing(2) },
   removeButton: { marginRight: 'auto' },
 }));
 
-/** A message a person can act on, for a failed budget change. */
-export function describeBudgetError(error: unknown): string {
-  if (ResponseError.is(error)) {
-    if (error.statusCode === 403) {
-      return (
-        'You are not allowed to change budgets. It takes the permission ' +
-        `${multicloudBudgetUpdatePermission.name}; ask your Backstage administrators.`
-      );
-    }
-    return error.cause.message;
-  }
-  return isError(error) ? error.message : String(error);
-}
-
 /** Sets, changes or removes the monthly budget kept by the API. */
 export const BudgetDialog = (props: {
   entityRef: string;
-  /** The budget set through the API, when there is one. */
   /** The budget set through the API, which the dialog can change or remove. */
   current?: { amount: number; currency: string };
   /** Figures to start from (the annotation's budget when it is overridden). */
@@ -72,7 +57,12 @@ export const BudgetDialog = (props: {
       await change();
       onChanged();
     } catch (e) {
-      setError(describeBudgetError(e));
+      setError(
+        describeActionError(e, {
+          permission: multicloudBudgetUpdatePermission,
+          resourceRef: entityRef,
+        }),
+      );
       setBusy(false);
     }
   };

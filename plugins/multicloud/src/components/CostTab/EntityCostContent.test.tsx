@@ -1,10 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { multicloudCostImportPermission } from '@multicloud/plugin-multicloud-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLocation, useNavigationType } from 'react-router-dom';
@@ -43,6 +45,9 @@ async function renderCostTab(
   api: ReturnType<typeof mockMulticloudApi>,
   query = '',
 ) {
+  const permissionApi = mockApis.permission.mock({
+    authorize: async () => ({ result: AuthorizeResult.ALLOW }),
+  });
   const rendered = renderInTestApp(
     <>
       <EntityProvider entity={entity}>
@@ -51,21 +56,23 @@ async function renderCostTab(
       <CurrentAddress />
     </>,
     {
-      apis: [[multicloudApiRef, api]],
+      apis: [[multicloudApiRef, api], permissionApi],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       initialRouteEntries: [`${COST_TAB}${query}`],
     },
   );
   await waitFor(() => expect(api.getEntityCost).toHaveBeenCalled());
-  return rendered;
+  return { ...rendered, permissionApi };
 }
 
-async function forbidden(): Promise<ResponseError> {
+async function forbidden(
+  request = { method: 'PUT', url: '/api/multicloud/cost/budgets' },
+): Promise<ResponseError> {
   return ResponseError.fromResponse(
     new Response(
       JSON.stringify({
         error: { name: 'NotAllowedError', message: 'Unauthorized' },
-        request: { method: 'PUT', url: '/api/multicloud/cost/budgets' },
+        request,
         response: { statusCode: 403 },
       }),
       {
@@ -367,7 +374,7 @@ describe('EntityCostContent', () => {
           lastImportAt: null,
         }),
     });
-    await renderCostTab(api);
+    const { permissionApi } = await renderCostTab(api);
 
     expect(
       await screen.findByText('No cost attributed to this entity'),
@@ -376,9 +383,13 @@ describe('EntityCostContent', () => {
       screen.getByText(/No cost data has been imported yet/),
     ).toBeInTheDocument();
     expect(screen.getByText('multicloud.io/resource-id')).toBeInTheDocument();
+    // How to import is told to who may import.
     expect(
-      screen.getByText('POST /api/multicloud/cost/imports'),
+      await screen.findByText('POST /api/multicloud/cost/imports'),
     ).toBeInTheDocument();
+    expect(permissionApi.authorize).toHaveBeenCalledWith({
+      permission: multicloudCostImportPermission,
+    });
   });
 
   it('shows what went wrong when the cost cannot be loaded', async () => {
@@ -393,6 +404,31 @@ describe('EntityCostContent', () => {
       await screen.findByText(/Could not load the cost/),
     ).toBeInTheDocument();
     expect(screen.getAllByText(/Database is gone/).length).toBeGreaterThan(0);
+  });
+
+  it('says so when the user may not see the cost', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async () => {
+        throw await forbidden({
+          method: 'GET',
+          url: '/api/multicloud/cost/entity',
+        });
+      },
+    });
+    await renderCostTab(api);
+
+    expect(
+      await screen.findByText(/You may not see this entity's cost/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'You need the permission multicloud.cost.read on component:default/checkout; ' +
+          "ask the entity's owners or your Backstage admins.",
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByText(/Could not load the cost/),
+    ).not.toBeInTheDocument();
   });
 
   it('sets a budget through the dialog and reloads the cost', async () => {
@@ -470,7 +506,8 @@ describe('EntityCostContent', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      /not allowed to change budgets.*multicloud\.budget\.update/,
+      'You need the permission multicloud.budget.update on component:default/checkout; ' +
+        "ask the entity's owners or your Backstage admins.",
     );
     expect(screen.getByRole('dialog')).toBeInTheDocument();
   });
@@ -492,7 +529,7 @@ describe('EntityCostContent', () => {
       screen.getByText('multicloud.io/monthly-budget'),
     ).toBeInTheDocument();
     await userEvent.click(
-      screen.getByRole('button', { name: 'Override budget' }),
+      await screen.findByRole('button', { name: 'Override budget' }),
     );
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByText('Set monthly budget')).toBeInTheDocument();

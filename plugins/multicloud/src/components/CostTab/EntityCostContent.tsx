@@ -1,11 +1,6 @@
 import { useState } from 'react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
@@ -13,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import {
   CostMetric,
   EntityCostResponse,
+  multicloudCostReadPermission,
 } from '@multicloud/plugin-multicloud-common';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { multicloudApiRef } from '../../api';
@@ -25,6 +21,7 @@ import {
   ForecastCard,
   GROUP_BY_LABELS,
   GroupBySelect,
+  LoadErrorPanel,
   MetricSelect,
   NoCostData,
   PeriodPicker,
@@ -36,10 +33,11 @@ import { BudgetCard } from './BudgetCard';
 import { useCostTabView } from './costTabQuery';
 
 const CostReport = (props: {
+  entityRef: string;
   response: EntityCostResponse;
   onBudgetChanged: () => void;
 }) => {
-  const { response, onBudgetChanged } = props;
+  const { entityRef, response, onBudgetChanged } = props;
   const { currency, budget, forecast } = response;
 
   if (hasNoCost(response)) {
@@ -70,7 +68,7 @@ const CostReport = (props: {
       </Grid>
       <Grid item xs={12} sm={6} lg={3}>
         <BudgetCard
-          entityRef={response.entityRef}
+          entityRef={entityRef}
           budget={budget}
           currency={currency}
           onChanged={onBudgetChanged}
@@ -196,14 +194,23 @@ export const EntityCostContent = () => {
       )}
       {cost.error && (
         <Grid item xs={12}>
-          <ResponseErrorPanel
+          <LoadErrorPanel
             title="Could not load the cost"
+            notAllowedTitle="You may not see this entity's cost"
+            required={{
+              permission: multicloudCostReadPermission,
+              resourceRef: entityRef,
+            }}
             error={cost.error}
           />
         </Grid>
       )}
       {cost.value && !cost.error && (
-        <CostReport response={cost.value} onBudgetChanged={cost.retry} />
+        <CostReport
+          entityRef={entityRef}
+          response={cost.value}
+          onBudgetChanged={cost.retry}
+        />
       )}
     </Grid>
   );

@@ -13,6 +13,8 @@ import {
 } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import { MulticloudApi, multicloudApiRef } from '../../api';
+import { LoadErrorPanel } from '../shared/LoadErrorPanel';
+import { MulticloudPermission } from '../shared/permissionError';
 
 /**
  * Where a tab of the entity page is: `link` when given (the new frontend
@@ -40,6 +42,12 @@ export function EntityOverviewCard<T>(props: {
   load: (api: MulticloudApi, entityRef: string) => Promise<T>;
   /** What failed, for example `Could not load the topology`. */
   errorTitle: string;
+  /**
+   * The read permission the content takes on the entity, and what a user
+   * the backend refuses may not see, for example `You may not see this
+   * entity's cost`.
+   */
+  notAllowed?: { permission: MulticloudPermission; title: string };
   children: (value: T) => ReactNode;
   /** Shown under the content once it has loaded or failed. */
   footer?: ReactNode;
@@ -51,6 +59,7 @@ export function EntityOverviewCard<T>(props: {
     linkTitle,
     load,
     errorTitle,
+    notAllowed,
     children,
     footer,
   } = props;
@@ -68,6 +77,15 @@ export function EntityOverviewCard<T>(props: {
   let content;
   if (loaded.loading) {
     content = <Progress />;
+  } else if (loaded.error && notAllowed) {
+    content = (
+      <LoadErrorPanel
+        title={errorTitle}
+        notAllowedTitle={notAllowed.title}
+        required={{ permission: notAllowed.permission, resourceRef: entityRef }}
+        error={loaded.error}
+      />
+    );
   } else if (loaded.error) {
     content = <ResponseErrorPanel title={errorTitle} error={loaded.error} />;
   } else {

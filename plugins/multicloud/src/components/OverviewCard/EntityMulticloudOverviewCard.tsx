@@ -10,6 +10,7 @@ import {
   AlertsResponse,
   CostBudget,
   EntityCostResponse,
+  multicloudCostReadPermission,
 } from '@multicloud/plugin-multicloud-common';
 import useAsync from 'react-use/esm/useAsync';
 import { MulticloudApi, multicloudApiRef } from '../../api';
@@ -249,6 +250,10 @@ export const EntityMulticloudOverviewCard = (props: {
       linkTitle="View cost"
       load={(api, ref) => loadMonthCost(api, ref, today)}
       errorTitle="Could not load the cost"
+      notAllowed={{
+        permission: multicloudCostReadPermission,
+        title: "You may not see this entity's cost",
+      }}
       footer={
         alerts.value && (
           <OpenAlertsLine alerts={alerts.value} link={alertsLink} />

@@ -1,13 +1,18 @@
 import { EmptyState, Link } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { MULTICLOUD_ANNOTATIONS } from '@multicloud/plugin-multicloud-common';
+import {
+  MULTICLOUD_ANNOTATIONS,
+  multicloudCostImportPermission,
+} from '@multicloud/plugin-multicloud-common';
 import { formatTimestamp } from '../../lib/format';
 
 /**
  * What to do when no cost shows up: cost reaches an entity through its
  * Resource entities' resource ids or through tags, once a FOCUS export has
- * been imported.
+ * been imported. How to import one is told only to who may
+ * (`multicloud.cost.import`).
  */
 export const NoCostData = (props: {
   /** `entity` on an entity's Cost tab, `organisation` on the overview page. */
@@ -17,6 +22,9 @@ export const NoCostData = (props: {
   lastImportAt: string | null;
 }) => {
   const { scope, from, to, lastImportAt } = props;
+  const { allowed: canImport } = usePermission({
+    permission: multicloudCostImportPermission,
+  });
   const imported = lastImportAt
     ? `Cost data was last imported ${formatTimestamp(lastImportAt)}.`
     : 'No cost data has been imported yet.';
@@ -38,14 +46,24 @@ export const NoCostData = (props: {
           </Typography>
           <ul>
             <li>
-              <Typography variant="body2">
-                A FOCUS cost export has to be imported: post it to{' '}
-                <code>POST /api/multicloud/cost/imports</code> (CSV, CSV.gz or
-                Parquet) or drop it in one of the import folders configured for
-                the multicloud backend. See the{' '}
-                <Link to="https://focus.finops.org/">FOCUS specification</Link>{' '}
-                for the export format.
-              </Typography>
+              {canImport ? (
+                <Typography variant="body2">
+                  A FOCUS cost export has to be imported: post it to{' '}
+                  <code>POST /api/multicloud/cost/imports</code> (CSV, CSV.gz or
+                  Parquet) or drop it in one of the import folders configured
+                  for the multicloud backend. See the{' '}
+                  <Link to="https://focus.finops.org/">
+                    FOCUS specification
+                  </Link>{' '}
+                  for the export format.
+                </Typography>
+              ) : (
+                <Typography variant="body2">
+                  A FOCUS cost export has to be imported by your Backstage
+                  admins (it takes the permission{' '}
+                  <code>{multicloudCostImportPermission.name}</code>).
+                </Typography>
+              )}
             </li>
             <li>
               <Typography variant="body2">

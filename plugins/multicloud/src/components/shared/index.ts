@@ -5,5 +5,12 @@ export { CostChart, describeAnomaly, describeCostChart } from './CostChart';
 export type { CostChartProps } from './CostChart';
 export { GROUP_BY_LABELS, GroupBySelect, MetricSelect } from './CostSelects';
 export { ForecastCard, TotalCard, UnallocatedCard } from './HeadlineCards';
+export { LoadErrorPanel } from './LoadErrorPanel';
 export { NoCostData } from './NoCostData';
 export { PeriodPicker, usePeriodSelection } from './PeriodPicker';
+export {
+  describeActionError,
+  describeMissingPermission,
+  isNotAllowedError,
+} from './permissionError';
+export type { RequiredPermission } from './permissionError';
