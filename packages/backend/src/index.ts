@@ -20,6 +20,9 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// OIDC sign-in (app-config.production.yaml); a provider is served only where
+// auth.providers configures it. See https://backstage.io/docs/auth/oidc
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
@@ -35,11 +38,12 @@ backend.add(import('@multicloud/plugin-catalog-backend-module-multicloud'));
 backend.add(import('@multicloud/plugin-multicloud-backend'));
 backend.add(import('@multicloud/plugin-scaffolder-backend-module-iac'));
 
-// permission plugin
+// permission plugin, with the multicloud policy: admin groups, owner-scoped
+// budgets and alert actions, admin-only cost imports, dry runs and privileged
+// templates (permission.multicloudPolicy in app-config.yaml)
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@multicloud/plugin-permission-backend-module-multicloud-policy'),
 );
 
 // search plugin
