@@ -27,6 +27,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import multicloudPlugin from '@multicloud/plugin-multicloud-backend';
 import {
   multicloudBudgetUpdatePermission,
   multicloudCostImportPermission,
@@ -86,6 +87,18 @@ spec:
   parameters: []
   steps: [{ id: log, action: 'debug:log', input: { message: vm } }]
 `;
+
+/** October's cost: 4 USD by tag for checkout-api, 6 for platform-api. */
+const FOCUS_CSV = [
+  'BilledCost,BillingAccountId,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,ChargePeriodEnd,ChargePeriodStart,ConsumedQuantity,ConsumedUnit,EffectiveCost,ListCost,ProviderName,RegionId,ResourceId,ResourceName,ServiceCategory,ServiceName,SubAccountId,Tags',
+  ...[
+    ['checkout-api', 4],
+    ['platform-api', 6],
+  ].map(
+    ([component, cost]) =>
+      `${cost},"111122223333","USD","2026-11-01T00:00:00Z","2026-10-01T00:00:00Z","Usage","2026-10-06T00:00:00Z","2026-10-05T00:00:00Z",1,"Hours",${cost},${cost},"AWS","eu-west-1","i-${component}","${component}-1","Compute","Amazon Elastic Compute Cloud","111122223333","{""component"":""${component}""}"`,
+  ),
+].join('\n');
 
 /**
  * The ownership refs a sign-in resolver would put in each user's token:
@@ -167,15 +180,16 @@ async function eventually<T>(
   throw new Error(`Timed out waiting for ${what}`);
 }
 
-describe('permissionModuleMulticloudPolicy with the real permission backend, catalog and scaffolder', () => {
+describe('permissionModuleMulticloudPolicy with the real permission backend, catalog, scaffolder and multicloud backend', () => {
   it.each(databases.eachSupportedId())(
-    'resolves owner conditions and hides privileged templates, on %p',
+    'resolves owner conditions, guards the multicloud API (imports, budgets, cost, summary) and hides privileged templates, on %p',
     async databaseId => {
       // One database per plugin, as in a real backend: the catalog and the
       // scaffolder both keep their migrations in knex_migrations.
       const knexByPlugin = {
         catalog: await databases.init(databaseId),
         scaffolder: await databases.init(databaseId),
+        multicloud: await databases.init(databaseId),
       };
       const folder = await mkdtemp(join(tmpdir(), 'multicloud-policy-'));
       await writeFile(join(folder, 'catalog.yaml'), CATALOG);
@@ -200,6 +214,7 @@ describe('permissionModuleMulticloudPolicy with the real permission backend, cat
           catalogPlugin,
           catalogModuleScaffolderEntityModel,
           scaffolderPlugin,
+          multicloudPlugin,
           probe,
           userInfoFromSignIn,
           httpAuthWithActors,
@@ -215,7 +230,10 @@ describe('permissionModuleMulticloudPolicy with the real permission backend, cat
             data: {
               permission: {
                 enabled: true,
-                multicloudPolicy: { adminGroups: ['platform-team'] },
+                multicloudPolicy: {
+                  adminGroups: ['platform-team'],
+                  costRead: 'owners',
+                },
               },
               catalog: {
                 rules: [{ allow: ['Group', 'User', 'Component', 'Template'] }],
@@ -230,20 +248,22 @@ describe('permissionModuleMulticloudPolicy with the real permission backend, cat
 
       const { port } = backend.server.address() as AddressInfo;
       const call = (
-        method: 'GET' | 'POST' | 'DELETE',
+        method: 'GET' | 'POST' | 'PUT' | 'DELETE',
         path: string,
         user: string,
         body?: unknown,
+        contentType = 'application/json',
       ) =>
         fetch(`http://localhost:${port}${path}`, {
           method,
           headers: {
             Authorization: mockCredentials.user.header(user),
-            ...(body === undefined
-              ? {}
-              : { 'Content-Type': 'application/json' }),
+            ...(body === undefined ? {} : { 'Content-Type': contentType }),
           },
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body:
+            body === undefined || typeof body === 'string'
+              ? body
+              : JSON.stringify(body),
         });
       const guest = 'user:default/guest';
       const ada = 'user:default/ada';
@@ -379,6 +399,91 @@ describe('permissionModuleMulticloudPolicy with the real permission backend, cat
       expect((await adaDryRun.json()).error.message).toBe(
         'Input template is not a template',
       );
+
+      // The multicloud API under this policy. Cost imports: admins only.
+      const importCost = (user: string) =>
+        call(
+          'POST',
+          '/api/multicloud/cost/imports?fileName=october.csv',
+          user,
+          FOCUS_CSV,
+          'text/csv',
+        );
+      const refused = await importCost(guest);
+      expect(refused.status).toBe(403);
+      expect((await refused.json()).error.message).toBe(
+        'You need the permission multicloud.cost.import; ask your Backstage admins for it',
+      );
+      expect((await importCost(ada)).status).toBe(201);
+
+      // Budgets: on the own team's entity, not on another team's.
+      const setBudget = (entityRef: string, user: string) =>
+        call('PUT', '/api/multicloud/cost/budgets', user, {
+          entityRef,
+          amount: 1500,
+        });
+      expect(
+        (await setBudget('component:default/checkout-api', guest)).status,
+      ).toBe(200);
+      const otherTeams = await setBudget(
+        'component:default/platform-api',
+        guest,
+      );
+      expect(otherTeams.status).toBe(403);
+      expect((await otherTeams.json()).error.message).toBe(
+        'You need the permission multicloud.budget.update on component:default/platform-api; ask its owners or your Backstage admins',
+      );
+      expect(
+        (await setBudget('component:default/platform-api', ada)).status,
+      ).toBe(200);
+
+      // Cost (costRead: owners): the own team's entities, and in the summary
+      // the own team by name and the others as one line.
+      const entityCost = (entityRef: string, user: string) =>
+        call(
+          'GET',
+          `/api/multicloud/cost/entity?entityRef=${entityRef}&from=2026-10-01&to=2026-10-31`,
+          user,
+        );
+      expect(
+        (await entityCost('component:default/checkout-api', guest)).status,
+      ).toBe(200);
+      expect(
+        (await entityCost('component:default/platform-api', guest)).status,
+      ).toBe(403);
+      expect(
+        (await entityCost('component:default/platform-api', ada)).status,
+      ).toBe(200);
+      const summaryLines = async (user: string) => {
+        const res = await call(
+          'GET',
+          '/api/multicloud/cost/summary?from=2026-10-01&to=2026-10-31&groupBy=owner&metric=billed',
+          user,
+        );
+        expect(res.status).toBe(200);
+        const body = await res.json();
+        return {
+          total: body.total,
+          lines: body.breakdown.map((b: { key: string; cost: number }) => [
+            b.key,
+            b.cost,
+          ]),
+        };
+      };
+      expect(await summaryLines(guest)).toEqual({
+        total: 10,
+        lines: [
+          ['group:default/checkout-team', 4],
+          ['not-visible', 6],
+        ],
+      });
+      expect(await summaryLines(ada)).toEqual({
+        total: 10,
+        lines: [
+          ['group:default/platform-team', 6],
+          ['group:default/checkout-team', 4],
+        ],
+      });
 
       // Unregistering an entity: the catalog turns the owner conditions into
       // a database query (their toQuery), not only an in-memory check.
