@@ -1,7 +1,7 @@
 /*
- * Plumbing shared by the wire-format fakes of the cloud APIs
- * (`src/sources/<cloud>/__testUtils__/`), which the tests and the ingestion
- * benchmark both run.
+ * Plumbing shared by the wire-format fakes of the cloud APIs in this folder,
+ * which the module's tests and the ingestion benchmark (through the
+ * package's `testUtils` entry point) both run.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,7 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-/** What a fake served so far. */
+/**
+ * What a fake served so far: answered requests, listed items and body bytes.
+ *
+ * @public
+ */
 export type ServerStats = { requests: number; items: number; bytes: number };
 
 export function emptyStats(): ServerStats {
@@ -82,12 +86,20 @@ export async function selfSignedCertificate(): Promise<{
   }
 }
 
-/** An opaque page token that carries the offset of the page's first item. */
+/**
+ * An opaque page token that carries the offset of the page's first item.
+ *
+ * @public
+ */
 export function encodeOffsetToken(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset, v: 1 })).toString('base64');
 }
 
-/** The offset of a page token: 0 without one, -1 for a token that is not ours. */
+/**
+ * The offset of a page token: 0 without one, -1 for a token that is not ours.
+ *
+ * @public
+ */
 export function decodeOffsetToken(token: string | null | undefined): number {
   if (!token) {
     return 0;
@@ -100,7 +112,11 @@ export function decodeOffsetToken(token: string | null | undefined): number {
   }
 }
 
-/** Items of a listing, made one by one as a page asks for them. */
+/**
+ * Items of a listing, made one by one as a page asks for them.
+ *
+ * @public
+ */
 export type Listing<T> = { count: number; item(index: number): T };
 
 /** A listing over the items of an array. */

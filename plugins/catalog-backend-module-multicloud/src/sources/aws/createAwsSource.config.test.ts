@@ -14,7 +14,7 @@ import {
   serveAwsWorld,
   startFakeAwsServer,
   throttled,
-} from './__testUtils__/fakeAwsServer';
+} from '../../testUtils/fakeAwsServer';
 import {
   ACCOUNT,
   ARNS,

@@ -7,7 +7,7 @@ import { JsonObject } from '@backstage/types';
 import { createInMemorySourceStatus } from '@multicloud/plugin-multicloud-node';
 import { MulticloudEntityProvider } from '../../providers/MulticloudEntityProvider';
 import { createAwsSource } from './createAwsSource';
-import { assumeRoleAnswer, tagSet } from './__testUtils__/fakeEc2Server';
+import { assumeRoleAnswer, tagSet } from '../../testUtils/fakeEc2Server';
 import {
   accessDenied,
   AwsReply,
@@ -19,7 +19,7 @@ import {
   startFakeAwsServer,
   unavailable,
   worldOf,
-} from './__testUtils__/fakeAwsServer';
+} from '../../testUtils/fakeAwsServer';
 
 const A = '222233334444';
 const B = '555566667777';

@@ -14,7 +14,7 @@ import {
   RecordedRequest,
   startFakeEc2Server,
   tagSet,
-} from './__testUtils__/fakeEc2Server';
+} from '../../testUtils/fakeEc2Server';
 
 const ACCOUNT = '111122223333';
 const ARN = `arn:aws:ec2:us-east-1:${ACCOUNT}`;

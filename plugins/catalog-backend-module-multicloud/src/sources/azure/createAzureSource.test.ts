@@ -10,7 +10,7 @@ import {
   ArmRequest,
   FakeArmServer,
   startFakeArmServer,
-} from './__testUtils__/fakeArmServer';
+} from '../../testUtils/fakeArmServer';
 
 const SUB_A = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const SUB_B = '9c5d2e11-7a3b-4f60-8d9e-444455556666';

@@ -12,7 +12,7 @@ import {
   readMasked,
   searchAnswer,
   startFakeCloudAssetServer,
-} from './__testUtils__/fakeCloudAssetServer';
+} from '../../testUtils/fakeCloudAssetServer';
 
 const ACCESS_TOKEN = 'test-access-token-do-not-log';
 const SCOPE = 'projects/shop-prod';

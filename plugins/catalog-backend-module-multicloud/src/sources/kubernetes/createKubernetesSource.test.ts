@@ -18,7 +18,7 @@ import {
   KubernetesEstate,
   kubernetesStatus,
   startFakeKubernetesApiServer,
-} from './__testUtils__/fakeKubernetesApiServer';
+} from '../../testUtils/fakeKubernetesApiServer';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.test-service-account-token';
 const CA_DATA = Buffer.from(

@@ -4,8 +4,8 @@
  * Config path: a checkout system with its database, cache, queue, topic,
  * bucket, functions, EKS cluster, load balancer and ECS service, in one VPC.
  */
-import { tagSet } from './fakeEc2Server';
-import { FakeAwsWorld, worldOf } from './fakeAwsServer';
+import { tagSet } from '../../../testUtils/fakeEc2Server';
+import { FakeAwsWorld, worldOf } from '../../../testUtils/fakeAwsServer';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';

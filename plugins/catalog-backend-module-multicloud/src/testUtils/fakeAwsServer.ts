@@ -25,7 +25,7 @@ import {
   pageOf,
   readBody,
   ServerStats,
-} from '../../../testUtils/localServer';
+} from './localServer';
 import {
   describeRegionsAnswer,
   ec2Error,
@@ -34,7 +34,11 @@ import {
   xmlText,
 } from './fakeEc2Server';
 
-/** One request the server received, as the SDK sent it. */
+/**
+ * One request the server received, as the SDK sent it.
+ *
+ * @public
+ */
 export type AwsRequest = {
   /** The service of the SigV4 scope: `rds`, `s3`, `elasticloadbalancing`... */
   service: string;
@@ -53,6 +57,8 @@ export type AwsRequest = {
 /**
  * What to answer: a body with a status, content type and headers (and how
  * many listed items it carries, for the stats), or no answer at all.
+ *
+ * @public
  */
 export type AwsReply =
   | {
@@ -64,6 +70,13 @@ export type AwsReply =
     }
   | 'hang';
 
+/**
+ * A running {@link startFakeAwsServer}: its endpoint (every service's entry
+ * of the source's `endpoints`, see {@link endpointsOf}), the requests
+ * received and what it served.
+ *
+ * @public
+ */
 export type FakeAwsServer = {
   endpoint: string;
   requests: AwsRequest[];
@@ -166,7 +179,12 @@ function contentTypeOf(request: AwsRequest): string {
   return 'text/xml;charset=UTF-8';
 }
 
-/** Serves every AWS service the source calls on 127.0.0.1. */
+/**
+ * Serves every AWS service the source calls on 127.0.0.1, answering each
+ * request with what `reply` returns.
+ *
+ * @public
+ */
 export async function startFakeAwsServer(
   reply: (request: AwsRequest) => AwsReply | Promise<AwsReply>,
 ): Promise<FakeAwsServer> {
@@ -206,7 +224,11 @@ export async function startFakeAwsServer(
   };
 }
 
-/** The `endpoints` block of a source that sends every service to `endpoint`. */
+/**
+ * The `endpoints` block of a source that sends every service to `endpoint`.
+ *
+ * @public
+ */
 export function endpointsOf(endpoint: string): Record<string, string> {
   return Object.fromEntries(
     [
@@ -400,7 +422,11 @@ export function unavailable(request: AwsRequest): AwsReply {
 // ---------------------------------------------------------------------------
 // A whole estate, served with each service's pagination
 
-/** What a world lists, by the source's type names (and EC2's). */
+/**
+ * What a world lists, by the source's type names (and EC2's).
+ *
+ * @public
+ */
 export type FakeAwsKind =
   | 'instances'
   | 'vpcs'
@@ -430,6 +456,8 @@ export type FakeAwsKind =
  * JavaScript SDK's answers (EC2 items as the XML of an `<item>`), with a
  * `Tags` list on the items whose service answers tags only through the
  * Tagging API. S3 buckets are listed in the region `global`.
+ *
+ * @public
  */
 export type FakeAwsWorld = {
   /** The account an access key id reads; default: `defaultAccount`. */
@@ -447,7 +475,7 @@ export type FakeAwsWorld = {
   /** Targets registered in a target group (their ids). */
   targetsOf?(targetGroupArn: string): string[];
   /** Items of the Config aggregator (objects; answered as JSON strings). */
-  configItems?: Listing<Json>;
+  configItems?: Listing<Record<string, any>>;
 };
 
 const EC2_ACTIONS: Record<string, FakeAwsKind> = {
@@ -501,8 +529,12 @@ function limitOf(value: unknown, fallback: number, max: number): number {
  * The reply function of a whole world: every listing the source calls, paged
  * as each service pages it (invalid tokens are refused), the Tagging API, the
  * Config aggregator and STS.
+ *
+ * @public
  */
-export function serveAwsWorld(world: FakeAwsWorld) {
+export function serveAwsWorld(
+  world: FakeAwsWorld,
+): (request: AwsRequest) => AwsReply {
   const accountOf = (request: AwsRequest) =>
     world.accountOf?.(request.accessKeyId) ?? world.defaultAccount;
   const badToken = (request: AwsRequest): AwsReply => {

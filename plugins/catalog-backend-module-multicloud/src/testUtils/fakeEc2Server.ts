@@ -15,9 +15,13 @@ import {
   pageOf,
   readBody,
   ServerStats,
-} from '../../../testUtils/localServer';
+} from './localServer';
 
-/** One request the fake server received, as the SDK sent it. */
+/**
+ * One request the fake server received, as the SDK sent it.
+ *
+ * @public
+ */
 export type RecordedRequest = {
   action: string;
   params: URLSearchParams;
@@ -29,11 +33,19 @@ export type RecordedRequest = {
 /**
  * What to answer: an XML body with a status (and how many listed items it
  * carries, for the stats), or no answer at all.
+ *
+ * @public
  */
 export type FakeReply =
   | { status?: number; body: string; items?: number }
   | 'hang';
 
+/**
+ * A running {@link startFakeEc2Server}: its endpoint (the source's `endpoint`
+ * and `stsEndpoint`), the requests received and what it served.
+ *
+ * @public
+ */
 export type FakeEc2Server = {
   endpoint: string;
   requests: RecordedRequest[];
@@ -41,7 +53,12 @@ export type FakeEc2Server = {
   close(): Promise<void>;
 };
 
-/** Serves EC2 and STS Query-protocol requests on 127.0.0.1. */
+/**
+ * Serves EC2 and STS Query-protocol requests on 127.0.0.1, answering each
+ * with what `reply` returns.
+ *
+ * @public
+ */
 export async function startFakeEc2Server(
   reply: (request: RecordedRequest) => FakeReply,
 ): Promise<FakeEc2Server> {
@@ -133,6 +150,8 @@ export function ec2Answer(
  * The page a `Describe*` request asks for of a listing: up to `MaxResults`
  * items (at most 1000, as EC2 allows) from its `NextToken`, or every item
  * when the action is not paginated (`DescribeAddresses`).
+ *
+ * @public
  */
 export function ec2ListingAnswer(
   request: RecordedRequest,
@@ -158,7 +177,11 @@ export function ec2ListingAnswer(
   );
 }
 
-/** EC2's error shape: `<Response><Errors><Error>`. */
+/**
+ * EC2's error shape: a `Response` holding `Errors` holding one `Error`.
+ *
+ * @public
+ */
 export function ec2Error(
   status: number,
   code: string,
@@ -173,7 +196,11 @@ export function ec2Error(
   };
 }
 
-/** A `tagSet` (or another element's) list of key / value items. */
+/**
+ * The XML of a `tagSet` (or another element's) list of key / value items.
+ *
+ * @public
+ */
 export function tagSet(
   tags: Record<string, string>,
   element = 'tagSet',
@@ -187,7 +214,11 @@ export function tagSet(
     : `<${element}/>`;
 }
 
-/** `DescribeRegions` listing these regions with their opt-in status. */
+/**
+ * `DescribeRegions` listing these regions with their opt-in status.
+ *
+ * @public
+ */
 export function describeRegionsAnswer(
   regions: Array<{ name: string; optInStatus: string }>,
 ): FakeReply {
@@ -201,6 +232,11 @@ export function describeRegionsAnswer(
   );
 }
 
+/**
+ * STS `GetCallerIdentity` answering for a user of `accountId`.
+ *
+ * @public
+ */
 export function getCallerIdentityAnswer(accountId: string): FakeReply {
   return {
     body:

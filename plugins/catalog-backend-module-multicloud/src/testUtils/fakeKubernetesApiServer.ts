@@ -16,7 +16,7 @@ import {
   listenLocally,
   pageOf,
   ServerStats,
-} from '../../../testUtils/localServer';
+} from './localServer';
 
 /** The collections the fake serves: plural -> API group path, kinds and version. */
 export const KUBERNETES_COLLECTIONS: Record<
@@ -77,19 +77,29 @@ export const KUBERNETES_COLLECTIONS: Record<
  * The objects of a cluster: for a collection (its plural) and a namespace
  * (undefined: all of them), the objects as list items carry them (without
  * `kind` and `apiVersion`, which the list has).
+ *
+ * @public
  */
 export type KubernetesEstate = {
   list(plural: string, namespace: string | undefined): Listing<unknown>;
 };
 
-/** One request the fake received. */
+/**
+ * One request the fake received.
+ *
+ * @public
+ */
 export type KubernetesApiRequest = {
   path: string;
   query: URLSearchParams;
   authorization?: string;
 };
 
-/** What to answer: a body with a status and headers, or no answer at all. */
+/**
+ * What to answer: a body with a status and headers, or no answer at all.
+ *
+ * @public
+ */
 export type KubernetesApiReply =
   | {
       status?: number;
@@ -99,6 +109,12 @@ export type KubernetesApiReply =
     }
   | 'hang';
 
+/**
+ * A running {@link startFakeKubernetesApiServer}: its URL, the requests
+ * received and what it served.
+ *
+ * @public
+ */
 export type FakeKubernetesApiServer = {
   /** `http://127.0.0.1:<port>`, the source's `cluster.url` (with `skipTLSVerify`). */
   url: string;
@@ -139,6 +155,8 @@ const RESOURCE_VERSION = '4815162';
  * Serves the estate on 127.0.0.1 over plain http (the client speaks it with
  * `skipTLSVerify`). A request without `Authorization: Bearer <token>` gets a
  * 401; `fault` may answer a request in the server's stead.
+ *
+ * @public
  */
 export async function startFakeKubernetesApiServer(options: {
   token: string;

@@ -2,8 +2,9 @@
  * A local Cloud Asset API: REST `GET /v1/{scope}:searchAllResources` with
  * `pageSize`, `pageToken`, `assetTypes` and `readMask`, answered with
  * `{ results, nextPageToken }` or Google's error shape. What it answers is
- * the caller's: a reply per request, built with the helpers below. Shared by
- * the tests and the ingestion benchmark.
+ * the caller's: a reply per request, built with the helpers below. Used by
+ * the tests only (not in the package's `testUtils` entry point): the GCP
+ * source cannot be pointed at a local server through its config.
  */
 import { createServer } from 'node:http';
 import {
@@ -11,7 +12,7 @@ import {
   emptyStats,
   listenLocally,
   ServerStats,
-} from '../../../testUtils/localServer';
+} from './localServer';
 
 /** One request the fake received. */
 export type CloudAssetRequest = {

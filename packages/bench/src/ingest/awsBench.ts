@@ -1,34 +1,26 @@
 /*
  * Part 3, AWS: N resources of every type the AWS source reads, read once
  * through an AWS Config aggregator and once through the per-service listers,
- * each in a fresh process (so that each path's peak RSS is its own), into a
- * MulticloudEntityProvider and a recording connection. The local AWS (the
- * tests' fake, serving the generated estate of awsEstate.ts) runs in a third
- * process, as in part 1.
+ * each in a fresh process (so that each path's peak RSS is its own), by the
+ * MulticloudEntityProvider that `fromConfig` builds of an `aws` source
+ * configured against the local AWS, into a recording connection. The local
+ * AWS (the module's wire-format fake, serving the generated estate of
+ * awsEstate.ts) runs in a third process, as in part 1.
  */
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
-import {
-  DeferredEntity,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createInMemorySourceStatus } from '@multicloud/plugin-multicloud-node';
-import { MulticloudEntityProvider } from '../src/providers/MulticloudEntityProvider';
-import { createAwsSource } from '../src/sources/aws';
+import { DeferredEntity } from '@backstage/plugin-catalog-node';
 import {
   endpointsOf,
   serveAwsWorld,
+  ServerStats,
   startFakeAwsServer,
-} from '../src/sources/aws/__testUtils__/fakeAwsServer';
-import { ServerStats } from '../src/testUtils/localServer';
+} from '@multicloud/plugin-catalog-backend-module-multicloud/testUtils';
 import { createAwsBenchWorld } from './awsEstate';
 import {
+  AWS_INTEGRATION_CONFIG,
+  createBenchProviders,
   DEFAULT_OWNER,
-  groupEntities,
   int,
   MAX_REMOVAL_SHARE,
   mib,
@@ -125,55 +117,43 @@ async function serve(total: number) {
 /** A measuring process: one refresh of one provider over one path. */
 async function measure(path: Path, endpoint: string) {
   const logger = quietLogger();
-  const source = createAwsSource({
-    id: `aws-${path}`,
-    logger: logger.child({ source: `aws-${path}` }),
-    config: new ConfigReader({
-      type: 'aws',
-      endpoints: endpointsOf(endpoint),
-      ...(path === 'config'
-        ? { configAggregator: { name: 'bench-org', region: 'us-east-1' } }
-        : {}),
-    }),
-    rootConfig: new ConfigReader({
-      aws: {
-        mainAccount: {
-          accessKeyId: 'AKIDBENCHEXAMPLE',
-          secretAccessKey: 'bench-secret',
+  let entities: DeferredEntity[] = [];
+  const [provider] = await createBenchProviders(
+    {
+      aws: AWS_INTEGRATION_CONFIG,
+      catalog: {
+        providers: {
+          multicloud: {
+            [`aws-${path}`]: {
+              type: 'aws',
+              defaultOwner: DEFAULT_OWNER,
+              ownerTagKeys: OWNER_TAG_KEYS,
+              maxRemovalShare: MAX_REMOVAL_SHARE,
+              endpoints: endpointsOf(endpoint),
+              ...(path === 'config'
+                ? {
+                    configAggregator: {
+                      name: 'bench-org',
+                      region: 'us-east-1',
+                    },
+                  }
+                : {}),
+            },
+          },
         },
       },
-    }),
-  });
-  let entities: DeferredEntity[] = [];
-  const connection: EntityProviderConnection = {
-    async applyMutation(mutation) {
+    },
+    logger,
+    (_provider, mutation) => {
       if (mutation.type === 'full') {
         entities = mutation.entities;
       }
     },
-    async refresh() {},
-  };
-  let task: SchedulerServiceTaskFunction | undefined;
-  const sourceStatus = createInMemorySourceStatus();
-  sourceStatus.register({ id: source.id, type: 'aws' });
-  const provider = new MulticloudEntityProvider(
-    source,
-    {
-      defaultOwner: DEFAULT_OWNER,
-      ownerTagKeys: OWNER_TAG_KEYS,
-      maxRemovalShare: MAX_REMOVAL_SHARE,
-    },
-    { run: async definition => void (task = definition.fn) },
-    logger,
-    catalogServiceMock({ entities: groupEntities() }),
-    mockServices.auth(),
-    sourceStatus,
   );
-  await provider.connect(connection);
   const rssBefore = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
-  await task!(new AbortController().signal);
+  await provider.refresh();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpuBefore);
   const byType: Record<string, number> = {};

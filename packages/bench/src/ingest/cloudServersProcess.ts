@@ -5,7 +5,7 @@
  * on someone else's machine.
  */
 import { fork } from 'node:child_process';
-import { ServerStats } from '../src/testUtils/localServer';
+import { ServerStats } from '@multicloud/plugin-catalog-backend-module-multicloud/testUtils';
 import { CloudServers, EstateSizes, startCloudServers } from './fakeClouds';
 
 type Ready = {

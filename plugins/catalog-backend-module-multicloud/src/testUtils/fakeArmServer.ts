@@ -3,8 +3,11 @@
  * for 127.0.0.1, which the source trusts through `caCertificate`), bearer
  * tokens, list pages `{ value, nextLink }` with `$skiptoken`, and ARM's error
  * shape. What it answers is the caller's: a reply per request, built with the
- * helpers below. Shared by the tests and the ingestion benchmark.
+ * helpers below; and the managed identity endpoint of an App Service, which
+ * `DefaultAzureCredential` asks for its token. Shared by the tests and the
+ * ingestion benchmark.
  */
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:https';
 import {
   closeServer,
@@ -16,9 +19,13 @@ import {
   pageOf,
   selfSignedCertificate,
   ServerStats,
-} from '../../../testUtils/localServer';
+} from './localServer';
 
-/** One request the fake received. */
+/**
+ * One request the fake received.
+ *
+ * @public
+ */
 export type ArmRequest = {
   /** Path and query. */
   path: string;
@@ -29,6 +36,8 @@ export type ArmRequest = {
 /**
  * What to answer: a JSON value (or raw text) with a status and headers (and
  * how many listed items it carries, for the stats), or no answer at all.
+ *
+ * @public
  */
 export type ArmReply =
   | {
@@ -40,6 +49,12 @@ export type ArmReply =
     }
   | 'hang';
 
+/**
+ * A running {@link startFakeArmServer}: its endpoint and certificate, the
+ * requests received and what it served.
+ *
+ * @public
+ */
 export type FakeArmServer = {
   /** `https://127.0.0.1:<port>`, the source's `endpoint`. */
   endpoint: string;
@@ -53,6 +68,8 @@ export type FakeArmServer = {
 /**
  * Serves ARM on 127.0.0.1 over https. With `token`, a request without
  * `Authorization: Bearer <token>` gets ARM's 401.
+ *
+ * @public
  */
 export async function startFakeArmServer(options: {
   token?: string;
@@ -97,11 +114,21 @@ export async function startFakeArmServer(options: {
   };
 }
 
-/** Which list a request asks for, by its path. */
+/**
+ * Which list a request asks for: a subscription's resources or resource
+ * groups, or a provider's list of one type.
+ *
+ * @public
+ */
 export type ArmList =
   | { subscriptionId: string; list: 'resources' | 'resourcegroups' }
   | { subscriptionId: string; list: 'provider'; type: string };
 
+/**
+ * Which list a request's URL asks for; undefined for any other path.
+ *
+ * @public
+ */
 export function armListOf(url: URL): ArmList | undefined {
   const provider =
     /^\/subscriptions\/([^/]+)\/providers\/([^/]+\/[^/]+)$/i.exec(url.pathname);
@@ -119,7 +146,12 @@ export function armListOf(url: URL): ArmList | undefined {
     : undefined;
 }
 
-/** A list page; `nextSkipToken` makes its `nextLink` this URL with that `$skiptoken`. */
+/**
+ * A list page; `nextSkipToken` makes its `nextLink` this URL with that
+ * `$skiptoken`.
+ *
+ * @public
+ */
 export function armPage(
   url: URL,
   value: unknown[],
@@ -134,7 +166,12 @@ export function armPage(
   return { json: body, items: value.length };
 }
 
-/** The page of a listing a request asks for: `pageSize` items from its `$skiptoken`. */
+/**
+ * The page of a listing a request asks for: `pageSize` items from its
+ * `$skiptoken`.
+ *
+ * @public
+ */
 export function armListingPage(
   url: URL,
   listing: Listing<unknown>,
@@ -152,7 +189,11 @@ export function armListingPage(
   );
 }
 
-/** ARM's error shape, `{"error":{"code","message"}}`. */
+/**
+ * ARM's error shape: an `error` object with a `code` and a `message`.
+ *
+ * @public
+ */
 export function armError(
   status: number,
   code: string,
@@ -160,4 +201,64 @@ export function armError(
   headers?: Record<string, string>,
 ): ArmReply {
   return { status, json: { error: { code, message } }, headers };
+}
+
+/**
+ * A running {@link startFakeManagedIdentityServer}: the values of the
+ * `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` environment variables that make
+ * `DefaultAzureCredential` ask it for tokens.
+ *
+ * @public
+ */
+export type FakeManagedIdentityServer = {
+  /** `http://127.0.0.1:<port>/msi/token`, for `IDENTITY_ENDPOINT`. */
+  endpoint: string;
+  /** The secret the requests must carry, for `IDENTITY_HEADER`. */
+  header: string;
+  close(): Promise<void>;
+};
+
+/**
+ * Serves the managed identity endpoint of an Azure App Service on 127.0.0.1
+ * over plain http, as App Service does inside the container: a `GET` with
+ * the `X-IDENTITY-HEADER` secret gets `token` for the resource it names,
+ * valid for an hour; any other request gets a 401.
+ *
+ * @public
+ */
+export async function startFakeManagedIdentityServer(options: {
+  token: string;
+}): Promise<FakeManagedIdentityServer> {
+  const header = 'fake-identity-header';
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const resource = url.searchParams.get('resource');
+    if (
+      req.method !== 'GET' ||
+      url.pathname !== '/msi/token' ||
+      req.headers['x-identity-header'] !== header ||
+      !resource
+    ) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ statusCode: 401, message: 'Unauthorized request' }),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        access_token: options.token,
+        expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+        resource,
+        token_type: 'Bearer',
+      }),
+    );
+  });
+  const port = await listenLocally(server);
+  return {
+    endpoint: `http://127.0.0.1:${port}/msi/token`,
+    header,
+    close: () => closeServer(server),
+  };
 }

@@ -1,23 +1,21 @@
-/* Shared pieces of the ingestion benchmark: options, logger, sources, groups, formatting. */
+/* Shared pieces of the ingestion benchmark: options, logger, the sources' config, providers, groups, formatting. */
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { CloudSource } from '@multicloud/plugin-multicloud-node';
-import { OAuth2Client } from 'google-auth-library';
-import { createAwsSource } from '../src/sources/aws';
-import { AWS_EC2_TYPES } from '../src/sources/aws/config';
-import { createAzureSource } from '../src/sources/azure';
-import { createGcpSource } from '../src/sources/gcp';
-import { createKubernetesSource } from '../src/sources/kubernetes';
+import { ConfigReader } from '@backstage/config';
+import {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { MulticloudEntityProvider } from '@multicloud/plugin-catalog-backend-module-multicloud';
+import { createInMemorySourceStatus } from '@multicloud/plugin-multicloud-node';
 import {
   AZURE_SUBSCRIPTIONS,
-  AZURE_TOKEN,
-  GCP_SCOPE,
-  GCP_TOKEN,
+  CloudServers,
   KUBERNETES_TOKEN,
   TEAMS,
 } from './fakeClouds';
-import { RemoteCloudServers } from './cloudServersProcess';
 
 // ---------------------------------------------------------------------------
 // Options
@@ -69,7 +67,9 @@ export function readOptions(
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!match) {
-      throw new UsageError(`Unknown argument '${arg}'; see bench/README.md`);
+      throw new UsageError(
+        `Unknown argument '${arg}'; see packages/bench/src/ingest/README.md`,
+      );
     }
     args.set(match[1], match[2] ?? '');
   }
@@ -182,107 +182,154 @@ export function groupEntities(): Entity[] {
 }
 
 // ---------------------------------------------------------------------------
-// The four sources, built by the exported factories
+// The sources, configured as a user configures them
 
-export type NamedSource = {
-  cloud: 'aws' | 'azure' | 'gcp' | 'kubernetes';
-  source: CloudSource;
+/** The clouds the bench reads: GCP cannot be pointed at a local server (README.md). */
+export type Cloud = 'aws' | 'azure' | 'kubernetes';
+
+/** The source id (key under `catalog.providers.multicloud`) of each cloud. */
+export const SOURCE_IDS: Record<Cloud, string> = {
+  aws: 'aws-prod',
+  azure: 'azure-prod',
+  kubernetes: 'k8s-prod-eu',
 };
 
+/** The cloud of a provider, from its name `MulticloudEntityProvider:<id>`. */
+export function cloudOf(provider: MulticloudEntityProvider): Cloud {
+  const id = provider.getProviderName().split(':')[1];
+  const cloud = (Object.keys(SOURCE_IDS) as Cloud[]).find(
+    key => SOURCE_IDS[key] === id,
+  );
+  if (!cloud) {
+    throw new Error(`unexpected provider ${provider.getProviderName()}`);
+  }
+  return cloud;
+}
+
+export type JsonObject = NonNullable<
+  ConstructorParameters<typeof ConfigReader>[0]
+>;
+
+/** The provider options of every source, as config keys. */
+const PROVIDER_CONFIG = {
+  defaultOwner: DEFAULT_OWNER,
+  ownerTagKeys: OWNER_TAG_KEYS,
+  maxRemovalShare: MAX_REMOVAL_SHARE,
+};
+
+/** Backstage's `aws` integration config: the main account's static keys. */
+export const AWS_INTEGRATION_CONFIG = {
+  mainAccount: {
+    accessKeyId: 'AKIDBENCHEXAMPLE',
+    secretAccessKey: 'bench-secret',
+  },
+};
+
+/** The EC2 types, which part 1 reads (part 3 reads every AWS type). */
+const AWS_EC2_TYPES = [
+  'instances',
+  'vpcs',
+  'subnets',
+  'security-groups',
+  'volumes',
+  'network-interfaces',
+  'elastic-ips',
+  'nat-gateways',
+];
+
+export type ServerAddresses = Pick<
+  CloudServers,
+  'aws' | 'azure' | 'kubernetes'
+>;
+
 /**
- * The sources with production settings, except what points them at the local
- * servers: endpoints, static AWS keys in the aws integration config, the
- * test-only Azure and GCP credential injections, the Azure CA certificate,
- * and the GCP REST transport (the local Cloud Asset API speaks REST, not
- * gRPC).
+ * The app-config of the three sources, with production settings except what
+ * points them at the local servers: the endpoints, static AWS keys in the
+ * `aws` integration config, the Azure CA certificate, and a Kubernetes
+ * service account token with `skipTLSVerify` (the client speaks plain http
+ * only with it).
  */
-export function createBenchSources(
-  servers: RemoteCloudServers,
-  logger: LoggerService,
-): NamedSource[] {
-  const authClient = new OAuth2Client();
-  authClient.setCredentials({
-    access_token: GCP_TOKEN,
-    expiry_date: Date.now() + 24 * 3600_000,
-  });
-  return [
-    {
-      cloud: 'aws',
-      source: createAwsSource({
-        id: 'aws-prod',
-        logger: logger.child({ source: 'aws-prod' }),
-        config: new ConfigReader({
-          type: 'aws',
-          endpoint: servers.aws.endpoint,
-          stsEndpoint: servers.aws.endpoint,
-          // The EC2 estate of this part; part 3 reads every AWS type.
-          types: [...AWS_EC2_TYPES],
-        }),
-        // Backstage's aws integration config: the main account's static keys.
-        rootConfig: new ConfigReader({
-          aws: {
-            mainAccount: {
-              accessKeyId: 'AKIDBENCHEXAMPLE',
-              secretAccessKey: 'bench-secret',
+export function benchConfig(servers: ServerAddresses): JsonObject {
+  return {
+    aws: AWS_INTEGRATION_CONFIG,
+    catalog: {
+      providers: {
+        multicloud: {
+          [SOURCE_IDS.aws]: {
+            ...PROVIDER_CONFIG,
+            type: 'aws',
+            endpoint: servers.aws.endpoint,
+            stsEndpoint: servers.aws.endpoint,
+            types: AWS_EC2_TYPES,
+          },
+          [SOURCE_IDS.azure]: {
+            ...PROVIDER_CONFIG,
+            type: 'azure',
+            subscriptionIds: AZURE_SUBSCRIPTIONS,
+            endpoint: servers.azure.endpoint,
+            caCertificate: servers.azure.certificate,
+          },
+          [SOURCE_IDS.kubernetes]: {
+            ...PROVIDER_CONFIG,
+            type: 'kubernetes',
+            cluster: {
+              name: 'prod-eu',
+              region: 'eu-west-1',
+              url: servers.kubernetes.url,
+              serviceAccountToken: KUBERNETES_TOKEN,
+              skipTLSVerify: true,
             },
           },
-        }),
-      }),
-    },
-    {
-      cloud: 'azure',
-      source: createAzureSource({
-        id: 'azure-prod',
-        logger: logger.child({ source: 'azure-prod' }),
-        config: new ConfigReader({
-          type: 'azure',
-          subscriptionIds: AZURE_SUBSCRIPTIONS,
-          endpoint: servers.azure.endpoint,
-          caCertificate: servers.azure.certificate,
-        }),
-        credential: {
-          getToken: async () => ({
-            token: AZURE_TOKEN,
-            expiresOnTimestamp: Date.now() + 3600_000,
-          }),
         },
-      }),
+      },
     },
+  };
+}
+
+/**
+ * The Azure source authenticates with `DefaultAzureCredential`, which in an
+ * App Service asks the managed identity endpoint named by `IDENTITY_ENDPOINT`
+ * and `IDENTITY_HEADER`: this process's environment names the local one.
+ */
+export function useLocalAzureIdentity(servers: ServerAddresses): void {
+  process.env.IDENTITY_ENDPOINT = servers.azure.identity.endpoint;
+  process.env.IDENTITY_HEADER = servers.azure.identity.header;
+}
+
+/**
+ * The providers `MulticloudEntityProvider.fromConfig` builds of `config`, as
+ * the module does, with Backstage's mock scheduler (nothing runs unless
+ * `refresh` is called), mock auth, a catalog holding the `team-*` groups and
+ * a connection per provider that hands each mutation to `onMutation`.
+ */
+export async function createBenchProviders(
+  config: JsonObject,
+  logger: LoggerService,
+  onMutation: (
+    provider: MulticloudEntityProvider,
+    mutation: EntityProviderMutation,
+  ) => void,
+): Promise<MulticloudEntityProvider[]> {
+  const providers = MulticloudEntityProvider.fromConfig(
+    new ConfigReader(config),
     {
-      cloud: 'gcp',
-      source: createGcpSource({
-        id: 'gcp-org',
-        logger: logger.child({ source: 'gcp-org' }),
-        config: new ConfigReader({
-          type: 'gcp',
-          scope: GCP_SCOPE,
-          transport: 'rest',
-          apiEndpoint: '127.0.0.1',
-        }),
-        port: servers.gcp.port,
-        protocol: 'http',
-        authClient,
-      }),
+      logger,
+      scheduler: mockServices.scheduler(),
+      catalog: catalogServiceMock({ entities: groupEntities() }),
+      auth: mockServices.auth(),
+      sourceStatus: createInMemorySourceStatus(),
     },
-    {
-      cloud: 'kubernetes',
-      source: createKubernetesSource({
-        id: 'k8s-prod-eu',
-        logger: logger.child({ source: 'k8s-prod-eu' }),
-        config: new ConfigReader({
-          type: 'kubernetes',
-          cluster: {
-            name: 'prod-eu',
-            region: 'eu-west-1',
-            url: servers.kubernetes.url,
-            serviceAccountToken: KUBERNETES_TOKEN,
-            // The Kubernetes client only talks plain http with TLS verification off.
-            skipTLSVerify: true,
-          },
-        }),
-      }),
-    },
-  ];
+  );
+  for (const provider of providers) {
+    const connection: EntityProviderConnection = {
+      async applyMutation(mutation) {
+        onMutation(provider, mutation);
+      },
+      async refresh() {},
+    };
+    await provider.connect(connection);
+  }
+  return providers;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 /*
- * Part 2, catalog side: M precomputed cloud resources go through this module
- * into a real catalog on a file-backed SQLite database, compared with a
- * trivial provider that applies the same entities (the floor: what the
- * catalog itself costs).
+ * Part 2, catalog side: M resources read from the local cloud APIs by this
+ * module, configured as a user configures it, into a real catalog on a
+ * file-backed SQLite database, compared with a trivial provider that applies
+ * the same entities (the floor: what the catalog itself costs).
  */
 import { fork } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +14,6 @@ import {
   createBackendModule,
   DatabaseService,
   SchedulerService,
-  SchedulerServiceTaskInvocationDefinition,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
@@ -24,95 +23,57 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { CloudResource } from '@multicloud/plugin-multicloud-common';
-import {
-  CloudSource,
-  createInMemorySourceStatus,
-  multicloudSourcesExtensionPoint,
-} from '@multicloud/plugin-multicloud-node';
-import catalogModuleMulticloud from '../src';
-import { MulticloudEntityProvider } from '../src/providers/MulticloudEntityProvider';
+import catalogModuleMulticloud from '@multicloud/plugin-catalog-backend-module-multicloud';
 import { startCloudServersProcess } from './cloudServersProcess';
 import {
-  createBenchSources,
-  DEFAULT_OWNER,
+  benchConfig,
+  createBenchProviders,
   groupEntities,
   int,
-  MAX_REMOVAL_SHARE,
-  OWNER_TAG_KEYS,
+  JsonObject,
   perSecond,
   quietLogger,
   seconds,
+  ServerAddresses,
   sleep,
+  SOURCE_IDS,
   table,
+  useLocalAzureIdentity,
 } from './lib';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
 
-const SOURCE_ID = 'bench';
-const TASK_ID = `MulticloudEntityProvider:${SOURCE_ID}:refresh`;
+/** The scheduler task of each configured source. */
+const TASK_IDS = Object.values(SOURCE_IDS).map(
+  id => `MulticloudEntityProvider:${id}:refresh`,
+);
 const PROGRESS_EVERY_MS = 10_000;
 const POLL_EVERY_MS = 1_000;
 const GIVE_UP_WITHOUT_PROGRESS_MS = 5 * 60_000;
 
 // ---------------------------------------------------------------------------
-// Precomputing the input
+// Precomputing the floor's input
 
-/** M cloud resources, read once through the real adapters from the local APIs. */
-async function precomputeResources(total: number): Promise<CloudResource[]> {
-  const servers = await startCloudServersProcess(total);
-  try {
-    const logger = quietLogger();
-    const lists = await Promise.all(
-      createBenchSources(servers, logger).map(({ source }) =>
-        source
-          .readResources()
-          .then(read => (Array.isArray(read) ? read : read.resources)),
-      ),
-    );
-    // The Kubernetes source adds its cluster; keep exactly `total`.
-    return lists.flat().slice(0, total);
-  } finally {
-    await servers.close();
-  }
-}
-
-const staticSource = (resources: CloudResource[]): CloudSource => ({
-  id: SOURCE_ID,
-  readResources: async () => resources,
-});
-
-/** The entities our provider makes of the resources, given the same groups the catalog will hold. */
+/**
+ * The entities the module's providers make of the estate, read once from the
+ * local APIs through `MulticloudEntityProvider.fromConfig`, given the same
+ * groups the catalog will hold.
+ */
 async function precomputeEntities(
-  resources: CloudResource[],
+  servers: ServerAddresses,
 ): Promise<DeferredEntity[]> {
-  let task: SchedulerServiceTaskInvocationDefinition | undefined;
-  let entities: DeferredEntity[] | undefined;
-  const sourceStatus = createInMemorySourceStatus();
-  const source = staticSource(resources);
-  sourceStatus.register({ id: source.id, type: 'aws' });
-  const provider = new MulticloudEntityProvider(
-    source,
-    {
-      defaultOwner: DEFAULT_OWNER,
-      ownerTagKeys: OWNER_TAG_KEYS,
-      maxRemovalShare: MAX_REMOVAL_SHARE,
-    },
-    { run: async t => void (task = t) },
+  const entities: DeferredEntity[] = [];
+  const providers = await createBenchProviders(
+    benchConfig(servers),
     quietLogger(),
-    catalogServiceMock({ entities: groupEntities() }),
-    mockServices.auth(),
-    sourceStatus,
-  );
-  await provider.connect({
-    applyMutation: async mutation => {
-      entities = mutation.type === 'full' ? mutation.entities : undefined;
+    (_provider, mutation) => {
+      if (mutation.type === 'full') {
+        entities.push(...mutation.entities);
+      }
     },
-    refresh: async () => {},
-  });
-  await task!.fn(new AbortController().signal);
-  if (!entities) {
+  );
+  await Promise.all(providers.map(provider => provider.refresh()));
+  if (entities.length === 0) {
     throw new Error('precomputing the entities produced no full mutation');
   }
   return entities;
@@ -153,22 +114,20 @@ type Captured = {
   floorConnection?: EntityProviderConnection;
 };
 
-/** Adds the precomputed source to this module and captures the scheduler and the catalog's database. */
-function benchSourceModule(resources: CloudResource[], captured: Captured) {
+/** Captures the catalog's scheduler and database, to trigger the sources' tasks and read refresh_state. */
+function captureModule(captured: Captured) {
   return createBackendModule({
     pluginId: 'catalog',
-    moduleId: 'multicloud-bench-source',
+    moduleId: 'bench-capture',
     register(reg) {
       reg.registerInit({
         deps: {
-          sources: multicloudSourcesExtensionPoint,
           scheduler: coreServices.scheduler,
           database: coreServices.database,
         },
-        async init({ sources, scheduler, database }) {
+        async init({ scheduler, database }) {
           captured.scheduler = scheduler;
           captured.knex = await database.getClient();
-          sources.addSource(staticSource(resources));
         },
       });
     },
@@ -200,17 +159,16 @@ function floorModule(captured: Captured) {
   });
 }
 
-/** Production-like: the default database service on better-sqlite3 files in `directory`. */
-function rootConfig(directory: string) {
+/**
+ * Production-like: the default database service on better-sqlite3 files in
+ * `directory`, plus `sources` (the bench's sources, for our backend).
+ */
+function rootConfig(directory: string, sources: JsonObject = {}) {
   return mockServices.rootConfig.factory({
     data: {
+      ...sources,
       backend: {
         database: { client: 'better-sqlite3', connection: { directory } },
-      },
-      catalog: {
-        providers: {
-          multicloud: { [SOURCE_ID]: { defaultOwner: DEFAULT_OWNER } },
-        },
       },
     },
   });
@@ -329,23 +287,34 @@ export type OursResult = {
   second: { changed: number; rows: number; applyMs: number; errors: number };
 };
 
-/** This module with a source returning the precomputed resources; then a second, unchanged run. */
+/** Runs every source's task at once, as the scheduler would; resolves when all returned. */
+function triggerSources(scheduler: SchedulerService): Promise<void> {
+  return Promise.all(TASK_IDS.map(id => scheduler.triggerTask(id))).then(
+    () => undefined,
+  );
+}
+
+/**
+ * This module with the bench's sources configured against the local cloud
+ * APIs; then a second, unchanged run.
+ */
 export async function measureOurs(
-  resources: CloudResource[],
+  servers: ServerAddresses,
   total: number,
   dirs: string[],
 ): Promise<OursResult> {
   const dir = await mkdtemp(join(tmpdir(), 'multicloud-bench-ours-'));
   dirs.push(dir);
+  useLocalAzureIdentity(servers);
   const ours: Captured = {};
   let backend: Backend | undefined;
   try {
     backend = await startBackend([
       catalogPlugin,
       catalogModuleMulticloud,
-      benchSourceModule(resources, ours),
+      captureModule(ours),
       orgModule,
-      rootConfig(dir),
+      rootConfig(dir, benchConfig(servers)),
     ]);
     await waitReadable(
       'ours',
@@ -358,12 +327,12 @@ export async function measureOurs(
       `  [ours] backend up on ${join(
         dir,
         'catalog.sqlite',
-      )}; triggering ${TASK_ID}`,
+      )}; triggering ${TASK_IDS.join(', ')}`,
     );
 
     let t = performance.now();
     let appliedMs = 0;
-    const run = ours.scheduler!.triggerTask(TASK_ID).then(() => {
+    const run = triggerSources(ours.scheduler!).then(() => {
       appliedMs = performance.now() - t;
     });
     const ms = await waitReadable(
@@ -378,13 +347,13 @@ export async function measureOurs(
     console.log(
       `  [ours] all ${int(total)} readable after ${seconds(
         ms,
-      )} (applyMutation returned after ${seconds(appliedMs)})`,
+      )} (every refresh returned after ${seconds(appliedMs)})`,
     );
 
     // Second, unchanged run: which refresh_state rows change?
     const before = await snapshotRefreshState(ours.knex!);
     t = performance.now();
-    await ours.scheduler!.triggerTask(TASK_ID);
+    await triggerSources(ours.scheduler!);
     const applyMs = performance.now() - t;
     await sleep(5_000);
     const after = await snapshotRefreshState(ours.knex!);
@@ -461,9 +430,9 @@ export async function measureFloor(
 
 export type FloorResult = { ms: number; applyMs: number };
 
-/** What a phase process reads: the precomputed input. */
+/** What a phase process reads: where the local cloud APIs listen, and the floor's entities. */
 export type PhaseInput = {
-  resources: CloudResource[];
+  servers: ServerAddresses;
   entities: DeferredEntity[];
 };
 
@@ -478,7 +447,7 @@ async function runPhase<T>(
   total: number,
 ): Promise<T> {
   const child = fork(
-    join(__dirname, 'catalogPhase.ts'),
+    require.resolve('./catalogPhase'),
     [phase, inputFile, String(total)],
     {
       execArgv: [
@@ -507,32 +476,41 @@ export async function runCatalogBench(total: number): Promise<void> {
   console.log(
     `\n== Part 2: catalog side, ${int(total)} entities, file-backed SQLite ==`,
   );
-  const t = performance.now();
-  const resources = await precomputeResources(total);
-  const entities = await precomputeEntities(resources);
-  console.log(
-    `  precomputed ${int(
-      resources.length,
-    )} cloud resources through the adapters and ${int(
-      entities.length,
-    )} entities through the provider in ${seconds(
-      performance.now() - t,
-    )} (not measured)`,
-  );
+  const servers = await startCloudServersProcess(total);
   const inputDir = await mkdtemp(join(tmpdir(), 'multicloud-bench-input-'));
   const inputFile = join(inputDir, 'input.json');
+  let expected: number;
   let ours: OursResult;
   let floor: FloorResult;
   try {
+    const t = performance.now();
+    useLocalAzureIdentity(servers);
+    const entities = await precomputeEntities(servers);
+    expected = entities.length;
+    console.log(
+      `  precomputed the floor's entities through the module's providers in ${seconds(
+        performance.now() - t,
+      )} (not measured): the ${int(total)} resources served map to ${int(
+        expected,
+      )} entities`,
+    );
+    const { aws, azure, kubernetes } = servers;
     await writeFile(
       inputFile,
-      JSON.stringify({ resources, entities } satisfies PhaseInput),
+      JSON.stringify({
+        servers: { aws, azure, kubernetes },
+        entities,
+      } satisfies PhaseInput),
     );
     console.log(
       '  each backend runs in a fresh Node process, one after the other',
     );
-    ours = await runPhase<OursResult>('ours', inputFile, total);
-    floor = await runPhase<FloorResult>('floor', inputFile, total);
+    try {
+      ours = await runPhase<OursResult>('ours', inputFile, expected);
+    } finally {
+      await servers.close();
+    }
+    floor = await runPhase<FloorResult>('floor', inputFile, expected);
   } finally {
     await rm(inputDir, { recursive: true, force: true });
   }
@@ -540,23 +518,28 @@ export async function runCatalogBench(total: number): Promise<void> {
   const ratio = ours.ms / floor.ms;
   console.log(
     `\n  Results (${int(
-      total,
+      expected,
     )} Resource entities, until GET /entities/by-query?filter=kind=resource reports them all):`,
   );
   console.log(
     table(
-      ['run', 'until readable', 'entities/s', 'applyMutation returned'],
+      [
+        'run',
+        'until readable',
+        'entities/s',
+        'refreshes / applyMutation returned',
+      ],
       [
         [
           'ours (trigger -> readable)',
           seconds(ours.ms),
-          perSecond(total, ours.ms),
+          perSecond(expected, ours.ms),
           seconds(ours.appliedMs),
         ],
         [
           'floor (applyMutation -> readable)',
           seconds(floor.ms),
-          perSecond(total, floor.ms),
+          perSecond(expected, floor.ms),
           seconds(floor.applyMs),
         ],
       ],
@@ -568,7 +551,7 @@ export async function runCatalogBench(total: number): Promise<void> {
     })`,
   );
   console.log(
-    `\n  second, unchanged run: applyMutation returned after ${seconds(
+    `\n  second, unchanged run: every refresh returned after ${seconds(
       ours.second.applyMs,
     )}; ` +
       `${ours.second.changed} of ${int(

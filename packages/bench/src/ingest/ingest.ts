@@ -1,9 +1,10 @@
 /*
- * `yarn bench:ingest`: how fast the multicloud module ingests a large estate.
- * Prints figures; asserts nothing about time. See README.md in this folder.
+ * `yarn bench:ingest`: how fast the multicloud module ingests a large estate,
+ * driven through its public entry points. Prints figures; asserts nothing
+ * about time. See README.md in this folder.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/catalog-backend-module-multicloud/bench/ingest.ts [--part=provider|catalog|aws|all]
+ *     packages/bench/src/ingest/ingest.ts [--part=provider|catalog|aws|all]
  *     [--provider-resources=100000] [--catalog-resources=20000] [--aws-resources=100000]
  */
 import os from 'node:os';

@@ -4,14 +4,15 @@
  * GENERATED on the fly from the index asked for, so it costs no memory up
  * front and two runs answer the same bytes. The same estate is served twice:
  * per service (each API's answers, EC2 as XML items) and as the items of an
- * AWS Config aggregator, by the tests' fake (`serveAwsWorld`).
+ * AWS Config aggregator, by the tests' fake (`serveAwsWorld` of the module's
+ * `testUtils`).
  */
-import { tagSet } from '../src/sources/aws/__testUtils__/fakeEc2Server';
 import {
   FakeAwsKind,
   FakeAwsWorld,
-} from '../src/sources/aws/__testUtils__/fakeAwsServer';
-import { Listing } from '../src/testUtils/localServer';
+  Listing,
+  tagSet,
+} from '@multicloud/plugin-catalog-backend-module-multicloud/testUtils';
 import { mix, TEAMS } from './fakeClouds';
 
 export const AWS_BENCH_ACCOUNT = '511122223333';

@@ -1,47 +1,36 @@
 /*
- * Part 1, provider side: four MulticloudEntityProviders read N resources from
- * the local cloud APIs through the real adapters and hand full mutations to a
- * recording connection.
+ * Part 1, provider side: the MulticloudEntityProviders that
+ * `MulticloudEntityProvider.fromConfig` builds of three sources configured
+ * against the local cloud APIs read N resources and hand full mutations to
+ * recording connections.
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
-import {
-  DeferredEntity,
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  CloudSource,
-  createInMemorySourceStatus,
-} from '@multicloud/plugin-multicloud-node';
-import { MulticloudEntityProvider } from '../src/providers/MulticloudEntityProvider';
+import { DeferredEntity } from '@backstage/plugin-catalog-node';
+import { MulticloudEntityProvider } from '@multicloud/plugin-catalog-backend-module-multicloud';
 import { startCloudServersProcess } from './cloudServersProcess';
 import {
-  createBenchSources,
+  benchConfig,
+  Cloud,
+  cloudOf,
+  createBenchProviders,
   DEFAULT_OWNER,
-  groupEntities,
   int,
-  MAX_REMOVAL_SHARE,
   mib,
-  OWNER_TAG_KEYS,
   peakRssBytes,
   perSecond,
   quietLogger,
   seconds,
   table,
+  useLocalAzureIdentity,
 } from './lib';
 
 type Run = {
-  cloud: string;
+  cloud: Cloud;
   provider: MulticloudEntityProvider;
-  task?: SchedulerServiceTaskInvocationDefinition;
-  /** Set by the connection: the last full mutation and when it was applied. */
+  /** Set by the connection: the last full mutation. */
   mutation?: DeferredEntity[];
-  readMs?: number;
-  appliedMs?: number;
+  /** When the provider's refresh returned, from the start of the pass. */
   doneMs?: number;
 };
 
@@ -56,40 +45,19 @@ type Pass = {
   maxExternal: number;
   entities: number;
   perProvider: Array<{
-    cloud: string;
+    cloud: Cloud;
     entities: number;
-    readMs: number;
     doneMs: number;
   }>;
 };
 
-/** Times every `readResources`, so the table can split reading from mapping. */
-function timed(
-  source: CloudSource,
-  onRead: (ms: number) => void,
-  start: () => number,
-): CloudSource {
-  return {
-    id: source.id,
-    async readResources(options) {
-      const resources = await source.readResources(options);
-      onRead(performance.now() - start());
-      return resources;
-    },
-  };
-}
-
-/** When the current pass started (performance.now()). */
-let passStart = 0;
-
 async function runPass(runs: Run[]): Promise<Pass> {
   for (const run of runs) {
     run.mutation = undefined;
-    run.readMs = run.appliedMs = run.doneMs = undefined;
+    run.doneMs = undefined;
   }
   const rssBefore = process.memoryUsage().rss;
   const cpuBefore = process.cpuUsage();
-  const abort = new AbortController();
   let maxHeapUsed = 0;
   let maxExternal = 0;
   const sample = () => {
@@ -99,11 +67,10 @@ async function runPass(runs: Run[]): Promise<Pass> {
   };
   const sampler = setInterval(sample, 100);
   const t0 = performance.now();
-  passStart = t0;
-  // All four providers refresh at once, as the scheduler would run them.
+  // All providers refresh at once, as the scheduler would run them.
   await Promise.all(
     runs.map(async run => {
-      await run.task!.fn(abort.signal);
+      await run.provider.refresh();
       run.doneMs = performance.now() - t0;
     }),
   );
@@ -131,7 +98,6 @@ async function runPass(runs: Run[]): Promise<Pass> {
     perProvider: runs.map(run => ({
       cloud: run.cloud,
       entities: run.mutation!.length,
-      readMs: run.readMs!,
       doneMs: run.doneMs!,
     })),
   };
@@ -205,66 +171,39 @@ export async function runProviderBench(total: number): Promise<void> {
   console.log(
     `  local APIs: AWS ${int(sizes.aws)} (EC2 Query/XML, ${
       servers.aws.endpoint
-    }), Azure ${int(sizes.azure)} (ARM over https), GCP ${int(
-      sizes.gcp,
-    )} (Cloud Asset REST), Kubernetes ${int(
+    }), Azure ${int(sizes.azure)} (ARM over https), Kubernetes ${int(
       sizes.kubernetes,
-    )} (+1 cluster entity)`,
+    )} (+1 cluster entity); no GCP (see README.md)`,
   );
   const logger = quietLogger();
-  const catalog = catalogServiceMock({ entities: groupEntities() });
-  const auth = mockServices.auth();
-  const sourceStatus = createInMemorySourceStatus();
-
-  const runs: Run[] = createBenchSources(servers, logger).map(
-    ({ cloud, source }) => {
-      const run = { cloud } as Run;
-      const connection: EntityProviderConnection = {
-        async applyMutation(mutation: EntityProviderMutation) {
-          if (mutation.type !== 'full') {
-            throw new Error('expected a full mutation');
-          }
-          run.mutation = mutation.entities;
-          run.appliedMs = performance.now() - passStart;
-        },
-        async refresh() {},
-      };
-      run.provider = new MulticloudEntityProvider(
-        timed(
-          source,
-          ms => (run.readMs = ms),
-          () => passStart,
-        ),
-        {
-          defaultOwner: DEFAULT_OWNER,
-          ownerTagKeys: OWNER_TAG_KEYS,
-          maxRemovalShare: MAX_REMOVAL_SHARE,
-        },
-        { run: async task => void (run.task = task) },
-        logger.child({ provider: cloud }),
-        catalog,
-        auth,
-        sourceStatus,
-      );
-      sourceStatus.register({ id: source.id, type: cloud });
-      void run.provider.connect(connection);
-      return run;
-    },
-  );
-  await Promise.resolve();
-
+  useLocalAzureIdentity(servers);
   try {
-    const first = await runPass(runs);
-    const firstPrint = fingerprint(runs);
-    const firstShapes = shapes(runs);
+    const runs = new Map<MulticloudEntityProvider, Run>();
+    const providers = await createBenchProviders(
+      benchConfig(servers),
+      logger,
+      (provider, mutation) => {
+        if (mutation.type !== 'full') {
+          throw new Error('expected a full mutation');
+        }
+        runs.get(provider)!.mutation = mutation.entities;
+      },
+    );
+    for (const provider of providers) {
+      runs.set(provider, { cloud: cloudOf(provider), provider });
+    }
+    const list = [...runs.values()];
+    const first = await runPass(list);
+    const firstPrint = fingerprint(list);
+    const firstShapes = shapes(list);
     const firstStats = await servers.stats();
-    for (const run of runs) {
+    for (const run of list) {
       run.mutation = undefined;
     }
 
-    const second = await runPass(runs);
-    const secondPrint = fingerprint(runs);
-    for (const run of runs) {
+    const second = await runPass(list);
+    const secondPrint = fingerprint(list);
+    for (const run of list) {
       run.mutation = undefined;
     }
     const stats = await servers.stats();
@@ -284,9 +223,9 @@ export async function runProviderBench(total: number): Promise<void> {
       firstPrint.order.length === secondPrint.order.length &&
       firstPrint.order.every((name, i) => secondPrint.order[i] === name);
 
-    const served = (cloud: keyof typeof sizes) => firstStats.stats[cloud];
+    const served = (cloud: Cloud) => firstStats.stats[cloud];
     console.log(
-      `\n  Per provider (all four refreshed concurrently; times from the start of the run; "read" = readResources returned, "applied" = applyMutation returned):`,
+      `\n  Per provider (all refreshed concurrently; "done" = refresh returned, from the start of the run: the source read and the mapping):`,
     );
     console.log(
       table(
@@ -296,23 +235,19 @@ export async function runProviderBench(total: number): Promise<void> {
           'entities',
           'requests',
           'MB sent',
-          'read 1st',
-          'applied 1st',
+          'done 1st',
           'entities/s',
-          'read 2nd',
-          'applied 2nd',
+          'done 2nd',
         ],
         [
           ...first.perProvider.map((p, i) => [
             p.cloud,
-            int(served(p.cloud as keyof typeof sizes).items),
+            int(served(p.cloud).items),
             int(p.entities),
-            int(served(p.cloud as keyof typeof sizes).requests),
-            (served(p.cloud as keyof typeof sizes).bytes / 1e6).toFixed(1),
-            seconds(p.readMs),
+            int(served(p.cloud).requests),
+            (served(p.cloud).bytes / 1e6).toFixed(1),
             seconds(p.doneMs),
             perSecond(p.entities, p.doneMs),
-            seconds(second.perProvider[i].readMs),
             seconds(second.perProvider[i].doneMs),
           ]),
           [
@@ -321,10 +256,8 @@ export async function runProviderBench(total: number): Promise<void> {
             int(first.entities),
             '',
             '',
-            '',
             seconds(first.wallMs),
             perSecond(first.entities, first.wallMs),
-            '',
             seconds(second.wallMs),
           ],
         ],

@@ -21,7 +21,7 @@ async function main() {
   try {
     result =
       phase === 'ours'
-        ? await measureOurs(input.resources, total, dirs)
+        ? await measureOurs(input.servers, total, dirs)
         : await measureFloor(input.entities, total, dirs);
   } finally {
     await Promise.all(
