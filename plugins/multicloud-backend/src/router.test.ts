@@ -368,6 +368,7 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       eventId: string;
       meta?: unknown;
       outcome?: unknown;
+      withRequest?: boolean;
     }> = [];
     const auditor = mockServices.auditor.mock({
       createEvent: async options => {
