@@ -5,6 +5,7 @@
  *   <!-- verify-install: run -->                      the block is a bash script, run in the app root
  *   <!-- verify-install: append FILE -->              the block's lines are appended to FILE
  *   <!-- verify-install: insert-before FILE MARKER --> ... inserted before the first line that is MARKER
+ *   <!-- verify-install: replace-statement FILE MARKER --> ... replaces the statement (first line to its `;`) that holds MARKER
  *   <!-- verify-install: expect FILE -->              every line of the block is already in FILE
  *   <!-- verify-install: merge-yaml FILE -->          the block (YAML) is merged into FILE
  *   <!-- verify-install: merge-json FILE -->          the block (JSON) is merged into FILE
@@ -23,6 +24,7 @@ export type ReadmeStep = {
     | 'run'
     | 'append'
     | 'insert-before'
+    | 'replace-statement'
     | 'expect'
     | 'merge-yaml'
     | 'merge-json';
@@ -90,8 +92,9 @@ function parseMarker(
       }
       return { action };
     case 'insert-before':
+    case 'replace-statement':
       if (!file || !marker) {
-        throw new StepError(`${where}: insert-before FILE MARKER`);
+        throw new StepError(`${where}: ${action} FILE MARKER`);
       }
       return { action, file, marker };
     case 'append':
@@ -121,7 +124,11 @@ export function describe(step: ReadmeStep): string {
     step.action === 'run'
       ? `run \`${command}\`${step.code.trim().includes('\n') ? ' ...' : ''}`
       : `${step.action} ${step.file}${
-          step.marker ? ` before \`${step.marker}\`` : ''
+          step.marker
+            ? ` ${step.action === 'insert-before' ? 'before' : 'holding'} \`${
+                step.marker
+              }\``
+            : ''
         }`;
   return `${step.source} ${what}`;
 }
@@ -157,6 +164,32 @@ export function applyFileStep(appDir: string, step: ReadmeStep) {
         );
       }
       lines.splice(at, 0, ...block.split('\n'), '');
+      fs.writeFileSync(file, lines.join('\n'));
+      return;
+    }
+    case 'replace-statement': {
+      // The statement that holds the marker, from the line it starts on to
+      // the line that ends it with `;` (prettier may have split it).
+      const lines = text.split('\n');
+      const at = lines.findIndex(line => line.includes(step.marker!));
+      if (at < 0) {
+        throw new StepError(
+          `${step.source}: nothing in ${step.file} holds \`${step.marker}\``,
+        );
+      }
+      let start = at;
+      const continues = (line: string) =>
+        line.trim() !== '' &&
+        !/;\s*$/.test(line) &&
+        !line.trim().startsWith('//');
+      while (start > 0 && continues(lines[start - 1])) {
+        start--;
+      }
+      let end = at;
+      while (end < lines.length - 1 && !/;\s*$/.test(lines[end])) {
+        end++;
+      }
+      lines.splice(start, end - start + 1, ...block.split('\n'));
       fs.writeFileSync(file, lines.join('\n'));
       return;
     }

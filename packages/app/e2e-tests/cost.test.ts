@@ -35,3 +35,24 @@ test('a developer opens the Cost tab of a component and sees what it cost, why a
     page.locator('a[href*="/catalog/default/resource/"]').first(),
   ).toBeVisible();
 });
+
+test('a developer may set the budget of their own team’s component, and is not offered it on another team’s', async ({
+  page,
+  request,
+}) => {
+  await waitForPortalReady(request);
+  // The demo's guest is a member of checkout-team, not an admin.
+  await signInAsGuest(page);
+
+  const budgetCard = page.locator('[data-budget-permission]');
+  await page.goto('/catalog/default/component/checkout-api/cost');
+  await expect(budgetCard).toHaveAttribute('data-budget-permission', 'allowed');
+  await expect(
+    budgetCard.getByRole('button', { name: /^(Set|Edit|Override) budget$/ }),
+  ).toBeVisible();
+
+  // payments-api belongs to payments-team.
+  await page.goto('/catalog/default/component/payments-api/cost');
+  await expect(budgetCard).toHaveAttribute('data-budget-permission', 'denied');
+  await expect(budgetCard.getByRole('button')).toHaveCount(0);
+});

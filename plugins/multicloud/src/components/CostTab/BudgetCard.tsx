@@ -17,6 +17,7 @@ const useStyles = makeStyles(theme => ({
   progress: { margin: theme.spacing(1, 0) },
   over: { color: theme.palette.error.main },
   overBar: { backgroundColor: theme.palette.error.main },
+  frame: { height: '100%' },
 }));
 
 function buttonLabel(budget: CostBudget | null): string {
@@ -42,7 +43,7 @@ export const BudgetCard = (props: {
   const { entityRef, budget, currency, onChanged } = props;
   const classes = useStyles();
   const [editing, setEditing] = useState(false);
-  const { allowed: canEdit } = usePermission({
+  const { allowed: canEdit, loading: asking } = usePermission({
     permission: multicloudBudgetUpdatePermission,
     resourceRef: entityRef,
   });
@@ -54,83 +55,94 @@ export const BudgetCard = (props: {
     budget.forecastShare > 1;
 
   return (
-    <InfoCard
-      title="Budget"
-      subheader={budget ? formatMonth(budget.month) : 'Monthly'}
-      actions={
-        canEdit && (
-          <Button color="primary" onClick={() => setEditing(true)}>
-            {buttonLabel(budget)}
-          </Button>
-        )
+    // What the permission check found, for tests and tools that must wait
+    // until the card shows what the user may do.
+    <div
+      className={classes.frame}
+      data-budget-permission={
+        (asking && 'pending') || (canEdit ? 'allowed' : 'denied')
       }
     >
-      {budget ? (
-        <>
-          <Typography
-            variant="h4"
-            component="p"
-            className={actualOver ? classes.over : undefined}
-          >
-            {formatPercent(budget.actualShare)}
-          </Typography>
-          <LinearProgress
-            className={classes.progress}
-            classes={actualOver ? { barColorPrimary: classes.overBar } : {}}
-            variant="determinate"
-            value={Math.min(100, budget.actualShare * 100)}
-            aria-label="Share of the monthly budget spent"
-          />
-          <Typography variant="body2">
-            {formatCurrency(budget.actual, budget.currency)} spent of{' '}
-            {formatCurrency(budget.amount, budget.currency)}
-            {actualOver && <span className={classes.over}> (over budget)</span>}
-          </Typography>
-          {budget.forecast !== null && (
+      <InfoCard
+        title="Budget"
+        subheader={budget ? formatMonth(budget.month) : 'Monthly'}
+        actions={
+          canEdit && (
+            <Button color="primary" onClick={() => setEditing(true)}>
+              {buttonLabel(budget)}
+            </Button>
+          )
+        }
+      >
+        {budget ? (
+          <>
             <Typography
-              variant="body2"
-              className={forecastOver ? classes.over : undefined}
+              variant="h4"
+              component="p"
+              className={actualOver ? classes.over : undefined}
             >
-              Forecast {formatCurrency(budget.forecast, budget.currency)}
-              {budget.forecastShare !== null &&
-                ` (${formatPercent(budget.forecastShare)} of budget)`}
-              {forecastOver && !actualOver && ', heading over budget'}
+              {formatPercent(budget.actualShare)}
             </Typography>
-          )}
-          {fromAnnotation && (
+            <LinearProgress
+              className={classes.progress}
+              classes={actualOver ? { barColorPrimary: classes.overBar } : {}}
+              variant="determinate"
+              value={Math.min(100, budget.actualShare * 100)}
+              aria-label="Share of the monthly budget spent"
+            />
+            <Typography variant="body2">
+              {formatCurrency(budget.actual, budget.currency)} spent of{' '}
+              {formatCurrency(budget.amount, budget.currency)}
+              {actualOver && (
+                <span className={classes.over}> (over budget)</span>
+              )}
+            </Typography>
+            {budget.forecast !== null && (
+              <Typography
+                variant="body2"
+                className={forecastOver ? classes.over : undefined}
+              >
+                Forecast {formatCurrency(budget.forecast, budget.currency)}
+                {budget.forecastShare !== null &&
+                  ` (${formatPercent(budget.forecastShare)} of budget)`}
+                {forecastOver && !actualOver && ', heading over budget'}
+              </Typography>
+            )}
+            {fromAnnotation && (
+              <Typography variant="caption" color="textSecondary">
+                Set by the annotation{' '}
+                <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> in the
+                entity's catalog file
+                {canEdit ? '; a budget set here overrides it.' : '.'}
+              </Typography>
+            )}
+          </>
+        ) : (
+          <>
+            <Typography variant="body2">No monthly budget.</Typography>
             <Typography variant="caption" color="textSecondary">
-              Set by the annotation{' '}
-              <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> in the
-              entity's catalog file
-              {canEdit ? '; a budget set here overrides it.' : '.'}
+              {canEdit
+                ? 'Set one here, or with the annotation '
+                : 'Set one with the annotation '}
+              <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> (for example{' '}
+              <code>1500 USD</code>) in the entity's catalog file.
             </Typography>
-          )}
-        </>
-      ) : (
-        <>
-          <Typography variant="body2">No monthly budget.</Typography>
-          <Typography variant="caption" color="textSecondary">
-            {canEdit
-              ? 'Set one here, or with the annotation '
-              : 'Set one with the annotation '}
-            <code>{MULTICLOUD_ANNOTATIONS.monthlyBudget}</code> (for example{' '}
-            <code>1500 USD</code>) in the entity's catalog file.
-          </Typography>
-        </>
-      )}
-      {editing && canEdit && (
-        <BudgetDialog
-          entityRef={entityRef}
-          current={budget?.source === 'api' ? budget : undefined}
-          suggested={budget ?? undefined}
-          defaultCurrency={currency}
-          onClose={() => setEditing(false)}
-          onChanged={() => {
-            setEditing(false);
-            onChanged();
-          }}
-        />
-      )}
-    </InfoCard>
+          </>
+        )}
+        {editing && canEdit && (
+          <BudgetDialog
+            entityRef={entityRef}
+            current={budget?.source === 'api' ? budget : undefined}
+            suggested={budget ?? undefined}
+            defaultCurrency={currency}
+            onClose={() => setEditing(false)}
+            onChanged={() => {
+              setEditing(false);
+              onChanged();
+            }}
+          />
+        )}
+      </InfoCard>
+    </div>
   );
 };
