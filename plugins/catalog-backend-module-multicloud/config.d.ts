@@ -258,7 +258,16 @@ export interface Config {
            */
           transport?: 'grpc' | 'rest';
           /**
-           * gcp: Cloud Asset API endpoint override.
+           * gcp: where the Cloud Asset client connects, for a private
+           * endpoint, a proxy or an emulator. A host name
+           * (`cloudasset.googleapis.com`, `private.googleapis.com`), reached
+           * over TLS on port 443, or a URL: `https://host[:port]` (port 443
+           * by default) or `http://host[:port]` (port 80 by default; plain
+           * http only with `transport: rest`, since the gRPC transport
+           * always speaks TLS). The URL names no path, query, fragment or
+           * credentials: the client adds the API's paths, and authenticates
+           * with Application Default Credentials. Default: the SDK's,
+           * `cloudasset.googleapis.com`.
            * @visibility backend
            */
           apiEndpoint?: string;

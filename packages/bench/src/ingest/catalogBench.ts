@@ -27,6 +27,8 @@ import catalogModuleMulticloud from '@multicloud/plugin-catalog-backend-module-m
 import { startCloudServersProcess } from './cloudServersProcess';
 import {
   benchConfig,
+  Cloud,
+  cloudOf,
   createBenchProviders,
   groupEntities,
   int,
@@ -38,7 +40,7 @@ import {
   sleep,
   SOURCE_IDS,
   table,
-  useLocalAzureIdentity,
+  useLocalCredentials,
 } from './lib';
 
 type Knex = Awaited<ReturnType<DatabaseService['getClient']>>;
@@ -59,16 +61,19 @@ const GIVE_UP_WITHOUT_PROGRESS_MS = 5 * 60_000;
  * local APIs through `MulticloudEntityProvider.fromConfig`, given the same
  * groups the catalog will hold.
  */
-async function precomputeEntities(
-  servers: ServerAddresses,
-): Promise<DeferredEntity[]> {
+async function precomputeEntities(servers: ServerAddresses): Promise<{
+  entities: DeferredEntity[];
+  perCloud: Map<Cloud, number>;
+}> {
   const entities: DeferredEntity[] = [];
+  const perCloud = new Map<Cloud, number>();
   const providers = await createBenchProviders(
     benchConfig(servers),
     quietLogger(),
-    (_provider, mutation) => {
+    (provider, mutation) => {
       if (mutation.type === 'full') {
         entities.push(...mutation.entities);
+        perCloud.set(cloudOf(provider), mutation.entities.length);
       }
     },
   );
@@ -76,7 +81,7 @@ async function precomputeEntities(
   if (entities.length === 0) {
     throw new Error('precomputing the entities produced no full mutation');
   }
-  return entities;
+  return { entities, perCloud };
 }
 
 // ---------------------------------------------------------------------------
@@ -305,7 +310,7 @@ export async function measureOurs(
 ): Promise<OursResult> {
   const dir = await mkdtemp(join(tmpdir(), 'multicloud-bench-ours-'));
   dirs.push(dir);
-  useLocalAzureIdentity(servers);
+  useLocalCredentials(servers);
   const ours: Captured = {};
   let backend: Backend | undefined;
   try {
@@ -484,21 +489,24 @@ export async function runCatalogBench(total: number): Promise<void> {
   let floor: FloorResult;
   try {
     const t = performance.now();
-    useLocalAzureIdentity(servers);
-    const entities = await precomputeEntities(servers);
+    useLocalCredentials(servers);
+    const { entities, perCloud } = await precomputeEntities(servers);
     expected = entities.length;
     console.log(
       `  precomputed the floor's entities through the module's providers in ${seconds(
         performance.now() - t,
       )} (not measured): the ${int(total)} resources served map to ${int(
         expected,
-      )} entities`,
+      )} entities (${[...perCloud]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([cloud, count]) => `${cloud} ${int(count)}`)
+        .join(', ')})`,
     );
-    const { aws, azure, kubernetes } = servers;
+    const { aws, azure, gcp, kubernetes } = servers;
     await writeFile(
       inputFile,
       JSON.stringify({
-        servers: { aws, azure, kubernetes },
+        servers: { aws, azure, gcp, kubernetes },
         entities,
       } satisfies PhaseInput),
     );

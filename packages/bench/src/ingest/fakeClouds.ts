@@ -10,10 +10,10 @@
  * - Azure Resource Manager: JSON over https, pages of 1000 with `nextLink`
  *   (`$skiptoken`), resources and resource groups; and the App Service
  *   managed identity endpoint `DefaultAzureCredential` takes its token from.
+ * - GCP Cloud Asset: REST `GET /v1/{scope}:searchAllResources`, pages of
+ *   `pageSize` (500 by default) with `nextPageToken`; and the Compute Engine
+ *   metadata server Application Default Credentials take their token from.
  * - Kubernetes: list endpoints with `limit` and `continue`.
- *
- * GCP is not served: the Cloud Asset API cannot be pointed at a local server
- * through the source's config (see README.md).
  */
 import {
   armError,
@@ -22,6 +22,8 @@ import {
   armPage,
   ArmReply,
   ArmRequest,
+  CloudAssetReply,
+  CloudAssetRequest,
   decodeOffsetToken,
   describeRegionsAnswer,
   ec2Error,
@@ -29,11 +31,16 @@ import {
   encodeOffsetToken,
   FakeReply,
   getCallerIdentityAnswer,
+  googleError,
   KubernetesEstate,
+  readMasked,
   RecordedRequest,
+  searchAnswer,
   ServerStats,
   startFakeArmServer,
+  startFakeCloudAssetServer,
   startFakeEc2Server,
+  startFakeGceMetadataServer,
   startFakeKubernetesApiServer,
   startFakeManagedIdentityServer,
   tagSet,
@@ -196,15 +203,17 @@ function ownershipTags(
 export type EstateSizes = {
   aws: number;
   azure: number;
+  gcp: number;
   kubernetes: number;
 };
 
-/** N resources split evenly over the three clouds (the remainder goes to AWS). */
+/** N resources split evenly over the four clouds (the remainder goes to AWS). */
 export function estateSizes(total: number): EstateSizes {
-  const base = Math.floor(total / 3);
+  const base = Math.floor(total / 4);
   return {
-    aws: base + (total - 3 * base),
+    aws: base + (total - 4 * base),
     azure: base,
+    gcp: base,
     kubernetes: base,
   };
 }
@@ -1337,6 +1346,505 @@ function createAzureReply(total: number) {
 }
 
 // ---------------------------------------------------------------------------
+// GCP Cloud Asset (REST searchAllResources, nextPageToken)
+
+export const GCP_ORGANIZATION = '730114526071';
+export const GCP_SCOPE = `organizations/${GCP_ORGANIZATION}`;
+const GCP_TOKEN = 'bench-gcp-access-token';
+/** The project of the VM the bench plays: where the backend would run. */
+const GCP_METADATA_PROJECT = 'bench-backstage-host';
+const GCP_REGIONS = ['europe-west1', 'us-central1', 'asia-east1'];
+
+type GcpWorld = { projects: number; total: number };
+
+function gcpProject(p: number) {
+  const o = ownership(5000 + p, true);
+  return {
+    id: `${o.team}-${o.env}-${p}`.slice(0, 30),
+    number: String(300000000000 + p * 7919),
+    folder: `folders/${418253016442 + (p % 7)}`,
+    o,
+  };
+}
+
+function gcpLabels(seed: number): Record<string, string> | undefined {
+  if (mix(seed * 3 + 2) % 12 === 0) {
+    return undefined;
+  }
+  const o = ownership(seed, true);
+  const labels = ownershipTags(o, mix(seed) % 3 === 0 ? 'owner' : 'team');
+  if (mix(seed + 7) % 4 === 0) {
+    labels['goog-terraform-provisioned'] = 'true';
+  }
+  return labels;
+}
+
+type GcpKind = (
+  p: ReturnType<typeof gcpProject>,
+  r: number,
+  w: GcpWorld,
+) => Record<string, unknown>;
+
+const COMPUTE_API = 'https://www.googleapis.com/compute/v1';
+
+/** The Compute Engine self link of a `//compute.googleapis.com/...` asset name. */
+function selfLinkOf(result: Record<string, unknown>): string {
+  return `${COMPUTE_API}/${String(result.name).replace(
+    '//compute.googleapis.com/',
+    '',
+  )}`;
+}
+
+/** The next result after `r` of project `r % projects` made by `kind`, if any. */
+function nextGcpOfKind(
+  w: GcpWorld,
+  r: number,
+  kind: GcpKind,
+): Record<string, unknown> | undefined {
+  const p = gcpProject(r % w.projects);
+  for (let candidate = r + w.projects; candidate < w.total; ) {
+    if (gcpKindOf(candidate) === kind) {
+      return kind(p, candidate, w);
+    }
+    candidate += w.projects;
+  }
+  return undefined;
+}
+
+/** A `versionedResources` entry: the resource as its own API returns it. */
+function versioned(version: string, resource: Record<string, unknown>) {
+  return [{ version, resource }];
+}
+
+const gcpDisk: GcpKind = (p, r) => {
+  const zone = `${pick(GCP_REGIONS, r)}-${'bcd'[r % 3]}`;
+  const name = `${p.o.team}-disk-${r}`;
+  const sizeGb = String(pick([10, 20, 100, 500], r));
+  const type = `${COMPUTE_API}/projects/${p.id}/zones/${zone}/diskTypes/pd-balanced`;
+  return {
+    name: `//compute.googleapis.com/projects/${p.id}/zones/${zone}/disks/${name}`,
+    assetType: 'compute.googleapis.com/Disk',
+    displayName: name,
+    location: zone,
+    state: 'READY',
+    additionalAttributes: { sizeGb, type },
+    versionedResources: versioned('v1', {
+      kind: 'compute#disk',
+      id: String(mix(r + 17) * 1000 + (r % 1000)),
+      creationTimestamp: isoDate(r),
+      name,
+      sizeGb,
+      zone: `${COMPUTE_API}/projects/${p.id}/zones/${zone}`,
+      status: 'READY',
+      selfLink: `${COMPUTE_API}/projects/${p.id}/zones/${zone}/disks/${name}`,
+      // One disk in five is attached to nothing.
+      ...(r % 5 === 0
+        ? {}
+        : {
+            users: [
+              `${COMPUTE_API}/projects/${p.id}/zones/${zone}/instances/${p.o.team}-vm-${r}`,
+            ],
+          }),
+      sourceImage: `${COMPUTE_API}/projects/debian-cloud/global/images/debian-12-bookworm-v20250513`,
+      type,
+      physicalBlockSizeBytes: '4096',
+      architecture: 'X86_64',
+    }),
+  };
+};
+
+const gcpSubnetwork: GcpKind = (p, r) => {
+  const region = pick(GCP_REGIONS, r);
+  const name = `${p.o.team}-subnet-${r}`;
+  const network = `${COMPUTE_API}/projects/${p.id}/global/networks/${p.id}-vpc`;
+  const ipCidrRange = `10.${r % 256}.0.0/20`;
+  return {
+    name: `//compute.googleapis.com/projects/${p.id}/regions/${region}/subnetworks/${name}`,
+    assetType: 'compute.googleapis.com/Subnetwork',
+    displayName: name,
+    location: region,
+    additionalAttributes: { ipCidrRange, network },
+    versionedResources: versioned('v1', {
+      kind: 'compute#subnetwork',
+      id: String(mix(r + 19) * 1000 + (r % 1000)),
+      creationTimestamp: isoDate(r),
+      name,
+      network,
+      ipCidrRange,
+      gatewayAddress: `10.${r % 256}.0.1`,
+      region: `${COMPUTE_API}/projects/${p.id}/regions/${region}`,
+      selfLink: `${COMPUTE_API}/projects/${p.id}/regions/${region}/subnetworks/${name}`,
+      privateIpGoogleAccess: true,
+      purpose: 'PRIVATE',
+      stackType: 'IPV4_ONLY',
+    }),
+  };
+};
+
+const GCP_KINDS: Array<[number, GcpKind]> = [
+  [
+    30,
+    (p, r, w) => {
+      const zone = `${pick(GCP_REGIONS, r)}-${'bcd'[r % 3]}`;
+      const name = `${p.o.team}-vm-${r}`;
+      const network = `${COMPUTE_API}/projects/${p.id}/global/networks/${p.id}-vpc`;
+      const subnetwork = nextGcpOfKind(w, r, gcpSubnetwork);
+      const disk = nextGcpOfKind(w, r, gcpDisk);
+      return {
+        name: `//compute.googleapis.com/projects/${p.id}/zones/${zone}/instances/${name}`,
+        assetType: 'compute.googleapis.com/Instance',
+        displayName: name,
+        description: `${p.o.team} worker`,
+        location: zone,
+        state: mix(r) % 10 === 0 ? 'TERMINATED' : 'RUNNING',
+        networkTags: ['http-server', `${p.o.team}-internal`],
+        additionalAttributes: {
+          machineType: `https://www.googleapis.com/compute/v1/projects/${
+            p.id
+          }/zones/${zone}/machineTypes/${pick(
+            ['e2-standard-2', 'n2-standard-4', 'c3-standard-8'],
+            r,
+          )}`,
+          networkInterfaceNames: ['nic0'],
+          networkInterfaceNetworks: [
+            `https://www.googleapis.com/compute/v1/projects/${p.id}/global/networks/${p.id}-vpc`,
+          ],
+          internalIPs: [ip(20, r)],
+          ...(r % 4 === 0
+            ? { externalIPs: [`34.76.${(r >> 8) & 255}.${r & 255}`] }
+            : {}),
+        },
+        versionedResources: versioned('v1', {
+          kind: 'compute#instance',
+          id: String(mix(r + 23) * 1000 + (r % 1000)),
+          creationTimestamp: isoDate(r),
+          name,
+          description: `${p.o.team} worker`,
+          tags: { items: ['http-server', `${p.o.team}-internal`] },
+          machineType: `${COMPUTE_API}/projects/${p.id}/zones/${zone}/machineTypes/e2-standard-2`,
+          status: mix(r) % 10 === 0 ? 'TERMINATED' : 'RUNNING',
+          zone: `${COMPUTE_API}/projects/${p.id}/zones/${zone}`,
+          canIpForward: false,
+          networkInterfaces: [
+            {
+              kind: 'compute#networkInterface',
+              network,
+              ...(subnetwork ? { subnetwork: selfLinkOf(subnetwork) } : {}),
+              networkIP: ip(20, r),
+              name: 'nic0',
+              fingerprint: hexId(24, r, 12),
+              stackType: 'IPV4_ONLY',
+            },
+          ],
+          disks: disk
+            ? [
+                {
+                  kind: 'compute#attachedDisk',
+                  type: 'PERSISTENT',
+                  mode: 'READ_WRITE',
+                  source: selfLinkOf(disk),
+                  deviceName: 'persistent-disk-0',
+                  index: 0,
+                  boot: true,
+                  autoDelete: true,
+                  interface: 'SCSI',
+                  diskSizeGb: '20',
+                  architecture: 'X86_64',
+                },
+              ]
+            : [],
+          metadata: { kind: 'compute#metadata', fingerprint: hexId(25, r, 12) },
+          serviceAccounts: [
+            {
+              email: `${p.o.team}-workload@${p.id}.iam.gserviceaccount.com`,
+              scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+            },
+          ],
+          selfLink: `${COMPUTE_API}/projects/${p.id}/zones/${zone}/instances/${name}`,
+          scheduling: {
+            onHostMaintenance: 'MIGRATE',
+            automaticRestart: true,
+            preemptible: false,
+            provisioningModel: 'STANDARD',
+          },
+          cpuPlatform: 'Intel Broadwell',
+          labelFingerprint: hexId(26, r, 12),
+          startRestricted: false,
+          deletionProtection: false,
+          shieldedInstanceConfig: {
+            enableSecureBoot: false,
+            enableVtpm: true,
+            enableIntegrityMonitoring: true,
+          },
+          fingerprint: hexId(27, r, 12),
+          lastStartTimestamp: isoDate(r + 1),
+        }),
+      };
+    },
+  ],
+  [28, gcpDisk],
+  [5, gcpSubnetwork],
+  [
+    10,
+    (p, r) => ({
+      name: `//compute.googleapis.com/projects/${p.id}/global/firewalls/allow-${p.o.team}-${r}`,
+      assetType: 'compute.googleapis.com/Firewall',
+      displayName: `allow-${p.o.team}-${r}`,
+      location: 'global',
+      additionalAttributes: { direction: 'INGRESS', priority: 1000 },
+      versionedResources: versioned('v1', {
+        kind: 'compute#firewall',
+        id: String(mix(r + 29) * 1000 + (r % 1000)),
+        creationTimestamp: isoDate(r),
+        name: `allow-${p.o.team}-${r}`,
+        network: `${COMPUTE_API}/projects/${p.id}/global/networks/${p.id}-vpc`,
+        priority: 1000,
+        // One rule in six is open to the world.
+        sourceRanges: r % 6 === 0 ? ['0.0.0.0/0'] : ['10.0.0.0/8'],
+        allowed: [{ IPProtocol: 'tcp', ports: ['443', '8080'] }],
+        direction: 'INGRESS',
+        logConfig: { enable: false },
+        disabled: false,
+        selfLink: `${COMPUTE_API}/projects/${p.id}/global/firewalls/allow-${p.o.team}-${r}`,
+      }),
+    }),
+  ],
+  [
+    12,
+    (p, r) => {
+      const bucket = `${p.id}-${hexId(21, r, 10)}`;
+      return {
+        name: `//storage.googleapis.com/${bucket}`,
+        assetType: 'storage.googleapis.com/Bucket',
+        displayName: bucket,
+        location: pick(['eu', 'us', 'europe-west1'], r),
+        additionalAttributes: { storageClass: 'STANDARD' },
+        versionedResources: versioned('v1', {
+          kind: 'storage#bucket',
+          id: bucket,
+          name: bucket,
+          projectNumber: p.number,
+          location: pick(['EU', 'US', 'EUROPE-WEST1'], r),
+          locationType: 'multi-region',
+          storageClass: 'STANDARD',
+          timeCreated: isoDate(r),
+          updated: isoDate(r + 1),
+          metageneration: '3',
+          iamConfiguration: {
+            bucketPolicyOnly: { enabled: true },
+            uniformBucketLevelAccess: { enabled: true },
+            publicAccessPrevention: 'enforced',
+          },
+          softDeletePolicy: { retentionDurationSeconds: '604800' },
+          rpo: 'DEFAULT',
+          selfLink: `https://www.googleapis.com/storage/v1/b/${bucket}`,
+          etag: 'CAM=',
+        }),
+      };
+    },
+  ],
+  [
+    2,
+    (p, r, w) => {
+      const region = pick(GCP_REGIONS, r);
+      const subnetwork = nextGcpOfKind(w, r, gcpSubnetwork);
+      return {
+        name: `//container.googleapis.com/projects/${p.id}/locations/${region}/clusters/${p.o.team}-gke-${r}`,
+        assetType: 'container.googleapis.com/Cluster',
+        displayName: `${p.o.team}-gke-${r}`,
+        location: region,
+        state: 'RUNNING',
+        versionedResources: versioned('v1', {
+          name: `${p.o.team}-gke-${r}`,
+          location: region,
+          status: 'RUNNING',
+          currentMasterVersion: '1.30.5-gke.1014001',
+          network: `${p.id}-vpc`,
+          networkConfig: {
+            network: `projects/${p.id}/global/networks/${p.id}-vpc`,
+            ...(subnetwork
+              ? {
+                  subnetwork: selfLinkOf(subnetwork).replace(
+                    `${COMPUTE_API}/`,
+                    '',
+                  ),
+                }
+              : {}),
+            datapathProvider: 'ADVANCED_DATAPATH',
+          },
+          ipAllocationPolicy: { useIpAliases: true },
+          releaseChannel: { channel: 'REGULAR' },
+          selfLink: `https://container.googleapis.com/v1/projects/${p.id}/locations/${region}/clusters/${p.o.team}-gke-${r}`,
+        }),
+      };
+    },
+  ],
+  [
+    4,
+    (p, r) => ({
+      name: `//cloudsql.googleapis.com/projects/${p.id}/instances/${p.o.team}-pg-${r}`,
+      assetType: 'sqladmin.googleapis.com/Instance',
+      displayName: `${p.o.team}-pg-${r}`,
+      location: pick(GCP_REGIONS, r),
+      state: 'RUNNABLE',
+      versionedResources: versioned('v1beta4', {
+        kind: 'sql#instance',
+        name: `${p.o.team}-pg-${r}`,
+        project: p.id,
+        region: pick(GCP_REGIONS, r),
+        databaseVersion: 'POSTGRES_15',
+        backendType: 'SECOND_GEN',
+        instanceType: 'CLOUD_SQL_INSTANCE',
+        state: 'RUNNABLE',
+        connectionName: `${p.id}:${pick(GCP_REGIONS, r)}:${p.o.team}-pg-${r}`,
+        settings: {
+          tier: 'db-custom-2-7680',
+          availabilityType: 'ZONAL',
+          ipConfiguration: {
+            ipv4Enabled: false,
+            privateNetwork: `projects/${p.id}/global/networks/${p.id}-vpc`,
+          },
+          backupConfiguration: { enabled: true, startTime: '03:00' },
+        },
+        selfLink: `https://sqladmin.googleapis.com/v1beta4/projects/${p.id}/instances/${p.o.team}-pg-${r}`,
+      }),
+    }),
+  ],
+  [
+    9,
+    (p, r) => ({
+      name: `//iam.googleapis.com/projects/${p.id}/serviceAccounts/1${String(
+        r,
+      ).padStart(20, '0')}`,
+      assetType: 'iam.googleapis.com/ServiceAccount',
+      displayName: `${p.o.team} workload ${r}`,
+      location: 'global',
+      versionedResources: versioned('v1', {
+        name: `projects/${p.id}/serviceAccounts/${p.o.team}-${r}@${p.id}.iam.gserviceaccount.com`,
+        projectId: p.id,
+        uniqueId: `1${String(r).padStart(20, '0')}`,
+        email: `${p.o.team}-${r}@${p.id}.iam.gserviceaccount.com`,
+        displayName: `${p.o.team} workload ${r}`,
+        oauth2ClientId: `1${String(r).padStart(20, '0')}`,
+      }),
+    }),
+  ],
+];
+const GCP_KIND_TABLE: GcpKind[] = GCP_KINDS.flatMap(([weight, kind]) =>
+  Array.from({ length: weight }, () => kind),
+);
+
+function gcpKindOf(r: number): GcpKind {
+  return GCP_KIND_TABLE[mix(r * 7 + 11) % GCP_KIND_TABLE.length];
+}
+
+const gcpKindTypes = new Map<GcpKind, string>();
+
+/** The asset type of result `r`, without building it. */
+function gcpAssetTypeOf(w: GcpWorld, r: number): string {
+  if (r < w.projects) {
+    return 'cloudresourcemanager.googleapis.com/Project';
+  }
+  if (r < 2 * w.projects) {
+    return 'compute.googleapis.com/Network';
+  }
+  const kind = gcpKindOf(r);
+  let type = gcpKindTypes.get(kind);
+  if (!type) {
+    type = String(kind(gcpProject(r % w.projects), r, w).assetType);
+    gcpKindTypes.set(kind, type);
+  }
+  return type;
+}
+
+function gcpResult(w: GcpWorld, r: number): Record<string, unknown> {
+  const common = (p: ReturnType<typeof gcpProject>, seed: number) => ({
+    project: `projects/${p.number}`,
+    folders: [p.folder],
+    organization: GCP_SCOPE,
+    createTime: isoDate(seed),
+    updateTime: isoDate(seed + 1),
+  });
+  if (r < w.projects) {
+    const p = gcpProject(r);
+    return {
+      name: `//cloudresourcemanager.googleapis.com/projects/${p.number}`,
+      assetType: 'cloudresourcemanager.googleapis.com/Project',
+      displayName: `${p.o.team} ${p.o.env} ${r}`,
+      location: 'global',
+      state: 'ACTIVE',
+      labels: gcpLabels(7000 + r),
+      parentFullResourceName: `//cloudresourcemanager.googleapis.com/${p.folder}`,
+      parentAssetType: 'cloudresourcemanager.googleapis.com/Folder',
+      additionalAttributes: { projectId: p.id },
+      ...common(p, r),
+    };
+  }
+  const p = gcpProject(r % w.projects);
+  if (r < 2 * w.projects) {
+    return {
+      name: `//compute.googleapis.com/projects/${p.id}/global/networks/${p.id}-vpc`,
+      assetType: 'compute.googleapis.com/Network',
+      displayName: `${p.id}-vpc`,
+      location: 'global',
+      labels: gcpLabels(8000 + r),
+      parentFullResourceName: `//cloudresourcemanager.googleapis.com/projects/${p.id}`,
+      parentAssetType: 'cloudresourcemanager.googleapis.com/Project',
+      ...common(p, r),
+    };
+  }
+  const result = gcpKindOf(r)(p, r, w);
+  const labels = gcpLabels(9000 + r);
+  return {
+    ...result,
+    ...(labels ? { labels } : {}),
+    // Cloud Asset names the parent project by id or by number, depending on the asset.
+    parentFullResourceName: `//cloudresourcemanager.googleapis.com/projects/${
+      r % 2 ? p.id : p.number
+    }`,
+    parentAssetType: 'cloudresourcemanager.googleapis.com/Project',
+    ...common(p, r),
+  };
+}
+
+/** Answers the Cloud Asset searches of the source from the generated estate. */
+function createGcpReply(total: number) {
+  const world: GcpWorld = {
+    projects: Math.max(
+      1,
+      Math.min(Math.floor(total / 2), Math.round(total * 0.01)),
+    ),
+    total,
+  };
+  return ({ scope, query }: CloudAssetRequest): CloudAssetReply => {
+    if (scope !== GCP_SCOPE) {
+      return googleError(404, 'NOT_FOUND', `No scope ${scope}`);
+    }
+    const pageSize = Math.min(500, Number(query.get('pageSize') ?? 100) || 100);
+    const start = decodeOffsetToken(query.get('pageToken'));
+    if (start < 0) {
+      return googleError(400, 'INVALID_ARGUMENT', 'Invalid page token.');
+    }
+    // As the API does, `assetTypes` (exact names here) keeps the results of
+    // those types, and `readMask` the top-level fields it names.
+    const assetTypes = new Set(query.getAll('assetTypes'));
+    const readMask = query.get('readMask');
+    const results: unknown[] = [];
+    let next = start;
+    for (; next < world.total && results.length < pageSize; next++) {
+      if (assetTypes.size && !assetTypes.has(gcpAssetTypeOf(world, next))) {
+        continue;
+      }
+      results.push(readMasked(gcpResult(world, next), readMask));
+    }
+    return searchAnswer(
+      results,
+      next < world.total ? encodeOffsetToken(next) : undefined,
+    );
+  };
+}
+
+// ---------------------------------------------------------------------------
 // Kubernetes API server (limit + continue)
 
 export const KUBERNETES_TOKEN =
@@ -1785,6 +2293,17 @@ export type CloudServers = {
     /** `IDENTITY_ENDPOINT` and `IDENTITY_HEADER` of the managed identity. */
     identity: { endpoint: string; header: string };
   };
+  gcp: {
+    /** The source's `apiEndpoint`: `http://127.0.0.1:<port>`. */
+    endpoint: string;
+    /**
+     * The environment that points Application Default Credentials at the
+     * local metadata server (`GCE_METADATA_HOST`, `METADATA_SERVER_DETECTION`).
+     */
+    metadataEnv: Record<string, string>;
+    /** The project the metadata server names. */
+    projectId: string;
+  };
   kubernetes: { url: string };
   stats: Record<keyof EstateSizes, ServerStats>;
   close(): Promise<void>;
@@ -1793,18 +2312,27 @@ export type CloudServers = {
 /** Starts the servers on 127.0.0.1, together serving `total` resources. */
 export async function startCloudServers(total: number): Promise<CloudServers> {
   const sizes = estateSizes(total);
-  const [aws, azure, identity, kubernetes] = await Promise.all([
-    startFakeEc2Server(createAwsReply(sizes.aws)),
-    startFakeArmServer({
-      token: AZURE_TOKEN,
-      reply: createAzureReply(sizes.azure),
-    }),
-    startFakeManagedIdentityServer({ token: AZURE_TOKEN }),
-    startFakeKubernetesApiServer({
-      token: KUBERNETES_TOKEN,
-      estate: createKubernetesEstate(sizes.kubernetes),
-    }),
-  ]);
+  const [aws, azure, identity, gcp, gceMetadata, kubernetes] =
+    await Promise.all([
+      startFakeEc2Server(createAwsReply(sizes.aws)),
+      startFakeArmServer({
+        token: AZURE_TOKEN,
+        reply: createAzureReply(sizes.azure),
+      }),
+      startFakeManagedIdentityServer({ token: AZURE_TOKEN }),
+      startFakeCloudAssetServer({
+        token: GCP_TOKEN,
+        reply: createGcpReply(sizes.gcp),
+      }),
+      startFakeGceMetadataServer({
+        token: GCP_TOKEN,
+        projectId: GCP_METADATA_PROJECT,
+      }),
+      startFakeKubernetesApiServer({
+        token: KUBERNETES_TOKEN,
+        estate: createKubernetesEstate(sizes.kubernetes),
+      }),
+    ]);
   return {
     sizes,
     aws: { endpoint: aws.endpoint },
@@ -1813,15 +2341,23 @@ export async function startCloudServers(total: number): Promise<CloudServers> {
       certificate: azure.certificate,
       identity: { endpoint: identity.endpoint, header: identity.header },
     },
+    gcp: {
+      endpoint: `http://127.0.0.1:${gcp.port}`,
+      metadataEnv: gceMetadata.env,
+      projectId: gceMetadata.projectId,
+    },
     kubernetes: { url: kubernetes.url },
     stats: {
       aws: aws.stats,
       azure: azure.stats,
+      gcp: gcp.stats,
       kubernetes: kubernetes.stats,
     },
     close: async () => {
       await Promise.all(
-        [aws, azure, identity, kubernetes].map(server => server.close()),
+        [aws, azure, identity, gcp, gceMetadata, kubernetes].map(server =>
+          server.close(),
+        ),
       );
     },
   };

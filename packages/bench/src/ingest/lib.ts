@@ -1,4 +1,7 @@
 /* Shared pieces of the ingestion benchmark: options, logger, the sources' config, providers, groups, formatting. */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -13,6 +16,7 @@ import { createInMemorySourceStatus } from '@multicloud/plugin-multicloud-node';
 import {
   AZURE_SUBSCRIPTIONS,
   CloudServers,
+  GCP_SCOPE,
   KUBERNETES_TOKEN,
   TEAMS,
 } from './fakeClouds';
@@ -184,13 +188,14 @@ export function groupEntities(): Entity[] {
 // ---------------------------------------------------------------------------
 // The sources, configured as a user configures them
 
-/** The clouds the bench reads: GCP cannot be pointed at a local server (README.md). */
-export type Cloud = 'aws' | 'azure' | 'kubernetes';
+/** The clouds the bench reads. */
+export type Cloud = 'aws' | 'azure' | 'gcp' | 'kubernetes';
 
 /** The source id (key under `catalog.providers.multicloud`) of each cloud. */
 export const SOURCE_IDS: Record<Cloud, string> = {
   aws: 'aws-prod',
   azure: 'azure-prod',
+  gcp: 'gcp-org',
   kubernetes: 'k8s-prod-eu',
 };
 
@@ -239,15 +244,16 @@ const AWS_EC2_TYPES = [
 
 export type ServerAddresses = Pick<
   CloudServers,
-  'aws' | 'azure' | 'kubernetes'
+  'aws' | 'azure' | 'gcp' | 'kubernetes'
 >;
 
 /**
- * The app-config of the three sources, with production settings except what
+ * The app-config of the four sources, with production settings except what
  * points them at the local servers: the endpoints, static AWS keys in the
- * `aws` integration config, the Azure CA certificate, and a Kubernetes
- * service account token with `skipTLSVerify` (the client speaks plain http
- * only with it).
+ * `aws` integration config, the Azure CA certificate, the GCP REST transport
+ * (the local Cloud Asset API speaks REST, not gRPC) at an `http://` URL, and
+ * a Kubernetes service account token with `skipTLSVerify` (the client speaks
+ * plain http only with it).
  */
 export function benchConfig(servers: ServerAddresses): JsonObject {
   return {
@@ -269,6 +275,13 @@ export function benchConfig(servers: ServerAddresses): JsonObject {
             endpoint: servers.azure.endpoint,
             caCertificate: servers.azure.certificate,
           },
+          [SOURCE_IDS.gcp]: {
+            ...PROVIDER_CONFIG,
+            type: 'gcp',
+            scope: GCP_SCOPE,
+            transport: 'rest',
+            apiEndpoint: servers.gcp.endpoint,
+          },
           [SOURCE_IDS.kubernetes]: {
             ...PROVIDER_CONFIG,
             type: 'kubernetes',
@@ -287,13 +300,43 @@ export function benchConfig(servers: ServerAddresses): JsonObject {
 }
 
 /**
- * The Azure source authenticates with `DefaultAzureCredential`, which in an
- * App Service asks the managed identity endpoint named by `IDENTITY_ENDPOINT`
- * and `IDENTITY_HEADER`: this process's environment names the local one.
+ * Points the credentials the sources find in their environment at the local
+ * servers, in this process (and the processes it forks), before the sources
+ * are created:
+ *
+ * - Azure: `DefaultAzureCredential`, which in an App Service asks the managed
+ *   identity endpoint named by `IDENTITY_ENDPOINT` and `IDENTITY_HEADER`.
+ * - GCP: Application Default Credentials, which on a Compute Engine VM (no
+ *   credential file) take the default service account's token from the
+ *   metadata server at `GCE_METADATA_HOST` (`METADATA_SERVER_DETECTION=
+ *   assume-present`: no detection ping). `GCE_METADATA_IP` would win over it
+ *   and `GOOGLE_APPLICATION_CREDENTIALS` over the metadata server: both are
+ *   removed. `GOOGLE_CLOUD_PROJECT` names the VM's project, so that
+ *   google-auth-library does not run `gcloud config config-helper` to look
+ *   for one (a developer machine may have gcloud, a VM's container rarely
+ *   does; it would take about 1.5 s of the first run and write to
+ *   ~/.config/gcloud); the source does not use the project id, its scope is
+ *   explicit.
  */
-export function useLocalAzureIdentity(servers: ServerAddresses): void {
+export function useLocalCredentials(servers: ServerAddresses): void {
   process.env.IDENTITY_ENDPOINT = servers.azure.identity.endpoint;
   process.env.IDENTITY_HEADER = servers.azure.identity.header;
+
+  const adcFile = join(
+    homedir(),
+    '.config',
+    'gcloud',
+    'application_default_credentials.json',
+  );
+  if (existsSync(adcFile)) {
+    throw new UsageError(
+      `${adcFile} exists: Application Default Credentials would take it before the local metadata server, and send its token to the local Cloud Asset API, which refuses it. Run the bench with HOME pointing elsewhere.`,
+    );
+  }
+  delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+  delete process.env.GCE_METADATA_IP;
+  Object.assign(process.env, servers.gcp.metadataEnv);
+  process.env.GOOGLE_CLOUD_PROJECT = servers.gcp.projectId;
 }
 
 /**

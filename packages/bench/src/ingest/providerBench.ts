@@ -1,6 +1,6 @@
 /*
  * Part 1, provider side: the MulticloudEntityProviders that
- * `MulticloudEntityProvider.fromConfig` builds of three sources configured
+ * `MulticloudEntityProvider.fromConfig` builds of four sources configured
  * against the local cloud APIs read N resources and hand full mutations to
  * recording connections.
  */
@@ -22,7 +22,7 @@ import {
   quietLogger,
   seconds,
   table,
-  useLocalAzureIdentity,
+  useLocalCredentials,
 } from './lib';
 
 type Run = {
@@ -171,12 +171,14 @@ export async function runProviderBench(total: number): Promise<void> {
   console.log(
     `  local APIs: AWS ${int(sizes.aws)} (EC2 Query/XML, ${
       servers.aws.endpoint
-    }), Azure ${int(sizes.azure)} (ARM over https), Kubernetes ${int(
+    }), Azure ${int(sizes.azure)} (ARM over https), GCP ${int(
+      sizes.gcp,
+    )} (Cloud Asset REST, ${servers.gcp.endpoint}), Kubernetes ${int(
       sizes.kubernetes,
-    )} (+1 cluster entity); no GCP (see README.md)`,
+    )} (+1 cluster entity)`,
   );
   const logger = quietLogger();
-  useLocalAzureIdentity(servers);
+  useLocalCredentials(servers);
   try {
     const runs = new Map<MulticloudEntityProvider, Run>();
     const providers = await createBenchProviders(

@@ -2,9 +2,10 @@
  * A local Cloud Asset API: REST `GET /v1/{scope}:searchAllResources` with
  * `pageSize`, `pageToken`, `assetTypes` and `readMask`, answered with
  * `{ results, nextPageToken }` or Google's error shape. What it answers is
- * the caller's: a reply per request, built with the helpers below. Used by
- * the tests only (not in the package's `testUtils` entry point): the GCP
- * source cannot be pointed at a local server through its config.
+ * the caller's: a reply per request, built with the helpers below. The GCP
+ * source reaches it through its config (`transport: rest`, `apiEndpoint:
+ * http://127.0.0.1:<port>`), with a token from the fake metadata server
+ * (fakeGceMetadataServer.ts) or, in Jest, an injected client.
  */
 import { createServer } from 'node:http';
 import {
@@ -14,7 +15,11 @@ import {
   ServerStats,
 } from './localServer';
 
-/** One request the fake received. */
+/**
+ * One request the fake received.
+ *
+ * @public
+ */
 export type CloudAssetRequest = {
   method: string;
   path: string;
@@ -27,13 +32,21 @@ export type CloudAssetRequest = {
 /**
  * What to answer: a JSON body with a status (and how many results it
  * carries, for the stats), or no answer at all.
+ *
+ * @public
  */
 export type CloudAssetReply =
   | { status?: number; body: string; items?: number }
   | 'hang';
 
+/**
+ * A running {@link startFakeCloudAssetServer}: its port, the requests
+ * received and what it served.
+ *
+ * @public
+ */
 export type FakeCloudAssetServer = {
-  /** The port on 127.0.0.1: the source's `apiEndpoint` is `127.0.0.1`. */
+  /** The port on 127.0.0.1: the source's `apiEndpoint` is `http://127.0.0.1:<port>`. */
   port: number;
   requests: CloudAssetRequest[];
   stats: ServerStats;
@@ -46,6 +59,8 @@ export type FakeCloudAssetServer = {
  * Serves Cloud Asset's REST search on 127.0.0.1 over plain http. Other paths
  * get a 404; with `token`, a request without `Authorization: Bearer <token>`
  * gets a 401.
+ *
+ * @public
  */
 export async function startFakeCloudAssetServer(options: {
   token?: string;
@@ -97,7 +112,11 @@ export async function startFakeCloudAssetServer(options: {
   };
 }
 
-/** A page of search results. */
+/**
+ * A page of search results.
+ *
+ * @public
+ */
 export function searchAnswer(
   results: unknown[],
   nextPageToken?: string,
@@ -111,7 +130,11 @@ export function searchAnswer(
   };
 }
 
-/** Google's error shape, `{"error":{"code","message","status"}}`. */
+/**
+ * Google's error shape, `{"error":{"code","message","status"}}`.
+ *
+ * @public
+ */
 export function googleError(
   code: number,
   status: string,
@@ -127,6 +150,8 @@ export function googleError(
  * A search result as the API returns it for a `readMask`: the top-level
  * fields it names (`*`: all of them); without one, all but the large
  * `versionedResources`.
+ *
+ * @public
  */
 export function readMasked(
   result: Record<string, unknown>,

@@ -1,7 +1,9 @@
 /**
  * Local servers on 127.0.0.1 that speak the wire formats of the cloud APIs
- * this module reads, one per cloud: the module's own tests and the
- * ingestion benchmark run the sources against them.
+ * this module reads, one per cloud, and the endpoints the clouds' SDKs take
+ * their credentials from on the cloud (Azure's managed identity, Compute
+ * Engine's metadata server): the module's own tests and the ingestion
+ * benchmark run the sources against them.
  *
  * @packageDocumentation
  */
@@ -48,6 +50,22 @@ export type {
   FakeArmServer,
   FakeManagedIdentityServer,
 } from './fakeArmServer';
+export {
+  googleError,
+  readMasked,
+  searchAnswer,
+  startFakeCloudAssetServer,
+} from './fakeCloudAssetServer';
+export type {
+  CloudAssetReply,
+  CloudAssetRequest,
+  FakeCloudAssetServer,
+} from './fakeCloudAssetServer';
+export { startFakeGceMetadataServer } from './fakeGceMetadataServer';
+export type {
+  FakeGceMetadataServer,
+  GceMetadataRequest,
+} from './fakeGceMetadataServer';
 export { startFakeKubernetesApiServer } from './fakeKubernetesApiServer';
 export type {
   FakeKubernetesApiServer,

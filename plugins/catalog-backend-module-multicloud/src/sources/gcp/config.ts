@@ -8,7 +8,18 @@ export type GcpSourceConfig = {
   query?: string;
   pageSize: number;
   transport: 'grpc' | 'rest';
-  apiEndpoint?: string;
+  /** Where the Cloud Asset client connects; the SDK's defaults without it. */
+  endpoint?: GcpApiEndpoint;
+};
+
+/**
+ * The Cloud Asset client's `apiEndpoint` (a host), and the `port` and
+ * `protocol` when the config names them with a URL.
+ */
+export type GcpApiEndpoint = {
+  host: string;
+  port?: number;
+  protocol?: 'http' | 'https';
 };
 
 const SCOPE_PATTERN =
@@ -42,12 +53,68 @@ export function readGcpSourceConfig(
     );
   }
   const assetTypes = config.getOptionalStringArray('assetTypes');
+  const apiEndpoint = config.getOptionalString('apiEndpoint');
   return {
     scope,
     assetTypes: assetTypes?.length ? assetTypes : undefined,
     query: config.getOptionalString('query') || undefined,
     pageSize,
     transport,
-    apiEndpoint: config.getOptionalString('apiEndpoint'),
+    endpoint: apiEndpoint
+      ? readApiEndpoint(`${key}.apiEndpoint`, apiEndpoint, transport)
+      : undefined,
+  };
+}
+
+const DEFAULT_PORTS = { 'https:': 443, 'http:': 80 } as const;
+
+/**
+ * `apiEndpoint` as a host (`cloudasset.googleapis.com`, passed on as it is)
+ * or as a URL, `https://host[:port]` or `http://host[:port]`, for a private
+ * endpoint, a proxy or an emulator. Plain http only with the REST transport:
+ * the gRPC transport always speaks TLS, so it would send a TLS handshake to a
+ * plain http port.
+ */
+function readApiEndpoint(
+  key: string,
+  value: string,
+  transport: GcpSourceConfig['transport'],
+): GcpApiEndpoint {
+  if (!value.includes('://')) {
+    return { host: value };
+  }
+  const expected =
+    'expected a host name, https://host[:port] or http://host[:port]';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(`${key} is '${value}', not a valid URL; ${expected}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(
+      `${key} is '${value}'; the scheme must be https or http (${expected})`,
+    );
+  }
+  if (url.username || url.password) {
+    // Not echoed: the value carries a secret.
+    throw new InputError(
+      `${key} carries credentials in its URL; the source authenticates with Application Default Credentials, so give only the scheme, host and port`,
+    );
+  }
+  if ((url.pathname && url.pathname !== '/') || url.search || url.hash) {
+    throw new InputError(
+      `${key} is '${value}'; the URL may not have a path, query or fragment: the client adds the API's paths itself (${expected})`,
+    );
+  }
+  if (url.protocol === 'http:' && transport !== 'rest') {
+    throw new InputError(
+      `${key} is '${value}'; plain http needs transport: rest, since the gRPC transport always speaks TLS`,
+    );
+  }
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : DEFAULT_PORTS[url.protocol],
+    protocol: url.protocol === 'http:' ? 'http' : 'https',
   };
 }

@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { ConfigReader } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -13,6 +19,10 @@ import {
   searchAnswer,
   startFakeCloudAssetServer,
 } from '../../testUtils/fakeCloudAssetServer';
+import {
+  FakeGceMetadataServer,
+  startFakeGceMetadataServer,
+} from '../../testUtils/fakeGceMetadataServer';
 
 const ACCESS_TOKEN = 'test-access-token-do-not-log';
 const SCOPE = 'projects/shop-prod';
@@ -77,7 +87,7 @@ const LINKED_TYPES = [
 
 describe('createGcpSource (REST transport against a local Cloud Asset API)', () => {
   let server: FakeCloudAssetServer;
-  let port: number;
+  let apiEndpoint: string;
   let requests: CloudAssetRequest[];
   let answer: (
     pageNumber: number,
@@ -97,7 +107,7 @@ describe('createGcpSource (REST transport against a local Cloud Asset API)', () 
         return answer(pageNumber, attempt, query);
       },
     });
-    port = server.port;
+    apiEndpoint = `http://127.0.0.1:${server.port}`;
   });
 
   beforeEach(() => {
@@ -122,39 +132,118 @@ describe('createGcpSource (REST transport against a local Cloud Asset API)', () 
     await server.close();
   });
 
+  /** The source's config block: the REST transport, at the local API. */
+  function sourceConfig(extraConfig: Record<string, unknown> = {}) {
+    return {
+      type: 'gcp',
+      scope: SCOPE,
+      query: 'labels.env:*',
+      pageSize: PAGE_SIZE,
+      transport: 'rest',
+      apiEndpoint,
+      retries: 2,
+      ...extraConfig,
+    };
+  }
+
+  /**
+   * A source in this process. Its credentials are injected: in Jest,
+   * gaxios cannot load node-fetch (ESM, by a dynamic import that Jest's
+   * CommonJS runtime refuses), so Application Default Credentials cannot
+   * fetch a token; Node's own fetch speaks the same HTTP.
+   */
   function makeSource(extraConfig: Record<string, unknown> = {}) {
     const logger = mockServices.logger.mock();
-    // gaxios loads node-fetch (ESM) by dynamic import, which Jest's CommonJS
-    // runtime refuses; Node's own fetch speaks the same HTTP.
     const authClient = new OAuth2Client({
       transporterOptions: { fetchImplementation: fetch },
     });
     authClient.setCredentials({ access_token: ACCESS_TOKEN });
     const source = createGcpSource({
       id: 'gcp-shop',
-      config: new ConfigReader({
-        type: 'gcp',
-        scope: SCOPE,
-        query: 'labels.env:*',
-        pageSize: PAGE_SIZE,
-        transport: 'rest',
-        apiEndpoint: '127.0.0.1',
-        retries: 2,
-        ...extraConfig,
-      }),
+      config: new ConfigReader(sourceConfig(extraConfig)),
       logger,
-      port,
-      protocol: 'http',
       authClient,
       retryBaseDelayMs: 1,
     });
     return { source, logger };
   }
 
-  it('reads every page of both searches and maps them exactly as the gcloud inventory', async () => {
-    const { source, logger } = makeSource();
+  /**
+   * Reads a source created from its config alone, as the catalog module
+   * creates it, in a fresh Node process (where gaxios loads its fetch) whose
+   * environment is a Compute Engine VM's as Application Default Credentials
+   * see it: the fake metadata server at GCE_METADATA_HOST, no credential
+   * file (an empty HOME; gcloud, when installed, finds no account there
+   * either) and none of the variables that name a project or another
+   * metadata server.
+   */
+  async function readInFreshProcess(
+    metadata: FakeGceMetadataServer,
+  ): Promise<{ resources: CloudResource[]; warnings: string[] }> {
+    const home = await mkdtemp(join(tmpdir(), 'multicloud-gcp-adc-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home };
+    for (const name of [
+      'GOOGLE_APPLICATION_CREDENTIALS',
+      'GOOGLE_CLOUD_PROJECT',
+      'GCLOUD_PROJECT',
+      'GCE_METADATA_IP',
+      'CLOUDSDK_CONFIG',
+      'CLOUDSDK_CORE_PROJECT',
+    ]) {
+      delete env[name];
+    }
+    try {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--require',
+          require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+          resolve(__dirname, '__testUtils__/readGcpSourceFromConfig.ts'),
+          JSON.stringify(sourceConfig()),
+        ],
+        {
+          cwd: resolve(__dirname, '../../..'),
+          env: { ...env, ...metadata.env },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      );
+      return JSON.parse(stdout);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  }
 
-    const resources = await source.readResources();
+  it('reads every page of both searches and maps them exactly as the gcloud inventory, with credentials from the metadata server', async () => {
+    const metadata = await startFakeGceMetadataServer({
+      token: ACCESS_TOKEN,
+      projectId: 'shop-prod',
+    });
+    let read: Awaited<ReturnType<typeof readInFreshProcess>>;
+    try {
+      read = await readInFreshProcess(metadata);
+    } finally {
+      await metadata.close();
+    }
+    const { resources, warnings } = read;
+
+    // Application Default Credentials took the default service account's
+    // token from the metadata server, asking as a VM does.
+    expect(metadata.requests).toContainEqual(
+      expect.objectContaining({
+        method: 'GET',
+        path: 'instance/service-accounts/default/token',
+        metadataFlavor: 'Google',
+      }),
+    );
+    const tokenRequest = metadata.requests.find(r =>
+      r.path.endsWith('/token'),
+    )!;
+    expect(tokenRequest.query.get('scopes')).toBe(
+      'https://www.googleapis.com/auth/cloud-platform',
+    );
+    expect(metadata.requests.every(r => r.metadataFlavor === 'Google')).toBe(
+      true,
+    );
 
     // The client decodes versioned resources as protobuf Structs; the links
     // read from them are those read from gcloud's JSON.
@@ -211,7 +300,7 @@ describe('createGcpSource (REST transport against a local Cloud Asset API)', () 
       );
     }
     expect(requests.slice(0, MAIN_PAGES)).toEqual(mainRequests);
-    expect(logger.warn).not.toHaveBeenCalled();
+    expect(warnings).toEqual([]);
   });
 
   it('asks for the versioned resources of the configured asset types only', async () => {
@@ -399,6 +488,10 @@ describe('createGcpSource (REST transport against a local Cloud Asset API)', () 
     [{ scope: 'organizations/acme' }, /scope is 'organizations\/acme'/],
     [{ pageSize: 0 }, /pageSize is 0/],
     [{ transport: 'http2' }, /transport is 'http2'; expected 'grpc' or 'rest'/],
+    [
+      { transport: 'grpc' },
+      /apiEndpoint is 'http:\/\/127\.0\.0\.1:\d+'; plain http needs transport: rest/,
+    ],
   ])('refuses the config %j', (config, message) => {
     expect(() => makeSource(config)).toThrow(InputError);
     expect(() => makeSource(config)).toThrow(message);

@@ -40,12 +40,16 @@ type AssetClientOptions = NonNullable<
 >;
 
 /**
- * Test-only injections: where the REST transport connects and with which
- * credentials, and how long the first retry backoff is.
+ * Test-only injections: the credentials, and how long the first retry
+ * backoff is. Where the client connects is config (`apiEndpoint`, a URL for
+ * a local server). The credentials are injected only for the tests that run
+ * the source inside Jest: there, google-auth-library's own HTTP client
+ * (gaxios) cannot load its default fetch (node-fetch, by a dynamic
+ * `import()` that Jest's CommonJS runtime refuses), so Application Default
+ * Credentials cannot fetch a token; in plain Node they take it from the
+ * (local) metadata server, as in production.
  */
 export type GcpSourceTestOptions = {
-  port?: number;
-  protocol?: 'http';
   authClient?: AuthClient;
   retryBaseDelayMs?: number;
 };
@@ -237,9 +241,16 @@ export function createGcpSource(
     client ??= new sdk.asset.AssetServiceClient({
       // Default: gRPC and Application Default Credentials.
       ...(gcp.transport === 'rest' ? { fallback: true } : {}),
-      ...(gcp.apiEndpoint ? { apiEndpoint: gcp.apiEndpoint } : {}),
-      ...(options.port ? { port: options.port } : {}),
-      ...(options.protocol ? { protocol: options.protocol } : {}),
+      // A host, or the host, port and protocol of an `apiEndpoint` URL.
+      ...(gcp.endpoint
+        ? {
+            apiEndpoint: gcp.endpoint.host,
+            ...(gcp.endpoint.port ? { port: gcp.endpoint.port } : {}),
+            ...(gcp.endpoint.protocol
+              ? { protocol: gcp.endpoint.protocol }
+              : {}),
+          }
+        : {}),
       // The SDK bundles its own copy of google-auth-library; the classes
       // differ only in private members, not in what the client calls.
       ...(options.authClient
