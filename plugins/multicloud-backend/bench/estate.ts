@@ -1,5 +1,6 @@
 /*
- * The synthetic cloud estate both parts of the cost benchmark draw from: four
+ * The synthetic cloud estate the alerts benchmark's cost store draws from
+ * (queryStore.ts; packages/bench/src/cost has bench:cost's copy): four
  * providers with their billing accounts, 40 sub accounts, 20 regions and 32
  * services, with resource ids shaped like the real ones (ARNs, Azure Resource
  * Manager ids, GCP full resource names, Oracle OCIDs), as in the FinOps

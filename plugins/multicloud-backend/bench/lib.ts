@@ -1,4 +1,4 @@
-/* Shared pieces of the cost benchmark: options, fakes, databases, measuring, printing. */
+/* Shared pieces of the topology and alerts benchmarks: databases, fakes, measuring, printing. */
 import {
   AuditorService,
   AuthService,
@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import knexFactory, { Knex } from 'knex';
 
 // ---------------------------------------------------------------------------
-// Options
+// Engines and paths
 
 /** A bad command line: printed without a stack. */
 export class UsageError extends Error {}
@@ -26,132 +26,8 @@ export class UsageError extends Error {}
 export const ENGINES = ['sqlite', 'postgres'] as const;
 export type Engine = (typeof ENGINES)[number];
 
-export const USAGE = `yarn bench:cost [--only=import|query] [--engines=sqlite,postgres] [--rows=N] [--facts=N] ...
-  --only          import or query; default both (env BENCH_ONLY)
-  --engines       comma-separated sqlite,postgres; default both (env BENCH_ENGINES)
-  --rows          FOCUS rows in the generated CSV for the import part (default 1000000; env BENCH_ROWS)
-  --facts         daily fact rows in the store of the query part (default 10000000; env BENCH_FACTS)
-  --requests      sequential requests measured per engine (default 500, after --warmup=50)
-  --warmup        sequential warm-up requests per engine (default 50)
-  --duration      seconds of the autocannon run (default 30)
-  --connections   autocannon connections (default 100)
-  --postgres      server URL, a throw-away database is created on it per run
-                  (default postgresql://postgres@127.0.0.1:5432; env BENCH_POSTGRES)
-  --out           where the JSON results go (default <tmpdir>/multicloud-bench/cost-results.json)`;
-
-export type BenchOptions = {
-  help: boolean;
-  parts: Array<'import' | 'query'>;
-  engines: Engine[];
-  rows: number;
-  facts: number;
-  requests: number;
-  warmup: number;
-  duration: number;
-  connections: number;
-  postgres: string;
-  out: string;
-};
-
 /** Where generated files and results are kept between runs. */
 export const BENCH_DIR = path.join(os.tmpdir(), 'multicloud-bench');
-
-function wholeNumber(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  min: number,
-): number {
-  if (value === undefined || value === '') {
-    return fallback;
-  }
-  const number = Number(value.replace(/[_,]/g, ''));
-  if (!Number.isInteger(number) || number < min) {
-    throw new UsageError(
-      `${name} must be a whole number of at least ${min}, got '${value}'`,
-    );
-  }
-  return number;
-}
-
-export function readOptions(
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-): BenchOptions {
-  const args = new Map<string, string>();
-  for (const arg of argv) {
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) {
-      throw new UsageError(`Unknown argument '${arg}'`);
-    }
-    args.set(match[1], match[2] ?? '');
-  }
-  const known = [
-    'help',
-    'only',
-    'engines',
-    'rows',
-    'facts',
-    'requests',
-    'warmup',
-    'duration',
-    'connections',
-    'postgres',
-    'out',
-  ];
-  for (const key of args.keys()) {
-    if (!known.includes(key)) {
-      throw new UsageError(`Unknown option '--${key}'`);
-    }
-  }
-  const only = args.get('only') ?? env.BENCH_ONLY ?? '';
-  const parts: BenchOptions['parts'] = [];
-  for (const part of only ? only.split(',') : ['import', 'query']) {
-    if (part !== 'import' && part !== 'query') {
-      throw new UsageError(`--only must be import or query, got '${part}'`);
-    }
-    parts.push(part);
-  }
-  const enginesArg =
-    args.get('engines') ?? env.BENCH_ENGINES ?? ENGINES.join(',');
-  const engines: Engine[] = [];
-  for (const name of enginesArg.split(',').map(e => e.trim())) {
-    const engine = name === 'pg' ? 'postgres' : name;
-    if (!ENGINES.includes(engine as Engine)) {
-      throw new UsageError(
-        `--engines takes sqlite and/or postgres, got '${name}'`,
-      );
-    }
-    engines.push(engine as Engine);
-  }
-  return {
-    help: args.has('help'),
-    parts,
-    engines,
-    rows: wholeNumber(
-      '--rows',
-      args.get('rows') ?? env.BENCH_ROWS,
-      1_000_000,
-      100,
-    ),
-    facts: wholeNumber(
-      '--facts',
-      args.get('facts') ?? env.BENCH_FACTS,
-      10_000_000,
-      10_000,
-    ),
-    requests: wholeNumber('--requests', args.get('requests'), 500, 10),
-    warmup: wholeNumber('--warmup', args.get('warmup'), 50, 0),
-    duration: wholeNumber('--duration', args.get('duration'), 30, 1),
-    connections: wholeNumber('--connections', args.get('connections'), 100, 1),
-    postgres: (
-      args.get('postgres') ??
-      env.BENCH_POSTGRES ??
-      'postgresql://postgres@127.0.0.1:5432'
-    ).replace(/\/+$/, ''),
-    out: args.get('out') || path.join(BENCH_DIR, 'cost-results.json'),
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Databases
@@ -179,16 +55,6 @@ export async function psql(
     { maxBuffer: 16 * 1024 * 1024 },
   );
   return stdout.trim();
-}
-
-/** A new, empty PostgreSQL database with a unique name. */
-export async function createPostgresDatabase(
-  serverUrl: string,
-  purpose: string,
-): Promise<string> {
-  const name = `multicloud_bench_${purpose}_${process.pid}_${Date.now()}`;
-  await psql(serverUrl, 'postgres', `CREATE DATABASE ${name}`);
-  return name;
 }
 
 export async function dropPostgresDatabase(

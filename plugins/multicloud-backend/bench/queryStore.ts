@@ -1,22 +1,24 @@
 /*
- * The store of the query part, built directly (not through the importer): N
- * daily cost facts over the 365 days ending today, ~27,400 a day for
- * N = 10,000,000, across ~5,000 resources of four providers (40 accounts,
- * 20 regions, 32 services), and the catalog those resources belong to:
- * Resource entities (annotation multicloud.io/resource-id) under ~200
- * Components in ~40 Systems in ~8 Domains owned by ~20 Groups, with their
- * relations (both directions) as the catalog serves them.
+ * The cost store of the alerts benchmark, built directly (not through the
+ * importer): N daily cost facts over the 365 days ending today, ~27,400 a
+ * day for N = 10,000,000, across ~5,000 resources of four providers (40
+ * accounts, 20 regions, 32 services), and the catalog those resources
+ * belong to: Resource entities (annotation multicloud.io/resource-id) under
+ * ~200 Components in ~40 Systems in ~8 Domains owned by ~20 Groups, with
+ * their relations (both directions) as the catalog serves them.
  *
  * Facts are generated inside the database from a table of ~27,400 "lines"
  * (one per resource and meter) crossed with the days, with the fact table's
  * indexes dropped during the load and re-created after it (the migration's own
  * definitions, read back from the database).
  *
- * With `resources` (the alerts benchmark, alertsEstate.ts) the catalog is
- * sized by that many Resources instead of by the resources that carry cost:
- * the Components, Systems and Domains follow it, the Groups stay at most 20,
- * and the facts are the same shape (the plan is returned so that the caller
- * can build its own catalog around the resources that bill).
+ * `planEstate` is the generator bench:cost started from (packages/bench has
+ * its own copy, which imports these lines through the plugin's API). With
+ * `resources` (alertsEstate.ts) the catalog is sized by that many Resources
+ * instead of by the resources that carry cost: the Components, Systems and
+ * Domains follow it, the Groups stay at most 20, and the facts are the same
+ * shape (the plan is returned so that the caller can build its own catalog
+ * around the resources that bill).
  */
 import { Entity } from '@backstage/catalog-model';
 import { createHash } from 'node:crypto';
@@ -78,7 +80,7 @@ export type EstateSystem = { name: string; domain: string; owner: string };
 export type EstateOptions = {
   /**
    * Resources of the catalog (the alerts benchmark). Left out: as many as
-   * carry cost, and the catalog bench:cost asks for.
+   * carry cost, and the catalog bench:cost had.
    */
   resources?: number;
 };

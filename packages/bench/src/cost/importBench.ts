@@ -1,5 +1,8 @@
-/* Part 1: importing a large FOCUS CSV into SQLite and PostgreSQL, against the COPY floor. */
-import { fork } from 'node:child_process';
+/*
+ * Part 1: a large FOCUS CSV uploaded to `POST /api/multicloud/cost/imports`
+ * on SQLite and PostgreSQL, against the COPY floor. The server runs in a
+ * child process (importPhase.ts) per engine; the upload comes from here.
+ */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,17 +10,32 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { CostImportResult } from '@multicloud/plugin-multicloud-common';
 import { FOCUS_1_0_COLUMNS, ensureFocusFile } from './focusFile';
-import { ImportPhaseInput, ImportPhaseResult } from './importPhase';
+import { post } from './httpClient';
+import { ImportPhaseInput, ImportServerMeasures } from './importPhase';
 import {
   BenchOptions,
+  DatabaseLocation,
+  Engine,
   createPostgresDatabase,
   dropPostgresDatabase,
+  forkPhase,
   int,
+  killPhase,
   mib,
   psql,
   seconds,
 } from './lib';
+
+export type ImportEngineResult = ImportServerMeasures & {
+  engine: Engine;
+  /** The HTTP round trip of the upload: sending the file, importing it, the answer. */
+  wallMs: number;
+  rows: number;
+  dailyRows: number;
+  rowsPerSecond: number;
+};
 
 export type ImportResults = {
   file: {
@@ -27,7 +45,7 @@ export type ImportResults = {
     generatedMs: number | null;
   };
   floor?: { copyMs: number; rowsPerSecond: number; tableBytes: number };
-  engines: ImportPhaseResult[];
+  engines: ImportEngineResult[];
 };
 
 const run = promisify(execFile);
@@ -81,35 +99,45 @@ async function measureFloor(
   }
 }
 
-/** Runs importPhase.ts in a fresh Node process; resolves with its result. */
-function runImportPhase(input: ImportPhaseInput): Promise<ImportPhaseResult> {
-  const child = fork(
-    path.join(__dirname, 'importPhase.ts'),
-    [JSON.stringify(input)],
-    {
-      execArgv: [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      ],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
+/** Starts the engine's server process, uploads the file, and collects both sides' measures. */
+async function importOnce(
+  input: ImportPhaseInput,
+  file: string,
+): Promise<ImportEngineResult> {
+  const { engine } = input.database;
+  const phase = forkPhase(
+    require.resolve('./importPhase'),
+    input,
+    `the ${engine} import`,
   );
-  return new Promise((resolve, reject) => {
-    let result: ImportPhaseResult | undefined;
-    child.on(
-      'message',
-      (message: { type?: string; result?: ImportPhaseResult }) => {
-        if (message?.type === 'result') {
-          result = message.result;
-        }
-      },
+  try {
+    const { baseUrl } = await phase.message<{ baseUrl: string }>('ready');
+    const measuring = phase.message('measuring');
+    phase.child.send({ type: 'measure-start' });
+    await measuring;
+    const answer = await post<CostImportResult>(
+      `${baseUrl}/cost/imports?fileName=${encodeURIComponent(
+        path.basename(file),
+      )}`,
+      { file, contentType: 'text/csv', expected: 201 },
     );
-    child.once('exit', code =>
-      result && code === 0
-        ? resolve(result)
-        : reject(new Error(`the ${input.engine} import exited with ${code}`)),
+    const measured = phase.message<{ result: ImportServerMeasures }>(
+      'measured',
     );
-  });
+    phase.child.send({ type: 'measure-stop' });
+    const { result } = await measured;
+    await phase.exited;
+    return {
+      ...result,
+      engine,
+      wallMs: answer.ms,
+      rows: answer.body.rows,
+      dailyRows: answer.body.dailyRows,
+      rowsPerSecond: (answer.body.rows * 1000) / answer.ms,
+    };
+  } finally {
+    await killPhase(phase.child);
+  }
 }
 
 export async function runImportBench(
@@ -159,34 +187,38 @@ export async function runImportBench(
   }
 
   for (const engine of options.engines) {
-    console.log(`  -- ${engine}: importFile in a fresh process`);
+    console.log(
+      `  -- ${engine}: POST /cost/imports to the plugin in a fresh process`,
+    );
     const tempDirectory = await fs.promises.mkdtemp(
       path.join(os.tmpdir(), `multicloud-bench-import-${engine}-`),
     );
-    let database: string | undefined;
-    try {
-      const input: ImportPhaseInput = {
+    let database: DatabaseLocation;
+    if (engine === 'postgres') {
+      database = {
         engine,
-        file: file.file,
-        tempDirectory,
+        serverUrl: options.postgres,
+        database: await createPostgresDatabase(options.postgres, 'import'),
       };
-      if (engine === 'postgres') {
-        database = await createPostgresDatabase(options.postgres, 'import');
-        input.serverUrl = options.postgres;
-        input.database = database;
-      } else {
-        input.sqliteFile = path.join(tempDirectory, 'multicloud.sqlite');
-      }
-      const result = await runImportPhase(input);
+    } else {
+      database = {
+        engine,
+        sqliteFile: path.join(tempDirectory, 'multicloud.sqlite'),
+      };
+    }
+    try {
+      const result = await importOnce({ database, tempDirectory }, file.file);
       results.engines.push(result);
       console.log(
         `  ${engine}: ${seconds(result.wallMs)} for ${int(
           result.rows,
         )} rows -> ${int(result.dailyRows)} daily facts: ${int(
           result.rowsPerSecond,
-        )} rows/s (CPU ${seconds(result.cpuMs)}); peak RSS ${mib(
+        )} rows/s (server CPU ${seconds(result.cpuMs)}); peak RSS ${mib(
           result.peakRssBytes,
-        )} (VmHWM; sampled every 50 ms: ${mib(
+        )} (VmHWM${
+          result.peakRssReset ? ' over the import' : ' of the process'
+        }; sampled every 50 ms: ${mib(
           result.sampledPeakRssBytes,
         )}, of which V8 heap ${mib(
           result.heapAtPeakBytes,
@@ -206,8 +238,8 @@ export async function runImportBench(
         );
       }
     } finally {
-      if (database) {
-        await dropPostgresDatabase(options.postgres, database);
+      if (database.engine === 'postgres') {
+        await dropPostgresDatabase(options.postgres, database.database!);
       }
       await fs.promises.rm(tempDirectory, { recursive: true, force: true });
     }

@@ -1,11 +1,12 @@
 /*
- * A deterministic FOCUS 1.0 CSV of N rows with the 44 columns and value shapes
- * of the FinOps Foundation's sample (src/__fixtures__/focus-1.0-sample.csv.gz):
- * quoted strings, `NULL` literals, `YYYY-MM-DD HH:MM:SS` timestamps without a
- * zone, hourly charge periods (daily for Azure), decimals with 11 and 15
- * places, Tags as JSON, ARNs / Azure Resource Manager ids / GCP resource names /
- * OCIDs, four providers, one billing month (September 2024). Rows are not in
- * time order, as in the sample. Cached in <tmpdir>/multicloud-bench.
+ * A deterministic FOCUS 1.0 CSV of N rows with the 44 columns and value
+ * shapes of the FinOps Foundation's sample (focus-1.0-sample.csv.gz, which
+ * the plugin's tests import): quoted strings, `NULL` literals,
+ * `YYYY-MM-DD HH:MM:SS` timestamps without a zone, hourly charge periods
+ * (daily for Azure), decimals with 11 and 15 places, Tags as JSON, ARNs /
+ * Azure Resource Manager ids / GCP resource names / OCIDs, four providers,
+ * one billing month (September 2024). Rows are not in time order, as in the
+ * sample. Cached in <tmpdir>/multicloud-bench.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -78,10 +79,12 @@ export const FOCUS_1_0_COLUMNS = [
 const MONTH_START = Date.UTC(2024, 8, 1);
 const HOURS = 30 * 24;
 
-const q = (value: string | null) =>
+/** A cell as the sample writes it: quoted (quotes doubled), or `NULL`. */
+export const csvCell = (value: string | null) =>
   value === null ? 'NULL' : `"${value.replace(/"/g, '""')}"`;
 
-function timestamp(ms: number) {
+/** `YYYY-MM-DD HH:MM:SS` (UTC, no zone), as the sample writes times. */
+export function focusTimestamp(ms: number) {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
@@ -113,9 +116,11 @@ function lineFor(
   const price = unit.price;
   const sku = hexOf(next, 16).toUpperCase();
   const az =
-    resource && next() < 0.11 ? q(`${options.region?.id ?? ''}a`) : 'NULL';
+    resource && next() < 0.11
+      ? csvCell(`${options.region?.id ?? ''}a`)
+      : 'NULL';
   const commitment = committed
-    ? `"Spend",${q(
+    ? `"Spend",${csvCell(
         `arn:aws:savingsplans::${options.account.id}:savingsplan/${hexOf(
           next,
           8,
@@ -133,30 +138,34 @@ function lineFor(
     discount,
     segments: [
       `${az},`,
-      `,${q(provider.billingAccountId)},${q(
+      `,${csvCell(provider.billingAccountId)},${csvCell(
         provider.billingAccountName,
-      )},"USD","2024-10-01 00:00:00","2024-09-01 00:00:00",${q(
+      )},"USD","2024-10-01 00:00:00","2024-09-01 00:00:00",${csvCell(
         options.chargeCategory,
-      )},NULL,${q(description)},${q(
+      )},NULL,${csvCell(description)},${csvCell(
         options.chargeCategory === 'Usage' ? 'Usage-Based' : 'One-Time',
       )},`,
       `,${commitment},`,
-      `,${q(unit.unit)},`,
+      `,${csvCell(unit.unit)},`,
       `,${(price * discount).toFixed(11)},`,
-      `,${q(provider.invoiceIssuer)},`,
-      `,${q(String(price))},${q(committed ? 'Committed' : 'Standard')},`,
-      `,${q(unit.unit)},${q(provider.name)},${q(provider.publisher)},${q(
-        options.region?.id ?? null,
-      )},${q(options.region?.name ?? null)},${q(resource?.id ?? null)},${q(
+      `,${csvCell(provider.invoiceIssuer)},`,
+      `,${csvCell(String(price))},${csvCell(
+        committed ? 'Committed' : 'Standard',
+      )},`,
+      `,${csvCell(unit.unit)},${csvCell(provider.name)},${csvCell(
+        provider.publisher,
+      )},${csvCell(options.region?.id ?? null)},${csvCell(
+        options.region?.name ?? null,
+      )},${csvCell(resource?.id ?? null)},${csvCell(
         resource && provider.names ? resource.name : null,
-      )},${q(resource ? resource.service.resourceType : null)},${q(
+      )},${csvCell(resource ? resource.service.resourceType : null)},${csvCell(
         options.serviceCategory,
       )},`,
-      `,${q(options.serviceName)},${q(sku)},${q(
+      `,${csvCell(options.serviceName)},${csvCell(sku)},${csvCell(
         `${sku}.${hexOf(next, 10).toUpperCase()}`,
-      )},${q(options.account.id)},${q(options.account.name)},${q(
-        resource?.tags ?? null,
-      )}\n`,
+      )},${csvCell(options.account.id)},${csvCell(
+        options.account.name,
+      )},${csvCell(resource?.tags ?? null)}\n`,
     ],
   };
 }
@@ -251,10 +260,10 @@ async function writeFocusFile(file: string, rows: number) {
   const { lines, weights } = buildLines(rows);
   const next = random(1);
   const hourText = Array.from({ length: HOURS + 1 }, (_, h) =>
-    timestamp(MONTH_START + h * 3600_000),
+    focusTimestamp(MONTH_START + h * 3600_000),
   );
   const out = fs.createWriteStream(file, { highWaterMark: 1024 * 1024 });
-  out.write(`${FOCUS_1_0_COLUMNS.map(c => q(c)).join(',')}\n`);
+  out.write(`${FOCUS_1_0_COLUMNS.map(c => csvCell(c)).join(',')}\n`);
   let chunk: string[] = [];
   for (let i = 0; i < rows; i++) {
     const line = lines[pickLine(weights, next())];

@@ -1,0 +1,132 @@
+/*
+ * The multicloud backend plugin as a user runs it, in a Backstage test
+ * backend: the plugin's public entry point (its default export) on a knex
+ * the bench creates, with Backstage's in-memory catalog holding the bench's
+ * entities, permissions that allow everything, and a config that raises the
+ * upload size limits and turns the alert rules off. Requests need no token
+ * (the test backend's auth takes them as a user's).
+ */
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+// The bench starts the plugin as a backend does, through its public entry point.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import multicloudPlugin from '@multicloud/plugin-multicloud-backend';
+import { Knex } from 'knex';
+import { printingLogger } from './lib';
+
+/** Every rule of the computed alert sources, by source (config.d.ts). */
+const ALERT_RULES = {
+  cost: [
+    'budget-exceeded',
+    'forecast-over-budget',
+    'forecast-may-exceed-budget',
+    'cost-anomaly',
+    'cost-drop',
+  ],
+  hygiene: [
+    'no-owner',
+    'missing-tags',
+    'open-to-world',
+    'public-database',
+    'zero-replicas',
+  ],
+  savings: [
+    'unattached-volume',
+    'unassociated-ip',
+    'stopped-instance',
+    'deleted-owner',
+    'idle-nat-gateway',
+  ],
+};
+
+/** Larger than any file the bench generates. */
+const BENCH_UPLOAD_LIMIT_BYTES = 256 * 1024 ** 3;
+
+/**
+ * The bench's `multicloud` config: the plugin's defaults, except upload and
+ * decompressed sizes (raised, so that `--rows` can go past 2 GiB of CSV),
+ * the directory uploads go to, and the alert rules, which are off: the
+ * plugin evaluates alerts after every import, and bench:alerts measures
+ * that, not this bench. BENCH_MEMORY_LIMIT / BENCH_THREADS set DuckDB's
+ * `memoryLimit` / `threads` to try other values than the defaults.
+ */
+export function benchConfig(tempDirectory: string) {
+  const imports: Record<string, string | number> = {
+    tempDirectory,
+    maxUploadBytes: BENCH_UPLOAD_LIMIT_BYTES,
+    maxDecompressedBytes: BENCH_UPLOAD_LIMIT_BYTES,
+  };
+  if (process.env.BENCH_MEMORY_LIMIT) {
+    imports.memoryLimit = process.env.BENCH_MEMORY_LIMIT;
+  }
+  if (process.env.BENCH_THREADS) {
+    imports.threads = Number(process.env.BENCH_THREADS);
+  }
+  const rules = Object.fromEntries(
+    Object.entries(ALERT_RULES).map(([source, names]) => [
+      source,
+      Object.fromEntries(names.map(name => [name, { enabled: false }])),
+    ]),
+  );
+  return {
+    multicloud: {
+      cost: { imports },
+      alerts: { notifications: { enabled: false }, rules },
+    },
+  };
+}
+
+export type CostBackend = {
+  /** `http://127.0.0.1:<port>/api/multicloud` */
+  baseUrl: string;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the plugin on `knex`. With `runTasksAtStart`, the plugin's
+ * scheduled tasks (the attribution refresh, the alert evaluation) run once
+ * while the backend starts, as Backstage's mock scheduler runs them;
+ * otherwise none runs on its own. The plugin's log lines are printed with
+ * `logPrefix` (and the process's RSS when `logRss`).
+ */
+export async function startCostBackend(options: {
+  knex: Knex;
+  entities: Entity[];
+  tempDirectory: string;
+  runTasksAtStart: boolean;
+  logPrefix: string;
+  logRss?: boolean;
+}): Promise<CostBackend> {
+  const logger = printingLogger(options.logPrefix, options.logRss);
+  const backend = await startTestBackend({
+    features: [
+      multicloudPlugin,
+      mockServices.database.factory({ knex: options.knex }),
+      catalogServiceMock.factory({ entities: options.entities }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.scheduler.factory(
+        options.runTasksAtStart
+          ? { includeInitialDelayedTasksOnStartup: true }
+          : { skipTaskRunOnStartup: true },
+      ),
+      mockServices.rootConfig.factory({
+        data: benchConfig(options.tempDirectory),
+      }),
+      createServiceFactory({
+        service: coreServices.rootLogger,
+        deps: {},
+        factory: () => logger,
+      }),
+    ],
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${backend.server.port()}/api/multicloud`,
+    stop: () => backend.stop(),
+  };
+}
