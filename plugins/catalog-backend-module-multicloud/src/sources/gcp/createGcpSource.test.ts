@@ -24,6 +24,10 @@ import {
   startFakeGceMetadataServer,
 } from '../../testUtils/fakeGceMetadataServer';
 
+// The first tests load @google-cloud/asset and one starts a Node process of its
+// own: seconds on a fresh, busy machine, past Jest's default 5 s.
+jest.setTimeout(60_000);
+
 const ACCESS_TOKEN = 'test-access-token-do-not-log';
 const SCOPE = 'projects/shop-prod';
 const PAGE_SIZE = 3;

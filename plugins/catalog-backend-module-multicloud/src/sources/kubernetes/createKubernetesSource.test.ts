@@ -20,6 +20,10 @@ import {
   startFakeKubernetesApiServer,
 } from '../../testUtils/fakeKubernetesApiServer';
 
+// The first test loads @kubernetes/client-node, which Jest transforms on a cold
+// cache: seconds on a fresh, busy machine, past Jest's default 5 s.
+jest.setTimeout(60_000);
+
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.test-service-account-token';
 const CA_DATA = Buffer.from(
   '-----BEGIN CERTIFICATE-----\nMIIBdummytestca\n-----END CERTIFICATE-----\n',
