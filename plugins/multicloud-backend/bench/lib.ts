@@ -1,4 +1,4 @@
-/* Shared pieces of the topology and alerts benchmarks: databases, fakes, measuring, printing. */
+/* Shared pieces of the alerts benchmark: databases, fakes, measuring, printing. */
 import {
   AuditorService,
   AuthService,

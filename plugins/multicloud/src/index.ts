@@ -18,4 +18,5 @@ export {
 export { isAlertsAvailable } from './components/AlertsTab/alertEntities';
 export { isCostAvailable } from './lib/costEntities';
 export { isTopologyAvailable } from './lib/topologyEntities';
+export { MERMAID_SETTINGS as topologyMermaidConfig } from './components/TopologyTab/renderMermaid';
 export * from './api';

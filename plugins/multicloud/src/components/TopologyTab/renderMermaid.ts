@@ -2,9 +2,12 @@ import type { MermaidConfig } from 'mermaid';
 import { DiagramLayout } from '../../lib/topology';
 
 /**
- * Mermaid's settings for a topology, all but the layout. The topology
- * benchmark (plugins/multicloud-backend/bench/topologyBrowser.ts) renders
- * with these too, so that it measures what the tab draws.
+ * Mermaid's settings for a topology, all but the layout: what to pass to
+ * `mermaid.initialize` (with a `layout` of `'elk'` or `'dagre'`) to draw the
+ * Mermaid text of `GET /api/multicloud/topology` the way the Topology tab
+ * draws it. Exported from the package as `topologyMermaidConfig`; the
+ * topology benchmark (packages/bench/src/topology) draws with it, so that it
+ * measures what the tab draws.
  *
  * `securityLevel: 'strict'` keeps Mermaid's own click handlers off and
  * sanitizes labels; labels are SVG text, not HTML, so an exported SVG draws
@@ -23,6 +26,8 @@ import { DiagramLayout } from '../../lib/topology';
  * the demo's longest); at 800px a name is never broken. ELK's `mergeEdges`
  * bundles the edges from one node (a Component to each of its resources)
  * into one trunk rather than a band of parallel lines across the diagram.
+ *
+ * @public
  */
 export const MERMAID_SETTINGS = {
   startOnLoad: false,

@@ -3,21 +3,21 @@
  * a System's topology as the Topology tab draws it, and how much memory it
  * takes. A page (topologyRender.html) served on 127.0.0.1 loads Mermaid's
  * browser build from node_modules, reads an answer of the topology API and
- * draws its Mermaid text with the tab's own settings (MERMAID_SETTINGS of
- * renderMermaid.ts). Each drawing runs in a fresh Chromium, so that its
- * peak memory is its own.
+ * draws its Mermaid text with the tab's own settings (`topologyMermaidConfig`
+ * of `@multicloud/plugin-multicloud`). Each drawing runs in a fresh
+ * Chromium, so that its peak memory is its own.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
-// The repository's Playwright (the end-to-end tests' runner, a root devDependency).
-// eslint-disable-next-line @backstage/no-undeclared-imports
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { CDPSession, chromium } from '@playwright/test';
-// The tab's own settings: what the benchmark measures is what the tab draws.
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-import { MERMAID_SETTINGS } from '../../multicloud/src/components/TopologyTab/renderMermaid';
+// The tab's own settings, from the frontend plugin's public entry point:
+// what the benchmark measures is what the tab draws.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { topologyMermaidConfig } from '@multicloud/plugin-multicloud';
 import { int, mib, ms, seconds } from './lib';
 
 /** As the end-to-end tests start Chromium (playwright.config.ts). */
@@ -59,7 +59,7 @@ type BenchWindow = {
   prepareTopology(args: {
     answerUrl: string;
     layout: Layout;
-    settings: typeof MERMAID_SETTINGS;
+    settings: typeof topologyMermaidConfig;
   }): Promise<number>;
   drawTopology(): Promise<PageTimings>;
 };
@@ -112,11 +112,19 @@ function spread(values: number[]): Spread {
  * once before any drawing so that the backend does no work meanwhile.
  */
 async function startPageServer(answers: Record<View, Buffer>) {
+  // The Mermaid the frontend plugin depends on: the one the app bundles.
+  const pluginDirectory = path.dirname(
+    require.resolve('@multicloud/plugin-multicloud/package.json'),
+  );
   const mermaidDist = path.join(
-    path.dirname(require.resolve('mermaid/package.json')),
+    path.dirname(
+      require.resolve('mermaid/package.json', { paths: [pluginDirectory] }),
+    ),
     'dist',
   );
-  const page = fs.readFileSync(path.join(__dirname, 'topologyRender.html'));
+  const page = fs.readFileSync(
+    resolvePackagePath('@multicloud/bench', 'src/topology/topologyRender.html'),
+  );
   const types: Record<string, string> = {
     '.mjs': 'text/javascript',
     '.js': 'text/javascript',
@@ -329,7 +337,7 @@ async function renderOnce(options: {
       {
         answerUrl: `/topology/${options.view}`,
         layout: options.layout,
-        settings: MERMAID_SETTINGS,
+        settings: topologyMermaidConfig,
       },
     );
     const cdp = await page.context().newCDPSession(page);

@@ -6,7 +6,7 @@
  * figures; asserts nothing about time. See README.md in this folder.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/multicloud-backend/bench/topology.ts [--engines=sqlite,postgres]
+ *     packages/bench/src/topology/topology.ts [--engines=sqlite,postgres]
  *     [--resources=20000] [--system-nodes=1000] [--requests=200] [--renders=5]
  */
 import { ChildProcess, fork } from 'node:child_process';
@@ -157,7 +157,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
 
 function startPhase(input: TopologyPhaseInput) {
   const child = fork(
-    path.join(__dirname, 'topologyPhase.ts'),
+    require.resolve('./topologyPhase'),
     [JSON.stringify(input)],
     {
       execArgv: [
