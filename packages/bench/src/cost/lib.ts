@@ -1,20 +1,39 @@
 /* Shared pieces of the cost benchmark: options, databases, child processes, measuring, printing. */
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ChildProcess, execFile, fork } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import knexFactory, { Knex } from 'knex';
+import {
+  BENCH_DIR,
+  ENGINES,
+  Engine,
+  UsageError,
+  psql,
+} from '../shared/postgres';
+import { sleep } from '../shared/print';
+
+export {
+  BENCH_DIR,
+  ENGINES,
+  UsageError,
+  dropPostgresDatabase,
+  psql,
+} from '../shared/postgres';
+export type { Engine } from '../shared/postgres';
+export {
+  int,
+  loadAverage,
+  mib,
+  ms,
+  percentile,
+  seconds,
+  sleep,
+  table,
+} from '../shared/print';
 
 // ---------------------------------------------------------------------------
 // Options
-
-/** A bad command line: printed without a stack. */
-export class UsageError extends Error {}
-
-export const ENGINES = ['sqlite', 'postgres'] as const;
-export type Engine = (typeof ENGINES)[number];
 
 export const USAGE = `yarn bench:cost [--only=import|query] [--engines=sqlite,postgres] [--rows=N] [--facts=N] [--fresh] ...
   --only          import or query; default both (env BENCH_ONLY)
@@ -45,9 +64,6 @@ export type BenchOptions = {
   postgres: string;
   out: string;
 };
-
-/** Where generated files, kept stores and results stay between runs. */
-export const BENCH_DIR = path.join(os.tmpdir(), 'multicloud-bench');
 
 function wholeNumber(
   name: string,
@@ -152,31 +168,6 @@ export function readOptions(
 // ---------------------------------------------------------------------------
 // Databases
 
-const run = promisify(execFile);
-
-/** Runs SQL through psql against a database of the server. */
-export async function psql(
-  serverUrl: string,
-  database: string,
-  sql: string,
-): Promise<string> {
-  const { stdout } = await run(
-    'psql',
-    [
-      `${serverUrl}/${database}`,
-      '-X',
-      '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-At',
-      '-c',
-      sql,
-    ],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
-  return stdout.trim();
-}
-
 /** A new, empty PostgreSQL database with a unique name. */
 export async function createPostgresDatabase(
   serverUrl: string,
@@ -185,13 +176,6 @@ export async function createPostgresDatabase(
   const name = `multicloud_bench_${purpose}_${process.pid}_${Date.now()}`;
   await psql(serverUrl, 'postgres', `CREATE DATABASE ${name}`);
   return name;
-}
-
-export async function dropPostgresDatabase(
-  serverUrl: string,
-  name: string,
-): Promise<void> {
-  await psql(serverUrl, 'postgres', `DROP DATABASE IF EXISTS ${name} (FORCE)`);
 }
 
 export async function postgresDatabaseExists(
@@ -411,64 +395,8 @@ export function rssSampler(intervalMs = 50) {
   };
 }
 
-/** Percentile of sorted values (nearest rank). */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) {
-    return NaN;
-  }
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-/** The machine's load averages, to say whether it was busy. */
-export function loadAverage(): string {
-  return os
-    .loadavg()
-    .map(l => l.toFixed(2))
-    .join(', ');
-}
-
 // ---------------------------------------------------------------------------
 // Printing
-
-export function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-}
-
-export function seconds(milliseconds: number): string {
-  return `${(milliseconds / 1000).toFixed(1)} s`;
-}
-
-export function ms(value: number): string {
-  return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
-}
-
-export function int(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-/** A plain text table; numbers (and cells that look like them) are right-aligned. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)),
-  );
-  const numeric = (cell: string) =>
-    /^[-+<>]?[\d,.]+( ?[a-zA-Z/%]+)?$/.test(cell) || cell === '-';
-  const line = (cells: string[]) =>
-    `  ${cells
-      .map((cell, i) =>
-        i > 0 && numeric(cell)
-          ? cell.padStart(widths[i])
-          : cell.padEnd(widths[i]),
-      )
-      .join('  ')
-      .trimEnd()}`;
-  return [
-    line(header),
-    `  ${widths.map(w => '-'.repeat(w)).join('  ')}`,
-    ...rows.map(line),
-  ].join('\n');
-}
 
 // ---------------------------------------------------------------------------
 // Generating
@@ -493,8 +421,4 @@ export function gaussian(next: () => number): number {
 
 export function pick<T>(next: () => number, items: readonly T[]): T {
   return items[Math.floor(next() * items.length)];
-}
-
-export function sleep(milliseconds: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, milliseconds));
 }

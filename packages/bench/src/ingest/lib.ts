@@ -378,50 +378,14 @@ export async function createBenchProviders(
 // ---------------------------------------------------------------------------
 // Measuring and printing
 
-export function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-}
+export { int, mib, seconds, sleep, table } from '../shared/print';
+import { int } from '../shared/print';
 
 /** Peak resident set size of this process so far (maxRSS is in KiB). */
 export function peakRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function int(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
 export function perSecond(count: number, ms: number): string {
   return ms > 0 ? `${int((count * 1000) / ms)}/s` : '-';
-}
-
-/** A plain text table; numbers (and cells that look like them) are right-aligned. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)),
-  );
-  const numeric = (cell: string) =>
-    /^[-+]?[\d,.]+( ?[a-zA-Z/%]+)?$/.test(cell) || cell === '-';
-  const line = (cells: string[]) =>
-    `  ${cells
-      .map((cell, i) =>
-        i > 0 && numeric(cell)
-          ? cell.padStart(widths[i])
-          : cell.padEnd(widths[i]),
-      )
-      .join('  ')
-      .trimEnd()}`;
-  return [
-    line(header),
-    `  ${widths.map(w => '-'.repeat(w)).join('  ')}`,
-    ...rows.map(line),
-  ].join('\n');
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
 }
