@@ -115,16 +115,12 @@ export async function createRouter(options: {
     return credentials;
   }
 
-  /**
-   * The entity, if the caller may see it in the catalog (else 404, so that
-   * its existence is not told) and holds `permission` on it (else 403).
-   */
-  async function authorizedEntity(
+  /** Throws 403 unless the caller holds `permission` on `entity`. */
+  async function authorizeOn(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
-    entityRef: string,
-  ): Promise<Entity> {
-    const entity = await entityFor(entityRef, credentials);
+    entity: Entity,
+  ): Promise<void> {
     const resourceRef = stringifyEntityRef(entity);
     const [decision] = await permissions.authorize(
       [{ permission, resourceRef }],
@@ -135,6 +131,19 @@ export async function createRouter(options: {
         `You need the permission ${permission.name} on ${resourceRef}; ask its owners or your Backstage admins`,
       );
     }
+  }
+
+  /**
+   * The entity, if the caller may see it in the catalog (else 404, so that
+   * its existence is not told) and holds `permission` on it (else 403).
+   */
+  async function authorizedEntity(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ): Promise<Entity> {
+    const entity = await entityFor(entityRef, credentials);
+    await authorizeOn(credentials, permission, entity);
     return entity;
   }
 
@@ -394,7 +403,7 @@ export async function createRouter(options: {
       if (!entity) {
         throw new NotFoundError(`No alert ${alertId}`);
       }
-      await authorizedEntity(credentials, permission, alert.entityRef);
+      await authorizeOn(credentials, permission, entity);
       return alert;
     };
 
