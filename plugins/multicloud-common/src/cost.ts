@@ -113,6 +113,20 @@ export type CostForecast = {
   daily: Array<{ date: string; cost: number; lower: number; upper: number }>;
   /** Backtest error of the model on this series (mean absolute percentage error, 0..1). */
   mape: number | null;
+  /**
+   * How often the intervals held the actual cost in a rolling backtest over
+   * the series' last eight weeks (each origin forecast to its month end from
+   * the history up to it): the share of forecast days inside the day's
+   * interval, and of forecasts whose rest-of-month total fell inside the
+   * month interval. Null shares: nothing to compare yet. Absent where not
+   * measured.
+   */
+  coverage?: {
+    /** The level the intervals are sized for (0.8). */
+    level: number;
+    day: number | null;
+    month: number | null;
+  };
 };
 
 /**

@@ -138,6 +138,7 @@ export function entityCostResponse(
         upper: 115,
       })),
       mape: 0.083,
+      coverage: { level: 0.8, day: 0.78, month: 0.74 },
     },
     budget: {
       amount: 2500,

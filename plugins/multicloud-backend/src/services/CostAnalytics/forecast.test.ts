@@ -1,7 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { CostDailyPoint } from '@multicloud/plugin-multicloud-common';
 import { addDays, dayOfWeek, eachDay, endOfMonth, startOfMonth } from './dates';
-import { backtestMape, forecastMonth } from './forecast';
+import {
+  backtestMape,
+  createForecastCoverageCache,
+  forecastCoverage,
+  forecastMonth,
+} from './forecast';
 import { sumBetween, syntheticSeries } from './__testUtils__/syntheticSeries';
 
 /** 19 weeks of history: weekly pattern, +0.4 a day on 100, 3% noise. */
@@ -434,5 +439,131 @@ describe('backtestMape', () => {
     expect(backtestMape(drifting.daily, { horizonDays: 1 })!).toBeLessThan(
       backtestMape(drifting.daily, { horizonDays: 7 })!,
     );
+  });
+});
+
+describe('forecastCoverage', () => {
+  it('counts what the forecasts made from each origin held, as forecastMonth makes them', () => {
+    const series = syntheticSeries({
+      from: '2026-06-01',
+      to: '2026-11-20',
+      level: 300,
+      noise: 0.15,
+      randomWalk: 3,
+      seed: 11,
+    }).daily;
+    const coverage = forecastCoverage(series, { originDays: 21 });
+
+    // The same, origin by origin, through the public forecast.
+    let days = 0;
+    let daysHeld = 0;
+    let months = 0;
+    let monthsHeld = 0;
+    for (const origin of eachDay('2026-10-30', '2026-11-19')) {
+      const forecast = forecastMonth(historyUpTo(series, origin), {
+        asOf: origin,
+      })!;
+      const compared = forecast.daily.filter(day => day.date <= '2026-11-20');
+      if (compared.length === 0) {
+        continue;
+      }
+      let actualRest = 0;
+      for (const day of compared) {
+        const actual = series.find(point => point.date === day.date)!.cost;
+        actualRest += actual;
+        days++;
+        if (actual >= day.lower && actual <= day.upper) {
+          daysHeld++;
+        }
+      }
+      months++;
+      if (compared.length === forecast.daily.length) {
+        const actualTotal = sumBetween(
+          series,
+          startOfMonth(origin),
+          endOfMonth(origin),
+        );
+        if (
+          actualTotal >= forecast.monthLower &&
+          actualTotal <= forecast.monthUpper
+        ) {
+          monthsHeld++;
+        }
+      } else {
+        // The month is not over: only the days the series has are compared.
+        const expectedRest = compared.reduce((sum, day) => sum + day.cost, 0);
+        const monthReach = forecast.monthUpper - forecast.monthTotal;
+        if (Math.abs(actualRest - expectedRest) <= monthReach) {
+          monthsHeld++;
+        }
+      }
+    }
+    expect(coverage.days).toBe(days);
+    expect(coverage.day).toBeCloseTo(daysHeld / days, 10);
+    expect(coverage.months).toBe(months);
+    // A month not over is compared with the interval of its known days,
+    // narrower than the month's: at most that many more misses.
+    expect(coverage.month! * months).toBeLessThanOrEqual(monthsHeld);
+    expect(coverage.level).toBe(0.8);
+  });
+
+  it('is within 75-85% for the 80% intervals over noisy, drifting series', () => {
+    let days = 0;
+    let daysHeld = 0;
+    let months = 0;
+    let monthsHeld = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const { daily } = syntheticSeries({
+        from: '2025-12-01',
+        to: '2026-12-06',
+        level: 500,
+        trendPerDay: 0.3,
+        noise: 0.25,
+        randomWalk: 6,
+        seed,
+      });
+      const coverage = forecastCoverage(daily);
+      days += coverage.days;
+      daysHeld += coverage.day! * coverage.days;
+      months += coverage.months;
+      monthsHeld += coverage.month! * coverage.months;
+    }
+    expect(daysHeld / days).toBeGreaterThanOrEqual(0.75);
+    expect(daysHeld / days).toBeLessThanOrEqual(0.85);
+    expect(monthsHeld / months).toBeGreaterThanOrEqual(0.75);
+    expect(monthsHeld / months).toBeLessThanOrEqual(0.85);
+  });
+
+  it('has nothing to compare on a series too short to forecast from', () => {
+    const { daily } = syntheticSeries({
+      from: '2026-11-01',
+      to: '2026-11-10',
+      level: 10,
+    });
+    expect(forecastCoverage(daily)).toEqual({
+      level: 0.8,
+      day: null,
+      days: 0,
+      month: null,
+      months: 0,
+    });
+    expect(forecastCoverage([]).month).toBeNull();
+  });
+
+  it('answers a series it has seen from its cache, and a changed one anew', () => {
+    const { daily } = syntheticSeries({
+      from: '2026-08-01',
+      to: '2026-11-20',
+      level: 100,
+      noise: 0.05,
+    });
+    const coverageOf = createForecastCoverageCache(2);
+    const first = coverageOf(daily);
+    expect(coverageOf([...daily])).toBe(first);
+    const changed = daily.map((point, index) =>
+      index === daily.length - 1 ? { ...point, cost: point.cost * 3 } : point,
+    );
+    expect(coverageOf(changed)).not.toBe(first);
+    expect(coverageOf(changed)).toEqual(forecastCoverage(changed));
   });
 });

@@ -18,7 +18,12 @@ import {
   quantile,
   theilSenSlope,
 } from './statistics';
-import { BacktestOptions, ForecastOptions } from './types';
+import {
+  BacktestOptions,
+  CoverageOptions,
+  ForecastCoverage,
+  ForecastOptions,
+} from './types';
 
 /*
  * Month-end forecast of a daily cost series.
@@ -30,7 +35,7 @@ import { BacktestOptions, ForecastOptions } from './types';
  * - Slope: Theil–Sen over the weekly medians of the deseasonalised cost of
  *   the last thirteen weeks (a quarter: fewer weeks give a slope noisy enough
  *   to dominate the error of a month-long forecast).
- * - Level: median of the last four weeks, deseasonalised and detrended.
+ * - Level: median of the last two weeks, deseasonalised and detrended.
  * With less than two weeks of history it is the flat mean.
  *
  * Intervals come from a rolling-origin backtest on the same series, each
@@ -46,7 +51,11 @@ const MAX_SEASONAL_WEEKS = 8;
 /** Fewer weekly points give a slope that is mostly noise. */
 const MIN_TREND_WEEKS = 3;
 const MAX_TREND_WEEKS = 13;
-const LEVEL_WEEKS = 4;
+/**
+ * Two weeks: a month-start price or usage step shows in the level within
+ * days, and one spike day is still one of fourteen.
+ */
+const LEVEL_WEEKS = 2;
 /** Below four weeks the backtest has too few origins to mean anything. */
 const MIN_MAPE_DAYS = 28;
 /**
@@ -142,6 +151,25 @@ type BacktestError = { actual: number; forecast: number };
 type BacktestWindow = { origin: number; errors: BacktestError[] };
 
 /**
+ * The model fitted on the history up to each origin (index of its last day),
+ * fitted once per origin however many backtests ask for it: the model of an
+ * origin depends on the days up to it alone.
+ */
+type ModelsByOrigin = (origin: number) => DailyModel;
+
+function modelsByOrigin(values: readonly number[]): ModelsByOrigin {
+  const models = new Map<number, DailyModel>();
+  return origin => {
+    let model = models.get(origin);
+    if (!model) {
+      model = fitModel(values.slice(0, origin + 1));
+      models.set(origin, model);
+    }
+    return model;
+  };
+}
+
+/**
  * Forecasts made from every origin (index of the last day of history) in the
  * last `originDays` days: the model fitted on the days up to the origin
  * forecasts the following `horizonDays` days, never past the origin's month
@@ -151,6 +179,7 @@ function backtest(
   values: readonly number[],
   start: string,
   options: Required<BacktestOptions>,
+  fitAt: ModelsByOrigin = modelsByOrigin(values),
 ): BacktestWindow[] {
   const windows: BacktestWindow[] = [];
   const firstOrigin = Math.max(
@@ -165,7 +194,7 @@ function backtest(
       values.length - 1 - origin,
     );
     if (days > 0) {
-      const model = fitModel(values.slice(0, origin + 1));
+      const model = fitAt(origin);
       const errors: BacktestError[] = [];
       for (let step = 1; step <= days; step++) {
         errors.push({ actual: values[origin + step], forecast: model(step) });
@@ -210,63 +239,85 @@ function standardise(value: number, spread: number): number[] {
   return spread > 0 ? [value / spread] : [];
 }
 
+/** How a window's errors spread: per day ahead, and for running sums. */
+type Spreads = {
+  daySpread(step: number): number;
+  sumSpread(days: number): number;
+};
+
 /**
- * Error spreads from backtest windows that run, like the month forecast, to
- * their origin's month end.
+ * Error spreads fitted on backtest windows that run, like the month
+ * forecast, to their origin's month end.
  *
  * A day's error variance grows with the horizon as the level drifts:
  * a + b * (step - 1). The error variance of a sum of L days grows faster than
  * L, because a level or weekday factor that is off is off on many of its
  * days: L * (c + d * (L - 1)), fitted on every window's running sums. Both
- * fits keep their coefficients >= 0. The reach is then the level's quantile
- * of the errors measured in these spreads.
+ * fits keep their coefficients >= 0.
+ */
+function spreadsOf(windows: readonly BacktestWindow[]): Spreads {
+  const dayPoints: Array<{ x: number; y: number }> = [];
+  const sumPoints: Array<{ x: number; y: number }> = [];
+  for (const window of windows) {
+    let sum = 0;
+    window.errors.forEach(({ actual, forecast }, index) => {
+      const error = actual - forecast;
+      sum += error;
+      dayPoints.push({ x: index, y: error ** 2 });
+      sumPoints.push({ x: index, y: sum ** 2 / (index + 1) });
+    });
+  }
+  const dayVariance = fitNonNegativeLine(dayPoints);
+  const dailySumVariance = fitNonNegativeLine(sumPoints);
+  return {
+    daySpread: step =>
+      Math.sqrt(dayVariance.intercept + dayVariance.slope * (step - 1)),
+    sumSpread: days =>
+      Math.sqrt(
+        days *
+          (dailySumVariance.intercept + dailySumVariance.slope * (days - 1)),
+      ),
+  };
+}
+
+/** A window's errors measured in `spreads`: per day, and for its running sums. */
+function standardisedErrors(
+  window: BacktestWindow,
+  spreads: Spreads,
+): { days: number[]; sums: number[] } {
+  const days: number[] = [];
+  const sums: number[] = [];
+  let sum = 0;
+  window.errors.forEach(({ actual, forecast }, index) => {
+    const error = actual - forecast;
+    sum += error;
+    days.push(...standardise(error, spreads.daySpread(index + 1)));
+    sums.push(...standardise(sum, spreads.sumSpread(index + 1)));
+  });
+  return { days, sums };
+}
+
+/**
+ * The error model of the backtest windows: their spreads, and the level's
+ * quantile of their errors measured in those spreads (how many spreads
+ * either side of the forecast the interval reaches).
  */
 function errorModelFromBacktest(
-  windows: BacktestWindow[],
+  windows: readonly BacktestWindow[],
   level: number,
 ): ErrorModel {
-  const dayErrors = windows.flatMap(window =>
-    window.errors.map(({ actual, forecast }, index) => ({
-      step: index + 1,
-      error: actual - forecast,
-    })),
-  );
-  const sumErrors = windows.flatMap(window => {
-    let error = 0;
-    return window.errors.map(({ actual, forecast }, index) => {
-      error += actual - forecast;
-      return { days: index + 1, error };
-    });
-  });
-
-  const dayVariance = fitNonNegativeLine(
-    dayErrors.map(({ step, error }) => ({ x: step - 1, y: error ** 2 })),
-  );
-  const dailySumVariance = fitNonNegativeLine(
-    sumErrors.map(({ days, error }) => ({ x: days - 1, y: error ** 2 / days })),
-  );
-  const daySpread = (step: number) =>
-    Math.sqrt(dayVariance.intercept + dayVariance.slope * (step - 1));
-  const sumSpread = (days: number) =>
-    Math.sqrt(
-      days * (dailySumVariance.intercept + dailySumVariance.slope * (days - 1)),
-    );
-
+  const spreads = spreadsOf(windows);
+  const dayScores: number[] = [];
+  const sumScores: number[] = [];
+  for (const window of windows) {
+    const scores = standardisedErrors(window, spreads);
+    dayScores.push(...scores.days);
+    sumScores.push(...scores.sums);
+  }
   return {
-    daySpread,
-    sumSpread,
-    dayReach: reachOf(
-      dayErrors.flatMap(({ step, error }) =>
-        standardise(error, daySpread(step)),
-      ),
-      level,
-    ),
-    sumReach: reachOf(
-      sumErrors.flatMap(({ days, error }) =>
-        standardise(error, sumSpread(days)),
-      ),
-      level,
-    ),
+    ...spreads,
+    dayReach: reachOf(dayScores, level),
+    sumReach: reachOf(sumScores, level),
   };
 }
 
@@ -296,6 +347,35 @@ function errorModelFromResiduals(
     dayReach: reach,
     sumReach: reach,
   };
+}
+
+/** The model fitted to a series, and how far off its forecasts have been. */
+type FittedForecast = {
+  model: DailyModel;
+  uncertainty: ErrorModel;
+  /** The backtest forecasts the uncertainty was measured on. */
+  windows: BacktestWindow[];
+};
+
+/** Fits the model to `values` (from `start`) and sizes its intervals at `level`. */
+function fitForecast(
+  values: readonly number[],
+  start: string,
+  level: number,
+  fitAt: ModelsByOrigin = modelsByOrigin(values),
+): FittedForecast {
+  const model = fitAt(values.length - 1);
+  const windows = backtest(
+    values,
+    start,
+    { horizonDays: MAX_MONTH_DAYS, originDays: INTERVAL_ORIGIN_DAYS },
+    fitAt,
+  );
+  const uncertainty =
+    windows.length >= MIN_INTERVAL_WINDOWS
+      ? errorModelFromBacktest(windows, level)
+      : errorModelFromResiduals(values, model, level);
+  return { model, uncertainty, windows };
 }
 
 /**
@@ -377,16 +457,7 @@ export function forecastMonth(
     return null;
   }
   const { start, values } = series;
-
-  const model = fitModel(values);
-  const windows = backtest(values, start, {
-    horizonDays: MAX_MONTH_DAYS,
-    originDays: INTERVAL_ORIGIN_DAYS,
-  });
-  const uncertainty =
-    windows.length >= MIN_INTERVAL_WINDOWS
-      ? errorModelFromBacktest(windows, level)
-      : errorModelFromResiduals(values, model, level);
+  const { model, uncertainty, windows } = fitForecast(values, start, level);
   // The first week of the recent windows is exactly backtestMape's backtest.
   const mapeWindows = windows
     .filter(({ origin }) => origin >= values.length - 1 - DEFAULT_ORIGIN_DAYS)
@@ -455,4 +526,126 @@ export function forecastMonthTotal(
     .slice(monthStartIndex)
     .reduce((sum, cost) => sum + cost, 0);
   return actual + remaining;
+}
+
+/**
+ * How often the forecast's intervals held the actual cost, measured the way
+ * they are used: from every origin (last day of history) in the series' last
+ * `originDays` days, the forecast is made on the history up to the origin
+ * alone, and compared with what came after it up to its month end (or the
+ * series' end, whichever is first):
+ * - `day`: share of the forecast days whose actual cost fell inside the
+ *   day's interval;
+ * - `month`: share of the forecasts whose actual rest-of-month total fell
+ *   inside the month interval (for a forecast whose month the series has not
+ *   finished yet, the interval of the days the series has).
+ * Null shares where there was nothing to compare.
+ */
+export function forecastCoverage(
+  daily: readonly CostDailyPoint[],
+  options: CoverageOptions = {},
+): ForecastCoverage {
+  const { level = DEFAULT_LEVEL, originDays = DEFAULT_ORIGIN_DAYS } = options;
+  const empty: ForecastCoverage = {
+    level,
+    day: null,
+    days: 0,
+    month: null,
+    months: 0,
+  };
+  if (daily.length === 0) {
+    return empty;
+  }
+  const asOf = daily.reduce(
+    (last, point) => (point.date > last ? point.date : last),
+    daily[0].date,
+  );
+  const series = toDenseSeries(daily, asOf);
+  if (!series) {
+    return empty;
+  }
+  const { start, values } = series;
+  // Every origin's forecast backtests the origins before it: one fit each.
+  const fitAt = modelsByOrigin(values);
+  let dayHits = 0;
+  let days = 0;
+  let monthHits = 0;
+  let months = 0;
+  const firstOrigin = Math.max(
+    MIN_TRAINING_DAYS - 1,
+    values.length - 1 - originDays,
+  );
+  for (let origin = firstOrigin; origin < values.length - 1; origin++) {
+    const originDate = addDays(start, origin);
+    const horizon = Math.min(
+      daysBetween(originDate, endOfMonth(originDate)),
+      values.length - 1 - origin,
+    );
+    if (horizon > 0) {
+      const { model, uncertainty } = fitForecast(
+        values.slice(0, origin + 1),
+        start,
+        level,
+        fitAt,
+      );
+      let actualSum = 0;
+      let forecastSum = 0;
+      for (let step = 1; step <= horizon; step++) {
+        const actual = values[origin + step];
+        const forecast = model(step);
+        const reach = uncertainty.daySpread(step) * uncertainty.dayReach;
+        days++;
+        if (
+          actual >= Math.max(0, forecast - reach) &&
+          actual <= forecast + reach
+        ) {
+          dayHits++;
+        }
+        actualSum += actual;
+        forecastSum += forecast;
+      }
+      const reach = uncertainty.sumSpread(horizon) * uncertainty.sumReach;
+      months++;
+      if (
+        actualSum >= Math.max(0, forecastSum - reach) &&
+        actualSum <= forecastSum + reach
+      ) {
+        monthHits++;
+      }
+    }
+  }
+  return {
+    level,
+    day: days ? dayHits / days : null,
+    days,
+    month: months ? monthHits / months : null,
+    months,
+  };
+}
+
+/**
+ * {@link forecastCoverage} with the last `maxEntries` answers kept: a series
+ * the cost API analyses again (the same entity, no new import since) is not
+ * backtested again.
+ */
+export function createForecastCoverageCache(
+  maxEntries = 1000,
+): (daily: readonly CostDailyPoint[]) => ForecastCoverage {
+  const answers = new Map<string, ForecastCoverage>();
+  return daily => {
+    const key = daily.map(point => `${point.date}=${point.cost}`).join(',');
+    const known = answers.get(key);
+    if (known) {
+      // Most recently used last, so that the oldest goes first.
+      answers.delete(key);
+      answers.set(key, known);
+      return known;
+    }
+    const answer = forecastCoverage(daily);
+    answers.set(key, answer);
+    if (answers.size > maxEntries) {
+      answers.delete(answers.keys().next().value!);
+    }
+    return answer;
+  };
 }

@@ -8,5 +8,16 @@ export {
   endOfMonth,
   startOfMonth,
 } from './dates';
-export { backtestMape, forecastMonth } from './forecast';
-export type { AnomalyOptions, BacktestOptions, ForecastOptions } from './types';
+export {
+  backtestMape,
+  createForecastCoverageCache,
+  forecastCoverage,
+  forecastMonth,
+} from './forecast';
+export type {
+  AnomalyOptions,
+  BacktestOptions,
+  CoverageOptions,
+  ForecastCoverage,
+  ForecastOptions,
+} from './types';

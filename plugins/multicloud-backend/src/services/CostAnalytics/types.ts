@@ -33,3 +33,25 @@ export type AnomalyOptions = {
    */
   from?: string;
 };
+
+/** Options of {@link forecastCoverage}. */
+export type CoverageOptions = {
+  /** Coverage the intervals are sized for, strictly between 0 and 1. Defaults to 0.8. */
+  level?: number;
+  /** How many of the series' last days serve as forecast origins. Defaults to 56 (eight weeks). */
+  originDays?: number;
+};
+
+/** What {@link forecastCoverage} measured. */
+export type ForecastCoverage = {
+  /** The level the intervals were sized for. */
+  level: number;
+  /** Share of backtest forecast days whose actual cost fell inside the day's interval. */
+  day: number | null;
+  /** How many forecast days were compared. */
+  days: number;
+  /** Share of backtest forecasts whose actual rest-of-month total fell inside the month interval. */
+  month: number | null;
+  /** How many forecasts were compared. */
+  months: number;
+};

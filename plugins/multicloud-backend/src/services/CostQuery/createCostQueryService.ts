@@ -1,4 +1,7 @@
-import { CostSummaryGroupBy } from '@multicloud/plugin-multicloud-common';
+import {
+  CostDailyPoint,
+  CostSummaryGroupBy,
+} from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
 import { createBudgetStore } from '../../database/BudgetStore';
 import {
@@ -6,6 +9,10 @@ import {
   CostLines,
   createCostFactsStore,
 } from '../../database/CostFactsStore';
+import {
+  ForecastCoverage,
+  createForecastCoverageCache,
+} from '../CostAnalytics';
 import { EVERYTHING, UNALLOCATED } from '../CostAttribution/attributionModel';
 import {
   analyseHistory,
@@ -35,6 +42,7 @@ async function analyse(
   entityRef: string,
   period: CostPeriod,
   lines: CostLines,
+  coverageOf: (daily: readonly CostDailyPoint[]) => ForecastCoverage,
 ): Promise<PeriodAnalysis> {
   const [history, lineTotals] = await Promise.all([
     (async () => {
@@ -45,7 +53,7 @@ async function analyse(
         days: window.days,
         metric: lines.metric,
       });
-      return analyseHistory(rows, period, window, dataEnd !== null);
+      return analyseHistory(rows, period, window, dataEnd !== null, coverageOf);
     })(),
     facts.lineTotals(lines, period, previousPeriod(period)),
   ]);
@@ -109,15 +117,18 @@ export function createCostQueryService(options: {
 }): CostQueryService {
   const facts = createCostFactsStore(options.knex);
   const budgets = createBudgetStore(options.knex);
+  const coverageOf = createForecastCoverageCache();
 
   return {
     async entityCost(request) {
       const { entityRef, period, groupBy, metric, annotationBudget } = request;
-      const analysis = await analyse(facts, entityRef, period, {
-        scope: { entityRef },
-        groupBy,
-        metric,
-      });
+      const analysis = await analyse(
+        facts,
+        entityRef,
+        period,
+        { scope: { entityRef }, groupBy, metric },
+        coverageOf,
+      );
       const [costByPath, stored, lastImportAt] = await Promise.all([
         facts.costByPath({
           entityRef,
@@ -152,7 +163,13 @@ export function createCostQueryService(options: {
         groupBy,
         metric,
       };
-      const analysis = await analyse(facts, EVERYTHING, period, lines);
+      const analysis = await analyse(
+        facts,
+        EVERYTHING,
+        period,
+        lines,
+        coverageOf,
+      );
       let shown = analysis.lines;
       // Cost no group (system, domain) carries is shown, never dropped.
       const uncovered = byEntity

@@ -15,6 +15,7 @@ import { CostLineTotal, DailyCost } from '../../database/CostFactsStore';
 import { detectAnomalies } from '../CostAnalytics/anomalies';
 import { addDays, daysBetween, eachDay } from '../CostAnalytics/dates';
 import { forecastMonth } from '../CostAnalytics/forecast';
+import { ForecastCoverage } from '../CostAnalytics/types';
 import { EVERYTHING, UNALLOCATED } from '../CostAttribution/attributionModel';
 import { CostPeriod } from './types';
 
@@ -127,6 +128,7 @@ export function analyseHistory(
   period: CostPeriod,
   window: ReturnType<typeof historyWindow>,
   hasData: boolean,
+  coverageOf?: (daily: readonly CostDailyPoint[]) => ForecastCoverage,
 ) {
   const { previous, asOf } = window;
   const currency = mainCurrency(
@@ -146,8 +148,13 @@ export function analyseHistory(
     [addDays(asOf, -HISTORY_DAYS), previous.from].sort()[0],
     asOf,
   );
-  const forecast: CostForecast | null =
+  const monthForecast =
     hasData && asOf >= period.from ? forecastMonth(upToAsOf, { asOf }) : null;
+  let forecast: CostForecast | null = monthForecast;
+  if (monthForecast && coverageOf) {
+    const { level, day, month } = coverageOf(upToAsOf);
+    forecast = { ...monthForecast, coverage: { level, day, month } };
+  }
   const anomalies: CostAnomaly[] = detectAnomalies(
     seriesOf(
       rows,

@@ -113,6 +113,11 @@ describe('EntityCostContent', () => {
       screen.getByText('80% interval: $2,900.00 to $3,400.00'),
     ).toBeInTheDocument();
     expect(screen.getByText('Model error (MAPE): 8.3%')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Backtest: the 80% interval held 74% of month totals and 78% of days',
+      ),
+    ).toBeInTheDocument();
 
     const budget = screen.getByRole('progressbar', {
       name: 'Share of the monthly budget spent',

@@ -1,7 +1,7 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
 import { entityCostResponse } from '../../testing/costFixtures';
-import { CostChart } from './CostChart';
+import { CostChart, chartTop } from './CostChart';
 
 describe('CostChart', () => {
   const response = entityCostResponse();
@@ -49,5 +49,37 @@ describe('CostChart', () => {
     expect(await screen.findByText('checkout-db')).toBeInTheDocument();
     expect(screen.queryByText('Forecast')).not.toBeInTheDocument();
     expect(screen.queryByText('Daily budget')).not.toBeInTheDocument();
+  });
+
+  it('reaches the top of the forecast band, the budget and the anomalies with its axis', async () => {
+    // The bars reach $100 a day; the band's upper edge $115.
+    expect(
+      chartTop({ daily: response.daily, forecast: response.forecast }),
+    ).toBe(115);
+    expect(
+      chartTop({
+        daily: response.daily,
+        forecast: response.forecast,
+        dailyBudget: 130,
+        anomalies: [{ ...response.anomalies[0], cost: 140 }],
+      }),
+    ).toBe(140);
+    expect(chartTop({ daily: [] })).toBe(0);
+
+    const { container } = renderInTestApp(
+      <CostChart
+        daily={response.daily}
+        series={response.breakdownSeries}
+        currency="USD"
+        forecast={response.forecast}
+      />,
+    );
+    await screen.findByRole('img');
+    const ticks = [
+      ...container.querySelectorAll(
+        '.recharts-yAxis .recharts-cartesian-axis-tick-value',
+      ),
+    ].map(tick => Number(tick.textContent!.replace(/[^0-9.]/g, '')));
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(115);
   });
 });

@@ -80,6 +80,31 @@ function buildRows(
   return rows;
 }
 
+/**
+ * The least top of the chart's axis: the highest day, the top of the
+ * forecast band, the budget line and the anomaly dots, so that none is cut
+ * off (the axis alone would fit the bars).
+ */
+export function chartTop(
+  props: Pick<
+    CostChartProps,
+    'daily' | 'forecast' | 'anomalies' | 'dailyBudget'
+  >,
+): number {
+  const { daily, forecast, anomalies = [], dailyBudget } = props;
+  let top = dailyBudget ?? 0;
+  for (const point of daily) {
+    top = Math.max(top, point.cost);
+  }
+  for (const day of forecast?.daily ?? []) {
+    top = Math.max(top, day.upper);
+  }
+  for (const anomaly of anomalies) {
+    top = Math.max(top, anomaly.cost);
+  }
+  return top;
+}
+
 /** A one-sentence summary of the chart for screen readers. */
 export function describeCostChart(props: CostChartProps): string {
   const { daily, currency, forecast, dailyBudget, anomalies = [] } = props;
@@ -154,6 +179,10 @@ export const CostChart = (props: CostChartProps) => {
     [daily, series, forecast],
   );
   const hasForecast = rows.some(row => row.forecast !== undefined);
+  const highest = useMemo(
+    () => chartTop({ daily, forecast, anomalies, dailyBudget }),
+    [daily, forecast, anomalies, dailyBudget],
+  );
   const anomaliesByDate = new Map(anomalies.map(a => [a.date, a]));
   const lines = series.length
     ? series
@@ -224,6 +253,7 @@ export const CostChart = (props: CostChartProps) => {
           />
           <YAxis
             width={72}
+            domain={[0, (dataMax: number) => Math.max(dataMax, highest)]}
             tickFormatter={value => formatCurrencyCompact(value, currency)}
             stroke={theme.palette.text.secondary}
           />

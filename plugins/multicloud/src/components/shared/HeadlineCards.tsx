@@ -75,11 +75,33 @@ export const ForecastCard = (props: {
         80% interval: {formatCurrency(forecast.monthLower, currency)} to{' '}
         {formatCurrency(forecast.monthUpper, currency)}
       </Typography>
-      <Typography variant="caption" color="textSecondary">
+      <Typography variant="caption" color="textSecondary" component="p">
         {forecast.mape === null
           ? 'Model error not measured yet (too little history)'
           : `Model error (MAPE): ${formatPercent(forecast.mape)}`}
       </Typography>
+      {forecast.coverage && forecast.coverage.month !== null && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          component="p"
+          title={
+            'Rolling backtest over the last eight weeks: from each day, the ' +
+            'forecast made with the history up to it, compared with what ' +
+            'came after it'
+          }
+        >
+          {`Backtest: the ${formatPercent(
+            forecast.coverage.level,
+          )} interval held ${formatPercent(
+            forecast.coverage.month,
+          )} of month totals${
+            forecast.coverage.day === null
+              ? ''
+              : ` and ${formatPercent(forecast.coverage.day)} of days`
+          }`}
+        </Typography>
+      )}
     </InfoCard>
   );
 };
