@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { EVERYTHING } from '../services/CostAttribution/attributionModel';
 import { DailyCostRow, insertFacts } from './insertFacts';
 import { CostLines, lineSource, METRIC_COLUMNS } from './lineSource';
-import { rebuildRollups } from './rebuildRollups';
+import { reattributeRollups, rebuildRollups } from './rebuildRollups';
 import { writeCostStore } from './writeCostStore';
 
 export type { CostLines } from './lineSource';
@@ -97,6 +97,15 @@ export interface CostFactsWriter {
   replaceEntities(rows: CostEntityRow[]): Promise<void>;
   /** Re-derives the rollups of these days (all when none are given). */
   rebuildRollups(days?: DayRange): Promise<void>;
+  /**
+   * Moves the cost of these attribution keys in the rollups from the
+   * stored attribution and ancestors to the ones `replaceMappings` writes,
+   * reading only these keys' facts.
+   */
+  reattributeRollups(
+    keys: readonly string[],
+    replaceMappings: () => Promise<void>,
+  ): Promise<void>;
   /** EffectiveCost per currency of the facts, or of the organisation rollup. */
   effectiveCostByCurrency(
     of: 'facts' | 'organisation',
@@ -400,6 +409,9 @@ function createWriter(tx: Knex.Transaction): CostFactsWriter {
     },
 
     rebuildRollups: days => rebuildRollups(tx, days),
+
+    reattributeRollups: (keys, replaceMappings) =>
+      reattributeRollups(tx, keys, replaceMappings),
 
     async effectiveCostByCurrency(of) {
       const query = tx(

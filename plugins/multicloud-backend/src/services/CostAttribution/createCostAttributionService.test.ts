@@ -41,6 +41,32 @@ async function dimension(knex: Knex, entityRef: string, name: string) {
   return rows.map(r => [r.value, Number(r.cost)]);
 }
 
+/** Every row of the three rollups, costs rounded to 1e-6, sorted: comparable across a rebuild. */
+async function rollupRows(knex: Knex): Promise<Record<string, string[]>> {
+  const tables = {
+    daily: 'multicloud_cost_rollup_daily',
+    dimensions: 'multicloud_cost_rollup_dimensions',
+    resources: 'multicloud_cost_rollup_resources',
+  };
+  const out: Record<string, string[]> = {};
+  for (const [name, table] of Object.entries(tables)) {
+    const rows: Array<Record<string, unknown>> = await knex(table).select();
+    out[name] = rows
+      .map(row =>
+        Object.keys(row)
+          .sort()
+          .map(column =>
+            typeof row[column] === 'number' || column.endsWith('_cost')
+              ? `${column}=${Number(row[column]).toFixed(6)}`
+              : `${column}=${row[column]}`,
+          )
+          .join(' '),
+      )
+      .sort();
+  }
+  return out;
+}
+
 describe('createCostAttributionService', () => {
   let directory: string;
   beforeEach(() => {
@@ -48,7 +74,10 @@ describe('createCostAttributionService', () => {
   });
   afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
 
-  async function setUp(databaseId: Parameters<typeof databases.init>[0]) {
+  async function setUp(
+    databaseId: Parameters<typeof databases.init>[0],
+    options: { fullRebuildShare?: number } = {},
+  ) {
     const knex = await databases.init(databaseId);
     await applyDatabaseMigrations(knex);
     const catalog = { entities: demoCatalog() };
@@ -66,6 +95,7 @@ describe('createCostAttributionService', () => {
       auth: mockServices.auth(),
       logger,
       tagKeys: DEFAULT_TAG_KEYS,
+      ...options,
     });
     const importer = createCostImportService({
       knex,
@@ -73,7 +103,7 @@ describe('createCostAttributionService', () => {
       attribution,
       limits: testImportLimits(directory, { threads: 1 }),
     });
-    return { knex, catalog, attribution, importer };
+    return { knex, catalog, attribution, importer, logger };
   }
 
   const rows = [
@@ -170,6 +200,118 @@ describe('createCostAttributionService', () => {
         'component:default/checkout-api': 22,
       });
       expect(await attribution.refresh()).toEqual({ changed: false });
+    });
+
+    it("moves only the changed pairs' cost when the catalog changes, ending where a full rebuild ends", async () => {
+      // Every change moved pair by pair, however many pairs move.
+      const { knex, catalog, attribution, importer, logger } = await setUp(
+        databaseId,
+        { fullRebuildShare: 1 },
+      );
+      const many = [
+        ...rows,
+        // A second day and more resources, so that rollup rows hold the
+        // cost of moved and unmoved pairs together.
+        ...rows.map(row => ({
+          ...row,
+          ChargePeriodStart: '2026-10-07T00:00:00Z',
+          ChargePeriodEnd: '2026-10-08T00:00:00Z',
+        })),
+        focusRow({
+          ResourceId: 'i-0data',
+          BilledCost: 11,
+          Tags: '{"system":"data-platform"}',
+        }),
+        focusRow({
+          ResourceId:
+            '/subscriptions/s1/resourceGroups/RG/providers/Microsoft.Sql/servers/checkout-db',
+          BilledCost: 13,
+          ProviderName: 'Microsoft',
+          ServiceName: 'Azure SQL Database',
+          RegionId: 'westeurope',
+        }),
+      ];
+      await importer.importFile({
+        path: writeFile(directory, 'oct.csv', focusCsv(many)),
+        source: 'test',
+      });
+      expect(await attribution.refresh()).toEqual({ changed: false });
+
+      const change = (edit: (entities: Entity[]) => Entity[]) => {
+        catalog.entities = edit(catalog.entities);
+      };
+      const steps: Array<[string, (entities: Entity[]) => Entity[]]> = [
+        [
+          'a resource appears for an unallocated cost',
+          entities => [
+            ...entities,
+            catalogEntity('resource:default/data-volume', {
+              annotations: { 'multicloud.io/resource-id': 'i-0new' },
+              relations: [
+                { type: 'ownedBy', targetRef: 'group:default/data-team' },
+                { type: 'partOf', targetRef: 'system:default/data-platform' },
+              ],
+            }),
+          ],
+        ],
+        [
+          'a component moves to another system and owner',
+          entities =>
+            entities.map(e =>
+              e.metadata.name === 'checkout-api'
+                ? catalogEntity('component:default/checkout-api', {
+                    relations: [
+                      {
+                        type: 'partOf',
+                        targetRef: 'system:default/data-platform',
+                      },
+                      {
+                        type: 'ownedBy',
+                        targetRef: 'group:default/data-team',
+                      },
+                    ],
+                  })
+                : e,
+            ),
+        ],
+        [
+          'a resource entity is renamed: the same id under the same component',
+          entities =>
+            entities.map(e =>
+              e.metadata.name === 'checkout-db'
+                ? catalogEntity('resource:default/checkout-database', {
+                    annotations: e.metadata.annotations,
+                    relations: e.relations,
+                  })
+                : e,
+            ),
+        ],
+        [
+          'a resource entity goes: its cost falls back to tags or nobody',
+          entities =>
+            entities.filter(e => e.metadata.name !== 'checkout-web-1'),
+        ],
+      ];
+      for (const [, edit] of steps) {
+        change(edit);
+        expect(await attribution.refresh()).toEqual({ changed: true });
+        const incremental = await rollupRows(knex);
+        const { totals } = await attribution.rebuild();
+        expect(await rollupRows(knex)).toEqual(incremental);
+        for (const total of totals) {
+          expect(total.rollupBefore).toBeCloseTo(total.facts, 6);
+        }
+      }
+      const moved = logger.info.mock.calls
+        .map(([message]) =>
+          /: (\d+) of \d+ resource\/tag pairs moved$/.exec(message),
+        )
+        .filter(Boolean)
+        .map(match => Number(match![1]));
+      // i-0new's pair; the three under checkout-api (i-0abc through
+      // checkout-web-1, checkout-db, i-0tagged by tag); checkout-db's;
+      // i-0abc's.
+      expect(moved).toEqual([1, 3, 1, 1]);
     });
 
     it('updates titles without rebuilding the rollups', async () => {

@@ -34,6 +34,73 @@ function fingerprint(tables: unknown[][][]): string {
 }
 
 /**
+ * Above this share of moved pairs a refresh rebuilds every rollup from the
+ * facts: moving them one by one would read most facts twice.
+ */
+const FULL_REBUILD_SHARE = 0.3;
+
+/** An entity's ancestors as one comparable string. */
+function ancestorSets(rows: readonly AncestorRow[]): Map<string, string> {
+  const byEntity = new Map<string, string[]>();
+  for (const row of rows) {
+    const list = byEntity.get(row.entityRef) ?? [];
+    list.push(`${row.ancestorRef} ${row.ancestorKind}`);
+    byEntity.set(row.entityRef, list);
+  }
+  return new Map(
+    [...byEntity].map(([entityRef, list]) => [
+      entityRef,
+      list.sort().join('\n'),
+    ]),
+  );
+}
+
+/**
+ * The attribution keys whose cost lands elsewhere under the new attribution
+ * and ancestors than under the stored ones: keys attributed to another
+ * entity or by another path, keys that are new or gone, and every key of an
+ * entity whose ancestors changed (it moved to another system, its owner
+ * changed, its system changed domain).
+ */
+export function movedKeys(
+  attribution: ReadonlyArray<
+    Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via'>
+  >,
+  ancestors: readonly AncestorRow[],
+  storedAttribution: ReadonlyArray<
+    Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via'>
+  >,
+  storedAncestors: readonly AncestorRow[],
+): string[] {
+  const before = ancestorSets(storedAncestors);
+  const after = ancestorSets(ancestors);
+  const changedEntities = new Set(
+    [...new Set([...before.keys(), ...after.keys()])].filter(
+      entityRef => before.get(entityRef) !== after.get(entityRef),
+    ),
+  );
+  const stored = new Map(storedAttribution.map(a => [a.attributionKey, a]));
+  const moved = new Set<string>();
+  for (const pair of attribution) {
+    const old = stored.get(pair.attributionKey);
+    if (
+      !old ||
+      old.entityRef !== pair.entityRef ||
+      old.via !== pair.via ||
+      changedEntities.has(pair.entityRef) ||
+      changedEntities.has(old.entityRef)
+    ) {
+      moved.add(pair.attributionKey);
+    }
+    stored.delete(pair.attributionKey);
+  }
+  for (const gone of stored.keys()) {
+    moved.add(gone);
+  }
+  return [...moved];
+}
+
+/**
  * Creates the {@link CostAttributionService}: attribution rows are kept per
  * distinct (resource, tags) pair, so re-attributing never scans the facts;
  * rollups are rebuilt in SQL inside the database.
@@ -44,8 +111,11 @@ export function createCostAttributionService(options: {
   auth: AuthService;
   logger: LoggerService;
   tagKeys: AttributionTagKeys;
+  /** Share of moved pairs above which a refresh rebuilds every rollup. Defaults to 0.3. */
+  fullRebuildShare?: number;
 }): CostAttributionService {
   const { catalog, auth, logger, tagKeys } = options;
+  const fullRebuildShare = options.fullRebuildShare ?? FULL_REBUILD_SHARE;
   const store = createCostFactsStore(options.knex);
 
   async function loadSnapshot(): Promise<CatalogSnapshot> {
@@ -232,8 +302,27 @@ export function createCostAttributionService(options: {
           await writer.replaceEntities(entities);
           return { changed: true };
         }
-        await replaceAttribution(writer, attribution, snapshot);
-        logRebuilt(started, attribution, snapshot);
+        const moved = movedKeys(
+          attribution,
+          ancestors,
+          storedAttribution,
+          storedAncestors,
+        );
+        if (moved.length > attribution.length * fullRebuildShare) {
+          await replaceAttribution(writer, attribution, snapshot);
+          logRebuilt(started, attribution, snapshot);
+          return { changed: true };
+        }
+        await writer.reattributeRollups(moved, async () => {
+          await writer.replaceAttribution(attribution);
+          await writer.replaceAncestors(ancestors);
+        });
+        await writer.replaceEntities(entities);
+        logger.info(
+          `Cost attribution updated in ${Date.now() - started} ms: ${
+            moved.length
+          } of ${attribution.length} resource/tag pairs moved`,
+        );
         return { changed: true };
       },
       { onWait: onWait('attribution refresh') },
