@@ -207,7 +207,7 @@ describe('two backend replicas on one PostgreSQL database', () => {
     ]);
   });
 
-  it('takes uploads on both at once, and a rebuild on one while the other imports, and the organisation total stays the facts\' sum', async () => {
+  it("takes uploads on both at once, and a rebuild on one while the other imports, and the organisation total stays the facts' sum", async () => {
     const { knex, a, b } = await twoReplicas();
     const upload = (replica: Replica, yearMonth: string, scale: number) =>
       request(replica.server)
