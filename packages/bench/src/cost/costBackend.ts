@@ -2,9 +2,10 @@
  * The multicloud backend plugin as a user runs it, in a Backstage test
  * backend: the plugin's public entry point (its default export) on a knex
  * the bench creates, with Backstage's in-memory catalog holding the bench's
- * entities, permissions that allow everything, and a config that raises the
- * upload size limits and turns the alert rules off. Requests need no token
- * (the test backend's auth takes them as a user's).
+ * entities (or, for bench:alerts' store, the catalog served over HTTP by
+ * its parent process), permissions that allow everything, and a config that
+ * raises the upload size limits and turns the alert rules off. Requests
+ * need no token (the test backend's auth takes them as a user's).
  */
 import {
   coreServices,
@@ -18,32 +19,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import multicloudPlugin from '@multicloud/plugin-multicloud-backend';
 import { Knex } from 'knex';
+import { ALERT_RULES } from '../shared/alertRules';
+import { remoteCatalogDiscovery } from '../shared/discovery';
 import { printingLogger } from './lib';
-
-/** Every rule of the computed alert sources, by source (config.d.ts). */
-const ALERT_RULES = {
-  cost: [
-    'budget-exceeded',
-    'forecast-over-budget',
-    'forecast-may-exceed-budget',
-    'cost-anomaly',
-    'cost-drop',
-  ],
-  hygiene: [
-    'no-owner',
-    'missing-tags',
-    'open-to-world',
-    'public-database',
-    'zero-replicas',
-  ],
-  savings: [
-    'unattached-volume',
-    'unassociated-ip',
-    'stopped-instance',
-    'deleted-owner',
-    'idle-nat-gateway',
-  ],
-};
 
 /** Larger than any file the bench generates. */
 const BENCH_UPLOAD_LIMIT_BYTES = 256 * 1024 ** 3;
@@ -89,6 +67,26 @@ export type CostBackend = {
 };
 
 /**
+ * The catalog the plugin reads: Backstage's in-memory one holding
+ * `entities`, or the one served over HTTP at `baseUrl`
+ * (`http://127.0.0.1:<port>/api/catalog`). The in-memory catalog flattens
+ * every entity on every page it serves, which is fine for bench:cost's
+ * 4,499 entities but takes seconds a page with bench:alerts' 100,000.
+ */
+export type CostBackendCatalog = { entities: Entity[] } | { baseUrl: string };
+
+/** The feature that gives the plugin its catalog, and what to call once the backend listens. */
+function catalogFeature(catalog: CostBackendCatalog) {
+  if ('entities' in catalog) {
+    return {
+      factory: catalogServiceMock.factory({ entities: catalog.entities }),
+      listening: () => {},
+    };
+  }
+  return remoteCatalogDiscovery(catalog.baseUrl);
+}
+
+/**
  * Starts the plugin on `knex`. With `runTasksAtStart`, the plugin's
  * scheduled tasks (the attribution refresh, the alert evaluation) run once
  * while the backend starts, as Backstage's mock scheduler runs them;
@@ -97,18 +95,19 @@ export type CostBackend = {
  */
 export async function startCostBackend(options: {
   knex: Knex;
-  entities: Entity[];
+  catalog: CostBackendCatalog;
   tempDirectory: string;
   runTasksAtStart: boolean;
   logPrefix: string;
   logRss?: boolean;
 }): Promise<CostBackend> {
   const logger = printingLogger(options.logPrefix, options.logRss);
+  const catalog = catalogFeature(options.catalog);
   const backend = await startTestBackend({
     features: [
       multicloudPlugin,
       mockServices.database.factory({ knex: options.knex }),
-      catalogServiceMock.factory({ entities: options.entities }),
+      catalog.factory,
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       mockServices.scheduler.factory(
         options.runTasksAtStart
@@ -125,6 +124,7 @@ export async function startCostBackend(options: {
       }),
     ],
   });
+  catalog.listening(backend.server.port());
   return {
     baseUrl: `http://127.0.0.1:${backend.server.port()}/api/multicloud`,
     stop: () => backend.stop(),

@@ -1,8 +1,9 @@
 /*
- * The bench's HTTP client for the plugin's API: uploads and long POSTs over
- * node:http (no client-side timeout: fetch gives up on response headers
- * after 300 s, and a rebuild of a large store takes longer), and the
- * concurrent clients of the query part.
+ * The bench's HTTP client for the plugin's API: timed GETs, uploads and
+ * long POSTs over node:http (no client-side timeout: fetch gives up on
+ * response headers after 300 s, and a rebuild of a large store takes
+ * longer), and the concurrent clients of the query part. bench:alerts
+ * times its GETs with it too.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,6 +15,24 @@ export type HttpAnswer<T> = {
   /** From the first byte sent to the last byte received. */
   ms: number;
 };
+
+/**
+ * GETs `url` and reads the whole answer: the time is to the last byte.
+ * `body` is the answer's bytes.
+ */
+export async function timedGet(
+  url: string,
+): Promise<{ ms: number; bytes: number; status: number; body: ArrayBuffer }> {
+  const started = performance.now();
+  const response = await fetch(url);
+  const body = await response.arrayBuffer();
+  return {
+    ms: performance.now() - started,
+    bytes: body.byteLength,
+    status: response.status,
+    body,
+  };
+}
 
 /**
  * POSTs `file` (or nothing) to `url` and reads the JSON answer; rejects on

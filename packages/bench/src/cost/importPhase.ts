@@ -19,7 +19,7 @@ import {
   runPhase,
   sendToParent,
 } from './lib';
-import { StatementTime, timeStatements } from './sqlTimer';
+import { StatementTime, timeStatements } from '../shared/sqlTimer';
 
 export type ImportPhaseInput = {
   database: DatabaseLocation;
@@ -49,7 +49,7 @@ async function main() {
   try {
     const backend = await startCostBackend({
       knex,
-      entities: [],
+      catalog: { entities: [] },
       tempDirectory: input.tempDirectory,
       runTasksAtStart: false,
       logPrefix: engine,

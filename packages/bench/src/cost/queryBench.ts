@@ -9,7 +9,7 @@ import {
   EntityCostResponse,
   MulticloudHealth,
 } from '@multicloud/plugin-multicloud-common';
-import { ConcurrentResult, concurrentGets } from './httpClient';
+import { ConcurrentResult, concurrentGets, timedGet } from './httpClient';
 import {
   BenchOptions,
   Engine,
@@ -32,7 +32,7 @@ import {
   storeKey,
   storeLocations,
 } from './queryStore';
-import { StatementTime } from './sqlTimer';
+import { StatementTime } from '../shared/sqlTimer';
 
 export type QueryEngineResult = {
   engine: Engine;
@@ -63,19 +63,6 @@ const WARMUP_CAP_MS = 30_000;
 const MEASURE_CAP_MS = 120_000;
 /** Longest wait for the attribution refresh to show in `GET /health`. */
 const HEALTH_CAP_MS = 30 * 60_000;
-
-async function timedGet(
-  url: string,
-): Promise<{ ms: number; bytes: number; status: number }> {
-  const started = performance.now();
-  const response = await fetch(url);
-  const body = await response.arrayBuffer();
-  return {
-    ms: performance.now() - started,
-    bytes: body.byteLength,
-    status: response.status,
-  };
-}
 
 /** The kept store for these options, built in a child process when missing (or `--fresh`). */
 async function ensureStore(

@@ -7,7 +7,9 @@
  * (`POST /cost/imports`, gzipped; each import attributes its facts and
  * rebuilds its days' rollups), then asks for a full rebuild
  * (`POST /cost/rebuild`), and renames the database to its kept name. Sends
- * { type: 'built', info } and exits.
+ * { type: 'built', info } and exits. bench:alerts builds its store with
+ * `buildKeptStore` from its own entry (src/alerts/alertsBuild.ts), on its
+ * estate.
  */
 import { CostImportResult } from '@multicloud/plugin-multicloud-common';
 import fs from 'node:fs';
@@ -29,7 +31,7 @@ import {
   seconds,
   sendToParent,
 } from './lib';
-import { DAYS, planEstate } from './queryEstate';
+import { DAYS, Estate, planEstate } from './queryEstate';
 import {
   StoreInfo,
   storeDays,
@@ -44,6 +46,12 @@ export type QueryBuildInput = {
   kept: DatabaseLocation;
   building: DatabaseLocation;
   infoFile: string;
+  /**
+   * The catalog the plugin reads during the build, served over HTTP at
+   * this URL (bench:alerts' 100,000 Resources); by default Backstage's
+   * in-memory catalog holding the estate's entities.
+   */
+  catalogUrl?: string;
 };
 
 /** What `POST /cost/rebuild` answers (the part the bench reads). */
@@ -75,11 +83,16 @@ async function rename(from: DatabaseLocation, to: DatabaseLocation) {
   }
 }
 
-async function main() {
-  const input: QueryBuildInput = JSON.parse(process.argv[2]);
+/**
+ * Builds the store of `estate` under its building name through the plugin's
+ * API, renames it to its kept name and writes its record; returns the record.
+ */
+export async function buildKeptStore(
+  input: QueryBuildInput,
+  estate: Estate,
+): Promise<StoreInfo> {
   const { engine, building } = input;
   const log = (line: string) => console.log(`  ${engine}: ${line}`);
-  const estate = planEstate(input.facts);
   const today = new Date().toISOString().slice(0, 10);
   const { from, firstDay, first } = storeDays(estate, input.facts, today);
   const months = storeMonths(from, firstDay);
@@ -100,7 +113,9 @@ async function main() {
   try {
     const backend = await startCostBackend({
       knex,
-      entities: estate.entities,
+      catalog: input.catalogUrl
+        ? { baseUrl: input.catalogUrl }
+        : { entities: estate.entities },
       tempDirectory,
       runTasksAtStart: false,
       logPrefix: `${engine} build`,
@@ -214,7 +229,16 @@ async function main() {
   await rename(building, input.kept);
   fs.mkdirSync(BENCH_DIR, { recursive: true });
   fs.writeFileSync(input.infoFile, `${JSON.stringify(info, null, 2)}\n`);
+  return info;
+}
+
+async function main() {
+  const input: QueryBuildInput = JSON.parse(process.argv[2]);
+  const info = await buildKeptStore(input, planEstate(input.facts));
   await sendToParent({ type: 'built', info });
 }
 
-runPhase(main);
+// Forked by queryBench.ts; bench:alerts imports `buildKeptStore` only.
+if (require.main === module) {
+  runPhase(main);
+}

@@ -10,6 +10,12 @@
  * The same generator, with the same seed, as the store the bench wrote
  * straight into the database before it moved here: the same lines, the
  * same catalog, the same System asked for.
+ *
+ * With `resources` (bench:alerts, src/alerts/alertsEstate.ts) the catalog
+ * is sized by that many cloud Resources instead of by the resources that
+ * carry cost: the Components, Systems and Domains follow it, the Groups stay
+ * at most 20, and the lines are the same (the plan is returned, so that the
+ * caller can build its own catalog around the resources that bill).
  */
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -58,16 +64,32 @@ export type CostLine = {
   discount: number;
   /** A day's ConsumedQuantity before the day's factor. */
   quantity: number;
+  /**
+   * A day (0 = the first of the 365) whose cost and quantity this line
+   * multiplies by `spikeFactor`: a spike or a drop (bench:alerts plants
+   * them in the last week for the anomaly rules). Absent: none.
+   */
+  spikeDay?: number;
+  spikeFactor?: number;
 };
 
-type EstateComponent = { name: string; system: string; owner: string };
+export type EstateComponent = { name: string; system: string; owner: string };
+export type EstateSystem = { name: string; domain: string; owner: string };
 
 /** A resource that carries cost, and how its cost finds an entity. */
-type PlannedResource = {
+export type PlannedResource = {
   resource: EstateResource;
   component: EstateComponent;
   mode: 'resource' | 'tag' | 'none';
   entityName: string;
+};
+
+export type EstateOptions = {
+  /**
+   * Cloud Resources of the catalog (bench:alerts). Left out: as many as
+   * carry cost, and the catalog bench:cost has.
+   */
+  resources?: number;
 };
 
 export type Estate = {
@@ -76,16 +98,31 @@ export type Estate = {
   /** The system with the most resources: the one the query part asks for. */
   largestSystem: string;
   counts: Record<string, number>;
+  /** What the catalog was built from. */
+  plan: {
+    planned: PlannedResource[];
+    components: EstateComponent[];
+    systems: EstateSystem[];
+    domains: string[];
+    groups: string[];
+    /** Picks a component index, weighted as the resources were spread. */
+    pickComponent: () => number;
+  };
 };
 
-const relation = (type: string, targetRef: string) => ({ type, targetRef });
+export const relation = (type: string, targetRef: string) => ({
+  type,
+  targetRef,
+});
 
 /** An entity as the catalog serves it (relations included). */
-function entity(
+export function entity(
   kind: string,
   name: string,
   options: {
+    title?: string;
     annotations?: Record<string, string>;
+    labels?: Record<string, string>;
     relations?: Array<{ type: string; targetRef: string }>;
     spec?: Entity['spec'];
   } = {},
@@ -96,6 +133,8 @@ function entity(
     metadata: {
       name,
       namespace: 'default',
+      ...(options.title ? { title: options.title } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
       annotations: {
         'backstage.io/managed-by-location':
           'url:https://example.com/catalog.yaml',
@@ -134,7 +173,7 @@ function weightedPicker(next: () => number, count: number, spread: number) {
 }
 
 /** The estate and catalog for N facts over 365 days. */
-export function planEstate(facts: number): Estate {
+export function planEstate(facts: number, options: EstateOptions = {}): Estate {
   const next = random(365);
   const linesPerDay = Math.max(20, Math.round(facts / DAYS));
   const accounts = PROVIDERS.flatMap(p =>
@@ -147,10 +186,20 @@ export function planEstate(facts: number): Estate {
     4,
     Math.round((linesPerDay - sharedLines) / LINES_PER_RESOURCE),
   );
-  const componentCount = Math.max(2, Math.round(resourceCount / 25));
+  const { resources } = options;
+  const componentCount = Math.max(
+    2,
+    Math.round(resources === undefined ? resourceCount / 25 : resources / 40),
+  );
   const systemCount = Math.max(1, Math.round(componentCount / 5));
-  const domainCount = Math.max(1, Math.round(systemCount / 5));
-  const groupCount = Math.max(1, Math.round(systemCount / 2));
+  const domainCount = Math.max(
+    1,
+    Math.round(systemCount / (resources === undefined ? 5 : 20)),
+  );
+  const groupCount =
+    resources === undefined
+      ? Math.max(1, Math.round(systemCount / 2))
+      : Math.min(20, Math.max(1, Math.round(systemCount / 2)));
 
   const groups = Array.from(
     { length: groupCount },
@@ -160,11 +209,14 @@ export function planEstate(facts: number): Estate {
     { length: domainCount },
     (_, i) => `domain-${String(i + 1).padStart(2, '0')}`,
   );
-  const systems = Array.from({ length: systemCount }, (_, i) => ({
-    name: `system-${String(i + 1).padStart(2, '0')}`,
-    domain: domains[i % domainCount],
-    owner: groups[i % groupCount],
-  }));
+  const systems: EstateSystem[] = Array.from(
+    { length: systemCount },
+    (_, i) => ({
+      name: `system-${String(i + 1).padStart(2, '0')}`,
+      domain: domains[i % domainCount],
+      owner: groups[i % groupCount],
+    }),
+  );
   const pickSystem = weightedPicker(next, systemCount, 0.6);
   const components = Array.from({ length: componentCount }, (_, i) => {
     const system = systems[pickSystem()];
@@ -401,5 +453,6 @@ export function planEstate(facts: number): Estate {
       groups: groupCount,
       largestSystemResources: resourcesPerSystem.get(largestSystem) ?? 0,
     },
+    plan: { planned, components, systems, domains, groups, pickComponent },
   };
 }

@@ -20,7 +20,7 @@ import {
   sendToParent,
 } from './lib';
 import { planEstate } from './queryEstate';
-import { timeStatements } from './sqlTimer';
+import { timeStatements } from '../shared/sqlTimer';
 
 export type QueryPhaseInput = {
   facts: number;
@@ -38,7 +38,7 @@ async function main() {
   try {
     const backend = await startCostBackend({
       knex,
-      entities: estate.entities,
+      catalog: { entities: estate.entities },
       tempDirectory,
       runTasksAtStart: true,
       logPrefix: engine,

@@ -106,9 +106,14 @@ export function storeMonths(from: string, firstDay: number): StoreMonth[] {
   return months;
 }
 
-/** The day's cost factor: a weekly-ish wiggle and a slow upward trend. */
+/**
+ * The day's cost factor: a weekly-ish wiggle and a slow upward trend, times
+ * the line's spike factor on its spike day (cost and quantity move together,
+ * so the unit prices of `rowSegments` hold).
+ */
 function dayFactor(day: number, line: CostLine): number {
-  return 0.85 + ((day * 37 + line.id * 101) % 31) / 100 + day / 1500;
+  const factor = 0.85 + ((day * 37 + line.id * 101) % 31) / 100 + day / 1500;
+  return day === line.spikeDay ? factor * line.spikeFactor! : factor;
 }
 
 /**
@@ -250,6 +255,9 @@ export function storeKey(estate: Estate, facts: number): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+/** How the kept stores of a bench and size are named (their key follows). */
+export type StorePrefixes = { sqlite: string; postgres: string };
+
 export type StoreLocations = {
   kept: DatabaseLocation;
   building: DatabaseLocation;
@@ -259,15 +267,25 @@ export type StoreLocations = {
   prefix: string;
 };
 
-/** The kept store's name for this size and key, and the one it is built under. */
+/**
+ * The kept store's name for this size and key, and the one it is built
+ * under; `prefixes` names another bench's stores (default: bench:cost's,
+ * `cost-store-f<N>-` and `mc_bench_cost_f<N>_`).
+ */
 export function storeLocations(
   engine: Engine,
-  options: { facts: number; key: string; postgres: string },
+  options: {
+    facts: number;
+    key: string;
+    postgres: string;
+    prefixes?: StorePrefixes;
+  },
 ): StoreLocations {
-  const prefix =
-    engine === 'sqlite'
-      ? `cost-store-f${options.facts}-`
-      : `mc_bench_cost_f${options.facts}_`;
+  const prefixes = options.prefixes ?? {
+    sqlite: `cost-store-f${options.facts}-`,
+    postgres: `mc_bench_cost_f${options.facts}_`,
+  };
+  const prefix = engine === 'sqlite' ? prefixes.sqlite : prefixes.postgres;
   const infoFile = path.join(BENCH_DIR, `${prefix}${options.key}.json`);
   if (engine === 'sqlite') {
     const file = path.join(BENCH_DIR, `${prefix}${options.key}.sqlite`);

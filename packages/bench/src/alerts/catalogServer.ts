@@ -1,9 +1,10 @@
 /*
  * A catalog API over HTTP, served from memory, for benchmarks whose measured
  * process must not hold the catalog: the plugin reads it as it reads the real
- * one, through `@backstage/catalog-client` (what the catalog service of a
- * backend does), so the measured process pays for the requests, the JSON
- * and the entities it keeps, and not for the catalog's own memory.
+ * one, through its backend's catalog service (`catalogServiceRef`'s default
+ * factory, `@backstage/catalog-client` at the URL the discovery service
+ * gives for `catalog`), so the measured process pays for the requests, the
+ * JSON and the entities it keeps, and not for the catalog's own memory.
  *
  * Served: `GET /entities/by-query` (filter sets, `fields`, `limit`, cursor
  * paging, `totalItems`), `POST /entities/by-refs` (`fields`) and
@@ -12,19 +13,10 @@
  * which reads its database: the figures of a benchmark using this say how
  * long the catalog took to answer.
  */
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import {
-  CatalogClient,
-  GetEntitiesByRefsRequest,
-  GetEntitiesRequest,
-  QueryEntitiesRequest,
-} from '@backstage/catalog-client';
-import {
-  CompoundEntityRef,
-  Entity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
+  ClientRequest,
   IncomingMessage,
   Server,
   ServerResponse,
@@ -329,50 +321,50 @@ export async function startCatalogServer(
 }
 
 /**
- * The catalog service a backend plugin gets, reading the catalog at
- * `baseUrl` through `CatalogClient`; `waitMs()` is the time spent waiting
- * for its answers (requests, transfer and JSON parsing).
+ * Times this process's requests to the catalog at `baseUrl`, from when each
+ * request is created to its answer's last byte (Node's `http.client`
+ * diagnostics channels; the catalog client reads the answers with
+ * `node:http`); `waitMs()` is their sum, the time spent waiting for the
+ * catalog. Parsing the JSON afterwards is not in it.
  */
-export function httpCatalog(baseUrl: string): {
-  catalog: CatalogService;
+export function timeCatalogRequests(baseUrl: string): {
   waitMs(reset?: boolean): number;
+  stop(): void;
 } {
-  const client = new CatalogClient({
-    discoveryApi: { getBaseUrl: async () => baseUrl },
-  });
+  const host = new URL(baseUrl).host;
+  const started = new WeakMap<ClientRequest, number>();
   let waited = 0;
-  const timed =
-    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const started = performance.now();
-      try {
-        return await call(...args);
-      } finally {
-        waited += performance.now() - started;
-      }
+  const onStart = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (request.getHeader('host') === host) {
+      started.set(request, performance.now());
+    }
+  };
+  const onResponse = (message: unknown) => {
+    const { request, response } = message as {
+      request: ClientRequest;
+      response: IncomingMessage;
     };
-  const catalog = {
-    queryEntities: timed((request?: QueryEntitiesRequest) =>
-      client.queryEntities(request),
-    ),
-    getEntitiesByRefs: timed((request: GetEntitiesByRefsRequest) =>
-      client.getEntitiesByRefs(request),
-    ),
-    getEntityByRef: timed((ref: string | CompoundEntityRef) =>
-      client.getEntityByRef(ref),
-    ),
-    getEntities: timed((request?: GetEntitiesRequest) =>
-      client.getEntities(request),
-    ),
-  } as unknown as CatalogService;
+    const at = started.get(request);
+    if (at !== undefined) {
+      response.once('end', () => {
+        waited += performance.now() - at;
+      });
+    }
+  };
+  subscribe('http.client.request.start', onStart);
+  subscribe('http.client.response.finish', onResponse);
   return {
-    catalog,
     waitMs(reset = false) {
       const value = waited;
       if (reset) {
         waited = 0;
       }
       return value;
+    },
+    stop() {
+      unsubscribe('http.client.request.start', onStart);
+      unsubscribe('http.client.response.finish', onResponse);
     },
   };
 }

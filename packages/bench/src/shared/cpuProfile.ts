@@ -1,4 +1,4 @@
-/* Where a piece of work spends its CPU: V8's sampling profiler, summarized. */
+/* Where a piece of work spends its CPU: V8's sampling profiler, summarized (bench:alerts --profile). */
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
 
@@ -30,7 +30,7 @@ export type ProfileSummary = {
   areas: ProfileLine[];
 };
 
-/** `knex`, `@backstage/catalog-client`, `multicloud-backend/src/...`, `node:internal`. */
+/** `knex`, `@backstage/catalog-client`, `multicloud-backend/src/...`, `bench/src/...`, `node:internal`. */
 function areaOf(frame: ProfileNode['callFrame']): string {
   const { url, functionName } = frame;
   if (!url) {
@@ -45,11 +45,18 @@ function areaOf(frame: ProfileNode['callFrame']): string {
     const parts = url.slice(modules + 'node_modules/'.length).split('/');
     return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
   }
-  const plugins = url.indexOf('/plugins/');
-  if (plugins >= 0) {
-    return url.slice(plugins + '/plugins/'.length);
+  return url.startsWith('node:') ? 'node:internal' : repositoryPath(url);
+}
+
+/** A file of this repository from its workspace folder (`multicloud-backend/src/...`). */
+function repositoryPath(url: string): string {
+  for (const folder of ['/plugins/', '/packages/']) {
+    const at = url.indexOf(folder);
+    if (at >= 0) {
+      return url.slice(at + folder.length);
+    }
   }
-  return url.startsWith('node:') ? 'node:internal' : url;
+  return url;
 }
 
 function shortUrl(url: string): string {
@@ -57,8 +64,7 @@ function shortUrl(url: string): string {
   if (modules >= 0) {
     return url.slice(modules + 'node_modules/'.length);
   }
-  const plugins = url.indexOf('/plugins/');
-  return plugins >= 0 ? url.slice(plugins + '/plugins/'.length) : url;
+  return repositoryPath(url);
 }
 
 function top(

@@ -1,7 +1,7 @@
 /*
- * The estate of the alerts benchmark: the cost store of queryStore.ts (N
- * daily facts over 365 days on the ~5,000 resources that bill, as bench:cost
- * has them) inside a catalog of `resources` cloud Resources written the way
+ * The estate of the alerts benchmark: bench:cost's estate
+ * (../cost/queryEstate.ts, `planEstate(facts, { resources })`: N daily facts
+ * over 365 days on the ~5,000 resources that bill) inside a catalog of `resources` cloud Resources written the way
  * the multicloud entity provider writes them (resourceToEntity.ts): type,
  * provider, region, resource id, status, console link, tags as labels, the
  * owner from the owner tag or the source's default owner, and the
@@ -14,7 +14,8 @@
  * counted in `planted`; the rules find them (or not) on their own. Budgets
  * (annotation multicloud.io/monthly-budget) sit on a third of the Components
  * and half of the Systems, sized from the cost their lines will have; a few
- * Components get a cost spike or drop in the last week.
+ * Components get a cost spike or drop in the last week (a line's `spikeDay`
+ * and `spikeFactor`, which the store's FOCUS files carry).
  *
  * One Component, `legacy-estate`, runs on 250 Resources that hold exactly
  * 500 alerts (two each): the entity of the API part.
@@ -25,9 +26,7 @@ import {
   MULTICLOUD_ANNOTATIONS,
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
-import { DEFAULT_DATABASE_TYPES } from '../src/services/Alerts/rules/config';
-import { APPLICATIONS, PROVIDERS, Provider, hexOf } from './estate';
-import { pick, random } from './lib';
+import { APPLICATIONS, PROVIDERS, Provider, hexOf } from '../cost/estate';
 import {
   DAYS,
   Estate,
@@ -35,7 +34,8 @@ import {
   entity,
   planEstate,
   relation,
-} from './queryStore';
+} from '../cost/queryEstate';
+import { pick, random } from '../shared/random';
 
 /** The Component of the API part, and what its Resources hold. */
 export const API_COMPONENT = 'legacy-estate';
@@ -194,7 +194,39 @@ const WORKLOAD_TYPES = new Set(
     resourceTypeFor('kubernetes', kind),
   ),
 );
-const DATABASE_TYPES = new Set(DEFAULT_DATABASE_TYPES);
+/**
+ * The types the `public-database` rule checks by default: the plugin's
+ * `DEFAULT_DATABASE_TYPES` (plugins/multicloud-backend/src/services/Alerts/rules/config.ts),
+ * which its public entry point does not export; keep the two lists alike.
+ */
+const DATABASE_TYPES = new Set([
+  ...[
+    'AWS::RDS::DBInstance',
+    'AWS::RDS::DBCluster',
+    'AWS::Redshift::Cluster',
+    'AWS::DocDB::DBCluster',
+    'AWS::Neptune::DBCluster',
+    'AWS::ElastiCache::CacheCluster',
+    'AWS::OpenSearchService::Domain',
+  ].map(t => resourceTypeFor('aws', t)),
+  ...[
+    'Microsoft.Sql/servers',
+    'Microsoft.Sql/servers/databases',
+    'Microsoft.Sql/managedInstances',
+    'Microsoft.DBforPostgreSQL/flexibleServers',
+    'Microsoft.DBforPostgreSQL/servers',
+    'Microsoft.DBforMySQL/flexibleServers',
+    'Microsoft.DBforMySQL/servers',
+    'Microsoft.DBforMariaDB/servers',
+    'Microsoft.DocumentDB/databaseAccounts',
+    'Microsoft.Cache/Redis',
+  ].map(t => resourceTypeFor('azure', t)),
+  ...[
+    'sqladmin.googleapis.com/Instance',
+    'redis.googleapis.com/Instance',
+    'alloydb.googleapis.com/Cluster',
+  ].map(t => resourceTypeFor('gcp', t)),
+]);
 
 /** How each provider words a running and a stopped instance. */
 const INSTANCE_STATUS: Record<string, [string, string]> = {
@@ -596,10 +628,10 @@ export function planAlertsEstate(
   drafts.push(...legacy);
 
   // --- Budgets and spikes, from the cost the lines will have ---
-  const componentOfKey = new Map<string, string>();
+  const componentOfResource = new Map<string, string>();
   for (const p of planned) {
     if (p.mode !== 'none') {
-      componentOfKey.set(p.resource.id.trim().toLowerCase(), p.component.name);
+      componentOfResource.set(p.resource.id, p.component.name);
     }
   }
   // The trend of the facts' daily factor at the end of the year.
@@ -607,14 +639,14 @@ export function planAlertsEstate(
   const dailyOf = new Map<string, number>();
   const linesOf = new Map<string, Estate['lines']>();
   for (const line of estate.lines) {
-    const component = componentOfKey.get(line.resource_key);
+    const component = componentOfResource.get(line.resourceId);
     if (!component) {
       continue;
     }
     dailyOf.set(
       component,
       (dailyOf.get(component) ?? 0) +
-        line.base_cost * line.discount * recentFactor,
+        line.baseCost * line.discount * recentFactor,
     );
     listIn(linesOf, component).push(line);
   }
@@ -638,20 +670,20 @@ export function planAlertsEstate(
     }
     const lines = linesOf.get(c.name) ?? [];
     const largest = [...lines].sort(
-      (a, b) => b.base_cost * b.discount - a.base_cost * a.discount,
+      (a, b) => b.baseCost * b.discount - a.baseCost * a.discount,
     )[0];
     const x = next();
     if (largest && x < 0.03) {
-      const share = (largest.base_cost * largest.discount) / (daily || 1);
-      largest.spike_day = DAYS - 1 - Math.floor(next() * 7);
-      largest.spike_factor = Math.min(200, 1 + Math.max(2, 1 / share));
+      const share = (largest.baseCost * largest.discount) / (daily || 1);
+      largest.spikeDay = DAYS - 1 - Math.floor(next() * 7);
+      largest.spikeFactor = Math.min(200, 1 + Math.max(2, 1 / share));
       plant('component with a cost spike in the last week');
     } else if (largest && x < 0.04) {
       const share =
-        (largest.base_cost * largest.discount * recentFactor) / (daily || 1);
+        (largest.baseCost * largest.discount * recentFactor) / (daily || 1);
       if (share >= 0.5) {
-        largest.spike_day = DAYS - 1 - Math.floor(next() * 7);
-        largest.spike_factor = 0.05;
+        largest.spikeDay = DAYS - 1 - Math.floor(next() * 7);
+        largest.spikeFactor = 0.05;
         plant('component with a cost drop in the last week');
       }
     }
