@@ -510,6 +510,46 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       .get('/api/multicloud/cost/summary')
       .query({ groupBy: 'galaxy' });
     expect(summary.status).toBe(400);
+
+    const filterCases: Array<[string, RegExp]> = [
+      ['tag=component', /tag must be key=value, like tag=team=payments/],
+      ['tag==checkout', /tag must be key=value/],
+      ['tag=a%22b=c', /Tag key "a"b" cannot be filtered on/],
+      ['tag=team=a&tag=team=b', /tag team is given twice/],
+      [
+        Array.from({ length: 6 }, (_, i) => `tag=k${i}=v`).join('&'),
+        /At most 5 tag filters, got 6/,
+      ],
+      ['provider=AWS&provider=Microsoft', /provider must be given once/],
+      [`region=${'x'.repeat(300)}`, /region must be at most 255 characters/],
+    ];
+    for (const [filterQuery, message] of filterCases) {
+      for (const path of [
+        '/api/multicloud/cost/entity?entityRef=component:default/checkout-api&',
+        '/api/multicloud/cost/summary?',
+      ]) {
+        const res = await request(server).get(`${path}${filterQuery}`);
+        expect({
+          filterQuery,
+          path,
+          status: res.status,
+          message: res.body.error?.message,
+        }).toEqual({
+          filterQuery,
+          path,
+          status: 400,
+          message: expect.stringMatching(message),
+        });
+      }
+    }
+    const filtered = await request(server).get(
+      '/api/multicloud/cost/summary?groupBy=service&provider=AWS&tag=component=checkout-api',
+    );
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.filters).toEqual({
+      provider: 'AWS',
+      tags: [{ key: 'component', value: 'checkout-api' }],
+    });
   });
 
   it('rejects a bad upload with its first errors and keeps what was there', async () => {

@@ -27,6 +27,7 @@ import Router from 'express-promise-router';
 import {
   parseEntityRefParam,
   parseGroupBy,
+  parseCostFilters,
   parseMetric,
   parsePeriod,
   parseSummaryGroupBy,
@@ -239,6 +240,7 @@ export async function createRouter(options: {
         period,
         groupBy,
         metric,
+        filters: parseCostFilters(req.query),
         annotationBudget: parseBudgetAnnotation(
           entity.metadata.annotations?.[MULTICLOUD_ANNOTATIONS.monthlyBudget],
         ),
@@ -252,6 +254,7 @@ export async function createRouter(options: {
       period: parsePeriod(req.query, today()),
       groupBy: parseSummaryGroupBy(req.query),
       metric: parseMetric(req.query),
+      filters: parseCostFilters(req.query),
     });
     const entityRefs = summary.breakdown.flatMap(item =>
       item.entityRef ? [item.entityRef] : [],

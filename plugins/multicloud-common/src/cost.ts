@@ -130,6 +130,31 @@ export type CostForecast = {
 };
 
 /**
+ * Narrows cost to what matches every given dimension: the provider
+ * (`ProviderName`), service (`ServiceName`), account (the sub account, else
+ * the billing account), region (`RegionId`) and resource tags (each key must
+ * carry exactly that value). Query parameters of the cost API:
+ * `provider=`, `service=`, `account=`, `region=`, and `tag=key=value`
+ * (repeatable).
+ *
+ * @public
+ */
+export type CostFilters = {
+  provider?: string;
+  service?: string;
+  account?: string;
+  region?: string;
+  tags?: Array<{ key: string; value: string }>;
+};
+
+/**
+ * Most tag filters one request may carry.
+ *
+ * @public
+ */
+export const MAX_COST_TAG_FILTERS = 5;
+
+/**
  * A monthly budget and how the month is going against it.
  *
  * @public
@@ -178,6 +203,8 @@ export type EntityCostResponse = {
   from: string;
   to: string;
   metric: CostMetric;
+  /** The filters the figures are narrowed to; absent when none. */
+  filters?: CostFilters;
   groupBy: CostGroupBy;
   currency: string;
   total: number;
@@ -218,6 +245,8 @@ export type CostSummaryResponse = {
   from: string;
   to: string;
   metric: CostMetric;
+  /** The filters the figures are narrowed to; absent when none. */
+  filters?: CostFilters;
   groupBy: CostSummaryGroupBy;
   currency: string;
   total: number;

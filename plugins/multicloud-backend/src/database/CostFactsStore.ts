@@ -1,8 +1,16 @@
-import { CostImportResult } from '@multicloud/plugin-multicloud-common';
+import {
+  CostFilters,
+  CostImportResult,
+} from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
 import { EVERYTHING } from '../services/CostAttribution/attributionModel';
 import { DailyCostRow, insertFacts } from './insertFacts';
-import { CostLines, lineSource, METRIC_COLUMNS } from './lineSource';
+import {
+  CostLines,
+  filteredFacts,
+  lineSource,
+  METRIC_COLUMNS,
+} from './lineSource';
 import { reattributeRollups, rebuildRollups } from './rebuildRollups';
 import { writeCostStore } from './writeCostStore';
 
@@ -169,6 +177,7 @@ export interface CostFactsStore {
     entityRef: string;
     days: DayRange;
     metric: CostLines['metric'];
+    filters?: CostFilters;
   }): Promise<DailyCost[]>;
   /** Each line's sum over `period` and over `previous`, per currency. */
   lineTotals(
@@ -195,6 +204,7 @@ export interface CostFactsStore {
     period: DayRange;
     currency: string;
     metric: CostLines['metric'];
+    filters?: CostFilters;
   }): Promise<Map<string, number>>;
   /** An entity's sum over the period in one currency, per attribution path. */
   costByPath(query: {
@@ -202,6 +212,7 @@ export interface CostFactsStore {
     period: DayRange;
     currency: string;
     metric: CostLines['metric'];
+    filters?: CostFilters;
   }): Promise<Map<string, number>>;
 }
 
@@ -440,6 +451,20 @@ function createWriter(tx: Knex.Transaction): CostFactsWriter {
 }
 
 /**
+ * An entity's cost by day, currency and path: its daily rollup, or with
+ * filters, the facts that match them.
+ */
+function dailyCostSource(
+  knex: Knex,
+  entityRef: string,
+  filters: CostFilters | undefined,
+): Knex.QueryBuilder {
+  return filters
+    ? knex.from(filteredFacts(knex, { entityRef }, filters).as('x'))
+    : knex('multicloud_cost_rollup_daily').where({ entity_ref: entityRef });
+}
+
+/**
  * Creates the {@link CostFactsStore} over the plugin's database. Reads
  * answer from the rollups (a year of a large System is a few thousand rows
  * whatever the size of the facts); the organisation's resources, which no
@@ -515,13 +540,12 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
       return row?.last ?? null;
     },
 
-    async dailyCosts({ entityRef, days, metric }) {
+    async dailyCosts({ entityRef, days, metric, filters }) {
       const rows: Array<{
         usage_date: string;
         currency: string;
         cost: number | string;
-      }> = await knex('multicloud_cost_rollup_daily')
-        .where({ entity_ref: entityRef })
+      }> = await dailyCostSource(knex, entityRef, filters)
         .whereBetween('usage_date', [days.from, days.to])
         .groupBy('usage_date', 'currency')
         .select('usage_date', 'currency')
@@ -597,7 +621,21 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
       return new Map(rows.map(r => [r.usage_date, Number(r.cost)]));
     },
 
-    async entityTotals({ entityRefs, period, currency, metric }) {
+    async entityTotals({ entityRefs, period, currency, metric, filters }) {
+      if (filters) {
+        const totals = new Map<string, number>();
+        for (const entityRef of entityRefs) {
+          const [row] = await knex
+            .from(filteredFacts(knex, { entityRef }, filters).as('x'))
+            .where({ currency })
+            .whereBetween('usage_date', [period.from, period.to])
+            .sum({ cost: METRIC_COLUMNS[metric] });
+          if (row?.cost !== null && row?.cost !== undefined) {
+            totals.set(entityRef, Number(row.cost));
+          }
+        }
+        return totals;
+      }
       const rows: Array<{ entity_ref: string; cost: number }> = await knex(
         'multicloud_cost_rollup_daily',
       )
@@ -610,11 +648,13 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
       return new Map(rows.map(r => [r.entity_ref, Number(r.cost)]));
     },
 
-    async costByPath({ entityRef, period, currency, metric }) {
-      const rows: Array<{ via: string; cost: number }> = await knex(
-        'multicloud_cost_rollup_daily',
+    async costByPath({ entityRef, period, currency, metric, filters }) {
+      const rows: Array<{ via: string; cost: number }> = await dailyCostSource(
+        knex,
+        entityRef,
+        filters,
       )
-        .where({ entity_ref: entityRef, currency })
+        .where({ currency })
         .whereBetween('usage_date', [period.from, period.to])
         .groupBy('via')
         .select('via')

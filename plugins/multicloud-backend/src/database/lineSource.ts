@@ -1,9 +1,11 @@
 import {
+  CostFilters,
   CostMetric,
   CostSummaryGroupBy,
 } from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
 import { EVERYTHING } from '../services/CostAttribution/attributionModel';
+import { isPostgres } from './writeCostStore';
 
 /** The cost column of each metric, in the facts and in every rollup. */
 export const METRIC_COLUMNS: Record<CostMetric, string> = {
@@ -21,6 +23,8 @@ export type CostLines = {
   scope: { entityRef: string } | { entityKind: string };
   groupBy: CostSummaryGroupBy;
   metric: CostMetric;
+  /** Only the cost that matches these; read from the facts, which no rollup narrows. */
+  filters?: CostFilters;
 };
 
 /**
@@ -45,6 +49,9 @@ export type LineSource = {
 export function lineSource(knex: Knex, lines: CostLines): LineSource {
   const { scope, groupBy } = lines;
   const column = METRIC_COLUMNS[lines.metric];
+  if (lines.filters) {
+    return filteredLineSource(knex, lines, lines.filters);
+  }
   if (groupBy === 'resource') {
     if ('entityRef' in scope && scope.entityRef !== EVERYTHING) {
       return {
@@ -119,5 +126,135 @@ export function lineSource(knex: Knex, lines: CostLines): LineSource {
     cost: `r.${column}`,
     attributes:
       groupBy === 'provider' ? [] : [knex.raw('MAX(r.provider) AS provider')],
+  };
+}
+
+/** The account a fact belongs to, as the rollups' account dimension has it. */
+const ACCOUNT_ID = `CASE WHEN f.sub_account_id <> '' THEN f.sub_account_id ELSE f.billing_account_id END`;
+
+/** The facts' column (or expression) of each filtered dimension. */
+const FILTER_COLUMNS = {
+  provider: 'f.provider',
+  service: 'f.service_name',
+  account: ACCOUNT_ID,
+  region: 'f.region',
+} as const;
+
+/**
+ * The facts that match `filters`, each with the entity its cost reaches:
+ * one row per fact and ancestor of its attributed entity, restricted to the
+ * ancestors `reach` names (one entity, or every entity of a kind). The rows
+ * carry the fact's day, currency, costs, dimensions (`account_id` as the
+ * rollups have it), resource, attribution path (`via`), the attributed
+ * entity (`attributed_ref`) and the ancestor (`ancestor_ref`, `ancestor_kind`).
+ */
+export function filteredFacts(
+  knex: Knex,
+  reach: { entityRef: string } | { entityKind: string },
+  filters: CostFilters,
+): Knex.QueryBuilder {
+  const query = knex('multicloud_cost_facts as f')
+    .join(
+      'multicloud_cost_attribution as at',
+      'at.attribution_key',
+      'f.attribution_key',
+    )
+    .join('multicloud_cost_ancestors as an', 'an.entity_ref', 'at.entity_ref')
+    .where(
+      'entityRef' in reach
+        ? { 'an.ancestor_ref': reach.entityRef }
+        : { 'an.ancestor_kind': reach.entityKind },
+    )
+    .select(
+      'f.usage_date',
+      'f.currency',
+      'f.billed_cost',
+      'f.effective_cost',
+      'f.list_cost',
+      'f.provider',
+      'f.region',
+      'f.service_name',
+      knex.raw(`${ACCOUNT_ID} AS account_id`),
+      'f.resource_key',
+      'f.resource_name',
+      'at.via',
+      'at.entity_ref as attributed_ref',
+      'an.ancestor_ref',
+      'an.ancestor_kind',
+    );
+  for (const [dimension, column] of Object.entries(FILTER_COLUMNS)) {
+    const value = filters[dimension as keyof typeof FILTER_COLUMNS];
+    if (value !== undefined) {
+      query.whereRaw(`${column} = ?`, [value]);
+    }
+  }
+  for (const { key, value } of filters.tags ?? []) {
+    // The key holds no " or \ (parseCostFilters), so it is a safe JSON path.
+    if (isPostgres(knex)) {
+      query.whereRaw('CAST(f.tags AS jsonb) ->> ? = ?', [key, value]);
+    } else {
+      query.whereRaw('json_extract(f.tags, ?) = ?', [`$."${key}"`, value]);
+    }
+  }
+  return query;
+}
+
+/** {@link lineSource} over the facts that match `filters`. */
+function filteredLineSource(
+  knex: Knex,
+  lines: CostLines,
+  filters: CostFilters,
+): LineSource {
+  const { scope, groupBy } = lines;
+  const column = `x.${METRIC_COLUMNS[lines.metric]}`;
+  const base = (reach: Parameters<typeof filteredFacts>[1]) => () =>
+    knex.from(filteredFacts(knex, reach, filters).as('x'));
+  const common = { date: 'x.usage_date', currency: 'x.currency', cost: column };
+  if (groupBy === 'resource') {
+    return {
+      ...common,
+      base: base('entityRef' in scope ? scope : { entityRef: EVERYTHING }),
+      key: 'x.resource_key',
+      attributes: [
+        knex.raw('MAX(x.resource_name) AS label'),
+        knex.raw(
+          `MAX(CASE WHEN x.via = 'resource' THEN x.attributed_ref END) AS entity_ref`,
+        ),
+        knex.raw('MAX(x.provider) AS provider'),
+      ],
+    };
+  }
+  if (groupBy === 'owner' || groupBy === 'system' || groupBy === 'domain') {
+    const kind = groupBy === 'owner' ? 'group' : groupBy;
+    return {
+      ...common,
+      base: () =>
+        base({ entityKind: kind })().leftJoin(
+          'multicloud_cost_entities as e',
+          'e.entity_ref',
+          'x.ancestor_ref',
+        ),
+      key: 'x.ancestor_ref',
+      attributes: [
+        knex.raw('MAX(e.title) AS label'),
+        knex.raw('MAX(x.ancestor_ref) AS entity_ref'),
+      ],
+    };
+  }
+  if (!('entityRef' in scope)) {
+    throw new Error(`Breakdowns by ${groupBy} are per entity`);
+  }
+  const key = {
+    provider: 'x.provider',
+    service: 'x.service_name',
+    account: 'x.account_id',
+    region: 'x.region',
+  }[groupBy];
+  return {
+    ...common,
+    base: base(scope),
+    key,
+    attributes:
+      groupBy === 'provider' ? [] : [knex.raw('MAX(x.provider) AS provider')],
   };
 }

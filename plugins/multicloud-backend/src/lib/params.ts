@@ -3,9 +3,11 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   COST_GROUP_BY,
   COST_SUMMARY_GROUP_BY,
+  CostFilters,
   CostGroupBy,
   CostMetric,
   CostSummaryGroupBy,
+  MAX_COST_TAG_FILTERS,
 } from '@multicloud/plugin-multicloud-common';
 import {
   addDays,
@@ -112,4 +114,73 @@ export function parseEntityRefParam(
       `${name} "${value}" is not an entity ref like component:default/checkout-api`,
     );
   }
+}
+
+/** Longest value of a dimension filter (the facts' columns hold 255). */
+const MAX_FILTER_VALUE = 255;
+const FILTER_DIMENSIONS = ['provider', 'service', 'account', 'region'] as const;
+
+/**
+ * The cost filters of a query (see {@link CostFilters}); undefined when it
+ * has none. `tag` is `key=value` and may repeat; a key holds no `"` or `\`
+ * (it names a JSON member in SQL).
+ */
+export function parseCostFilters(query: Query): CostFilters | undefined {
+  const filters: CostFilters = {};
+  for (const dimension of FILTER_DIMENSIONS) {
+    const value = single(query, dimension);
+    if (value !== undefined) {
+      if (value.length > MAX_FILTER_VALUE) {
+        throw new InputError(
+          `${dimension} must be at most ${MAX_FILTER_VALUE} characters`,
+        );
+      }
+      filters[dimension] = value;
+    }
+  }
+  const rawTags = query.tag ?? [];
+  const tags = (Array.isArray(rawTags) ? rawTags : [rawTags]).filter(
+    tag => tag !== '',
+  );
+  if (tags.length > MAX_COST_TAG_FILTERS) {
+    throw new InputError(
+      `At most ${MAX_COST_TAG_FILTERS} tag filters, got ${tags.length}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    if (typeof tag !== 'string') {
+      throw new InputError('tag must be key=value, like tag=team=payments');
+    }
+    const separator = tag.indexOf('=');
+    const key = separator > 0 ? tag.slice(0, separator) : '';
+    const value = separator > 0 ? tag.slice(separator + 1) : '';
+    if (!key || !value) {
+      throw new InputError(
+        `tag must be key=value, like tag=team=payments, got "${tag.slice(
+          0,
+          80,
+        )}"`,
+      );
+    }
+    if (/["\\]/.test(key) || key.length > 128) {
+      throw new InputError(
+        `Tag key "${key.slice(
+          0,
+          80,
+        )}" cannot be filtered on: at most 128 characters, no " or \\`,
+      );
+    }
+    if (value.length > MAX_FILTER_VALUE) {
+      throw new InputError(
+        `The value of tag ${key} must be at most ${MAX_FILTER_VALUE} characters`,
+      );
+    }
+    if (seen.has(key)) {
+      throw new InputError(`tag ${key} is given twice`);
+    }
+    seen.add(key);
+    (filters.tags ??= []).push({ key, value });
+  }
+  return Object.keys(filters).length ? filters : undefined;
 }

@@ -6,6 +6,7 @@ import {
   AlertStatus,
   AlertsResponse,
   AlertsSummaryResponse,
+  CostFilters,
   CostGroupBy,
   CostMetric,
   CostSummaryGroupBy,
@@ -31,6 +32,8 @@ export type GetEntityCostOptions = {
   to: string;
   groupBy?: CostGroupBy;
   metric?: CostMetric;
+  /** Only the cost that matches these (the budget is then left out). */
+  filters?: CostFilters;
 };
 
 /**
@@ -45,6 +48,8 @@ export type GetCostSummaryOptions = {
   to: string;
   groupBy?: CostSummaryGroupBy;
   metric?: CostMetric;
+  /** Only the cost that matches these. */
+  filters?: CostFilters;
 };
 
 /**

@@ -10,6 +10,7 @@ import {
   MulticloudHealth,
   TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
+import { costFilterParams } from '../lib/costFilters';
 import {
   CreateAlertSilenceOptions,
   EntityBudget,
@@ -46,9 +47,16 @@ export class MulticloudClient implements MulticloudApi {
   async getEntityCost(
     options: GetEntityCostOptions,
   ): Promise<EntityCostResponse> {
-    const { entityRef, from, to, groupBy, metric } = options;
+    const { entityRef, from, to, groupBy, metric, filters } = options;
     return this.json<EntityCostResponse>(
-      `/cost/entity?${query({ entityRef, from, to, groupBy, metric })}`,
+      `/cost/entity?${query({
+        entityRef,
+        from,
+        to,
+        groupBy,
+        metric,
+        ...costFilterParams(filters),
+      })}`,
     );
   }
 
@@ -56,9 +64,15 @@ export class MulticloudClient implements MulticloudApi {
   async getCostSummary(
     options: GetCostSummaryOptions,
   ): Promise<CostSummaryResponse> {
-    const { from, to, groupBy, metric } = options;
+    const { from, to, groupBy, metric, filters } = options;
     return this.json<CostSummaryResponse>(
-      `/cost/summary?${query({ from, to, groupBy, metric })}`,
+      `/cost/summary?${query({
+        from,
+        to,
+        groupBy,
+        metric,
+        ...costFilterParams(filters),
+      })}`,
     );
   }
 

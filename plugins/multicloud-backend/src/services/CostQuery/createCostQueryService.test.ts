@@ -400,5 +400,92 @@ describe('createCostQueryService', () => {
         }),
       ).toMatchObject({ total: 0, breakdown: [], movers: [], forecast: null });
     });
+
+    it('narrows an entity and the organisation to a provider, service, account, region or tag, from the facts', async () => {
+      const { query } = await setUp();
+      const groupings = [
+        'service',
+        'provider',
+        'account',
+        'region',
+        'resource',
+      ] as const;
+
+      // A filter every row matches: the facts give what the rollups give.
+      for (const groupBy of groupings) {
+        const request = {
+          entityRef: API,
+          period: PERIOD,
+          groupBy,
+          metric: 'effective' as const,
+        };
+        const whole = await query.entityCost(request);
+        const filtered = await query.entityCost({
+          ...request,
+          filters: { provider: 'AWS', account: '111122223333' },
+        });
+        const { budget, filters, ...figures } = filtered;
+        expect(filters).toEqual({ provider: 'AWS', account: '111122223333' });
+        // A budget is for all of the entity's cost.
+        expect(budget).toBeNull();
+        const { budget: _wholeBudget, ...wholeFigures } = whole;
+        expect(figures).toEqual(wholeFigures);
+      }
+
+      // The resource tagged with checkout-api, in us-east-1.
+      for (const filters of [
+        { region: 'us-east-1' },
+        { tags: [{ key: 'component', value: 'checkout-api' }] },
+      ]) {
+        const narrowed = await query.entityCost({
+          entityRef: API,
+          period: PERIOD,
+          groupBy: 'resource',
+          metric: 'billed',
+          filters,
+        });
+        expect(narrowed).toMatchObject({
+          total: 7,
+          breakdown: [{ key: 'i-0tagged', label: 'tagged-1', cost: 7 }],
+          attribution: { byResource: 0, byTag: 7 },
+          filters,
+        });
+        expect(
+          narrowed.daily.find(point => point.date === '2026-10-05')?.cost,
+        ).toBe(7);
+      }
+
+      // A tag no row carries with that value.
+      expect(
+        await query.entityCost({
+          entityRef: API,
+          period: PERIOD,
+          groupBy: 'service',
+          metric: 'billed',
+          filters: { tags: [{ key: 'component', value: 'payments' }] },
+        }),
+      ).toMatchObject({ total: 0, breakdown: [] });
+
+      // The organisation's EBS cost: the unattributed volume, which no
+      // owner carries.
+      const storage = await query.summary({
+        period: PERIOD,
+        groupBy: 'owner',
+        metric: 'billed',
+        filters: { service: 'Amazon Elastic Block Store' },
+      });
+      expect(storage.total).toBe(3);
+      expect(storage.breakdown.map(line => line.cost)).toEqual([3]);
+      expect(storage.filters).toEqual({
+        service: 'Amazon Elastic Block Store',
+      });
+      const compute = await query.summary({
+        period: PERIOD,
+        groupBy: 'owner',
+        metric: 'billed',
+        filters: { service: 'Amazon Elastic Compute Cloud' },
+      });
+      expect(compute.breakdown).toMatchObject([{ entityRef: TEAM, cost: 22 }]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import {
   CostDailyPoint,
+  CostFilters,
   CostSummaryGroupBy,
 } from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
@@ -32,6 +33,14 @@ import {
 } from './shapeResponses';
 import { CostPeriod, CostQueryService } from './types';
 
+/** The answer with the filters it is narrowed to, when there are any. */
+function withFilters<T extends object>(
+  response: T,
+  filters: CostFilters | undefined,
+): T & { filters?: CostFilters } {
+  return filters ? { ...response, filters } : response;
+}
+
 /**
  * Reads what a period's answer needs: the daily history of `entityRef`
  * (series, forecast, anomalies), each breakdown line's totals, the shown
@@ -52,6 +61,7 @@ async function analyse(
         entityRef,
         days: window.days,
         metric: lines.metric,
+        filters: lines.filters,
       });
       return analyseHistory(rows, period, window, dataEnd !== null, coverageOf);
     })(),
@@ -67,6 +77,7 @@ async function analyse(
       period,
       currency,
       metric: lines.metric,
+      filters: lines.filters,
     }),
     fillDaily(facts, lines, built, period, currency),
   ]);
@@ -121,12 +132,13 @@ export function createCostQueryService(options: {
 
   return {
     async entityCost(request) {
-      const { entityRef, period, groupBy, metric, annotationBudget } = request;
+      const { entityRef, period, groupBy, metric, annotationBudget, filters } =
+        request;
       const analysis = await analyse(
         facts,
         entityRef,
         period,
-        { scope: { entityRef }, groupBy, metric },
+        { scope: { entityRef }, groupBy, metric, filters },
         coverageOf,
       );
       const [costByPath, stored, lastImportAt] = await Promise.all([
@@ -135,26 +147,33 @@ export function createCostQueryService(options: {
           period,
           currency: analysis.currency,
           metric,
+          filters,
         }),
         budgets.getBudget(entityRef),
         options.lastImportAt(),
       ]);
-      const budget = budgetStatus({
-        stored,
-        annotation: annotationBudget,
-        currency: analysis.currency,
-        asOf: analysis.asOf,
-        upToAsOf: analysis.upToAsOf,
-        forecastTotal: analysis.forecast?.monthTotal ?? null,
-      });
-      return toEntityCostResponse(
-        { entityRef, period, groupBy, metric },
-        analysis,
-        { budget, costByPath, lastImportAt },
+      // A budget is for all of the entity's cost, not a filtered part.
+      const budget = filters
+        ? null
+        : budgetStatus({
+            stored,
+            annotation: annotationBudget,
+            currency: analysis.currency,
+            asOf: analysis.asOf,
+            upToAsOf: analysis.upToAsOf,
+            forecastTotal: analysis.forecast?.monthTotal ?? null,
+          });
+      return withFilters(
+        toEntityCostResponse({ entityRef, period, groupBy, metric }, analysis, {
+          budget,
+          costByPath,
+          lastImportAt,
+        }),
+        filters,
       );
     },
 
-    async summary({ period, groupBy, metric }) {
+    async summary({ period, groupBy, metric, filters }) {
       const byEntity = isEntityGrouping(groupBy);
       const lines: CostLines = {
         scope: byEntity
@@ -162,6 +181,7 @@ export function createCostQueryService(options: {
           : { entityRef: EVERYTHING },
         groupBy,
         metric,
+        filters,
       };
       const analysis = await analyse(
         facts,
@@ -184,11 +204,14 @@ export function createCostQueryService(options: {
           await facts.coveredDailyCosts(lines, period, analysis.currency),
         );
       }
-      return toSummaryResponse(
-        { period, groupBy, metric },
-        analysis,
-        shown,
-        await options.lastImportAt(),
+      return withFilters(
+        toSummaryResponse(
+          { period, groupBy, metric },
+          analysis,
+          shown,
+          await options.lastImportAt(),
+        ),
+        filters,
       );
     },
 

@@ -1,5 +1,6 @@
 import {
   CostBudget,
+  CostFilters,
   CostGroupBy,
   CostMetric,
   CostSummaryGroupBy,
@@ -20,11 +21,14 @@ export interface CostQueryService {
     metric: CostMetric;
     /** Budget from the entity's `multicloud.io/monthly-budget` annotation. */
     annotationBudget?: { amount: number; currency?: string };
+    /** Only the cost that matches; the budget is then left out. */
+    filters?: CostFilters;
   }): Promise<EntityCostResponse>;
   summary(request: {
     period: CostPeriod;
     groupBy: CostSummaryGroupBy;
     metric: CostMetric;
+    filters?: CostFilters;
   }): Promise<CostSummaryResponse>;
   setBudget(request: {
     entityRef: string;

@@ -12,6 +12,7 @@ import {
 } from '@multicloud/plugin-multicloud-common';
 import useAsync from 'react-use/esm/useAsync';
 import { multicloudApiRef } from '../../api';
+import { useCostFilters } from '../../lib/costFilters';
 import { todayUtc } from '../../lib/period';
 import {
   BreakdownBarChart,
@@ -20,7 +21,9 @@ import {
   ForecastCard,
   LoadErrorPanel,
   MetricSelect,
+  CostFilterBar,
   NoCostData,
+  NoMatchingCost,
   PeriodPicker,
   TotalCard,
   UnallocatedCard,
@@ -75,7 +78,12 @@ const CostSummaries = (props: { summaries: CostSummaryResponse[] }) => {
           currency={currency}
         />
       </Grid>
-      {empty ? (
+      {empty && headline.filters && (
+        <Grid item xs={12}>
+          <NoMatchingCost filters={headline.filters} />
+        </Grid>
+      )}
+      {empty && !headline.filters && (
         <Grid item xs={12}>
           <NoCostData
             scope="organisation"
@@ -84,7 +92,8 @@ const CostSummaries = (props: { summaries: CostSummaryResponse[] }) => {
             lastImportAt={headline.lastImportAt}
           />
         </Grid>
-      ) : (
+      )}
+      {!empty && (
         <>
           <Grid item xs={12}>
             <InfoCard title="Daily cost" subheader="By provider">
@@ -157,6 +166,7 @@ export const CostOverview = () => {
   const multicloudApi = useApi(multicloudApiRef);
   const { selection, setSelection, period, error } = usePeriodSelection();
   const [metric, setMetric] = useState<CostMetric>('effective');
+  const [filters, setFilters] = useCostFilters();
   const from = period?.from;
   const to = period?.to;
 
@@ -166,10 +176,10 @@ export const CostOverview = () => {
     }
     return Promise.all(
       DIMENSIONS.map(({ groupBy }) =>
-        multicloudApi.getCostSummary({ from, to, groupBy, metric }),
+        multicloudApi.getCostSummary({ from, to, groupBy, metric, filters }),
       ),
     );
-  }, [multicloudApi, from, to, metric]);
+  }, [multicloudApi, from, to, metric, filters]);
 
   return (
     <Grid container spacing={3}>
@@ -177,6 +187,9 @@ export const CostOverview = () => {
         <PeriodPicker value={selection} onChange={setSelection} error={error}>
           <MetricSelect value={metric} onChange={setMetric} />
         </PeriodPicker>
+      </Grid>
+      <Grid item xs={12}>
+        <CostFilterBar filters={filters} onChange={setFilters} />
       </Grid>
       {summaries.loading && (
         <Grid item xs={12}>

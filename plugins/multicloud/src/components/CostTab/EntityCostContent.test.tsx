@@ -310,6 +310,101 @@ describe('EntityCostContent', () => {
     );
   });
 
+  it('narrows to the filters of the link and of the filter bar, keeping them in the address, and leaves the budget out', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async options => ({
+        ...entityCostResponse(),
+        budget: null,
+        ...(options.filters ? { filters: options.filters } : {}),
+      }),
+    });
+    await renderCostTab(api, '?period=last30&provider=AWS&tag=team%3Dpayments');
+
+    expect(api.getEntityCost).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        filters: {
+          provider: 'AWS',
+          tags: [{ key: 'team', value: 'payments' }],
+        },
+      }),
+    );
+    const bar = await screen.findByRole('group', { name: 'Cost filters' });
+    expect(within(bar).getByText('Provider: AWS')).toBeInTheDocument();
+    expect(within(bar).getByText('Tag team: payments')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/The budget is for all of this entity's cost/),
+    ).toBeInTheDocument();
+
+    // Add a region.
+    await userEvent.selectOptions(
+      within(bar).getByLabelText('Filter by'),
+      'Region',
+    );
+    await userEvent.type(within(bar).getByLabelText('Value'), 'eu-west-1');
+    await userEvent.click(
+      within(bar).getByRole('button', { name: 'Add filter' }),
+    );
+    await waitFor(() =>
+      expect(currentAddress()).toHaveTextContent(
+        `REPLACE ${COST_TAB}?period=last30&provider=AWS&region=eu-west-1&tag=team%3Dpayments`,
+      ),
+    );
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          filters: {
+            provider: 'AWS',
+            region: 'eu-west-1',
+            tags: [{ key: 'team', value: 'payments' }],
+          },
+        }),
+      ),
+    );
+
+    // Remove the provider, then clear the rest.
+    const providerChip = within(bar)
+      .getByText('Provider: AWS')
+      .closest('.MuiChip-root')!;
+    await userEvent.click(providerChip.querySelector('.MuiChip-deleteIcon')!);
+    await waitFor(() =>
+      expect(currentAddress()).toHaveTextContent(
+        `REPLACE ${COST_TAB}?period=last30&region=eu-west-1&tag=team%3Dpayments`,
+      ),
+    );
+    await userEvent.click(
+      within(bar).getByRole('button', { name: 'Clear filters' }),
+    );
+    await waitFor(() =>
+      expect(currentAddress()).toHaveTextContent(
+        `REPLACE ${COST_TAB}?period=last30`,
+      ),
+    );
+    await waitFor(() =>
+      expect(api.getEntityCost).toHaveBeenLastCalledWith(
+        expect.objectContaining({ filters: undefined }),
+      ),
+    );
+  });
+
+  it('says which filters matched nothing, instead of how to import cost', async () => {
+    const api = mockMulticloudApi({
+      getEntityCost: async options => ({
+        ...entityCostResponse(),
+        total: 0,
+        breakdown: [],
+        breakdownSeries: [],
+        otherCurrencies: [],
+        filters: options.filters,
+      }),
+    });
+    await renderCostTab(api, '?region=mars-1');
+    expect(
+      await screen.findByText('No cost matches the filters'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/Nothing in this period matches Region: mars-1/))
+      .toBeInTheDocument();
+  });
+
   it("keeps the user's choices in the address, replacing it", async () => {
     const api = mockMulticloudApi({
       getEntityCost: async () => entityCostResponse(),

@@ -23,7 +23,9 @@ import {
   GroupBySelect,
   LoadErrorPanel,
   MetricSelect,
+  CostFilterBar,
   NoCostData,
+  NoMatchingCost,
   PeriodPicker,
   TotalCard,
   UnallocatedCard,
@@ -31,6 +33,7 @@ import {
 } from '../shared';
 import { BudgetCard } from './BudgetCard';
 import { useCostTabView } from './costTabQuery';
+import { useCostFilters } from '../../lib/costFilters';
 
 const CostReport = (props: {
   entityRef: string;
@@ -40,6 +43,13 @@ const CostReport = (props: {
   const { entityRef, response, onBudgetChanged } = props;
   const { currency, budget, forecast } = response;
 
+  if (hasNoCost(response) && response.filters) {
+    return (
+      <Grid item xs={12}>
+        <NoMatchingCost filters={response.filters} />
+      </Grid>
+    );
+  }
   if (hasNoCost(response)) {
     return (
       <Grid item xs={12}>
@@ -67,12 +77,21 @@ const CostReport = (props: {
         <ForecastCard forecast={forecast} currency={currency} />
       </Grid>
       <Grid item xs={12} sm={6} lg={3}>
-        <BudgetCard
-          entityRef={entityRef}
-          budget={budget}
-          currency={currency}
-          onChanged={onBudgetChanged}
-        />
+        {response.filters ? (
+          <InfoCard title="Budget">
+            <Typography variant="body2" color="textSecondary">
+              The budget is for all of this entity's cost, not a filtered part:
+              clear the filters to compare with it.
+            </Typography>
+          </InfoCard>
+        ) : (
+          <BudgetCard
+            entityRef={entityRef}
+            budget={budget}
+            currency={currency}
+            onChanged={onBudgetChanged}
+          />
+        )}
       </Grid>
       <Grid item xs={12} sm={6} lg={3}>
         <UnallocatedCard
@@ -153,6 +172,7 @@ export const EntityCostContent = () => {
     problems,
   } = useCostTabView();
   const [metric, setMetric] = useState<CostMetric>('effective');
+  const [filters, setFilters] = useCostFilters();
   const from = period?.from;
   const to = period?.to;
 
@@ -166,8 +186,9 @@ export const EntityCostContent = () => {
       to,
       groupBy,
       metric,
+      filters,
     });
-  }, [multicloudApi, entityRef, from, to, groupBy, metric]);
+  }, [multicloudApi, entityRef, from, to, groupBy, metric, filters]);
 
   return (
     <Grid container spacing={3}>
@@ -176,6 +197,9 @@ export const EntityCostContent = () => {
           <GroupBySelect value={groupBy} onChange={setGroupBy} />
           <MetricSelect value={metric} onChange={setMetric} />
         </PeriodPicker>
+      </Grid>
+      <Grid item xs={12}>
+        <CostFilterBar filters={filters} onChange={setFilters} />
       </Grid>
       {problems.length > 0 && (
         <Grid item xs={12}>

@@ -1,11 +1,13 @@
-import { EmptyState, Link } from '@backstage/core-components';
+import { EmptyState, InfoCard, Link } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
+  CostFilters,
   MULTICLOUD_ANNOTATIONS,
   multicloudCostImportPermission,
 } from '@multicloud/plugin-multicloud-common';
+import { describeCostFilters } from '../../lib/costFilters';
 import { formatTimestamp } from '../../lib/format';
 
 /**
@@ -87,3 +89,16 @@ export const NoCostData = (props: {
     />
   );
 };
+
+/** A filtered view with nothing in its period: says which filters, and how to widen them. */
+export const NoMatchingCost = (props: { filters: CostFilters }) => (
+  <InfoCard title="No cost matches the filters">
+    <Typography variant="body2">
+      Nothing in this period matches{' '}
+      {describeCostFilters(props.filters).join(', ')}. Remove a filter or pick a
+      longer period; values are matched exactly, as the cost export has them
+      (for example the provider <code>AWS</code>, the region{' '}
+      <code>eu-west-1</code>).
+    </Typography>
+  </InfoCard>
+);

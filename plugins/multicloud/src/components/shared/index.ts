@@ -6,7 +6,8 @@ export type { CostChartProps } from './CostChart';
 export { GROUP_BY_LABELS, GroupBySelect, MetricSelect } from './CostSelects';
 export { ForecastCard, TotalCard, UnallocatedCard } from './HeadlineCards';
 export { LoadErrorPanel } from './LoadErrorPanel';
-export { NoCostData } from './NoCostData';
+export { NoCostData, NoMatchingCost } from './NoCostData';
+export { CostFilterBar } from './CostFilterBar';
 export { PeriodPicker, usePeriodSelection } from './PeriodPicker';
 export {
   describeActionError,
