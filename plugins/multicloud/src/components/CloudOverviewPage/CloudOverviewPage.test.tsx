@@ -71,6 +71,41 @@ describe('CloudOverviewPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('downloads a breakdown as CSV, with full numbers, the keys and the entities', async () => {
+    const api = mockMulticloudApi({
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
+    });
+    const blobs: Blob[] = [];
+    const names: string[] = [];
+    const createObjectURL = jest.fn((blob: Blob) => {
+      blobs.push(blob);
+      return 'blob:csv';
+    });
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function record(this: HTMLAnchorElement) {
+        names.push(this.download);
+      });
+    try {
+      renderPage(api);
+      const table = (await screen.findByText('Cost by group')).closest(
+        '[class*="MuiPaper-root"]',
+      ) as HTMLElement;
+      await userEvent.click(
+        within(table).getByRole('button', { name: 'Download CSV' }),
+      );
+      expect(names).toEqual(['cost-by-owner-2025-03-01-2025-03-15.csv']);
+      const text = await new Response(blobs[0]).text();
+      expect(text.split('\r\n').slice(0, 2)).toEqual([
+        '"Group","Key","Entity","Provider","Currency","Cost","Share","Previous period","Change"',
+        '"Payments","group:default/payments","group:default/payments",,"USD",20000,0.625,15000,5000',
+      ]);
+    } finally {
+      click.mockRestore();
+    }
+  });
+
   it('breaks the cost down by group, system and provider with the top movers', async () => {
     const api = mockMulticloudApi({
       getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),

@@ -139,6 +139,7 @@ const CostSummaries = (props: { summaries: CostSummaryResponse[] }) => {
                   labelTitle={dimension.column}
                   items={selected.breakdown}
                   currency={currency}
+                  csvName={`cost-by-${selected.groupBy}-${selected.from}-${selected.to}`}
                 />
               </div>
             </InfoCard>
@@ -150,6 +151,7 @@ const CostSummaries = (props: { summaries: CostSummaryResponse[] }) => {
               items={selected.movers}
               currency={currency}
               keepOrder
+              csvName={`top-movers-by-${selected.groupBy}-${selected.from}-${selected.to}`}
             />
           </Grid>
         </>

@@ -145,6 +145,9 @@ const CostReport = (props: {
           labelTitle={groupLabel}
           items={response.breakdown}
           currency={currency}
+          csvName={`cost-${entityRef.replace(/[^a-z0-9-]+/gi, '-')}-by-${
+            response.groupBy
+          }-${response.from}-${response.to}`}
         />
       </Grid>
     </>

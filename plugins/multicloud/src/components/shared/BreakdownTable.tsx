@@ -2,6 +2,8 @@ import { Table, TableColumn } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { CostBreakdownItem } from '@multicloud/plugin-multicloud-common';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import { downloadCsv, toCsv } from '../../lib/csv';
 import { formatCurrency, formatPercent } from '../../lib/format';
 import { ChangeIndicator } from './ChangeIndicator';
 
@@ -19,6 +21,38 @@ export const BreakdownLabel = (props: { item: CostBreakdownItem }) => {
   );
 };
 
+/** The lines as CSV: what the table shows, with full numbers and the line's key and entity. */
+export function breakdownCsv(
+  labelTitle: string,
+  items: CostBreakdownItem[],
+  currency: string,
+): string {
+  return toCsv([
+    [
+      labelTitle,
+      'Key',
+      'Entity',
+      'Provider',
+      'Currency',
+      'Cost',
+      'Share',
+      'Previous period',
+      'Change',
+    ],
+    ...items.map(item => [
+      item.label,
+      item.key,
+      item.entityRef ?? null,
+      item.provider ?? null,
+      currency,
+      item.cost,
+      item.share,
+      item.previousCost,
+      item.cost - item.previousCost,
+    ]),
+  ]);
+}
+
 /**
  * Breakdown lines with their share and change against the previous period,
  * sortable by every column.
@@ -31,8 +65,10 @@ export const BreakdownTable = (props: {
   currency: string;
   /** Keep the order given (for example largest change first) instead of cost. */
   keepOrder?: boolean;
+  /** Offers the lines as a CSV file of this name (without `.csv`). */
+  csvName?: string;
 }) => {
-  const { title, labelTitle, items, currency, keepOrder } = props;
+  const { title, labelTitle, items, currency, keepOrder, csvName } = props;
   // material-table writes its state into the row objects: hand it copies.
   const rows: BreakdownRow[] = items.map(item => ({
     ...item,
@@ -90,6 +126,22 @@ export const BreakdownTable = (props: {
       title={title}
       columns={columns}
       data={rows}
+      actions={
+        csvName && items.length > 0
+          ? [
+              {
+                icon: () => <GetAppIcon />,
+                tooltip: 'Download CSV',
+                isFreeAction: true,
+                onClick: () =>
+                  downloadCsv(
+                    `${csvName}.csv`,
+                    breakdownCsv(labelTitle, items, currency),
+                  ),
+              },
+            ]
+          : undefined
+      }
       options={{
         search: false,
         padding: 'dense',
