@@ -524,19 +524,19 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       [`region=${'x'.repeat(300)}`, /region must be at most 255 characters/],
     ];
     for (const [filterQuery, message] of filterCases) {
-      for (const path of [
+      for (const endpoint of [
         '/api/multicloud/cost/entity?entityRef=component:default/checkout-api&',
         '/api/multicloud/cost/summary?',
       ]) {
-        const res = await request(server).get(`${path}${filterQuery}`);
+        const res = await request(server).get(`${endpoint}${filterQuery}`);
         expect({
           filterQuery,
-          path,
+          endpoint,
           status: res.status,
           message: res.body.error?.message,
         }).toEqual({
           filterQuery,
-          path,
+          endpoint,
           status: 400,
           message: expect.stringMatching(message),
         });

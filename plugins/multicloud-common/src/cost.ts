@@ -82,6 +82,12 @@ export type CostBreakdownItem = {
   entityRef?: string;
   /** Provider of the line (FOCUS ProviderName), when a single one. */
   provider?: string;
+  /**
+   * Of `cost`, what carries a tag cost is attributed by (a component, system
+   * or owner tag key, whatever its value): the line's tag coverage is
+   * `taggedCost / cost`. On lines of teams, systems and domains.
+   */
+  taggedCost?: number;
 };
 
 /**

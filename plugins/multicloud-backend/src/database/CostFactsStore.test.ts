@@ -108,6 +108,7 @@ const ATTRIBUTION = [
     tags: '{}',
     entityRef: WEB,
     via: 'resource',
+    tagged: false,
   },
   {
     key: 'k-tag',
@@ -115,6 +116,7 @@ const ATTRIBUTION = [
     tags: '{"component":"api"}',
     entityRef: API,
     via: 'tag',
+    tagged: true,
   },
   {
     key: 'k-none',
@@ -122,6 +124,7 @@ const ATTRIBUTION = [
     tags: '{}',
     entityRef: UNALLOCATED,
     via: 'none',
+    tagged: false,
   },
   {
     key: 'k-db',
@@ -129,6 +132,7 @@ const ATTRIBUTION = [
     tags: '{}',
     entityRef: DB,
     via: 'resource',
+    tagged: false,
   },
 ].map(a => ({
   attributionKey: a.key,
@@ -136,6 +140,7 @@ const ATTRIBUTION = [
   tags: a.tags,
   entityRef: a.entityRef,
   via: a.via,
+  tagged: a.tagged,
 }));
 
 const ANCESTORS = Object.entries({
@@ -384,10 +389,11 @@ describe('createCostFactsStore', () => {
         );
         expect(byKey(read.attribution)).toEqual(
           byKey(
-            ATTRIBUTION.map(({ attributionKey, entityRef, via }) => ({
+            ATTRIBUTION.map(({ attributionKey, entityRef, via, tagged }) => ({
               attributionKey,
               entityRef,
               via,
+              tagged,
             })),
           ),
         );
@@ -462,7 +468,12 @@ describe('createCostFactsStore', () => {
             to: '2026-10-06',
           });
           await writer.addAttribution(
-            pairs.map(p => ({ ...p, entityRef: API, via: 'tag' })),
+            pairs.map(p => ({
+              ...p,
+              entityRef: API,
+              via: 'tag',
+              tagged: true,
+            })),
           );
           await writer.rebuildRollups({ from: '2026-10-07', to: '2026-10-07' });
           return { pairs, before };

@@ -44,6 +44,8 @@ export type CostLineTotal = {
   /** The catalog entity the line is, where it is one. */
   entityRef: string | null;
   provider: string | null;
+  /** Of `cost`, the tagged part, where the source tells (entity lines). */
+  taggedCost?: number;
 };
 
 /** A distinct (resource, tags) pair of the facts. */
@@ -57,6 +59,8 @@ export type AttributionPair = {
 export type PairAttribution = AttributionPair & {
   entityRef: string;
   via: string;
+  /** Whether the pair carries a tag cost is attributed by (component, system or owner). */
+  tagged: boolean;
 };
 
 /** An entity an attributed entity rolls up to (itself and `*` included). */
@@ -92,7 +96,9 @@ export interface CostFactsWriter {
   attributedPairs(): Promise<AttributionPair[]>;
   attributionKeys(): Promise<Set<string>>;
   attribution(): Promise<
-    Array<Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via'>>
+    Array<
+      Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via' | 'tagged'>
+    >
   >;
   ancestors(): Promise<AncestorRow[]>;
   /** Entities the ancestors table holds the ancestors of. */
@@ -243,6 +249,7 @@ const attributionRow = (a: PairAttribution) => ({
   tags: a.tags,
   entity_ref: a.entityRef,
   via: a.via,
+  tagged: a.tagged,
 });
 
 const ancestorRow = (a: AncestorRow) => ({
@@ -327,15 +334,18 @@ function createWriter(tx: Knex.Transaction): CostFactsWriter {
         attribution_key: string;
         entity_ref: string;
         via: string;
+        tagged: boolean | number;
       }> = await tx('multicloud_cost_attribution').select(
         'attribution_key',
         'entity_ref',
         'via',
+        'tagged',
       );
       return rows.map(r => ({
         attributionKey: r.attribution_key,
         entityRef: r.entity_ref,
         via: r.via,
+        tagged: Boolean(r.tagged),
       }));
     },
 
@@ -560,6 +570,7 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
         currency: string;
         cost: number | string;
         previous_cost: number | string;
+        tagged_cost?: number | string;
         label?: string | null;
         entity_ref?: string | null;
         provider?: string | null;
@@ -578,6 +589,14 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
             'SUM(CASE WHEN ?? < ? THEN ?? ELSE 0 END) AS previous_cost',
             [source.date, period.from, source.cost],
           ),
+          ...(source.tagged
+            ? [
+                knex.raw(
+                  'SUM(CASE WHEN ?? >= ? AND ?? THEN ?? ELSE 0 END) AS tagged_cost',
+                  [source.date, period.from, source.tagged, source.cost],
+                ),
+              ]
+            : []),
           ...source.attributes,
         );
       return rows.map(r => ({
@@ -588,6 +607,7 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
         label: r.label ?? null,
         entityRef: r.entity_ref ?? null,
         provider: r.provider ?? null,
+        ...(source.tagged ? { taggedCost: Number(r.tagged_cost) } : {}),
       }));
     },
 

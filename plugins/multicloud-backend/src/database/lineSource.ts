@@ -39,6 +39,8 @@ export type LineSource = {
   cost: string;
   /** Per-line attributes, as `MAX(...) AS name` expressions. */
   attributes: Knex.Raw[];
+  /** The (qualified) boolean column of tagged cost, where the source has one. */
+  tagged?: string;
 };
 
 /**
@@ -105,6 +107,7 @@ export function lineSource(knex: Knex, lines: CostLines): LineSource {
       key: 'r.entity_ref',
       currency: 'r.currency',
       cost: `r.${column}`,
+      tagged: 'r.tagged',
       attributes: [
         knex.raw('MAX(e.title) AS label'),
         knex.raw('MAX(r.entity_ref) AS entity_ref'),
@@ -178,6 +181,7 @@ export function filteredFacts(
       'f.resource_key',
       'f.resource_name',
       'at.via',
+      'at.tagged',
       'at.entity_ref as attributed_ref',
       'an.ancestor_ref',
       'an.ancestor_kind',
@@ -235,6 +239,7 @@ function filteredLineSource(
           'x.ancestor_ref',
         ),
       key: 'x.ancestor_ref',
+      tagged: 'x.tagged',
       attributes: [
         knex.raw('MAX(e.title) AS label'),
         knex.raw('MAX(x.ancestor_ref) AS entity_ref'),

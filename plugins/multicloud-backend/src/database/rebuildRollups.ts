@@ -23,7 +23,14 @@ const ZERO = 1e-9;
 const ROLLUPS = {
   daily: {
     table: 'multicloud_cost_rollup_daily',
-    keys: ['entity_ref', 'entity_kind', 'usage_date', 'currency', 'via'],
+    keys: [
+      'entity_ref',
+      'entity_kind',
+      'usage_date',
+      'currency',
+      'via',
+      'tagged',
+    ],
     attributes: [] as string[],
   },
   dimensions: {
@@ -86,11 +93,12 @@ async function fanOut(
   const side = delta ? `, '${delta.side}'` : '';
   await tx.raw(
     `INSERT INTO ${targets.daily} (entity_ref, entity_kind, usage_date,
-       currency, via, ${costColumns}${sideColumn})
+       currency, via, tagged, ${costColumns}${sideColumn})
      SELECT an.ancestor_ref, an.ancestor_kind, l.usage_date, l.currency,
-       at.via, ${costs}${side}
+       at.via, at.tagged, ${costs}${side}
      ${fannedOut}
-     GROUP BY an.ancestor_ref, an.ancestor_kind, l.usage_date, l.currency, at.via`,
+     GROUP BY an.ancestor_ref, an.ancestor_kind, l.usage_date, l.currency,
+       at.via, at.tagged`,
   );
   for (const [dimension, column] of Object.entries(DIMENSION_COLUMNS)) {
     await tx.raw(

@@ -184,6 +184,7 @@ export function costSummaryResponse(
         share: 0.625,
         previousCost: 15000,
         entityRef: 'group:default/payments',
+        taggedCost: 17000,
       },
       {
         key: 'group:default/search',
@@ -192,6 +193,7 @@ export function costSummaryResponse(
         share: 0.25,
         previousCost: 9000,
         entityRef: 'group:default/search',
+        taggedCost: 2000,
       },
     ],
     system: [

@@ -171,6 +171,21 @@ function refFromTag(
 }
 
 /**
+ * Whether a pair's tags hold any of the keys cost is attributed by
+ * (component, system or owner), whatever their value: what "tagged" means in
+ * the tag coverage of a team's cost.
+ */
+export function carriesAttributionTag(
+  tagsJson: string,
+  tagKeys: AttributionTagKeys,
+): boolean {
+  const tags = parseTags(tagsJson);
+  return [...tagKeys.component, ...tagKeys.system, ...tagKeys.owner].some(key =>
+    tags.has(key.toLocaleLowerCase('en-US')),
+  );
+}
+
+/**
  * The entity a cost row belongs to: the Resource whose resource id matches,
  * else the component, system or owner its tags name (in that order), else
  * unallocated.

@@ -18,6 +18,7 @@ import {
   ancestorsOf,
   attribute,
   buildCatalogSnapshot,
+  carriesAttributionTag,
 } from './attributionModel';
 import { CostAttributionService, CostRebuildResult } from './types';
 
@@ -64,11 +65,11 @@ function ancestorSets(rows: readonly AncestorRow[]): Map<string, string> {
  */
 export function movedKeys(
   attribution: ReadonlyArray<
-    Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via'>
+    Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via' | 'tagged'>
   >,
   ancestors: readonly AncestorRow[],
   storedAttribution: ReadonlyArray<
-    Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via'>
+    Pick<PairAttribution, 'attributionKey' | 'entityRef' | 'via' | 'tagged'>
   >,
   storedAncestors: readonly AncestorRow[],
 ): string[] {
@@ -87,6 +88,7 @@ export function movedKeys(
       !old ||
       old.entityRef !== pair.entityRef ||
       old.via !== pair.via ||
+      old.tagged !== pair.tagged ||
       changedEntities.has(pair.entityRef) ||
       changedEntities.has(old.entityRef)
     ) {
@@ -188,7 +190,12 @@ export function createCostAttributionService(options: {
         snapshot,
         tagKeys,
       );
-      return { ...p, entityRef, via };
+      return {
+        ...p,
+        entityRef,
+        via,
+        tagged: carriesAttributionTag(p.tags, tagKeys),
+      };
     });
   }
 
@@ -273,11 +280,21 @@ export function createCostAttributionService(options: {
         const storedAttribution = await writer.attribution();
         const attributionUnchanged =
           fingerprint([
-            attribution.map(a => [a.attributionKey, a.entityRef, a.via]),
+            attribution.map(a => [
+              a.attributionKey,
+              a.entityRef,
+              a.via,
+              a.tagged,
+            ]),
             ancestors.map(a => [a.entityRef, a.ancestorRef, a.ancestorKind]),
           ]) ===
           fingerprint([
-            storedAttribution.map(a => [a.attributionKey, a.entityRef, a.via]),
+            storedAttribution.map(a => [
+              a.attributionKey,
+              a.entityRef,
+              a.via,
+              a.tagged,
+            ]),
             storedAncestors.map(a => [
               a.entityRef,
               a.ancestorRef,

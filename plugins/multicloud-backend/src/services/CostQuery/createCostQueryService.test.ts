@@ -295,6 +295,8 @@ describe('createCostQueryService', () => {
             share: 22 / 25,
             previousCost: 4,
             entityRef: TEAM,
+            // i-0tagged carries a component tag; checkout-web-1 no tag.
+            taggedCost: 7,
           },
           {
             key: 'unallocated',

@@ -33,6 +33,8 @@ export type Line = {
   provider?: string;
   cost: number;
   previousCost: number;
+  /** The tagged part of `cost`, on entity lines. */
+  taggedCost?: number;
   daily: Map<string, number>;
 };
 
@@ -193,6 +195,7 @@ export function buildLines(
       provider: row.provider ?? undefined,
       cost: row.cost,
       previousCost: row.previousCost,
+      ...(row.taggedCost === undefined ? {} : { taggedCost: row.taggedCost }),
       daily: new Map<string, number>(),
     }))
     .filter(l => Math.abs(l.cost) > 1e-9 || Math.abs(l.previousCost) > 1e-9)
@@ -213,6 +216,7 @@ export function toBreakdown(lines: Line[], total: number): CostBreakdownItem[] {
     previousCost: round(l.previousCost),
     ...(l.entityRef ? { entityRef: l.entityRef } : {}),
     ...(l.provider ? { provider: l.provider } : {}),
+    ...(l.taggedCost === undefined ? {} : { taggedCost: round(l.taggedCost) }),
   }));
 }
 

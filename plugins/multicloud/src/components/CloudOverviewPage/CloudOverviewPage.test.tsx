@@ -98,8 +98,8 @@ describe('CloudOverviewPage', () => {
       expect(names).toEqual(['cost-by-owner-2025-03-01-2025-03-15.csv']);
       const text = await new Response(blobs[0]).text();
       expect(text.split('\r\n').slice(0, 2)).toEqual([
-        '"Group","Key","Entity","Provider","Currency","Cost","Share","Previous period","Change"',
-        '"Payments","group:default/payments","group:default/payments",,"USD",20000,0.625,15000,5000',
+        '"Group","Key","Entity","Provider","Currency","Cost","Share","Previous period","Change","Tagged cost"',
+        '"Payments","group:default/payments","group:default/payments",,"USD",20000,0.625,15000,5000,17000',
       ]);
     } finally {
       click.mockRestore();
@@ -138,6 +138,18 @@ describe('CloudOverviewPage', () => {
         name: 'Payments',
       }),
     ).toHaveAttribute('href', '/catalog/default/group/payments');
+    // Tag coverage per team: 85% of Payments' cost is tagged, 25% of Search's.
+    const groups = within(screen.getByRole('tabpanel'));
+    expect(groups.getByText('Tagged')).toBeInTheDocument();
+    expect(groups.getByText('85%')).toHaveAttribute(
+      'title',
+      '$17,000.00 of the cost carries a component, system or owner tag',
+    );
+    expect(
+      groups.getByTitle(
+        '$2,000.00 of the cost carries a component, system or owner tag',
+      ),
+    ).toHaveTextContent('25%');
     const movers = screen
       .getByText('Top movers by group')
       .closest('[class*="MuiPaper-root"]') as HTMLElement;

@@ -7,7 +7,12 @@ import { downloadCsv, toCsv } from '../../lib/csv';
 import { formatCurrency, formatPercent } from '../../lib/format';
 import { ChangeIndicator } from './ChangeIndicator';
 
-type BreakdownRow = CostBreakdownItem & { id: string; change: number };
+type BreakdownRow = CostBreakdownItem & {
+  id: string;
+  change: number;
+  /** Tag coverage: the tagged share of the cost, where known. */
+  tagged: number | null;
+};
 
 /** The line's name, linked to its catalog entity when it has one. */
 export const BreakdownLabel = (props: { item: CostBreakdownItem }) => {
@@ -27,6 +32,7 @@ export function breakdownCsv(
   items: CostBreakdownItem[],
   currency: string,
 ): string {
+  const tagged = items.some(item => item.taggedCost !== undefined);
   return toCsv([
     [
       labelTitle,
@@ -38,6 +44,7 @@ export function breakdownCsv(
       'Share',
       'Previous period',
       'Change',
+      ...(tagged ? ['Tagged cost'] : []),
     ],
     ...items.map(item => [
       item.label,
@@ -49,6 +56,7 @@ export function breakdownCsv(
       item.share,
       item.previousCost,
       item.cost - item.previousCost,
+      ...(tagged ? [item.taggedCost ?? null] : []),
     ]),
   ]);
 }
@@ -74,6 +82,10 @@ export const BreakdownTable = (props: {
     ...item,
     id: item.key,
     change: item.cost - item.previousCost,
+    tagged:
+      item.taggedCost === undefined || item.cost <= 0
+        ? null
+        : item.taggedCost / item.cost,
   }));
   const columns: TableColumn<BreakdownRow>[] = [
     {
@@ -106,6 +118,28 @@ export const BreakdownTable = (props: {
       type: 'numeric',
       render: row => formatCurrency(row.previousCost, currency),
     },
+    ...(items.some(item => item.taggedCost !== undefined)
+      ? [
+          {
+            title: 'Tagged',
+            field: 'tagged',
+            type: 'numeric' as const,
+            render: (row: BreakdownRow) =>
+              row.tagged === null ? (
+                ''
+              ) : (
+                <span
+                  title={`${formatCurrency(
+                    row.taggedCost!,
+                    currency,
+                  )} of the cost carries a component, system or owner tag`}
+                >
+                  {formatPercent(row.tagged)}
+                </span>
+              ),
+          },
+        ]
+      : []),
     {
       title: 'Change',
       field: 'change',
