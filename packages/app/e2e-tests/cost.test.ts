@@ -56,3 +56,39 @@ test('a developer may set the budget of their own team’s component, and is not
   await expect(budgetCard).toHaveAttribute('data-budget-permission', 'denied');
   await expect(budgetCard.getByRole('button')).toHaveCount(0);
 });
+
+test('a developer narrows the Cost tab to a region, and the filtered view is a link to share', async ({
+  page,
+  request,
+}) => {
+  await waitForPortalReady(request);
+  await signInAsGuest(page);
+
+  await page.goto('/catalog/default/component/checkout-api/cost');
+  await expect(
+    page.getByText('Amazon Elastic Compute Cloud').first(),
+  ).toBeVisible();
+
+  const filters = page.getByRole('group', { name: 'Cost filters' });
+  await filters.getByLabel('Filter by').selectOption('region');
+  await filters.getByLabel('Value').fill('eu-west-1');
+  await filters.getByRole('button', { name: 'Add filter' }).click();
+
+  await expect(page).toHaveURL(/[?&]region=eu-west-1(&|$)/);
+  await expect(filters.getByText('Region: eu-west-1')).toBeVisible();
+  // The budget is for all of the component's cost, so a filtered view leaves it out.
+  await expect(
+    page.getByText(/The budget is for all of this entity's cost/),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Amazon Elastic Compute Cloud').first(),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${SCREENSHOTS}/cost-tab-filtered.png`,
+    fullPage: true,
+  });
+
+  // The address opens the same filtered view.
+  await page.goto(page.url());
+  await expect(filters.getByText('Region: eu-west-1')).toBeVisible();
+});
