@@ -363,3 +363,39 @@ export function resourceTypeFor(
       return `kubernetes-${kebab(nativeType)}`;
   }
 }
+
+/**
+ * Entity types of managed databases, caches and search clusters: what can be
+ * given a public address (the `public-database` alert rule checks these by
+ * default).
+ *
+ * @public
+ */
+export const DATABASE_RESOURCE_TYPES: readonly string[] = [
+  ...[
+    'AWS::RDS::DBInstance',
+    'AWS::RDS::DBCluster',
+    'AWS::Redshift::Cluster',
+    'AWS::DocDB::DBCluster',
+    'AWS::Neptune::DBCluster',
+    'AWS::ElastiCache::CacheCluster',
+    'AWS::OpenSearchService::Domain',
+  ].map(t => resourceTypeFor('aws', t)),
+  ...[
+    'Microsoft.Sql/servers',
+    'Microsoft.Sql/servers/databases',
+    'Microsoft.Sql/managedInstances',
+    'Microsoft.DBforPostgreSQL/flexibleServers',
+    'Microsoft.DBforPostgreSQL/servers',
+    'Microsoft.DBforMySQL/flexibleServers',
+    'Microsoft.DBforMySQL/servers',
+    'Microsoft.DBforMariaDB/servers',
+    'Microsoft.DocumentDB/databaseAccounts',
+    'Microsoft.Cache/Redis',
+  ].map(t => resourceTypeFor('azure', t)),
+  ...[
+    'sqladmin.googleapis.com/Instance',
+    'redis.googleapis.com/Instance',
+    'alloydb.googleapis.com/Cluster',
+  ].map(t => resourceTypeFor('gcp', t)),
+];

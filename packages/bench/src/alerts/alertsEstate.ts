@@ -23,6 +23,7 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   CloudProvider,
+  DATABASE_RESOURCE_TYPES,
   MULTICLOUD_ANNOTATIONS,
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
@@ -194,39 +195,8 @@ const WORKLOAD_TYPES = new Set(
     resourceTypeFor('kubernetes', kind),
   ),
 );
-/**
- * The types the `public-database` rule checks by default: the plugin's
- * `DEFAULT_DATABASE_TYPES` (plugins/multicloud-backend/src/services/Alerts/rules/config.ts),
- * which its public entry point does not export; keep the two lists alike.
- */
-const DATABASE_TYPES = new Set([
-  ...[
-    'AWS::RDS::DBInstance',
-    'AWS::RDS::DBCluster',
-    'AWS::Redshift::Cluster',
-    'AWS::DocDB::DBCluster',
-    'AWS::Neptune::DBCluster',
-    'AWS::ElastiCache::CacheCluster',
-    'AWS::OpenSearchService::Domain',
-  ].map(t => resourceTypeFor('aws', t)),
-  ...[
-    'Microsoft.Sql/servers',
-    'Microsoft.Sql/servers/databases',
-    'Microsoft.Sql/managedInstances',
-    'Microsoft.DBforPostgreSQL/flexibleServers',
-    'Microsoft.DBforPostgreSQL/servers',
-    'Microsoft.DBforMySQL/flexibleServers',
-    'Microsoft.DBforMySQL/servers',
-    'Microsoft.DBforMariaDB/servers',
-    'Microsoft.DocumentDB/databaseAccounts',
-    'Microsoft.Cache/Redis',
-  ].map(t => resourceTypeFor('azure', t)),
-  ...[
-    'sqladmin.googleapis.com/Instance',
-    'redis.googleapis.com/Instance',
-    'alloydb.googleapis.com/Cluster',
-  ].map(t => resourceTypeFor('gcp', t)),
-]);
+/** The types the `public-database` rule checks by default. */
+const DATABASE_TYPES = new Set(DATABASE_RESOURCE_TYPES);
 
 /** How each provider words a running and a stopped instance. */
 const INSTANCE_STATUS: Record<string, [string, string]> = {

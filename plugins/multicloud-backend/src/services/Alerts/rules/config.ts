@@ -3,6 +3,7 @@ import { InputError } from '@backstage/errors';
 import {
   ALERT_SEVERITIES,
   AlertSeverity,
+  DATABASE_RESOURCE_TYPES,
   resourceTypeFor,
 } from '@multicloud/plugin-multicloud-common';
 
@@ -73,34 +74,7 @@ export const DEFAULT_REQUIRED_TAGS = ['owner', 'cost-center'];
 export const DEFAULT_OWNER_TAG_KEYS = ['owner', 'team'];
 
 /** Managed databases, caches and search clusters that can be given a public address. */
-export const DEFAULT_DATABASE_TYPES = [
-  ...[
-    'AWS::RDS::DBInstance',
-    'AWS::RDS::DBCluster',
-    'AWS::Redshift::Cluster',
-    'AWS::DocDB::DBCluster',
-    'AWS::Neptune::DBCluster',
-    'AWS::ElastiCache::CacheCluster',
-    'AWS::OpenSearchService::Domain',
-  ].map(t => resourceTypeFor('aws', t)),
-  ...[
-    'Microsoft.Sql/servers',
-    'Microsoft.Sql/servers/databases',
-    'Microsoft.Sql/managedInstances',
-    'Microsoft.DBforPostgreSQL/flexibleServers',
-    'Microsoft.DBforPostgreSQL/servers',
-    'Microsoft.DBforMySQL/flexibleServers',
-    'Microsoft.DBforMySQL/servers',
-    'Microsoft.DBforMariaDB/servers',
-    'Microsoft.DocumentDB/databaseAccounts',
-    'Microsoft.Cache/Redis',
-  ].map(t => resourceTypeFor('azure', t)),
-  ...[
-    'sqladmin.googleapis.com/Instance',
-    'redis.googleapis.com/Instance',
-    'alloydb.googleapis.com/Cluster',
-  ].map(t => resourceTypeFor('gcp', t)),
-];
+export const DEFAULT_DATABASE_TYPES = [...DATABASE_RESOURCE_TYPES];
 
 export const DEFAULT_VOLUME_TYPES = [
   'ebs-volume',
