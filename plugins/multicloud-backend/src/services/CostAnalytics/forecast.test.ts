@@ -442,6 +442,32 @@ describe('backtestMape', () => {
   });
 });
 
+describe('a series padded with days of no cost before its first', () => {
+  it('is forecast from its first cost, as if the padding were not there', () => {
+    const { daily } = syntheticSeries({
+      from: '2026-09-01',
+      to: '2026-12-06',
+      level: 700,
+      noise: 0.01,
+      seed: 5,
+    });
+    // The cost API answers a 120-day window, zeros before the export began.
+    const padded = [
+      ...eachDay('2026-08-09', '2026-08-31').map(date => ({ date, cost: 0 })),
+      ...daily,
+    ];
+    const asOf = '2026-12-06';
+    const plain = forecastMonth(daily, { asOf })!;
+    expect(forecastMonth(padded, { asOf })).toEqual(plain);
+    expect(forecastCoverage(padded)).toEqual(forecastCoverage(daily));
+    expect(backtestMape(padded)).toBe(backtestMape(daily));
+    // Not the +-30% a jump from nothing would make of a 1% noise.
+    expect((plain.monthUpper - plain.monthLower) / plain.monthTotal).toBeLessThan(
+      0.05,
+    );
+  });
+});
+
 describe('forecastCoverage', () => {
   it('counts what the forecasts made from each origin held, as forecastMonth makes them', () => {
     const series = syntheticSeries({
