@@ -5,7 +5,9 @@
  * and tags come from cloud accounts, not from us) gets a leading `'`.
  * Numbers are written as they are, with a dot.
  */
-export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
+export function toCsv(
+  rows: ReadonlyArray<ReadonlyArray<string | number | null>>,
+): string {
   return `${rows
     .map(row =>
       row

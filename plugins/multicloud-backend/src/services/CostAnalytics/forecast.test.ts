@@ -462,9 +462,9 @@ describe('a series padded with days of no cost before its first', () => {
     expect(forecastCoverage(padded)).toEqual(forecastCoverage(daily));
     expect(backtestMape(padded)).toBe(backtestMape(daily));
     // Not the +-30% a jump from nothing would make of a 1% noise.
-    expect((plain.monthUpper - plain.monthLower) / plain.monthTotal).toBeLessThan(
-      0.05,
-    );
+    expect(
+      (plain.monthUpper - plain.monthLower) / plain.monthTotal,
+    ).toBeLessThan(0.05);
   });
 });
 

@@ -401,8 +401,9 @@ describe('EntityCostContent', () => {
     expect(
       await screen.findByText('No cost matches the filters'),
     ).toBeInTheDocument();
-    expect(screen.getByText(/Nothing in this period matches Region: mars-1/))
-      .toBeInTheDocument();
+    expect(
+      screen.getByText(/Nothing in this period matches Region: mars-1/),
+    ).toBeInTheDocument();
   });
 
   it("keeps the user's choices in the address, replacing it", async () => {
