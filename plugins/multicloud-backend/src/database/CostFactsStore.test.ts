@@ -756,6 +756,7 @@ describe('createCostFactsStore', () => {
             label: 'Team A',
             entityRef: TEAM_A,
             provider: null,
+            taggedCost: 0,
           },
           {
             key: TEAM_A,
@@ -765,6 +766,8 @@ describe('createCostFactsStore', () => {
             label: 'Team A',
             entityRef: TEAM_A,
             provider: null,
+            // k-tag (a component tag) is tagged; k-web is not.
+            taggedCost: 7,
           },
           {
             key: TEAM_B,
@@ -774,6 +777,7 @@ describe('createCostFactsStore', () => {
             label: 'Team B',
             entityRef: TEAM_B,
             provider: null,
+            taggedCost: 0,
           },
         ]);
         expect(
