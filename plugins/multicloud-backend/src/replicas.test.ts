@@ -192,7 +192,22 @@ describe('two backend replicas on one PostgreSQL database', () => {
     // Asked again, on the other replica: whichever replica the scheduler
     // hands it to finds nothing new.
     const asked = new Date().toISOString();
-    await (runs[0] ? b : a).triggerFolder();
+    // The scheduler clears its run a moment after the task reported it:
+    // until then it refuses the trigger as "currently running".
+    await until(
+      () =>
+        (runs[0] ? b : a).triggerFolder().then(
+          () => true,
+          error => {
+            if (error?.name === 'ConflictError') {
+              return false;
+            }
+            throw error;
+          },
+        ),
+      triggered => triggered,
+      'the scheduler to take the second folder run',
+    );
     const again = await until(
       () => Promise.all([folderRun(a), folderRun(b)]),
       both => both.some(run => run && run.startedAt >= asked),

@@ -594,6 +594,71 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
     expect(after.body.total).toBe(510);
   });
 
+  it('answers a question it answered before with a 304 until an import or a budget changes the answer', async () => {
+    const knex = await databases.init(databaseId);
+    const server = await startBackend({ knex });
+    await importDemo(server);
+    const ask = (etag?: string) =>
+      request(server)
+        .get('/api/multicloud/cost/entity')
+        .query({
+          entityRef: 'component:default/checkout-api',
+          from: '2026-10-01',
+          to: LAST_DAY,
+        })
+        .set(etag ? { 'If-None-Match': etag } : {});
+
+    const first = await ask();
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/"/);
+
+    const again = await ask(etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    // Another question is another answer.
+    const other = await request(server)
+      .get('/api/multicloud/cost/entity')
+      .query({
+        entityRef: 'component:default/checkout-api',
+        from: '2026-10-02',
+        to: LAST_DAY,
+      })
+      .set({ 'If-None-Match': etag });
+    expect(other.status).toBe(200);
+
+    // A budget changes the answer.
+    const set = await request(server)
+      .put('/api/multicloud/cost/budgets')
+      .send({ entityRef: 'component:default/checkout-api', amount: 900 });
+    expect(set.status).toBe(200);
+    const afterBudget = await ask(etag);
+    expect(afterBudget.status).toBe(200);
+    expect(afterBudget.body.budget).toMatchObject({ amount: 900 });
+    expect(afterBudget.headers.etag).not.toBe(etag);
+    expect((await ask(afterBudget.headers.etag)).status).toBe(304);
+
+    // So does an import, even of the same month again.
+    await importDemo(server);
+    expect((await ask(afterBudget.headers.etag)).status).toBe(200);
+
+    // The permission is still asked every time: a replica that denies it,
+    // on the same data, answers 403 to a question with the current ETag.
+    const current = (await ask()).headers.etag;
+    expect((await ask(current)).status).toBe(304);
+    const denied = await startBackend({ knex, result: AuthorizeResult.DENY });
+    const refused = await request(denied)
+      .get('/api/multicloud/cost/entity')
+      .query({
+        entityRef: 'component:default/checkout-api',
+        from: '2026-10-01',
+        to: LAST_DAY,
+      })
+      .set({ 'If-None-Match': current });
+    expect(refused.status).toBe(403);
+  });
+
   it('sets and removes a budget through the API, which wins over the annotation', async () => {
     const server = await startBackend();
     await importDemo(server);

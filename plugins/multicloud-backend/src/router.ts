@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AuditorService,
   AuditorServiceCreateEventOptions,
@@ -234,13 +235,36 @@ export async function createRouter(options: {
       multicloudCostReadPermission,
       entityRef,
     );
+    const filters = parseCostFilters(req.query);
+    // The same question on the same data, the same day (the default period
+    // ends today), and the same budget annotation gets the same answer: the
+    // browser revalidates with If-None-Match and gets a 304 without the
+    // answer being computed again.
+    const etag = `W/"${createHash('sha256')
+      .update(
+        JSON.stringify([
+          await costQuery.dataVersion(),
+          today(),
+          req.originalUrl,
+          entity.metadata.annotations?.[MULTICLOUD_ANNOTATIONS.monthlyBudget] ??
+            null,
+        ]),
+      )
+      .digest('base64url')
+      .slice(0, 27)}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (ifNoneMatch(req.headers['if-none-match'], etag)) {
+      res.status(304).end();
+      return;
+    }
     res.json(
       await costQuery.entityCost({
         entityRef,
         period,
         groupBy,
         metric,
-        filters: parseCostFilters(req.query),
+        filters,
         annotationBudget: parseBudgetAnnotation(
           entity.metadata.annotations?.[MULTICLOUD_ANNOTATIONS.monthlyBudget],
         ),
@@ -570,4 +594,13 @@ export async function createRouter(options: {
   }
 
   return router;
+} /** Whether an If-None-Match header names `etag` (or is `*`). */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) {
+    return false;
+  }
+  return header
+    .split(',')
+    .map(tag => tag.trim())
+    .some(tag => tag === '*' || tag === etag || `W/${tag}` === etag);
 }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { countChange } from './CostFactsStore';
 
 /** A monthly budget set through the API. */
 export type StoredBudget = {
@@ -44,24 +45,31 @@ export function createBudgetStore(knex: Knex): BudgetStore {
     },
 
     async setBudget({ entityRef, amount, currency, updatedBy }) {
-      await knex('multicloud_cost_budgets')
-        .insert({
-          entity_ref: entityRef,
-          amount,
-          currency,
-          updated_by: updatedBy ?? null,
-          updated_at: new Date(),
-        })
-        .onConflict('entity_ref')
-        .merge();
+      await knex.transaction(async tx => {
+        await tx('multicloud_cost_budgets')
+          .insert({
+            entity_ref: entityRef,
+            amount,
+            currency,
+            updated_by: updatedBy ?? null,
+            updated_at: new Date(),
+          })
+          .onConflict('entity_ref')
+          .merge();
+        await countChange(tx);
+      });
     },
 
     async deleteBudget(entityRef) {
-      return (
-        (await knex('multicloud_cost_budgets')
+      return knex.transaction(async tx => {
+        const deleted = await tx('multicloud_cost_budgets')
           .where({ entity_ref: entityRef })
-          .delete()) > 0
-      );
+          .delete();
+        if (deleted > 0) {
+          await countChange(tx);
+        }
+        return deleted > 0;
+      });
     },
   };
 }

@@ -178,6 +178,11 @@ export interface CostFactsStore {
 
   /** The last day the facts hold. */
   lastUsageDate(): Promise<string | null>;
+  /**
+   * A number that changes whenever what the cost API answers may have:
+   * imports, attribution changes, rebuilds, budgets.
+   */
+  dataVersion(): Promise<string>;
   /** An entity's cost per day and currency. */
   dailyCosts(query: {
     entityRef: string;
@@ -267,6 +272,15 @@ const entityRow = (e: CostEntityRow) => ({
 });
 
 function createWriter(tx: Knex.Transaction): CostFactsWriter {
+  // What the cost API answers changes with the rollups and the entities:
+  // the transaction counts one change, whatever it rewrites.
+  let counted = false;
+  const changed = async () => {
+    if (!counted) {
+      counted = true;
+      await countChange(tx);
+    }
+  };
   return {
     async replacePartitions(partitions) {
       const inPartitions = (q: Knex.QueryBuilder) =>
@@ -425,14 +439,20 @@ function createWriter(tx: Knex.Transaction): CostFactsWriter {
     },
 
     async replaceEntities(rows) {
+      await changed();
       await tx('multicloud_cost_entities').delete();
       await insertBatches(tx, 'multicloud_cost_entities', rows.map(entityRow));
     },
 
-    rebuildRollups: days => rebuildRollups(tx, days),
+    async rebuildRollups(days) {
+      await changed();
+      await rebuildRollups(tx, days);
+    },
 
-    reattributeRollups: (keys, replaceMappings) =>
-      reattributeRollups(tx, keys, replaceMappings),
+    async reattributeRollups(keys, replaceMappings) {
+      await changed();
+      await reattributeRollups(tx, keys, replaceMappings);
+    },
 
     async effectiveCostByCurrency(of) {
       const query = tx(
@@ -458,6 +478,11 @@ function createWriter(tx: Knex.Transaction): CostFactsWriter {
       return Number(n);
     },
   };
+}
+
+/** Counts one change of what the cost API answers (see {@link CostFactsStore.dataVersion}). */
+export async function countChange(knex: Knex) {
+  await knex('multicloud_cost_state').where({ id: 1 }).increment('version', 1);
 }
 
 /**
@@ -541,6 +566,13 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
         return null;
       }
       return new Date(row.at).toISOString();
+    },
+
+    async dataVersion() {
+      const row = await knex('multicloud_cost_state')
+        .where({ id: 1 })
+        .first('version');
+      return String(row?.version ?? 0);
     },
 
     async lastUsageDate() {

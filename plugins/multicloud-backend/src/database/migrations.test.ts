@@ -47,6 +47,7 @@ describe('migrations', () => {
         'multicloud_cost_rollup_daily',
         'multicloud_cost_rollup_dimensions',
         'multicloud_cost_rollup_resources',
+        'multicloud_cost_state',
       ]);
 
       // The schema takes real rows in the shapes the store writes.
@@ -99,7 +100,7 @@ describe('migrations', () => {
       expect(await tableNames(knex)).toEqual([]);
 
       await knex.migrate.latest({ directory: migrationsDirectory });
-      expect((await tableNames(knex)).length).toBe(12);
+      expect((await tableNames(knex)).length).toBe(13);
       await knex.destroy();
     },
   );

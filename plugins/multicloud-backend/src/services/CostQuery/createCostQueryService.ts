@@ -221,5 +221,13 @@ export function createCostQueryService(options: {
     },
 
     deleteBudget: entityRef => budgets.deleteBudget(entityRef),
+
+    async dataVersion() {
+      const [version, lastImportAt] = await Promise.all([
+        facts.dataVersion(),
+        options.lastImportAt(),
+      ]);
+      return `${version} ${lastImportAt ?? ''}`;
+    },
   };
 }

@@ -38,4 +38,9 @@ export interface CostQueryService {
   }): Promise<Pick<CostBudget, 'amount' | 'currency'> & { entityRef: string }>;
   /** False when the entity had no budget set through the API. */
   deleteBudget(entityRef: string): Promise<boolean>;
+  /**
+   * Changes whenever an answer may have: after imports, attribution changes,
+   * rebuilds and budget changes. Cheap: one row and one maximum.
+   */
+  dataVersion(): Promise<string>;
 }
