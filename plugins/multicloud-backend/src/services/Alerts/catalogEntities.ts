@@ -7,6 +7,7 @@ import {
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { batches } from './alertRows';
+import { readAgainOnReset } from '../../lib/catalogReads';
 
 /** What the alerts read of an entity. */
 export type AlertEntity = {
@@ -91,20 +92,20 @@ export function alertCatalog(
   ): Promise<Map<string, AlertEntity>> {
     const found = new Map<string, AlertEntity>();
     for (const batch of batches(refs, FETCH_BATCH)) {
-      const { items } = await catalog
-        .getEntitiesByRefs(
+      const { items } = await readAgainOnReset(() =>
+        catalog.getEntitiesByRefs(
           { entityRefs: batch, fields: FIELDS },
           { credentials },
-        )
-        .catch(error => {
-          throw catalogDidNotAnswer(error)
-            ? new ServiceUnavailableError(
-                `The catalog did not answer (${
-                  isError(error) ? error.message : String(error)
-                }). Alerts are matched to entities through the catalog: try again once it is back`,
-              )
-            : error;
-        });
+        ),
+      ).catch(error => {
+        throw catalogDidNotAnswer(error)
+          ? new ServiceUnavailableError(
+              `The catalog did not answer (${
+                isError(error) ? error.message : String(error)
+              }). Alerts are matched to entities through the catalog: try again once it is back`,
+            )
+          : error;
+      });
       items.forEach((entity, i) => {
         if (entity) {
           found.set(batch[i], toAlertEntity(entity));

@@ -14,6 +14,7 @@ import { addDays, eachDay } from '../CostAnalytics/dates';
 import {
   catalogServiceAt,
   failingCatalog,
+  resettingCatalog,
   unreachableCatalogUrl,
 } from './__testUtils__/catalogStandIns';
 import { createTopologyService } from './createTopologyService';
@@ -352,6 +353,46 @@ describe.each(databases.eachSupportedId())(
       } finally {
         await failing.close();
         await refusing.close();
+      }
+    });
+
+    it('reads again when the catalog drops a connection before answering, and answers 503 when it keeps dropping them', async () => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+      const solo = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'solo', namespace: 'default' },
+        spec: { type: 'service' },
+        relations: [],
+      };
+      const topologyOf = (baseUrl: string) =>
+        createTopologyService({
+          knex,
+          catalog: catalogServiceAt(baseUrl),
+          nodeBudget: 150,
+        }).topology(request('component:default/solo'));
+
+      // A kept-alive socket closed as it was reused: one reset, then answers.
+      const once = await resettingCatalog(1, [solo]);
+      // Every connection dropped: the catalog is not answering.
+      const always = await resettingCatalog(Number.MAX_SAFE_INTEGER, [solo]);
+      try {
+        const answer = await topologyOf(once.baseUrl);
+        expect(answer.nodes.map(node => node.entityRef)).toContain(
+          'component:default/solo',
+        );
+        await expect(topologyOf(always.baseUrl)).rejects.toMatchObject({
+          name: 'ServiceUnavailableError',
+          message: expect.stringMatching(
+            /^The catalog did not answer: .*(socket hang up|ECONNRESET)/,
+          ),
+        });
+        // Read twice, no more.
+        expect(always.requests()).toBe(2);
+      } finally {
+        await once.close();
+        await always.close();
       }
     });
   },

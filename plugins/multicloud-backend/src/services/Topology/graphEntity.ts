@@ -11,6 +11,7 @@ import {
   MULTICLOUD_ANNOTATIONS,
 } from '@multicloud/plugin-multicloud-common';
 import { FetchEntities, GraphEntity } from './types';
+import { readAgainOnReset } from '../../lib/catalogReads';
 
 /** Label the entity provider writes with the resource's account. */
 export const ACCOUNT_LABEL = 'multicloud.io/account';
@@ -131,20 +132,20 @@ export function catalogFetch(
   relationTypes: ReadonlySet<string>,
 ): FetchEntities {
   return async refs => {
-    const { items } = await catalog
-      .getEntitiesByRefs(
+    const { items } = await readAgainOnReset(() =>
+      catalog.getEntitiesByRefs(
         { entityRefs: refs, fields: ENTITY_FIELDS },
         { credentials },
-      )
-      .catch(error => {
-        throw catalogDidNotAnswer(error)
-          ? new ServiceUnavailableError(
-              `The catalog did not answer: ${describeCatalogError(
-                error,
-              )}. The topology is read from the catalog: try again once it is back, or ask an administrator to check the catalog backend`,
-            )
-          : error;
-      });
+      ),
+    ).catch(error => {
+      throw catalogDidNotAnswer(error)
+        ? new ServiceUnavailableError(
+            `The catalog did not answer: ${describeCatalogError(
+              error,
+            )}. The topology is read from the catalog: try again once it is back, or ask an administrator to check the catalog backend`,
+          )
+        : error;
+    });
     const found = new Map<string, GraphEntity>();
     items.forEach((entity, i) => {
       if (entity) {

@@ -52,3 +52,51 @@ export async function failingCatalog(
     close: () => new Promise(resolve => server.close(resolve)),
   };
 }
+
+/**
+ * A catalog on 127.0.0.1 that drops the connection of its first `resets`
+ * requests without answering (as a server closing a kept-alive socket the
+ * client just reused), then answers `by-refs` with `entities` (in order,
+ * null for refs it does not hold).
+ */
+export async function resettingCatalog(
+  resets: number,
+  entities: Array<{ kind: string; metadata: { name: string } }>,
+) {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests++;
+    if (requests <= resets) {
+      req.socket.destroy();
+      return;
+    }
+    let body = '';
+    req.on('data', chunk => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const { entityRefs } = JSON.parse(body) as { entityRefs: string[] };
+      const byRef = new Map(
+        entities.map(entity => [
+          `${entity.kind.toLocaleLowerCase('en-US')}:default/${
+            entity.metadata.name
+          }`,
+          entity,
+        ]),
+      );
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          items: entityRefs.map(ref => byRef.get(ref) ?? null),
+        }),
+      );
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/api/catalog`,
+    requests: () => requests,
+    close: () => new Promise(resolve => server.close(resolve)),
+  };
+}
