@@ -1,9 +1,12 @@
 import { connectionWasReset, readAgainOnReset } from './catalogReads';
 
-const reset = Object.assign(new Error('request failed, reason: socket hang up'), {
-  name: 'FetchError',
-  code: 'ECONNRESET',
-});
+const reset = Object.assign(
+  new Error('request failed, reason: socket hang up'),
+  {
+    name: 'FetchError',
+    code: 'ECONNRESET',
+  },
+);
 const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
   name: 'FetchError',
   code: 'ECONNREFUSED',
