@@ -253,8 +253,18 @@ export async function reattributeRollups(
   await fanOut(tx, targets, { sign: -1, side: 'old' });
   await replaceMappings();
   await fanOut(tx, targets, { sign: 1, side: 'new' });
-  if (isPostgres(tx)) {
-    for (const name of Object.values(targets)) {
+  // The merge looks every rollup row up in the scratch tables by its key:
+  // without an index SQLite scans a scratch table per rollup row (minutes
+  // at 30,000 facts, yarn bench:cost).
+  for (const [rollup, name] of Object.entries(targets) as Array<
+    [Rollup, string]
+  >) {
+    await tx.raw(
+      `CREATE INDEX ${name}_keys ON ${name} (${ROLLUPS[rollup].keys.join(
+        ', ',
+      )})`,
+    );
+    if (isPostgres(tx)) {
       await tx.raw(`ANALYZE ${name}`);
     }
   }
