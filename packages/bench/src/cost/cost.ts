@@ -1,11 +1,13 @@
 /*
  * `yarn bench:cost`: how fast the multicloud backend plugin imports FOCUS
- * files and answers entity cost queries, on SQLite and PostgreSQL, driven
- * through its HTTP API. Prints figures; asserts nothing about time. See
- * README.md in this folder.
+ * files, answers entity cost queries, re-attributes cost when the catalog
+ * changes, rebuilds its rollups and serves from two replicas, on SQLite and
+ * PostgreSQL, driven through its HTTP API. Prints figures; asserts nothing
+ * about time. See README.md in this folder.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     packages/bench/src/cost/cost.ts [--only=import|query]
+ *     packages/bench/src/cost/cost.ts
+ *     [--parts=import,query,reattribute,rebuild,replicas]
  *     [--engines=sqlite,postgres] [--rows=1000000] [--facts=10000000] [--fresh]
  */
 import { execFileSync } from 'node:child_process';
@@ -25,12 +27,20 @@ import {
   table,
 } from './lib';
 import { QueryEngineResult, runQueryBench } from './queryBench';
+import {
+  ReattributeEngineResult,
+  runReattributeBench,
+} from './reattributeBench';
+import { RebuildEngineResult, runRebuildBench } from './rebuildBench';
+import { ReplicasResult, runReplicasBench } from './replicasBench';
 
 const TARGETS = {
   importPostgresFloorRatio: 2,
   importSqliteRowsPerSecond: 100_000,
   importPeakRssBytes: 512 * 1024 * 1024,
   queryP95Ms: { postgres: 50, sqlite: 150 } as Record<string, number>,
+  reattributeMs: 30_000,
+  rebuildPostgresMs: 3 * 60_000,
 };
 
 function uptime(): string {
@@ -43,10 +53,21 @@ function uptime(): string {
 
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 
-function summary(
-  imports: ImportResults | undefined,
-  queries: QueryEngineResult[] | undefined,
-): string[][] {
+type PartResults = {
+  imports?: ImportResults;
+  queries?: QueryEngineResult[];
+  reattributions?: ReattributeEngineResult[];
+  rebuilds?: RebuildEngineResult[];
+  replicas?: ReplicasResult;
+};
+
+function summary({
+  imports,
+  queries,
+  reattributions,
+  rebuilds,
+  replicas,
+}: PartResults): string[][] {
   const rows: string[][] = [];
   if (imports?.floor) {
     rows.push([
@@ -143,6 +164,86 @@ function summary(
       '',
     ]);
   }
+  for (const r of reattributions ?? []) {
+    let moved = 'no log line';
+    if (r.refresh.timedOut) {
+      moved = 'not done, server stopped';
+    } else if (r.refresh.mode === 'updated') {
+      moved = `${int(r.refresh.movedPairs!)} of ${int(
+        r.refresh.pairs!,
+      )} pairs moved`;
+    } else if (r.refresh.mode === 'rebuilt') {
+      moved = 'rebuilt whole';
+    }
+    rows.push([
+      `re-attribution: task after ${r.moves.component} + ${
+        r.moves.owner
+      } of ${int(r.catalog.resourcesThatBill)} resources moved (${moved})`,
+      r.engine,
+      `${r.refresh.timedOut ? 'over ' : ''}${seconds(r.refresh.ms)}`,
+      `< ${seconds(TARGETS.reattributeMs)}`,
+      verdict(r.refresh.ms < TARGETS.reattributeMs),
+    ]);
+    rows.push([
+      're-attribution: task with nothing to move',
+      r.engine,
+      seconds(r.unchanged.ms),
+      '-',
+      '',
+    ]);
+    rows.push([
+      `re-attribution = full rebuild, to the cent (${
+        r.check?.compared ?? 0
+      } figures)`,
+      r.engine,
+      r.check ? `${r.check.differing.length} differ` : 'not compared',
+      '0 differ',
+      verdict(r.check?.differing.length === 0),
+    ]);
+  }
+  for (const r of rebuilds ?? []) {
+    const target = r.engine === 'postgres' ? TARGETS.rebuildPostgresMs : null;
+    rows.push([
+      `full rebuild: POST /cost/rebuild over ${int(r.answer.facts)} facts`,
+      r.engine,
+      `${seconds(r.ms)} (server ${seconds(r.answer.durationMs)})`,
+      target === null ? '-' : `< ${seconds(target)}`,
+      target === null ? '' : verdict(r.ms < target),
+    ]);
+  }
+  if (replicas) {
+    const c = replicas.concurrent;
+    const errors =
+      c.errors + c.non2xx + replicas.imports.filter(i => i.error).length;
+    rows.push([
+      `2 replicas, ${c.connections} clients ${c.durationS} s, 2 imports: errors`,
+      'postgres',
+      `${errors} (timeouts ${c.timeouts})`,
+      '0',
+      verdict(errors === 0),
+    ]);
+    rows.push([
+      '2 replicas: requests/s, p50 / p95 / p99',
+      'postgres',
+      `${c.requestsPerSecond.toFixed(1)}/s, ${
+        c.p50 === null
+          ? 'none answered'
+          : `${ms(c.p50)} / ${ms(c.p95!)} / ${ms(c.p99!)}`
+      }`,
+      '-',
+      '',
+    ]);
+    const usd = replicas.totals.rebuild.totals.find(t => t.currency === 'USD');
+    rows.push([
+      '2 replicas: organisation total (A, B) = facts = rollup',
+      'postgres',
+      `${replicas.totals.afterA.toFixed(2)}, ${replicas.totals.afterB.toFixed(
+        2,
+      )} / ${usd?.facts.toFixed(2)} / ${usd?.rollupBefore.toFixed(2)}`,
+      'equal',
+      verdict(replicas.consistent),
+    ]);
+  }
   return rows;
 }
 
@@ -159,7 +260,7 @@ async function main() {
       ',',
     )}, engines=${options.engines.join(',')}, rows=${int(
       options.rows,
-    )}, facts=${int(options.facts)}${
+    )}, facts=${int(options.facts)}, resources=${int(options.resources)}${
       options.fresh ? ', fresh store' : ''
     }; node ${process.version}, ${os.cpus().length} CPUs, ${(
       os.totalmem() /
@@ -173,6 +274,15 @@ async function main() {
   const queries = options.parts.includes('query')
     ? await runQueryBench(options)
     : undefined;
+  const reattributions = options.parts.includes('reattribute')
+    ? await runReattributeBench(options)
+    : undefined;
+  const rebuilds = options.parts.includes('rebuild')
+    ? await runRebuildBench(options)
+    : undefined;
+  const replicas = options.parts.includes('replicas')
+    ? await runReplicasBench(options)
+    : undefined;
   const uptimeAfter = uptime();
   const totalMs = performance.now() - started;
 
@@ -180,7 +290,7 @@ async function main() {
   console.log(
     table(
       ['figure', 'engine', 'measured', 'target', ''],
-      summary(imports, queries),
+      summary({ imports, queries, reattributions, rebuilds, replicas }),
     ),
   );
   console.log(`\n  after: ${uptimeAfter}`);
@@ -205,6 +315,9 @@ async function main() {
         targets: TARGETS,
         import: imports,
         query: queries,
+        reattribute: reattributions,
+        rebuild: rebuilds,
+        replicas,
       },
       null,
       2,

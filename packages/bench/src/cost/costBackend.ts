@@ -8,6 +8,7 @@
  * need no token (the test backend's auth takes them as a user's).
  */
 import {
+  SchedulerService,
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
@@ -90,8 +91,10 @@ function catalogFeature(catalog: CostBackendCatalog) {
  * Starts the plugin on `knex`. With `runTasksAtStart`, the plugin's
  * scheduled tasks (the attribution refresh, the alert evaluation) run once
  * while the backend starts, as Backstage's mock scheduler runs them;
- * otherwise none runs on its own. The plugin's log lines are printed with
- * `logPrefix` (and the process's RSS when `logRss`).
+ * otherwise none runs on its own. A `scheduler` of the bench's replaces
+ * the mock one (the re-attribution part's, which keeps the tasks for the
+ * bench to run). The plugin's log lines are printed with `logPrefix` (and
+ * the process's RSS when `logRss`); `onInfo` sees each info line.
  */
 export async function startCostBackend(options: {
   knex: Knex;
@@ -100,20 +103,33 @@ export async function startCostBackend(options: {
   runTasksAtStart: boolean;
   logPrefix: string;
   logRss?: boolean;
+  scheduler?: SchedulerService;
+  onInfo?: (message: string) => void;
 }): Promise<CostBackend> {
-  const logger = printingLogger(options.logPrefix, options.logRss);
+  const logger = printingLogger(
+    options.logPrefix,
+    options.logRss,
+    options.onInfo,
+  );
   const catalog = catalogFeature(options.catalog);
+  const { scheduler } = options;
   const backend = await startTestBackend({
     features: [
       multicloudPlugin,
       mockServices.database.factory({ knex: options.knex }),
       catalog.factory,
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.scheduler.factory(
-        options.runTasksAtStart
-          ? { includeInitialDelayedTasksOnStartup: true }
-          : { skipTaskRunOnStartup: true },
-      ),
+      scheduler
+        ? createServiceFactory({
+            service: coreServices.scheduler,
+            deps: {},
+            factory: () => scheduler,
+          })
+        : mockServices.scheduler.factory(
+            options.runTasksAtStart
+              ? { includeInitialDelayedTasksOnStartup: true }
+              : { skipTaskRunOnStartup: true },
+          ),
       mockServices.rootConfig.factory({
         data: benchConfig(options.tempDirectory),
       }),

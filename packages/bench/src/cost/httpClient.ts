@@ -2,8 +2,8 @@
  * The bench's HTTP client for the plugin's API: timed GETs, uploads and
  * long POSTs over node:http (no client-side timeout: fetch gives up on
  * response headers after 300 s, and a rebuild of a large store takes
- * longer), and the concurrent clients of the query part. bench:alerts
- * times its GETs with it too.
+ * longer), and the concurrent clients of the query and replicas parts.
+ * bench:alerts times its GETs with it too.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -98,35 +98,41 @@ export type ConcurrentResult = {
   non2xx: number;
   /** Latencies of the answered requests; null when none was answered. */
   p50: number | null;
+  p95: number | null;
   p99: number | null;
   max: number | null;
+  /** Answers received within the duration from each of the URLs, in their order. */
+  answeredByUrl: number[];
 };
 
 /**
  * `connections` clients, each on its own keep-alive connection, each sending
  * the next GET as soon as the last one is answered, for `durationS` seconds
- * (a closed loop, as autocannon runs). A request unanswered after
- * `timeoutMs` counts as an error and a timeout, and its connection is
- * replaced. Requests still in flight at the end are abandoned and not
- * counted.
+ * (a closed loop, as autocannon runs). With several URLs (the same request
+ * to several backends) the clients are dealt out over them in turn. A
+ * request unanswered after `timeoutMs` counts as an error and a timeout,
+ * and its connection is replaced. Requests still in flight at the end are
+ * abandoned and not counted.
  */
 export async function concurrentGets(options: {
-  url: string;
+  url: string | string[];
   connections: number;
   durationS: number;
   timeoutMs?: number;
 }): Promise<ConcurrentResult> {
-  const { url, connections, durationS } = options;
+  const { connections, durationS } = options;
+  const urls = typeof options.url === 'string' ? [options.url] : options.url;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
+  const answeredByUrl = urls.map(() => 0);
   let errors = 0;
   let timeouts = 0;
   let non2xx = 0;
   let stopped = false;
   const inFlight = new Set<http.ClientRequest>();
 
-  const one = () =>
+  const one = (urlIndex: number) =>
     new Promise<void>(resolve => {
       const started = performance.now();
       let timedOut = false;
@@ -140,6 +146,7 @@ export async function concurrentGets(options: {
         inFlight.delete(request!);
         if (!stopped && outcome === 'answered') {
           latencies.push(performance.now() - started);
+          answeredByUrl[urlIndex] += 1;
           if (status < 200 || status >= 300) {
             non2xx += 1;
           }
@@ -151,7 +158,7 @@ export async function concurrentGets(options: {
         }
         resolve();
       };
-      request = http.get(url, { agent }, res => {
+      request = http.get(urls[urlIndex], { agent }, res => {
         res.resume();
         res.on('error', () => settle('failed'));
         res.on('end', () => settle('answered', res.statusCode ?? 0));
@@ -166,9 +173,9 @@ export async function concurrentGets(options: {
       request.on('close', () => settle('failed'));
     });
 
-  const clients = Array.from({ length: connections }, async () => {
+  const clients = Array.from({ length: connections }, async (_, client) => {
     while (!stopped) {
-      await one();
+      await one(client % urls.length);
     }
   });
   await new Promise(resolve => setTimeout(resolve, durationS * 1000));
@@ -198,7 +205,9 @@ export async function concurrentGets(options: {
     timeouts,
     non2xx,
     p50: at(0.5),
+    p95: at(0.95),
     p99: at(0.99),
     max: latencies.length ? latencies[latencies.length - 1] : null,
+    answeredByUrl,
   };
 }

@@ -45,27 +45,54 @@ export { gaussian, pick, random } from '../shared/random';
 // ---------------------------------------------------------------------------
 // Options
 
-export const USAGE = `yarn bench:cost [--only=import|query] [--engines=sqlite,postgres] [--rows=N] [--facts=N] [--fresh] ...
-  --only          import or query; default both (env BENCH_ONLY)
+export const USAGE = `yarn bench:cost [--parts=import,query,reattribute,rebuild,replicas] [--engines=sqlite,postgres] [--rows=N] [--facts=N] [--fresh] ...
+  --parts         comma-separated, in this order whatever the order given:
+                  import, query, reattribute, rebuild, replicas; default all
+                  (env BENCH_PARTS; --only and BENCH_ONLY are the same)
   --engines       comma-separated sqlite,postgres; default both (env BENCH_ENGINES)
   --rows          FOCUS rows in the generated CSV for the import part (default 1000000; env BENCH_ROWS)
-  --facts         daily facts in the store of the query part (default 10000000; env BENCH_FACTS)
-  --fresh         build the kept store of the query part again
+  --facts         daily facts in the kept store of the query, reattribute, rebuild
+                  and replicas parts (default 10000000; env BENCH_FACTS)
+  --resources     Resource entities the catalog of the reattribute part serves, those
+                  of the resources that bill and more that do not (default 20000 at
+                  10000000 facts, in proportion to --facts; env BENCH_RESOURCES)
+  --attribution-timeout  seconds the reattribute part waits for the attribution task
+                  before it gives up and stops the server (default 1800, the
+                  task's timeout in the plugin's default schedule)
+  --fresh         build the kept store again
   --requests      sequential requests measured per engine (default 500, after --warmup=50)
   --warmup        sequential warm-up requests per engine (default 50)
-  --duration      seconds of the concurrent run (default 30)
+  --duration      seconds of the concurrent runs (default 30)
   --connections   concurrent clients, one keep-alive connection each (default 100)
   --postgres      server URL; the import part creates a throw-away database per
-                  engine, the query part keeps its store there
+                  engine, the other parts keep their store there (and copy it
+                  for the parts that write)
                   (default postgresql://postgres@127.0.0.1:5432; env BENCH_POSTGRES)
   --out           where the JSON results go (default <tmpdir>/multicloud-bench/cost-results.json)`;
 
+/** The parts of the bench, in the order they run. */
+export const PARTS = [
+  'import',
+  'query',
+  'reattribute',
+  'rebuild',
+  'replicas',
+] as const;
+export type Part = (typeof PARTS)[number];
+
+/** Resource entities of the reattribute part's catalog at 10,000,000 facts. */
+const RESOURCES_AT_DEFAULT_FACTS = 20_000;
+
 export type BenchOptions = {
   help: boolean;
-  parts: Array<'import' | 'query'>;
+  parts: Part[];
   engines: Engine[];
   rows: number;
   facts: number;
+  /** Resource entities of the reattribute part's catalog. */
+  resources: number;
+  /** Seconds the reattribute part waits for the attribution task. */
+  attributionTimeout: number;
   fresh: boolean;
   requests: number;
   warmup: number;
@@ -82,10 +109,13 @@ export function readOptions(
 ): BenchOptions {
   const args = parseArguments(argv, [
     'help',
+    'parts',
     'only',
     'engines',
     'rows',
     'facts',
+    'resources',
+    'attribution-timeout',
     'fresh',
     'requests',
     'warmup',
@@ -94,17 +124,27 @@ export function readOptions(
     'postgres',
     'out',
   ]);
-  const only = args.get('only') ?? env.BENCH_ONLY ?? '';
-  const parts: BenchOptions['parts'] = [];
-  for (const part of only ? only.split(',') : ['import', 'query']) {
-    if (part !== 'import' && part !== 'query') {
-      throw new UsageError(`--only must be import or query, got '${part}'`);
+  const listed =
+    args.get('parts') ??
+    args.get('only') ??
+    env.BENCH_PARTS ??
+    env.BENCH_ONLY ??
+    '';
+  const wanted = listed ? listed.split(',').map(p => p.trim()) : [...PARTS];
+  for (const part of wanted) {
+    if (!PARTS.includes(part as Part)) {
+      throw new UsageError(`--parts takes ${PARTS.join(', ')}; got '${part}'`);
     }
-    parts.push(part);
   }
+  const facts = wholeNumber(
+    '--facts',
+    args.get('facts') ?? env.BENCH_FACTS,
+    10_000_000,
+    10_000,
+  );
   return {
     help: args.has('help'),
-    parts,
+    parts: PARTS.filter(part => wanted.includes(part)),
     engines: readEngines(args.get('engines') ?? env.BENCH_ENGINES),
     rows: wholeNumber(
       '--rows',
@@ -112,11 +152,18 @@ export function readOptions(
       1_000_000,
       100,
     ),
-    facts: wholeNumber(
-      '--facts',
-      args.get('facts') ?? env.BENCH_FACTS,
-      10_000_000,
-      10_000,
+    facts,
+    resources: wholeNumber(
+      '--resources',
+      args.get('resources') ?? env.BENCH_RESOURCES,
+      Math.round((RESOURCES_AT_DEFAULT_FACTS * facts) / 10_000_000),
+      0,
+    ),
+    attributionTimeout: wholeNumber(
+      '--attribution-timeout',
+      args.get('attribution-timeout'),
+      1800,
+      1,
     ),
     fresh: args.has('fresh'),
     requests: wholeNumber('--requests', args.get('requests'), 500, 10),

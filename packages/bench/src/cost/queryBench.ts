@@ -64,11 +64,36 @@ const MEASURE_CAP_MS = 120_000;
 /** Longest wait for the attribution refresh to show in `GET /health`. */
 const HEALTH_CAP_MS = 30 * 60_000;
 
-/** The kept store for these options, built in a child process when missing (or `--fresh`). */
-async function ensureStore(
+export type EnsuredStore = {
+  info: StoreInfo;
+  built: boolean;
+  input: QueryPhaseInput;
+};
+
+/** The stores this run has found or built, so that `--fresh` builds each once. */
+const ensured = new Map<string, Promise<EnsuredStore>>();
+
+/**
+ * The kept store for these options, built in a child process when missing
+ * (or `--fresh`, the first time a part of this run asks for it).
+ */
+export function ensureStore(
   engine: Engine,
   options: BenchOptions,
-): Promise<{ info: StoreInfo; built: boolean; input: QueryPhaseInput }> {
+): Promise<EnsuredStore> {
+  const key = `${engine} ${options.facts} ${options.postgres}`;
+  let store = ensured.get(key);
+  if (!store) {
+    store = findOrBuildStore(engine, options);
+    ensured.set(key, store);
+  }
+  return store;
+}
+
+async function findOrBuildStore(
+  engine: Engine,
+  options: BenchOptions,
+): Promise<EnsuredStore> {
   const log = (line: string) => console.log(`  ${engine}: ${line}`);
   const estate = planEstate(options.facts);
   const key = storeKey(estate, options.facts);
@@ -113,7 +138,7 @@ async function ensureStore(
 }
 
 /** Polls `GET /health` until the cost attribution is up to date. */
-async function waitForAttribution(
+export async function waitForAttribution(
   baseUrl: string,
 ): Promise<QueryEngineResult['attribution']> {
   const started = performance.now();

@@ -54,8 +54,20 @@ export type QueryBuildInput = {
   catalogUrl?: string;
 };
 
-/** What `POST /cost/rebuild` answers (the part the bench reads). */
-type RebuildAnswer = { facts: number; pairs: number; durationMs: number };
+/** What `POST /cost/rebuild` answers. */
+export type RebuildAnswer = {
+  facts: number;
+  pairs: number;
+  unattributedPairs: number;
+  /** Per currency, EffectiveCost: the facts' sum, the organisation rollup before and after. */
+  totals: Array<{
+    currency: string;
+    facts: number;
+    rollupBefore: number;
+    rollupAfter: number;
+  }>;
+  durationMs: number;
+};
 
 async function createEmpty(location: DatabaseLocation) {
   if (location.engine === 'sqlite') {
