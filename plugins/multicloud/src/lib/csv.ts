@@ -1,3 +1,5 @@
+import { downloadFile } from './download';
+
 /**
  * CSV of table rows, safe to open in a spreadsheet: every text cell is
  * quoted, and a text cell that a spreadsheet would run as a formula (it
@@ -26,16 +28,7 @@ export function toCsv(
     .join('\r\n')}\r\n`;
 }
 
-/** Offers `text` as a download named `fileName`. */
+/** Offers `text` as a CSV download named `fileName`. */
 export function downloadCsv(fileName: string, text: string) {
-  const url = URL.createObjectURL(
-    new Blob([text], { type: 'text/csv;charset=utf-8' }),
-  );
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  URL.revokeObjectURL(url);
+  downloadFile(new Blob([text], { type: 'text/csv;charset=utf-8' }), fileName);
 }

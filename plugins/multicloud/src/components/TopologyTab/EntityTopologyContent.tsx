@@ -37,12 +37,8 @@ import {
 import { NoTopology } from './NoTopology';
 import { TopologyDiagram } from './TopologyDiagram';
 import { TopologyLegend } from './TopologyLegend';
-import {
-  NodeAction,
-  diagramToPng,
-  downloadFile,
-  serializeDiagram,
-} from './diagramDom';
+import { NodeAction, diagramToPng, serializeDiagram } from './diagramDom';
+import { downloadFile } from '../../lib/download';
 
 const useStyles = makeStyles(theme => ({
   controls: {
