@@ -52,6 +52,7 @@ import {
 } from './services/Alerts/requestParams';
 import { AlertsService } from './services/Alerts/types';
 import { hideUnreadableLines, summaryOfTeams } from './lib/readableSummaries';
+import { createResponseCache } from './lib/responseCache';
 
 const IMPORT_CONTENT_TYPES = [
   'text/csv',
@@ -61,6 +62,12 @@ const IMPORT_CONTENT_TYPES = [
   'application/vnd.apache.parquet',
   'application/octet-stream',
 ];
+
+/**
+ * Room for computed entity cost answers (a year of a System is ~50 kB):
+ * a few hundred of the most recently asked.
+ */
+const ENTITY_COST_CACHE_BYTES = 32 * 1024 * 1024;
 
 type AuditMeta = NonNullable<AuditorServiceCreateEventOptions['meta']>;
 
@@ -96,6 +103,9 @@ export async function createRouter(options: {
   const today = () =>
     (options.now?.() ?? new Date()).toISOString().slice(0, 10);
   const router = Router();
+  const entityCostAnswers = createResponseCache({
+    maxBytes: ENTITY_COST_CACHE_BYTES,
+  });
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -258,8 +268,11 @@ export async function createRouter(options: {
       res.status(304).end();
       return;
     }
-    res.json(
-      await costQuery.entityCost({
+    // The answer depends on nothing the ETag does not name (not on the
+    // caller, who is authorized above), so one computation serves everyone
+    // asking the same question until the data changes.
+    const body = await entityCostAnswers.get(etag, () =>
+      costQuery.entityCost({
         entityRef,
         period,
         groupBy,
@@ -270,6 +283,7 @@ export async function createRouter(options: {
         ),
       }),
     );
+    res.type('application/json').send(body);
   });
 
   router.get('/cost/summary', async (req, res) => {
