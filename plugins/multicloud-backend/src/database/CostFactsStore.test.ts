@@ -6,7 +6,7 @@ import {
   DailyCostRow,
   createCostFactsStore,
 } from './CostFactsStore';
-import { applyDatabaseMigrations } from './migrations';
+import { applyDatabaseMigrations, migrationsDirectory } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -356,6 +356,69 @@ describe('createCostFactsStore', () => {
     });
 
     describe('writes', () => {
+      it('rebuilds the whole rollups into the same tables: same rows, same indexes and comments, migrations still walk down', async () => {
+        /** The rollups' indexes as the engine's catalog defines them. */
+        const indexes = async () => {
+          if (knex.client.config.client === 'pg') {
+            const { rows } = await knex.raw(
+              `SELECT tablename, indexname, indexdef FROM pg_indexes
+               WHERE tablename LIKE 'multicloud_cost_rollup%'
+               ORDER BY indexname`,
+            );
+            return rows;
+          }
+          return knex.raw(
+            `SELECT tbl_name, name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name LIKE 'multicloud_cost_rollup%'
+             ORDER BY name`,
+          );
+        };
+        const rollups = async () =>
+          Promise.all(
+            [
+              'multicloud_cost_rollup_daily',
+              'multicloud_cost_rollup_dimensions',
+              'multicloud_cost_rollup_resources',
+            ].map(table =>
+              knex(table)
+                .select()
+                .then(rows =>
+                  rows
+                    .map(row => JSON.stringify(row))
+                    .sort()
+                    .map(row => JSON.parse(row)),
+                ),
+            ),
+          );
+        const indexesBefore = await indexes();
+        expect(indexesBefore.length).toBeGreaterThanOrEqual(4);
+        await seed();
+        const first = await rollups();
+        expect(first[0].length).toBeGreaterThan(0);
+        await store.write(writer => writer.rebuildRollups());
+        expect(await rollups()).toEqual(first);
+        expect(await indexes()).toEqual(indexesBefore);
+        if (knex.client.config.client === 'pg') {
+          const { rows } = await knex.raw(
+            `SELECT obj_description(to_regclass('multicloud_cost_rollup_daily'), 'pg_class') AS comment`,
+          );
+          expect(rows[0].comment).toBe(
+            'Daily cost per entity (and * for everything)',
+          );
+          expect(
+            (
+              await knex.raw(
+                `SELECT count(*) AS n FROM pg_tables WHERE tablename LIKE '%_rebuilt'`,
+              )
+            ).rows[0].n,
+          ).toBe('0');
+        }
+        await knex.migrate.rollback({ directory: migrationsDirectory }, true);
+        expect(await knex.schema.hasTable('multicloud_cost_rollup_daily')).toBe(
+          false,
+        );
+      });
+
       it('holds what was written: facts, pairs, attribution, ancestors and entities', async () => {
         await seed();
 

@@ -16,6 +16,8 @@ const DIMENSION_COLUMNS = {
   region: 'region',
 } as const;
 const COSTS = ['billed_cost', 'effective_cost', 'list_cost'];
+/** Work memory of a rebuild's sums on PostgreSQL (per hash table; default 4MB). */
+const WORK_MEM = '64MB';
 /** A merged rollup row this close to zero in every cost held only moved cost: it goes. */
 const ZERO = 1e-9;
 
@@ -70,57 +72,98 @@ async function createLines(
        f.region, f.service_name, f.currency, f.resource_key`,
     bindings,
   );
+  if (isPostgres(tx)) {
+    // Without statistics of the new table the planner expects a few rows
+    // and sorts the fan-out's millions instead of hashing them; hash tables
+    // of that size need more than the default 4MB of work memory.
+    await tx.raw(`SET LOCAL work_mem = '${WORK_MEM}'`);
+    await tx.raw(`ANALYZE ${LINES}`);
+  }
+}
+
+/**
+ * The lines summed per entity they are attributed to (as the attribution
+ * table says now) and the `groups` columns (of the line `l` or of its
+ * attribution `at`), with the largest value of the `maxima`, joined to the
+ * entity's ancestors: the fan-out then multiplies one row per entity and
+ * value instead of one per line.
+ */
+function perEntityWithAncestors(
+  groups: string[],
+  maxima: Record<string, string> = {},
+) {
+  return `(SELECT at.entity_ref, ${[
+    ...groups.map(g => `${g} AS ${g.split('.')[1]}`),
+    ...Object.entries(maxima).map(([alias, sql]) => `MAX(${sql}) AS ${alias}`),
+    ...COSTS.map(c => `SUM(l.${c}) AS ${c}`),
+  ].join(', ')}
+     FROM ${LINES} l
+     JOIN multicloud_cost_attribution at ON at.attribution_key = l.attribution_key
+     GROUP BY at.entity_ref, ${groups.join(', ')}) e
+     JOIN multicloud_cost_ancestors an ON an.entity_ref = e.entity_ref`;
 }
 
 /**
  * Fans the lines out to every ancestor of the entity each line's key is
  * attributed to (as the attribution and ancestor tables say now), summed per
  * rollup row, into `targets` (the rollups themselves, or a re-attribution's
- * scratch tables, which take the `sign` and `side` columns too).
+ * scratch tables, which take the `sign` and `side` columns too). The lines
+ * are first summed per entity and rollup row (`perEntityWithAncestors`).
  */
 async function fanOut(
   tx: Knex.Transaction,
   targets: Record<Rollup, string>,
   delta?: { sign: 1 | -1; side: 'old' | 'new' },
 ) {
-  const fannedOut = `FROM ${LINES} l
-     JOIN multicloud_cost_attribution at ON at.attribution_key = l.attribution_key
-     JOIN multicloud_cost_ancestors an ON an.entity_ref = at.entity_ref`;
   const sign = delta ? `${delta.sign} * ` : '';
-  const costs = COSTS.map(c => `${sign}SUM(l.${c})`).join(', ');
+  const costs = COSTS.map(c => `${sign}SUM(e.${c})`).join(', ');
   const costColumns = COSTS.join(', ');
   const sideColumn = delta ? ', side' : '';
   const side = delta ? `, '${delta.side}'` : '';
   await tx.raw(
     `INSERT INTO ${targets.daily} (entity_ref, entity_kind, usage_date,
        currency, via, tagged, ${costColumns}${sideColumn})
-     SELECT an.ancestor_ref, an.ancestor_kind, l.usage_date, l.currency,
-       at.via, at.tagged, ${costs}${side}
-     ${fannedOut}
-     GROUP BY an.ancestor_ref, an.ancestor_kind, l.usage_date, l.currency,
-       at.via, at.tagged`,
+     SELECT an.ancestor_ref, an.ancestor_kind, e.usage_date, e.currency,
+       e.via, e.tagged, ${costs}${side}
+     FROM ${perEntityWithAncestors([
+       'at.via',
+       'at.tagged',
+       'l.usage_date',
+       'l.currency',
+     ])}
+     GROUP BY an.ancestor_ref, an.ancestor_kind, e.usage_date, e.currency,
+       e.via, e.tagged`,
   );
   for (const [dimension, column] of Object.entries(DIMENSION_COLUMNS)) {
     await tx.raw(
       `INSERT INTO ${targets.dimensions} (entity_ref, dimension, usage_date,
          value, provider, currency, ${costColumns}${sideColumn})
-       SELECT an.ancestor_ref, ?, l.usage_date, l.${column},
-         MAX(l.provider), l.currency, ${costs}${side}
-       ${fannedOut}
-       GROUP BY an.ancestor_ref, l.usage_date, l.${column}, l.currency`,
+       SELECT an.ancestor_ref, ?, e.usage_date, e.${column},
+         MAX(e.value_provider), e.currency, ${costs}${side}
+       FROM ${perEntityWithAncestors(
+         ['l.usage_date', `l.${column}`, 'l.currency'],
+         { value_provider: 'l.provider' },
+       )}
+       GROUP BY an.ancestor_ref, e.usage_date, e.${column}, e.currency`,
       [dimension],
     );
   }
   await tx.raw(
     `INSERT INTO ${targets.resources} (entity_ref, usage_date, resource_key,
        resource_name, resource_ref, provider, currency, ${costColumns}${sideColumn})
-     SELECT an.ancestor_ref, l.usage_date, l.resource_key,
-       MAX(l.resource_name),
-       MAX(CASE WHEN at.via = 'resource' THEN at.entity_ref END), l.provider,
-       l.currency, ${costs}${side}
-     ${fannedOut}
+     SELECT an.ancestor_ref, e.usage_date, e.resource_key,
+       MAX(e.resource_name), MAX(e.resource_ref), e.provider, e.currency,
+       ${costs}${side}
+     FROM ${perEntityWithAncestors(
+       ['l.usage_date', 'l.resource_key', 'l.provider', 'l.currency'],
+       {
+         resource_name: 'l.resource_name',
+         resource_ref: `CASE WHEN at.via = 'resource' THEN at.entity_ref END`,
+       },
+     )}
      WHERE an.ancestor_ref <> ?
-     GROUP BY an.ancestor_ref, l.usage_date, l.resource_key, l.provider, l.currency`,
+     GROUP BY an.ancestor_ref, e.usage_date, e.resource_key, e.provider,
+       e.currency`,
     [EVERYTHING],
   );
 }
@@ -136,22 +179,122 @@ export async function rebuildRollups(
   tx: Knex.Transaction,
   days?: { from: string; to: string },
 ) {
-  const inDays = (q: Knex.QueryBuilder, column: string) =>
-    days ? q.whereBetween(column, [days.from, days.to]) : q;
-  for (const { table } of Object.values(ROLLUPS)) {
-    await inDays(tx(table), 'usage_date').delete();
-  }
   await createLines(
     tx,
     days ? 'WHERE f.usage_date BETWEEN ? AND ?' : '',
     days ? [days.from, days.to] : [],
   );
+  if (days) {
+    for (const { table } of Object.values(ROLLUPS)) {
+      await tx(table).whereBetween('usage_date', [days.from, days.to]).delete();
+    }
+    await fanOut(tx, {
+      daily: ROLLUPS.daily.table,
+      dimensions: ROLLUPS.dimensions.table,
+      resources: ROLLUPS.resources.table,
+    });
+  } else if (isPostgres(tx)) {
+    await replaceRollupsPostgres(tx);
+  } else {
+    await replaceRollupsSqlite(tx);
+  }
+  await tx.raw(`DROP TABLE ${LINES}`);
+}
+
+/**
+ * The whole rollups on PostgreSQL: written into new tables without indexes,
+ * which are then indexed in bulk and take the rollups' place (their indexes
+ * and comments re-created from the catalog), instead of deleting every row
+ * and inserting every row again through the indexes. Readers see the old
+ * rollups until the transaction commits; only the swap locks them out, for
+ * its few statements. (yarn bench:cost: 300,000 facts 34 s -> 10 s.)
+ */
+async function replaceRollupsPostgres(tx: Knex.Transaction) {
+  const tables = [] as Array<{
+    table: string;
+    qualified: string;
+    rebuilt: string;
+  }>;
+  for (const { table } of Object.values(ROLLUPS)) {
+    const {
+      rows: [{ schema }],
+    } = await tx.raw(
+      `SELECT n.nspname AS schema FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.oid = to_regclass(?)`,
+      [table],
+    );
+    const qualified = `"${schema}"."${table}"`;
+    const rebuilt = `"${schema}"."${table}_rebuilt"`;
+    await tx.raw(`DROP TABLE IF EXISTS ${rebuilt}`);
+    await tx.raw(
+      `CREATE TABLE ${rebuilt} (LIKE ${qualified}
+         INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMMENTS)`,
+    );
+    tables.push({ table, qualified, rebuilt });
+  }
+  const [daily, dimensions, resources] = tables.map(t => t.rebuilt);
+  await fanOut(tx, { daily, dimensions, resources });
+  for (const { table, qualified, rebuilt } of tables) {
+    const { rows: indexes } = await tx.raw(
+      `SELECT indexdef FROM pg_indexes
+       WHERE schemaname = (SELECT n.nspname FROM pg_class c
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = to_regclass(?)) AND tablename = ?`,
+      [table, table],
+    );
+    const {
+      rows: [{ comment }],
+    } = await tx.raw(
+      `SELECT obj_description(to_regclass(?), 'pg_class') AS comment`,
+      [table],
+    );
+    await tx.raw(`DROP TABLE ${qualified}`);
+    await tx.raw(`ALTER TABLE ${rebuilt} RENAME TO "${table}"`);
+    for (const { indexdef } of indexes) {
+      await tx.raw(indexdef);
+    }
+    if (comment) {
+      // COMMENT takes no parameters: PostgreSQL quotes the literal.
+      const {
+        rows: [{ statement }],
+      } = await tx.raw(
+        `SELECT format('COMMENT ON TABLE %s IS %L', CAST(? AS text), CAST(? AS text)) AS statement`,
+        [qualified, comment],
+      );
+      await tx.raw(statement);
+    }
+    // The planner's statistics of the new table, which has none yet.
+    await tx.raw(`ANALYZE ${qualified}`);
+  }
+}
+
+/**
+ * The whole rollups on SQLite: emptied and written with their indexes
+ * dropped, then indexed again from their definitions, in bulk.
+ */
+async function replaceRollupsSqlite(tx: Knex.Transaction) {
+  const dropped = [] as string[];
+  for (const { table } of Object.values(ROLLUPS)) {
+    const indexes: Array<{ name: string; sql: string }> = await tx.raw(
+      `SELECT name, sql FROM sqlite_master
+       WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`,
+      [table],
+    );
+    for (const { name, sql } of indexes) {
+      await tx.raw(`DROP INDEX "${name}"`);
+      dropped.push(sql);
+    }
+    await tx(table).delete();
+  }
   await fanOut(tx, {
     daily: ROLLUPS.daily.table,
     dimensions: ROLLUPS.dimensions.table,
     resources: ROLLUPS.resources.table,
   });
-  await tx.raw(`DROP TABLE ${LINES}`);
+  for (const sql of dropped) {
+    await tx.raw(sql);
+  }
 }
 
 /** Creates a re-attribution's scratch table shaped like `rollup`, plus `side`. */
