@@ -16,6 +16,8 @@ const DIMENSION_COLUMNS = {
   region: 'region',
 } as const;
 const COSTS = ['billed_cost', 'effective_cost', 'list_cost'];
+/** Facts a rebuild sums at a time (a few days' at 10,000,000 facts a year). */
+const CHUNK_FACTS = 250_000;
 /** Work memory of a rebuild's sums on PostgreSQL (per hash table; default 4MB). */
 const WORK_MEM = '64MB';
 /** A merged rollup row this close to zero in every cost held only moved cost: it goes. */
@@ -174,31 +176,73 @@ async function fanOut(
  * attribution key, day and line (a few rows per resource and day), and only
  * those sums are fanned out to every ancestor of the entity each key belongs
  * to: the fan-out multiplies thousands of rows a day instead of every fact.
+ * The days go in chunks of about `CHUNK_FACTS` facts, whose sums fit in
+ * memory where the whole would be sorted on disk.
  */
 export async function rebuildRollups(
   tx: Knex.Transaction,
   days?: { from: string; to: string },
 ) {
-  await createLines(
-    tx,
-    days ? 'WHERE f.usage_date BETWEEN ? AND ?' : '',
-    days ? [days.from, days.to] : [],
-  );
+  const fanOutChunks = async (targets: Record<Rollup, string>) => {
+    for (const chunk of await dayChunks(tx, days)) {
+      await createLines(tx, 'WHERE f.usage_date BETWEEN ? AND ?', [
+        chunk.from,
+        chunk.to,
+      ]);
+      await fanOut(tx, targets);
+      await tx.raw(`DROP TABLE ${LINES}`);
+    }
+  };
+  const rollups = {
+    daily: ROLLUPS.daily.table,
+    dimensions: ROLLUPS.dimensions.table,
+    resources: ROLLUPS.resources.table,
+  };
   if (days) {
-    for (const { table } of Object.values(ROLLUPS)) {
+    for (const table of Object.values(rollups)) {
       await tx(table).whereBetween('usage_date', [days.from, days.to]).delete();
     }
-    await fanOut(tx, {
-      daily: ROLLUPS.daily.table,
-      dimensions: ROLLUPS.dimensions.table,
-      resources: ROLLUPS.resources.table,
-    });
+    await fanOutChunks(rollups);
   } else if (isPostgres(tx)) {
-    await replaceRollupsPostgres(tx);
+    await replaceRollupsPostgres(tx, fanOutChunks);
   } else {
-    await replaceRollupsSqlite(tx);
+    await replaceRollupsSqlite(tx, () => fanOutChunks(rollups));
   }
-  await tx.raw(`DROP TABLE ${LINES}`);
+}
+
+/**
+ * Consecutive days (of `days`, else all) with facts, in chunks of at most
+ * `CHUNK_FACTS` facts (a day with more is a chunk of its own).
+ */
+async function dayChunks(
+  tx: Knex.Transaction,
+  days?: { from: string; to: string },
+): Promise<Array<{ from: string; to: string }>> {
+  const query = tx('multicloud_cost_facts')
+    .select('usage_date')
+    .count({ facts: '*' })
+    .groupBy('usage_date')
+    .orderBy('usage_date');
+  if (days) {
+    query.whereBetween('usage_date', [days.from, days.to]);
+  }
+  const chunks: Array<{ from: string; to: string }> = [];
+  let facts = 0;
+  for (const row of (await query) as Array<{
+    usage_date: string;
+    facts: number | string;
+  }>) {
+    const last = chunks[chunks.length - 1];
+    const dayFacts = Number(row.facts);
+    if (last && facts + dayFacts <= CHUNK_FACTS) {
+      last.to = row.usage_date;
+      facts += dayFacts;
+    } else {
+      chunks.push({ from: row.usage_date, to: row.usage_date });
+      facts = dayFacts;
+    }
+  }
+  return chunks;
 }
 
 /**
@@ -209,7 +253,10 @@ export async function rebuildRollups(
  * rollups until the transaction commits; only the swap locks them out, for
  * its few statements. (yarn bench:cost: 300,000 facts 34 s -> 10 s.)
  */
-async function replaceRollupsPostgres(tx: Knex.Transaction) {
+async function replaceRollupsPostgres(
+  tx: Knex.Transaction,
+  write: (targets: Record<Rollup, string>) => Promise<void>,
+) {
   const tables = [] as Array<{
     table: string;
     qualified: string;
@@ -234,7 +281,7 @@ async function replaceRollupsPostgres(tx: Knex.Transaction) {
     tables.push({ table, qualified, rebuilt });
   }
   const [daily, dimensions, resources] = tables.map(t => t.rebuilt);
-  await fanOut(tx, { daily, dimensions, resources });
+  await write({ daily, dimensions, resources });
   for (const { table, qualified, rebuilt } of tables) {
     const { rows: indexes } = await tx.raw(
       `SELECT indexdef FROM pg_indexes
@@ -273,7 +320,10 @@ async function replaceRollupsPostgres(tx: Knex.Transaction) {
  * The whole rollups on SQLite: emptied and written with their indexes
  * dropped, then indexed again from their definitions, in bulk.
  */
-async function replaceRollupsSqlite(tx: Knex.Transaction) {
+async function replaceRollupsSqlite(
+  tx: Knex.Transaction,
+  write: () => Promise<void>,
+) {
   const dropped = [] as string[];
   for (const { table } of Object.values(ROLLUPS)) {
     const indexes: Array<{ name: string; sql: string }> = await tx.raw(
@@ -287,11 +337,7 @@ async function replaceRollupsSqlite(tx: Knex.Transaction) {
     }
     await tx(table).delete();
   }
-  await fanOut(tx, {
-    daily: ROLLUPS.daily.table,
-    dimensions: ROLLUPS.dimensions.table,
-    resources: ROLLUPS.resources.table,
-  });
+  await write();
   for (const sql of dropped) {
     await tx.raw(sql);
   }
