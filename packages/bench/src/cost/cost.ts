@@ -27,6 +27,7 @@ import {
   table,
 } from './lib';
 import { QueryEngineResult, runQueryBench } from './queryBench';
+import { ConcurrentResult } from './httpClient';
 import {
   ReattributeEngineResult,
   runReattributeBench,
@@ -152,14 +153,34 @@ function summary({
       '0',
       verdict(errors === 0),
     ]);
+    const throughput = (c: ConcurrentResult) =>
+      `${c.requestsPerSecond.toFixed(1)}/s, ${
+        c.p50 === null ? 'none answered' : `${ms(c.p50)} / ${ms(c.p99!)}`
+      }`;
     rows.push([
-      'concurrent: requests/s, p50 / p99',
+      'concurrent, same question: requests/s, p50 / p99',
       q.engine,
-      `${q.concurrent.requestsPerSecond.toFixed(1)}/s, ${
-        q.concurrent.p50 === null
-          ? 'none answered'
-          : `${ms(q.concurrent.p50)} / ${ms(q.concurrent.p99!)}`
-      }`,
+      throughput(q.concurrent),
+      '>= 150/s, p99 < 1 s',
+      verdict(
+        q.concurrent.requestsPerSecond >= 150 &&
+          q.concurrent.p99 !== null &&
+          q.concurrent.p99 < 1000,
+      ),
+    ]);
+    rows.push([
+      'sequential, questions never asked: p50 / p95',
+      q.engine,
+      `${ms(q.uncachedSequential.p50)} / ${ms(q.uncachedSequential.p95)}`,
+      '-',
+      '',
+    ]);
+    const uncachedErrors =
+      q.uncachedConcurrent.errors + q.uncachedConcurrent.non2xx;
+    rows.push([
+      'concurrent, never asked: requests/s, p50 / p99 (errors)',
+      q.engine,
+      `${throughput(q.uncachedConcurrent)} (${uncachedErrors})`,
       '-',
       '',
     ]);

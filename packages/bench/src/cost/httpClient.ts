@@ -116,6 +116,11 @@ export type ConcurrentResult = {
  */
 export async function concurrentGets(options: {
   url: string | string[];
+  /**
+   * Makes the URL of each request (the `n`th sent, from 0) from its URL,
+   * e.g. to ask every time a question never asked before.
+   */
+  urlOf?: (url: string, n: number) => string;
   connections: number;
   durationS: number;
   timeoutMs?: number;
@@ -130,6 +135,7 @@ export async function concurrentGets(options: {
   let timeouts = 0;
   let non2xx = 0;
   let stopped = false;
+  let sent = 0;
   const inFlight = new Set<http.ClientRequest>();
 
   const one = (urlIndex: number) =>
@@ -158,11 +164,16 @@ export async function concurrentGets(options: {
         }
         resolve();
       };
-      request = http.get(urls[urlIndex], { agent }, res => {
-        res.resume();
-        res.on('error', () => settle('failed'));
-        res.on('end', () => settle('answered', res.statusCode ?? 0));
-      });
+      const url = urls[urlIndex];
+      request = http.get(
+        options.urlOf ? options.urlOf(url, sent++) : url,
+        { agent },
+        res => {
+          res.resume();
+          res.on('error', () => settle('failed'));
+          res.on('end', () => settle('answered', res.statusCode ?? 0));
+        },
+      );
       inFlight.add(request);
       request.setTimeout(timeoutMs, () => {
         timedOut = true;

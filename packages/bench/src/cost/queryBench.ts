@@ -56,11 +56,16 @@ export type QueryEngineResult = {
   };
   profile: StatementTime[];
   concurrent: ConcurrentResult;
+  /** The same question, each time with a URL never asked before: computed every time. */
+  uncachedSequential: { requests: number; p50: number; p95: number };
+  uncachedConcurrent: ConcurrentResult;
 };
 
 /** Time caps of the sequential warm-up (and the profile) and measurement. */
 const WARMUP_CAP_MS = 30_000;
 const MEASURE_CAP_MS = 120_000;
+/** Sequential requests of questions never asked before. */
+const COLD_REQUESTS = 100;
 /** Longest wait for the attribution refresh to show in `GET /health`. */
 const HEALTH_CAP_MS = 30 * 60_000;
 
@@ -288,6 +293,56 @@ async function measureEngine(
       concurrent.timeouts
     }), non-2xx ${concurrent.non2xx}; ${latency}`,
   );
+
+  // The same question with a URL never asked before (`&n=<i>`, which the
+  // plugin ignores): no answer is kept for it, every one is computed.
+  const uncachedUrl = (n: number) => `${url}&n=${n}`;
+  const coldTimes: number[] = [];
+  const coldEnd = performance.now() + MEASURE_CAP_MS;
+  while (coldTimes.length < COLD_REQUESTS && performance.now() < coldEnd) {
+    const t = await timedGet(uncachedUrl(coldTimes.length));
+    if (t.status !== 200) {
+      throw new Error(`GET returned ${t.status}`);
+    }
+    coldTimes.push(t.ms);
+  }
+  coldTimes.sort((a, b) => a - b);
+  const uncachedSequential = {
+    requests: coldTimes.length,
+    p50: percentile(coldTimes, 50),
+    p95: percentile(coldTimes, 95),
+  };
+  console.log(
+    `  ${engine}: sequential, ${
+      coldTimes.length
+    } questions never asked before: p50 ${ms(uncachedSequential.p50)}, p95 ${ms(
+      uncachedSequential.p95,
+    )}`,
+  );
+  console.log(
+    `  ${engine}: ${options.connections} concurrent clients for ${options.duration} s, every request a question never asked before ...`,
+  );
+  const uncachedConcurrent = await concurrentGets({
+    url,
+    urlOf: (_, n) => uncachedUrl(COLD_REQUESTS + n),
+    connections: options.connections,
+    durationS: options.duration,
+  });
+  console.log(
+    `  ${engine}: ${uncachedConcurrent.requestsPerSecond.toFixed(
+      1,
+    )} requests/s, ${uncachedConcurrent.total} answered; errors ${
+      uncachedConcurrent.errors
+    } (of which timeouts ${uncachedConcurrent.timeouts}), non-2xx ${
+      uncachedConcurrent.non2xx
+    }; ${
+      uncachedConcurrent.p50 === null
+        ? 'no request answered before the 10 s timeout'
+        : `latency p50 ${ms(uncachedConcurrent.p50)}, p99 ${ms(
+            uncachedConcurrent.p99!,
+          )}`
+    }`,
+  );
   return {
     engine,
     attribution,
@@ -296,6 +351,8 @@ async function measureEngine(
     sequential,
     profile,
     concurrent,
+    uncachedSequential,
+    uncachedConcurrent,
   };
 }
 
