@@ -194,6 +194,35 @@ export interface Config {
     };
     /** Cost: FOCUS imports, attribution to catalog entities, budgets. */
     cost?: {
+      /**
+       * The currency cost answers are shown in. Without it, each answer is
+       * in the currency with the most cost in its period and lists the cost
+       * in other currencies apart, outside its figures.
+       */
+      currency?: {
+        /**
+         * ISO 4217 code (three letters, such as `USD`) every figure of the
+         * cost answers is in: totals, daily series, breakdowns, the change,
+         * the forecast and the budget. Cost in another currency is converted
+         * at the rate of its usage month (`exchangeRates`), and each answer
+         * lists what it converted (`converted`). Default: none.
+         * @visibility backend
+         */
+        display?: string;
+        /**
+         * Units of the display currency per one unit of a currency, by
+         * month (`YYYY-MM`), for example `EUR: { '2026-10': 1.08 }`. A month
+         * without a rate takes the nearest earlier month's; cost of a month
+         * before any rate of its currency (or of a currency without rates)
+         * is not converted and stays listed apart (`otherCurrencies`), as is
+         * a budget in such a currency (`unconvertedBudget`). Codes are ISO
+         * 4217, rates positive numbers. Default: none.
+         * @visibility backend
+         */
+        exchangeRates?: {
+          [currency: string]: { [month: string]: number };
+        };
+      };
       imports?: {
         /**
          * Folders whose FOCUS exports (`.csv`, `.csv.gz`, `.parquet`, searched

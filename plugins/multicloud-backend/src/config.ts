@@ -2,7 +2,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config, JsonValue, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   AttributionTagKeys,
@@ -13,6 +13,7 @@ import {
   DEFAULT_SETTLE_MS,
 } from './services/CostImport/createCostImportService';
 import { CostImportFolder } from './services/CostImport/types';
+import { ExchangeRates } from './services/CostQuery/exchangeRates';
 
 /** `multicloud.cost` with its defaults (documented in config.d.ts). */
 export type CostConfig = {
@@ -22,6 +23,8 @@ export type CostConfig = {
   >;
   tagKeys: AttributionTagKeys;
   attributionSchedule: SchedulerServiceTaskScheduleDefinition;
+  /** `multicloud.cost.currency`; absent without a display currency. */
+  exchangeRates?: ExchangeRates;
 };
 
 const DURATION_MS: Record<string, number> = {
@@ -86,6 +89,99 @@ function schedule(
     : fallback;
 }
 
+const CURRENCY_KEY = 'multicloud.cost.currency';
+const ISO_4217 = /^[A-Z]{3}$/;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function isObject(value: JsonValue | undefined): value is {
+  [key: string]: JsonValue | undefined;
+} {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function currencyCode(value: string, where: string): string {
+  const code = value.trim().toUpperCase();
+  if (!ISO_4217.test(code)) {
+    throw new InputError(
+      `${where} must be an ISO 4217 currency code of three letters, such as USD or EUR; got "${value}"`,
+    );
+  }
+  return code;
+}
+
+/** A rate as YAML or an environment variable gives it: a number or its text. */
+function positiveRate(value: JsonValue | undefined, where: string): number {
+  const rate =
+    typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0) {
+    throw new InputError(
+      `${where} must be a positive number (units of the display currency per unit of the currency); got ${JSON.stringify(
+        value,
+      )}`,
+    );
+  }
+  return rate;
+}
+
+/**
+ * `multicloud.cost.currency`: the display currency and the monthly rates
+ * into it, checked whole at startup. Undefined without a display currency.
+ */
+export function readExchangeRates(root: Config): ExchangeRates | undefined {
+  const config = root.getOptionalConfig(CURRENCY_KEY);
+  const displayValue = config?.getOptionalString('display');
+  // Read raw: months such as 2026-10 are not keys a Config reader accepts.
+  const rawRates = config?.getOptional('exchangeRates');
+  if (displayValue === undefined) {
+    if (rawRates !== undefined) {
+      throw new InputError(
+        `${CURRENCY_KEY}.exchangeRates needs ${CURRENCY_KEY}.display, the currency they convert into`,
+      );
+    }
+    return undefined;
+  }
+  const display = currencyCode(displayValue, `${CURRENCY_KEY}.display`);
+  if (rawRates !== undefined && !isObject(rawRates)) {
+    throw new InputError(
+      `${CURRENCY_KEY}.exchangeRates must map currency codes to rates by month, such as { EUR: { '2026-10': 1.08 } }`,
+    );
+  }
+  const rates = new Map<string, Array<{ month: string; rate: number }>>();
+  for (const [key, monthly] of Object.entries(rawRates ?? {})) {
+    const where = `${CURRENCY_KEY}.exchangeRates.${key}`;
+    const currency = currencyCode(key, `The key ${where}`);
+    if (currency === display) {
+      throw new InputError(
+        `${where}: ${display} is the display currency, whose rate is always 1; remove it`,
+      );
+    }
+    if (rates.has(currency)) {
+      throw new InputError(
+        `${CURRENCY_KEY}.exchangeRates has ${currency} twice, in different cases`,
+      );
+    }
+    if (!isObject(monthly)) {
+      throw new InputError(
+        `${where} must map months (YYYY-MM) to rates, such as { '2026-10': 1.08 }`,
+      );
+    }
+    rates.set(
+      currency,
+      Object.entries(monthly)
+        .map(([month, rate]) => {
+          if (!MONTH.test(month)) {
+            throw new InputError(
+              `${where} has "${month}", which is not a month as YYYY-MM, such as 2026-10`,
+            );
+          }
+          return { month, rate: positiveRate(rate, `${where}.${month}`) };
+        })
+        .sort((a, b) => b.month.localeCompare(a.month)),
+    );
+  }
+  return { display, rates };
+}
+
 export function readCostConfig(root: Config, tmpdir: string): CostConfig {
   const cost = root.getOptionalConfig('multicloud.cost');
   const imports = cost?.getOptionalConfig('imports');
@@ -144,5 +240,6 @@ export function readCostConfig(root: Config, tmpdir: string): CostConfig {
         initialDelay: { seconds: 30 },
       },
     ),
+    exchangeRates: readExchangeRates(root),
   };
 }

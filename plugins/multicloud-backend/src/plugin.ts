@@ -93,6 +93,7 @@ export const multicloudPlugin = createBackendPlugin({
         const costQuery = createCostQueryService({
           knex,
           lastImportAt: costImport.lastImportAt,
+          exchangeRates: costConfig.exchangeRates,
         });
 
         const alertsConfig = readAlertsConfig(config);

@@ -161,11 +161,46 @@ export type CostFilters = {
 export const MAX_COST_TAG_FILTERS = 5;
 
 /**
+ * The exchange rate one month's cost in a currency was converted at: the
+ * rate the config gives for `month`, or, when it gives none, for the
+ * nearest earlier month (`rateMonth`).
+ *
+ * @public
+ */
+export type CostExchangeRate = {
+  /** The month of usage (`YYYY-MM`) the rate converted. */
+  month: string;
+  /** Units of the display currency per unit of the converted currency. */
+  rate: number;
+  /** The month (`YYYY-MM`) the config sets the rate for, when not `month`. */
+  rateMonth?: string;
+};
+
+/**
+ * Cost of a period in one currency, converted into the answer's currency
+ * (the display currency of `multicloud.cost.currency`) and included in its
+ * figures.
+ *
+ * @public
+ */
+export type CostConversion = {
+  /** The currency the cost was billed in. */
+  currency: string;
+  /** The cost in `currency`, as billed. */
+  amount: number;
+  /** The same cost in the answer's currency. */
+  convertedAmount: number;
+  /** The rate of each month of the period with cost in `currency`, by month. */
+  rates: CostExchangeRate[];
+};
+
+/**
  * A monthly budget and how the month is going against it.
  *
  * @public
  */
 export type CostBudget = {
+  /** In `currency`: the answer's, when the budget was converted into it. */
   amount: number;
   currency: string;
   /** `annotation` (`multicloud.io/monthly-budget`) or `api` (set through `PUT /cost/budgets`). */
@@ -177,6 +212,15 @@ export type CostBudget = {
   /** actual / amount and forecast / amount. */
   actualShare: number;
   forecastShare: number | null;
+  /**
+   * The budget as set, when it is in another currency than the answer's
+   * display currency and was converted at the rate of its month.
+   */
+  convertedFrom?: {
+    amount: number;
+    currency: string;
+    rate: CostExchangeRate;
+  };
 };
 
 /**
@@ -212,6 +256,10 @@ export type EntityCostResponse = {
   /** The filters the figures are narrowed to; absent when none. */
   filters?: CostFilters;
   groupBy: CostGroupBy;
+  /**
+   * The currency of every figure: the display currency when one is
+   * configured, else the currency with the most cost in the period.
+   */
   currency: string;
   total: number;
   /** One point per day from `from` to `to`, zero where nothing was billed. */
@@ -236,8 +284,24 @@ export type EntityCostResponse = {
   attribution: { byResource: number; byTag: number };
   /** Cost nobody could be attributed to, across the organisation, in the period. */
   unallocated: { cost: number; share: number };
-  /** Costs in other currencies than `currency`, not included in the figures. */
+  /**
+   * Costs in other currencies than `currency`, not included in the figures.
+   * With a display currency: only what no exchange rate converts.
+   */
   otherCurrencies: Array<{ currency: string; total: number }>;
+  /**
+   * With a display currency configured (`multicloud.cost.currency.display`,
+   * then `currency`): the period's cost in other currencies that was
+   * converted into it, included in every figure. Absent without one.
+   */
+  converted?: CostConversion[];
+  /**
+   * With a display currency: a budget that `budget` leaves out because no
+   * exchange rate converts its currency for its month.
+   */
+  unconvertedBudget?: Pick<CostBudget, 'amount' | 'currency' | 'source'> & {
+    month: string;
+  };
   /** When cost data was last imported (ISO timestamp), null when never. */
   lastImportAt: string | null;
 };
@@ -265,6 +329,8 @@ export type CostSummaryResponse = {
   movers: CostBreakdownItem[];
   unallocated: { cost: number; share: number };
   otherCurrencies: Array<{ currency: string; total: number }>;
+  /** As in {@link EntityCostResponse}: the cost converted into `currency`. */
+  converted?: CostConversion[];
   lastImportAt: string | null;
 };
 

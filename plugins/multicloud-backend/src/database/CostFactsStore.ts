@@ -5,8 +5,10 @@ import {
 import { Knex } from 'knex';
 import { EVERYTHING } from '../services/CostAttribution/attributionModel';
 import { DailyCostRow, insertFacts } from './insertFacts';
+import { ExchangeRates } from '../services/CostQuery/exchangeRates';
 import {
   CostLines,
+  costInCurrency,
   filteredFacts,
   lineSource,
   METRIC_COLUMNS,
@@ -190,40 +192,51 @@ export interface CostFactsStore {
     metric: CostLines['metric'];
     filters?: CostFilters;
   }): Promise<DailyCost[]>;
-  /** Each line's sum over `period` and over `previous`, per currency. */
+  /**
+   * Each line's sum over `period` and over `previous`, per currency; with
+   * `lines.exchangeRates`, in the display currency only (converted).
+   */
   lineTotals(
     lines: CostLines,
     period: DayRange,
     previous: DayRange,
   ): Promise<CostLineTotal[]>;
-  /** Some lines' cost per day in one currency. */
+  /**
+   * Some lines' cost per day in one currency (with `lines.exchangeRates`
+   * into it, the cost they convert included, converted).
+   */
   lineDailyCosts(
     lines: CostLines,
     keys: string[],
     period: DayRange,
     currency: string,
   ): Promise<Array<{ date: string; key: string; cost: number }>>;
-  /** The daily sum of all lines: what they cover of each day, per day. */
+  /** The daily sum of all lines: what they cover of each day, per day (as {@link CostFactsStore.lineDailyCosts}). */
   coveredDailyCosts(
     lines: CostLines,
     period: DayRange,
     currency: string,
   ): Promise<Map<string, number>>;
-  /** The sum over the period of each of some entities, in one currency. */
+  /**
+   * The sum over the period of each of some entities, in one currency (with
+   * `exchangeRates` into it, the cost they convert included, converted).
+   */
   entityTotals(query: {
     entityRefs: string[];
     period: DayRange;
     currency: string;
     metric: CostLines['metric'];
     filters?: CostFilters;
+    exchangeRates?: ExchangeRates;
   }): Promise<Map<string, number>>;
-  /** An entity's sum over the period in one currency, per attribution path. */
+  /** An entity's sum over the period in one currency, per attribution path (as {@link CostFactsStore.entityTotals}). */
   costByPath(query: {
     entityRef: string;
     period: DayRange;
     currency: string;
     metric: CostLines['metric'];
     filters?: CostFilters;
+    exchangeRates?: ExchangeRates;
   }): Promise<Map<string, number>>;
 }
 
@@ -597,6 +610,14 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
 
     async lineTotals(lines, period, previous) {
       const source = lineSource(knex, lines);
+      const rates = lines.exchangeRates;
+      const query = source
+        .base()
+        .whereBetween(source.date, [previous.from, period.to]);
+      // Converted, the lines are of the display currency only.
+      const cost = rates
+        ? costInCurrency(knex, query, source, rates.display, rates)
+        : knex.raw('??', [source.cost]);
       const rows: Array<{
         k: string;
         currency: string;
@@ -606,26 +627,29 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
         label?: string | null;
         entity_ref?: string | null;
         provider?: string | null;
-      }> = await source
-        .base()
-        .whereBetween(source.date, [previous.from, period.to])
-        .groupBy(source.key, source.currency)
-        .select({ k: source.key, currency: source.currency })
+      }> = await query
+        .groupBy(rates ? [source.key] : [source.key, source.currency])
         .select(
-          knex.raw('SUM(CASE WHEN ?? >= ? THEN ?? ELSE 0 END) AS cost', [
+          rates
+            ? { k: source.key }
+            : { k: source.key, currency: source.currency },
+        )
+        .select(
+          knex.raw('SUM(CASE WHEN ?? >= ? THEN ? ELSE 0 END) AS cost', [
             source.date,
             period.from,
-            source.cost,
+            cost,
           ]),
-          knex.raw(
-            'SUM(CASE WHEN ?? < ? THEN ?? ELSE 0 END) AS previous_cost',
-            [source.date, period.from, source.cost],
-          ),
+          knex.raw('SUM(CASE WHEN ?? < ? THEN ? ELSE 0 END) AS previous_cost', [
+            source.date,
+            period.from,
+            cost,
+          ]),
           ...(source.tagged
             ? [
                 knex.raw(
-                  'SUM(CASE WHEN ?? >= ? AND ?? THEN ?? ELSE 0 END) AS tagged_cost',
-                  [source.date, period.from, source.tagged, source.cost],
+                  'SUM(CASE WHEN ?? >= ? AND ?? THEN ? ELSE 0 END) AS tagged_cost',
+                  [source.date, period.from, source.tagged, cost],
                 ),
               ]
             : []),
@@ -633,7 +657,7 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
         );
       return rows.map(r => ({
         key: r.k,
-        currency: r.currency,
+        currency: rates?.display ?? r.currency,
         cost: Number(r.cost),
         previousCost: Number(r.previous_cost),
         label: r.label ?? null,
@@ -645,15 +669,22 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
 
     async lineDailyCosts(lines, keys, period, currency) {
       const source = lineSource(knex, lines);
+      const query = source
+        .base()
+        .whereBetween(source.date, [period.from, period.to])
+        .whereIn(source.key, keys);
+      const cost = costInCurrency(
+        knex,
+        query,
+        source,
+        currency,
+        lines.exchangeRates,
+      );
       const rows: Array<{ usage_date: string; k: string; cost: number }> =
-        await source
-          .base()
-          .whereBetween(source.date, [period.from, period.to])
-          .where(source.currency, currency)
-          .whereIn(source.key, keys)
+        await query
           .groupBy(source.date, source.key)
           .select({ usage_date: source.date, k: source.key })
-          .sum({ cost: source.cost });
+          .select(knex.raw('SUM(?) AS cost', [cost]));
       return rows.map(r => ({
         date: r.usage_date,
         key: r.k,
@@ -663,54 +694,88 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
 
     async coveredDailyCosts(lines, period, currency) {
       const source = lineSource(knex, lines);
-      const rows: Array<{ usage_date: string; cost: number }> = await source
+      const query = source
         .base()
-        .whereBetween(source.date, [period.from, period.to])
-        .where(source.currency, currency)
+        .whereBetween(source.date, [period.from, period.to]);
+      const cost = costInCurrency(
+        knex,
+        query,
+        source,
+        currency,
+        lines.exchangeRates,
+      );
+      const rows: Array<{ usage_date: string; cost: number }> = await query
         .groupBy(source.date)
         .select({ usage_date: source.date })
-        .sum({ cost: source.cost });
+        .select(knex.raw('SUM(?) AS cost', [cost]));
       return new Map(rows.map(r => [r.usage_date, Number(r.cost)]));
     },
 
-    async entityTotals({ entityRefs, period, currency, metric, filters }) {
+    async entityTotals(query) {
+      const { entityRefs, period, currency, metric, filters } = query;
+      const columns = {
+        currency: 'currency',
+        date: 'usage_date',
+        cost: METRIC_COLUMNS[metric],
+      };
       if (filters) {
         const totals = new Map<string, number>();
         for (const entityRef of entityRefs) {
-          const [row] = await knex
+          const facts = knex
             .from(filteredFacts(knex, { entityRef }, filters).as('x'))
-            .where({ currency })
-            .whereBetween('usage_date', [period.from, period.to])
-            .sum({ cost: METRIC_COLUMNS[metric] });
+            .whereBetween('usage_date', [period.from, period.to]);
+          const cost = costInCurrency(
+            knex,
+            facts,
+            columns,
+            currency,
+            query.exchangeRates,
+          );
+          const [row] = await facts.select(knex.raw('SUM(?) AS cost', [cost]));
           if (row?.cost !== null && row?.cost !== undefined) {
             totals.set(entityRef, Number(row.cost));
           }
         }
         return totals;
       }
-      const rows: Array<{ entity_ref: string; cost: number }> = await knex(
-        'multicloud_cost_rollup_daily',
-      )
+      const rollup = knex('multicloud_cost_rollup_daily')
         .whereIn('entity_ref', entityRefs)
-        .where({ currency })
-        .whereBetween('usage_date', [period.from, period.to])
+        .whereBetween('usage_date', [period.from, period.to]);
+      const cost = costInCurrency(
+        knex,
+        rollup,
+        columns,
+        currency,
+        query.exchangeRates,
+      );
+      const rows: Array<{ entity_ref: string; cost: number }> = await rollup
         .groupBy('entity_ref')
         .select('entity_ref')
-        .sum({ cost: METRIC_COLUMNS[metric] });
+        .select(knex.raw('SUM(?) AS cost', [cost]));
       return new Map(rows.map(r => [r.entity_ref, Number(r.cost)]));
     },
 
-    async costByPath({ entityRef, period, currency, metric, filters }) {
-      const rows: Array<{ via: string; cost: number }> = await dailyCostSource(
+    async costByPath(query) {
+      const { entityRef, period, currency, metric, filters } = query;
+      const source = dailyCostSource(knex, entityRef, filters).whereBetween(
+        'usage_date',
+        [period.from, period.to],
+      );
+      const cost = costInCurrency(
         knex,
-        entityRef,
-        filters,
-      )
-        .where({ currency })
-        .whereBetween('usage_date', [period.from, period.to])
+        source,
+        {
+          currency: 'currency',
+          date: 'usage_date',
+          cost: METRIC_COLUMNS[metric],
+        },
+        currency,
+        query.exchangeRates,
+      );
+      const rows: Array<{ via: string; cost: number }> = await source
         .groupBy('via')
         .select('via')
-        .sum({ cost: METRIC_COLUMNS[metric] });
+        .select(knex.raw('SUM(?) AS cost', [cost]));
       return new Map(rows.map(r => [r.via, Number(r.cost)]));
     },
   };

@@ -5,6 +5,7 @@ import {
 } from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
 import { EVERYTHING } from '../services/CostAttribution/attributionModel';
+import { ExchangeRates } from '../services/CostQuery/exchangeRates';
 import { isPostgres } from './writeCostStore';
 
 /** The cost column of each metric, in the facts and in every rollup. */
@@ -25,6 +26,12 @@ export type CostLines = {
   metric: CostMetric;
   /** Only the cost that matches these; read from the facts, which no rollup narrows. */
   filters?: CostFilters;
+  /**
+   * Converts the cost of other currencies into the display currency (per
+   * usage month): the lines then hold the display currency's cost and all
+   * the cost a rate converts; the rest is left out.
+   */
+  exchangeRates?: ExchangeRates;
 };
 
 /**
@@ -262,4 +269,54 @@ function filteredLineSource(
     attributes:
       groupBy === 'provider' ? [] : [knex.raw('MAX(x.provider) AS provider')],
   };
+}
+
+/**
+ * Each row's rate into the display currency, as SQL: 1 for the display
+ * currency, else the rate of the usage month or of the nearest earlier month
+ * the config sets one for (as `rateOn` picks it), else NULL. Usage dates are
+ * `YYYY-MM-DD` strings, so a month's first day bounds it.
+ */
+export function rateExpression(
+  knex: Knex,
+  columns: { currency: string; date: string },
+  rates: ExchangeRates,
+): Knex.Raw {
+  const cases = ['WHEN ?? = ? THEN CAST(? AS DOUBLE PRECISION)'];
+  const bindings: Array<string | number> = [columns.currency, rates.display, 1];
+  for (const [currency, monthly] of rates.rates) {
+    // Latest month first: the first month not after the row's is its rate.
+    for (const { month, rate } of monthly) {
+      cases.push('WHEN ?? = ? AND ?? >= ? THEN CAST(? AS DOUBLE PRECISION)');
+      bindings.push(
+        columns.currency,
+        currency,
+        columns.date,
+        `${month}-01`,
+        rate,
+      );
+    }
+  }
+  return knex.raw(`CASE ${cases.join(' ')} END`, bindings);
+}
+
+/**
+ * Narrows `query` to the rows that count in `currency` and returns their
+ * cost in it: the rows in `currency`; with exchange rates into it, also
+ * every row a rate converts, converted.
+ */
+export function costInCurrency(
+  knex: Knex,
+  query: Knex.QueryBuilder,
+  columns: { currency: string; date: string; cost: string },
+  currency: string,
+  exchangeRates: ExchangeRates | undefined,
+): Knex.Raw {
+  if (exchangeRates?.display !== currency) {
+    query.where(columns.currency, currency);
+    return knex.raw('??', [columns.cost]);
+  }
+  const rate = rateExpression(knex, columns, exchangeRates);
+  query.whereRaw('? IS NOT NULL', [rate]);
+  return knex.raw('?? * ?', [columns.cost, rate]);
 }

@@ -4,6 +4,7 @@ import {
   CostSummaryGroupBy,
 } from '@multicloud/plugin-multicloud-common';
 import { Knex } from 'knex';
+import { createHash } from 'node:crypto';
 import { createBudgetStore } from '../../database/BudgetStore';
 import {
   CostFactsStore,
@@ -15,6 +16,7 @@ import {
   createForecastCoverageCache,
 } from '../CostAnalytics';
 import { EVERYTHING, UNALLOCATED } from '../CostAttribution/attributionModel';
+import { convertDailyCosts, ExchangeRates } from './exchangeRates';
 import {
   analyseHistory,
   budgetStatus,
@@ -28,6 +30,7 @@ import {
   toEntityCostResponse,
   toSummaryResponse,
   unallocatedOf,
+  unconvertedBudget,
   uncoveredCost,
   withUncoveredLine,
 } from './shapeResponses';
@@ -44,7 +47,9 @@ function withFilters<T extends object>(
 /**
  * Reads what a period's answer needs: the daily history of `entityRef`
  * (series, forecast, anomalies), each breakdown line's totals, the shown
- * lines' daily values and the organisation's totals.
+ * lines' daily values and the organisation's totals. With
+ * `lines.exchangeRates`, every figure is in the display currency, with what
+ * was converted into it.
  */
 async function analyse(
   facts: CostFactsStore,
@@ -53,6 +58,7 @@ async function analyse(
   lines: CostLines,
   coverageOf: (daily: readonly CostDailyPoint[]) => ForecastCoverage,
 ): Promise<PeriodAnalysis> {
+  const { exchangeRates } = lines;
   const [history, lineTotals] = await Promise.all([
     (async () => {
       const dataEnd = await facts.lastUsageDate();
@@ -63,7 +69,21 @@ async function analyse(
         metric: lines.metric,
         filters: lines.filters,
       });
-      return analyseHistory(rows, period, window, dataEnd !== null, coverageOf);
+      // Converted here rather than in SQL: the answer tells what was.
+      const conversion = exchangeRates
+        ? convertDailyCosts(rows, exchangeRates, period)
+        : undefined;
+      return {
+        ...analyseHistory(
+          conversion?.rows ?? rows,
+          period,
+          window,
+          dataEnd !== null,
+          coverageOf,
+          exchangeRates?.display,
+        ),
+        ...(conversion ? { converted: conversion.converted } : {}),
+      };
     })(),
     facts.lineTotals(lines, period, previousPeriod(period)),
   ]);
@@ -78,6 +98,7 @@ async function analyse(
       currency,
       metric: lines.metric,
       filters: lines.filters,
+      exchangeRates,
     }),
     fillDaily(facts, lines, built, period, currency),
   ]);
@@ -120,12 +141,23 @@ function isEntityGrouping(
  * per entity and day (totals, history, summaries by group, system, domain),
  * per entity, day and dimension value (breakdowns), per entity, day and
  * resource; a year of a large System is a few thousand rows to read whatever
- * the size of the facts.
+ * the size of the facts. With `exchangeRates` (`multicloud.cost.currency`),
+ * every figure is in their display currency, other currencies converted at
+ * the rate of their usage month.
  */
 export function createCostQueryService(options: {
   knex: Knex;
   lastImportAt: () => Promise<string | null>;
+  exchangeRates?: ExchangeRates;
 }): CostQueryService {
+  const { exchangeRates } = options;
+  // Answers cached by a client before a restart with other rates are stale.
+  const ratesVersion =
+    exchangeRates &&
+    createHash('sha256')
+      .update(JSON.stringify([exchangeRates.display, [...exchangeRates.rates]]))
+      .digest('base64url')
+      .slice(0, 12);
   const facts = createCostFactsStore(options.knex);
   const budgets = createBudgetStore(options.knex);
   const coverageOf = createForecastCoverageCache();
@@ -138,7 +170,7 @@ export function createCostQueryService(options: {
         facts,
         entityRef,
         period,
-        { scope: { entityRef }, groupBy, metric, filters },
+        { scope: { entityRef }, groupBy, metric, filters, exchangeRates },
         coverageOf,
       );
       const [costByPath, stored, lastImportAt] = await Promise.all([
@@ -148,24 +180,32 @@ export function createCostQueryService(options: {
           currency: analysis.currency,
           metric,
           filters,
+          exchangeRates,
         }),
         budgets.getBudget(entityRef),
         options.lastImportAt(),
       ]);
+      const budgetOptions = {
+        stored,
+        annotation: annotationBudget,
+        currency: analysis.currency,
+        asOf: analysis.asOf,
+        exchangeRates,
+      };
       // A budget is for all of the entity's cost, not a filtered part.
       const budget = filters
         ? null
         : budgetStatus({
-            stored,
-            annotation: annotationBudget,
-            currency: analysis.currency,
-            asOf: analysis.asOf,
+            ...budgetOptions,
             upToAsOf: analysis.upToAsOf,
             forecastTotal: analysis.forecast?.monthTotal ?? null,
           });
       return withFilters(
         toEntityCostResponse({ entityRef, period, groupBy, metric }, analysis, {
           budget,
+          unconvertedBudget: filters
+            ? undefined
+            : unconvertedBudget(budgetOptions),
           costByPath,
           lastImportAt,
         }),
@@ -182,6 +222,7 @@ export function createCostQueryService(options: {
         groupBy,
         metric,
         filters,
+        exchangeRates,
       };
       const analysis = await analyse(
         facts,
@@ -227,7 +268,8 @@ export function createCostQueryService(options: {
         facts.dataVersion(),
         options.lastImportAt(),
       ]);
-      return `${version} ${lastImportAt ?? ''}`;
+      const base = `${version} ${lastImportAt ?? ''}`;
+      return ratesVersion ? `${base} ${ratesVersion}` : base;
     },
   };
 }

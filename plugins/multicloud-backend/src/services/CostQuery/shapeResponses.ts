@@ -3,6 +3,7 @@ import {
   CostBreakdownItem,
   CostBreakdownSeries,
   CostBudget,
+  CostConversion,
   CostDailyPoint,
   CostForecast,
   CostGroupBy,
@@ -17,6 +18,7 @@ import { addDays, daysBetween, eachDay } from '../CostAnalytics/dates';
 import { forecastMonth } from '../CostAnalytics/forecast';
 import { ForecastCoverage } from '../CostAnalytics/types';
 import { EVERYTHING, UNALLOCATED } from '../CostAttribution/attributionModel';
+import { ExchangeRates, rateOn } from './exchangeRates';
 import { CostPeriod } from './types';
 
 /** Lines a stacked chart shows on their own; the rest is `other`. */
@@ -121,9 +123,9 @@ export function historyWindow(period: CostPeriod, dataEnd: string | null) {
 }
 
 /**
- * What the daily history says about a period: its main currency, daily
- * series, total and the previous period's, the forecast to the month's end
- * and the anomalies.
+ * What the daily history says about a period: its currency
+ * (`displayCurrency` when given, else the main one), daily series, total and
+ * the previous period's, the forecast to the month's end and the anomalies.
  */
 export function analyseHistory(
   rows: DailyCost[],
@@ -131,11 +133,16 @@ export function analyseHistory(
   window: ReturnType<typeof historyWindow>,
   hasData: boolean,
   coverageOf?: (daily: readonly CostDailyPoint[]) => ForecastCoverage,
+  displayCurrency?: string,
 ) {
   const { previous, asOf } = window;
-  const currency = mainCurrency(
-    rows.filter(r => r.usage_date >= period.from && r.usage_date <= period.to),
-  );
+  const currency =
+    displayCurrency ??
+    mainCurrency(
+      rows.filter(
+        r => r.usage_date >= period.from && r.usage_date <= period.to,
+      ),
+    );
   const daily = seriesOf(rows, currency, period.from, period.to);
   const total = daily.reduce((sum, d) => sum + d.cost, 0);
   const previousTotal = seriesOf(
@@ -339,20 +346,32 @@ export function moversOf(breakdown: CostBreakdownItem[]): CostBreakdownItem[] {
     .slice(0, MOVERS);
 }
 
-/**
- * How an entity's month stands against its budget: the one set through the
- * API wins over the annotation's, whose currency defaults to the entity's.
- */
-export function budgetStatus(options: {
+type BudgetOptions = {
   stored?: { amount: number; currency: string };
   annotation?: { amount: number; currency?: string };
   currency: string;
   asOf: string;
-  upToAsOf: CostDailyPoint[];
-  forecastTotal: number | null;
-}): CostBudget | null {
-  const { stored, annotation, currency, asOf, upToAsOf, forecastTotal } =
-    options;
+  /** The display currency's rates: a budget in another currency is converted. */
+  exchangeRates?: ExchangeRates;
+};
+
+/**
+ * The budget of an entity's month (the month `asOf` is in): the one set
+ * through the API wins over the annotation's, whose currency defaults to the
+ * entity's (the display currency, when there is one). With a display
+ * currency, a budget in another one is converted at its month's rate, or is
+ * `unconverted` when no rate covers the month.
+ */
+function monthBudget(options: BudgetOptions):
+  | {
+      budget: Pick<
+        CostBudget,
+        'amount' | 'currency' | 'source' | 'convertedFrom'
+      >;
+    }
+  | { unconverted: NonNullable<EntityCostResponse['unconvertedBudget']> }
+  | null {
+  const { stored, annotation, currency, asOf, exchangeRates } = options;
   let budget: Pick<CostBudget, 'amount' | 'currency' | 'source'> | null = null;
   if (stored) {
     budget = {
@@ -370,6 +389,53 @@ export function budgetStatus(options: {
   if (!budget) {
     return null;
   }
+  if (!exchangeRates || budget.currency === exchangeRates.display) {
+    return { budget };
+  }
+  const month = asOf.slice(0, 7);
+  const rate = rateOn(exchangeRates, budget.currency, month);
+  if (!rate) {
+    return { unconverted: { ...budget, month } };
+  }
+  return {
+    budget: {
+      amount: round(budget.amount * rate.rate),
+      currency: exchangeRates.display,
+      source: budget.source,
+      convertedFrom: { amount: budget.amount, currency: budget.currency, rate },
+    },
+  };
+}
+
+/**
+ * A budget `budgetStatus` leaves out: in another currency than the display
+ * currency, with no rate for its month.
+ */
+export function unconvertedBudget(
+  options: BudgetOptions,
+): EntityCostResponse['unconvertedBudget'] {
+  const chosen = monthBudget(options);
+  return chosen && 'unconverted' in chosen ? chosen.unconverted : undefined;
+}
+
+/**
+ * How an entity's month stands against its budget: the one set through the
+ * API wins over the annotation's, whose currency defaults to the entity's.
+ * With a display currency, a budget in another one is compared converted at
+ * its month's rate, and left out when there is none ({@link unconvertedBudget}).
+ */
+export function budgetStatus(
+  options: BudgetOptions & {
+    upToAsOf: CostDailyPoint[];
+    forecastTotal: number | null;
+  },
+): CostBudget | null {
+  const { asOf, upToAsOf, forecastTotal } = options;
+  const chosen = monthBudget(options);
+  if (!chosen || !('budget' in chosen)) {
+    return null;
+  }
+  const { convertedFrom, ...budget } = chosen.budget;
   const month = asOf.slice(0, 7);
   const actual = upToAsOf
     .filter(d => d.date.startsWith(month))
@@ -382,6 +448,7 @@ export function budgetStatus(options: {
     actualShare: actual / budget.amount,
     forecastShare:
       forecastTotal === null ? null : forecastTotal / budget.amount,
+    ...(convertedFrom ? { convertedFrom } : {}),
   };
 }
 
@@ -390,7 +457,22 @@ export type PeriodAnalysis = ReturnType<typeof analyseHistory> & {
   lines: Line[];
   /** The organisation's unallocated cost in the period ({@link unallocatedOf}). */
   unallocated: { cost: number; share: number };
+  /** With a display currency: the period's cost converted into it. */
+  converted?: CostConversion[];
 };
+
+/** The answer's `converted` field: present (maybe empty) with a display currency. */
+function convertedOf(analysis: PeriodAnalysis) {
+  return analysis.converted
+    ? {
+        converted: analysis.converted.map(c => ({
+          ...c,
+          amount: round(c.amount),
+          convertedAmount: round(c.convertedAmount),
+        })),
+      }
+    : {};
+}
 
 /** The answer about one entity. */
 export function toEntityCostResponse(
@@ -403,6 +485,8 @@ export function toEntityCostResponse(
   analysis: PeriodAnalysis,
   extras: {
     budget: CostBudget | null;
+    /** A budget left out for want of an exchange rate ({@link unconvertedBudget}). */
+    unconvertedBudget?: EntityCostResponse['unconvertedBudget'];
     /** The entity's cost per attribution path (`resource`, `tag`). */
     costByPath: Map<string, number>;
     lastImportAt: string | null;
@@ -432,6 +516,10 @@ export function toEntityCostResponse(
     attribution: { byResource: pathCost('resource'), byTag: pathCost('tag') },
     unallocated: analysis.unallocated,
     otherCurrencies: analysis.otherCurrencies,
+    ...convertedOf(analysis),
+    ...(extras.unconvertedBudget
+      ? { unconvertedBudget: extras.unconvertedBudget }
+      : {}),
     lastImportAt: extras.lastImportAt,
   };
 }
@@ -468,6 +556,7 @@ export function toSummaryResponse(
     movers: moversOf(breakdown),
     unallocated: analysis.unallocated,
     otherCurrencies: analysis.otherCurrencies,
+    ...convertedOf(analysis),
     lastImportAt,
   };
 }

@@ -40,7 +40,8 @@ export interface CostQueryService {
   deleteBudget(entityRef: string): Promise<boolean>;
   /**
    * Changes whenever an answer may have: after imports, attribution changes,
-   * rebuilds and budget changes. Cheap: one row and one maximum.
+   * rebuilds and budget changes, and with the exchange rates of the config
+   * (across restarts). Cheap: one row and one maximum.
    */
   dataVersion(): Promise<string>;
 }

@@ -7,10 +7,12 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
   CostBudget,
+  EntityCostResponse,
   MULTICLOUD_ANNOTATIONS,
   multicloudBudgetUpdatePermission,
 } from '@multicloud/plugin-multicloud-common';
 import { formatCurrency, formatMonth, formatPercent } from '../../lib/format';
+import { describeRate } from '../shared/ConvertedCostNote';
 import { BudgetDialog } from './BudgetDialog';
 
 const useStyles = makeStyles(theme => ({
@@ -20,7 +22,7 @@ const useStyles = makeStyles(theme => ({
   frame: { height: '100%' },
 }));
 
-function buttonLabel(budget: CostBudget | null): string {
+function buttonLabel(budget: Pick<CostBudget, 'source'> | undefined): string {
   if (!budget) {
     return 'Set budget';
   }
@@ -37,17 +39,23 @@ export const BudgetCard = (props: {
   /** The page's entity: the budget's and the permission's. */
   entityRef: string;
   budget: CostBudget | null;
+  /** A budget the answer could not compare, for want of an exchange rate. */
+  unconvertedBudget?: EntityCostResponse['unconvertedBudget'];
   currency: string;
   onChanged: () => void;
 }) => {
-  const { entityRef, budget, currency, onChanged } = props;
+  const { entityRef, budget, unconvertedBudget, currency, onChanged } = props;
+  // The budget as it was set, before any conversion: what the dialog edits.
+  const asSet = budget?.convertedFrom ?? budget ?? unconvertedBudget;
+  // The budget, whether compared or not.
+  const monthBudget = budget ?? unconvertedBudget;
   const classes = useStyles();
   const [editing, setEditing] = useState(false);
   const { allowed: canEdit, loading: asking } = usePermission({
     permission: multicloudBudgetUpdatePermission,
     resourceRef: entityRef,
   });
-  const fromAnnotation = budget?.source === 'annotation';
+  const fromAnnotation = monthBudget?.source === 'annotation';
   const actualOver = budget !== null && budget.actualShare > 1;
   const forecastOver =
     budget?.forecastShare !== null &&
@@ -65,11 +73,11 @@ export const BudgetCard = (props: {
     >
       <InfoCard
         title="Budget"
-        subheader={budget ? formatMonth(budget.month) : 'Monthly'}
+        subheader={monthBudget ? formatMonth(monthBudget.month) : 'Monthly'}
         actions={
           canEdit && (
             <Button color="primary" onClick={() => setEditing(true)}>
-              {buttonLabel(budget)}
+              {buttonLabel(monthBudget)}
             </Button>
           )
         }
@@ -108,6 +116,22 @@ export const BudgetCard = (props: {
                 {forecastOver && !actualOver && ', heading over budget'}
               </Typography>
             )}
+            {budget.convertedFrom && (
+              <Typography variant="caption" color="textSecondary" component="p">
+                Set as{' '}
+                {formatCurrency(
+                  budget.convertedFrom.amount,
+                  budget.convertedFrom.currency,
+                )}
+                , converted at{' '}
+                {describeRate(
+                  budget.convertedFrom.rate,
+                  budget.convertedFrom.currency,
+                  budget.currency,
+                )}
+                .
+              </Typography>
+            )}
             {fromAnnotation && (
               <Typography variant="caption" color="textSecondary">
                 Set by the annotation{' '}
@@ -117,7 +141,26 @@ export const BudgetCard = (props: {
               </Typography>
             )}
           </>
-        ) : (
+        ) : null}
+        {!budget && unconvertedBudget && (
+          <>
+            <Typography variant="body2">
+              Budget{' '}
+              {formatCurrency(
+                unconvertedBudget.amount,
+                unconvertedBudget.currency,
+              )}
+              : not compared, the config has no exchange rate from{' '}
+              {unconvertedBudget.currency} to {currency} for{' '}
+              {formatMonth(unconvertedBudget.month)} or earlier.
+            </Typography>
+            <Typography variant="caption" color="textSecondary">
+              Add one under <code>multicloud.cost.currency.exchangeRates</code>,
+              or set the budget in {currency}.
+            </Typography>
+          </>
+        )}
+        {!budget && !unconvertedBudget && (
           <>
             <Typography variant="body2">No monthly budget.</Typography>
             <Typography variant="caption" color="textSecondary">
@@ -132,8 +175,8 @@ export const BudgetCard = (props: {
         {editing && canEdit && (
           <BudgetDialog
             entityRef={entityRef}
-            current={budget?.source === 'api' ? budget : undefined}
-            suggested={budget ?? undefined}
+            current={monthBudget?.source === 'api' ? asSet : undefined}
+            suggested={asSet ?? undefined}
             defaultCurrency={currency}
             onClose={() => setEditing(false)}
             onChanged={() => {

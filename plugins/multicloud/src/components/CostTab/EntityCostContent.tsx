@@ -88,6 +88,7 @@ const CostReport = (props: {
           <BudgetCard
             entityRef={entityRef}
             budget={budget}
+            unconvertedBudget={response.unconvertedBudget}
             currency={currency}
             onChanged={onBudgetChanged}
           />

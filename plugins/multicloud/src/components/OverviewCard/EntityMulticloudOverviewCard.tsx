@@ -26,6 +26,7 @@ import { sameDaysLastMonth, todayUtc } from '../../lib/period';
 import { SEVERITY_LABELS, SeverityIcon } from '../AlertsTab/alertLabels';
 import { EntityOverviewCard, useEntityTabLink } from '../EntityOverviewCard';
 import { ChangeIndicator } from '../shared/ChangeIndicator';
+import { ConvertedCostNote } from '../shared/ConvertedCostNote';
 
 /** The Cost tab's view of the card's figures: the month so far by service. */
 const COST_TAB_QUERY = 'period=monthToDate&groupBy=service';
@@ -166,9 +167,15 @@ const MonthCostSummary = (props: { cost: MonthCost }) => {
             {formatPercent(topDriver.share)})
           </Typography>
         )}
+        <ConvertedCostNote
+          converted={thisMonth.converted}
+          currency={currency}
+        />
         {thisMonth.otherCurrencies.length > 0 && (
           <Typography variant="body2" color="textSecondary">
-            Not included, billed in other currencies:{' '}
+            {thisMonth.converted
+              ? `Not included, no exchange rate to ${currency} in config: `
+              : 'Not included, billed in other currencies: '}
             {thisMonth.otherCurrencies
               .map(other => formatCurrency(other.total, other.currency))
               .join(', ')}

@@ -10,15 +10,25 @@ import {
 import { formatCurrency, formatMonth, formatPercent } from '../../lib/format';
 import { daysBetween } from '../../lib/period';
 import { ChangeIndicator } from './ChangeIndicator';
+import { ConvertedCostNote } from './ConvertedCostNote';
 
-/** The period's total, its change against the previous period of equal length. */
+/**
+ * The period's total, its change against the previous period of equal
+ * length, and what other currencies it includes converted or leaves out.
+ */
 export const TotalCard = (props: {
   response: Pick<
     EntityCostResponse,
-    'from' | 'to' | 'total' | 'currency' | 'previous' | 'otherCurrencies'
+    | 'from'
+    | 'to'
+    | 'total'
+    | 'currency'
+    | 'previous'
+    | 'otherCurrencies'
+    | 'converted'
   >;
 }) => {
-  const { from, to, total, currency, previous, otherCurrencies } =
+  const { from, to, total, currency, previous, otherCurrencies, converted } =
     props.response;
   const days = daysBetween(from, to);
   return (
@@ -36,9 +46,12 @@ export const TotalCard = (props: {
         Previous period ({previous.from} to {previous.to}):{' '}
         {formatCurrency(previous.total, currency)}
       </Typography>
+      <ConvertedCostNote converted={converted} currency={currency} />
       {otherCurrencies.length > 0 && (
         <Typography variant="body2" color="textSecondary">
-          Not included, billed in other currencies:{' '}
+          {converted
+            ? `Not included, no exchange rate to ${currency} in config: `
+            : 'Not included, billed in other currencies: '}
           {otherCurrencies
             .map(other => formatCurrency(other.total, other.currency))
             .join(', ')}

@@ -2,6 +2,7 @@ export { BreakdownBarChart } from './BreakdownBarChart';
 export { BreakdownLabel, BreakdownTable } from './BreakdownTable';
 export { ChangeIndicator, describeChange } from './ChangeIndicator';
 export { CostChart, describeAnomaly, describeCostChart } from './CostChart';
+export { ConvertedCostNote, describeRate } from './ConvertedCostNote';
 export type { CostChartProps } from './CostChart';
 export { GROUP_BY_LABELS, GroupBySelect, MetricSelect } from './CostSelects';
 export { ForecastCard, TotalCard, UnallocatedCard } from './HeadlineCards';
