@@ -367,10 +367,22 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
   const { table, keys, attributes } = ROLLUPS[rollup];
   const delta = `${DELTA_PREFIX}${rollup}`;
   const merged = `${DELTA_PREFIX}${rollup}_merged`;
-  const touched = (row: string) =>
-    `EXISTS (SELECT 1 FROM ${delta} d WHERE ${keys
-      .map(k => `d.${k} = ${row}.${k}`)
-      .join(' AND ')})`;
+  const touchedKeys = `${DELTA_PREFIX}${rollup}_keys`;
+  // The rollup rows the moved cost falls on, found from the keys through
+  // the rollup's index: a lookup per moved row, where a test of every
+  // rollup row against the keys reads the whole rollup (tens of millions of
+  // rows on a large estate; on SQLite a scan of the keys per rollup row).
+  await tx.raw(`DROP TABLE IF EXISTS ${touchedKeys}`);
+  await tx.raw(
+    `CREATE TEMPORARY TABLE ${touchedKeys} AS
+     SELECT DISTINCT ${keys.join(', ')} FROM ${delta}`,
+  );
+  if (isPostgres(tx)) {
+    await tx.raw(`ANALYZE ${touchedKeys}`);
+  }
+  // CROSS JOIN: SQLite loops over its left side, the keys, first.
+  const touchedRows = `${touchedKeys} k CROSS JOIN ${table} r
+     WHERE ${keys.map(k => `r.${k} = k.${k}`).join(' AND ')}`;
   const attributeSql = attributes.map(attribute =>
     attribute === 'resource_ref'
       ? `CASE WHEN SUM(CASE WHEN side = 'new' THEN 1 ELSE 0 END) > 0
@@ -390,19 +402,29 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
      ].join(', ')}
      FROM (
        SELECT ${allColumns.map(c => `r.${c}`).join(', ')}, 'kept' AS side
-       FROM ${table} r WHERE ${touched('r')}
+       FROM ${touchedRows}
        UNION ALL
        SELECT ${allColumns.join(', ')}, side FROM ${delta}
      ) rows_of_keys
      GROUP BY ${keys.join(', ')}`,
   );
-  await tx.raw(`DELETE FROM ${table} WHERE ${touched(table)}`);
+  if (isPostgres(tx)) {
+    await tx.raw(
+      `DELETE FROM ${table} r USING ${touchedKeys} k
+       WHERE ${keys.map(k => `r.${k} = k.${k}`).join(' AND ')}`,
+    );
+  } else {
+    await tx.raw(
+      `DELETE FROM ${table} WHERE rowid IN (SELECT r.rowid FROM ${touchedRows})`,
+    );
+  }
   await tx.raw(
     `INSERT INTO ${table} (${allColumns.join(', ')})
      SELECT ${allColumns.join(', ')} FROM ${merged}
      WHERE NOT (${COSTS.map(c => `ABS(${c}) < ${ZERO}`).join(' AND ')})`,
   );
   await tx.raw(`DROP TABLE ${merged}`);
+  await tx.raw(`DROP TABLE ${touchedKeys}`);
   await tx.raw(`DROP TABLE ${delta}`);
 }
 
@@ -442,21 +464,6 @@ export async function reattributeRollups(
   await fanOut(tx, targets, { sign: -1, side: 'old' });
   await replaceMappings();
   await fanOut(tx, targets, { sign: 1, side: 'new' });
-  // The merge looks every rollup row up in the scratch tables by its key:
-  // without an index SQLite scans a scratch table per rollup row (minutes
-  // at 30,000 facts, yarn bench:cost).
-  for (const [rollup, name] of Object.entries(targets) as Array<
-    [Rollup, string]
-  >) {
-    await tx.raw(
-      `CREATE INDEX ${name}_keys ON ${name} (${ROLLUPS[rollup].keys.join(
-        ', ',
-      )})`,
-    );
-    if (isPostgres(tx)) {
-      await tx.raw(`ANALYZE ${name}`);
-    }
-  }
   for (const rollup of Object.keys(ROLLUPS) as Rollup[]) {
     await mergeDelta(tx, rollup);
   }
