@@ -7,6 +7,10 @@ import {
 import request from 'supertest';
 import { multicloudPlugin } from './plugin';
 
+// A whole backend's start, migrations included, on a cold, loaded machine
+// passes Jest's 5 s default.
+jest.setTimeout(60_000);
+
 const databases = TestDatabases.create();
 
 describe('multicloud backend plugin', () => {
