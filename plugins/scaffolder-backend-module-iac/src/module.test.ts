@@ -7,6 +7,10 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { AddressInfo } from 'node:net';
 import { scaffolderModuleIac } from './module';
 
+// Starting the scaffolder backend on a cold, loaded machine can pass Jest's
+// 5 s default.
+jest.setTimeout(60_000);
+
 describe('scaffolderModuleIac', () => {
   it('registers the six actions with the scaffolder, with schemas and examples', async () => {
     const backend = await startTestBackend({
