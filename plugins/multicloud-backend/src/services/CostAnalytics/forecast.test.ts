@@ -198,6 +198,26 @@ describe('forecastMonth', () => {
       expect(widthAsOf('2026-10-31')).toBe(0);
     });
 
+    // The drifting series' error variance grows steeply with the horizon: a
+    // line through its first forecast day would leave that day none.
+    it.each(['2026-07-30', '2026-08-30', '2026-09-29'])(
+      'leave neither the next day nor the month total zero wide on %s, a day before the month end',
+      asOf => {
+        const forecast = forecastMonth(historyUpTo(drifting.daily, asOf), {
+          asOf,
+        })!;
+        expect(forecast.daily).toHaveLength(1);
+        const [day] = forecast.daily;
+        expect(day.upper - day.lower).toBeGreaterThan(0.05 * day.cost);
+        expect(forecast.monthUpper - forecast.monthTotal).toBeGreaterThan(
+          0.025 * day.cost,
+        );
+        expect(forecast.monthTotal - forecast.monthLower).toBeGreaterThan(
+          0.025 * day.cost,
+        );
+      },
+    );
+
     it('are wider at a higher level', () => {
       const asOf = '2026-10-10';
       const history = historyUpTo(drifting.daily, asOf);

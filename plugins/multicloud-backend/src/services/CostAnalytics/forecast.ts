@@ -11,13 +11,7 @@ import {
   endOfMonth,
   startOfMonth,
 } from './dates';
-import {
-  fitNonNegativeLine,
-  mean,
-  median,
-  quantile,
-  theilSenSlope,
-} from './statistics';
+import { fitNonNegativeLine, mean, median, theilSenSlope } from './statistics';
 import {
   BacktestOptions,
   CoverageOptions,
@@ -225,14 +219,25 @@ type ErrorModel = {
 };
 
 /**
- * Quantile of the absolute standardised errors: a symmetric interval, so it
- * always holds its forecast, and both tails of a short backtest count.
+ * How many spreads either side of the forecast the interval reaches: the
+ * ceil((n + 1) * level)-th smallest of the n absolute standardised errors
+ * (symmetric, so that it always holds its forecast and both tails of a short
+ * backtest count). This is the split-conformal quantile: a new forecast's
+ * error is one more of n + 1, and this order statistic holds at least
+ * `level` of them, where the plain sample quantile holds about
+ * (2 * level - 1) / n too few, the undercoverage of a short backtest. With
+ * too few errors for that rank, the largest is the best estimate there is.
  */
 function reachOf(standardised: number[], level: number): number {
-  return quantile(
-    standardised.map(value => Math.abs(value)),
-    level,
-  );
+  if (standardised.length === 0) {
+    return 0;
+  }
+  const sorted = standardised
+    .map(value => Math.abs(value))
+    .sort((a, b) => a - b);
+  // The tolerance keeps a product like 0.8 * 35 = 28.000000000000004 at 28.
+  const rank = Math.ceil((sorted.length + 1) * level - 1e-9);
+  return sorted[Math.min(sorted.length, rank) - 1];
 }
 
 function standardise(value: number, spread: number): number[] {
@@ -250,33 +255,51 @@ type Spreads = {
  * forecast, to their origin's month end.
  *
  * A day's error variance grows with the horizon as the level drifts:
- * a + b * (step - 1). The error variance of a sum of L days grows faster than
- * L, because a level or weekday factor that is off is off on many of its
- * days: L * (c + d * (L - 1)), fitted on every window's running sums. Both
- * fits keep their coefficients >= 0.
+ * v(step) = a + b * step. Where the errors ask for a < 0, the line goes
+ * through step 0, the last actual day, which no forecast gets wrong: through
+ * the first forecast day instead, it would leave that day no spread and an
+ * interval of zero width, which a cost almost never falls in.
+ *
+ * The error of a sum of L days is the sum of its days' errors: its variance
+ * is their variances plus every pair's covariance, and a level or weekday
+ * factor that is off is off alike on many days, so pairs covary, by c on
+ * average: var(L) = v(1) + ... + v(L) + L * (L - 1) * c, with c fitted on
+ * every window's running sums. Built on the day variances, a one-day sum is
+ * as uncertain as its day; a free fit of the sums' variance can leave it none
+ * (it does on many of the demo's series), and the month interval a day
+ * before the month end zero wide. Every coefficient is kept >= 0.
  */
 function spreadsOf(windows: readonly BacktestWindow[]): Spreads {
   const dayPoints: Array<{ x: number; y: number }> = [];
-  const sumPoints: Array<{ x: number; y: number }> = [];
   for (const window of windows) {
-    let sum = 0;
     window.errors.forEach(({ actual, forecast }, index) => {
-      const error = actual - forecast;
-      sum += error;
-      dayPoints.push({ x: index, y: error ** 2 });
-      sumPoints.push({ x: index, y: sum ** 2 / (index + 1) });
+      dayPoints.push({ x: index + 1, y: (actual - forecast) ** 2 });
     });
   }
   const dayVariance = fitNonNegativeLine(dayPoints);
-  const dailySumVariance = fitNonNegativeLine(sumPoints);
+  /** v(1) + ... + v(days). */
+  const summedDayVariance = (days: number) =>
+    days * dayVariance.intercept + (dayVariance.slope * days * (days + 1)) / 2;
+
+  // c by least squares over every running sum of L days:
+  // (sum^2 - v(1) - ... - v(L)) / L = c * (L - 1).
+  let crossProducts = 0;
+  let squares = 0;
+  for (const { errors } of windows) {
+    let sum = 0;
+    for (let index = 0; index < errors.length; index++) {
+      sum += errors[index].actual - errors[index].forecast;
+      const days = index + 1;
+      crossProducts += index * ((sum ** 2 - summedDayVariance(days)) / days);
+      squares += index ** 2;
+    }
+  }
+  const covariance = squares > 0 ? Math.max(0, crossProducts / squares) : 0;
   return {
     daySpread: step =>
-      Math.sqrt(dayVariance.intercept + dayVariance.slope * (step - 1)),
+      Math.sqrt(dayVariance.intercept + dayVariance.slope * step),
     sumSpread: days =>
-      Math.sqrt(
-        days *
-          (dailySumVariance.intercept + dailySumVariance.slope * (days - 1)),
-      ),
+      Math.sqrt(summedDayVariance(days) + days * (days - 1) * covariance),
   };
 }
 
