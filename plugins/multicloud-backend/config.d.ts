@@ -290,12 +290,18 @@ export interface Config {
         timeout?: HumanDuration | string;
         /**
          * Memory DuckDB may use while reading and summing a file (it spills to
-         * `tempDirectory` beyond it), as DuckDB writes it. Default: `256MB`.
+         * `tempDirectory` beyond it), as DuckDB writes it. Summing rows to
+         * days uses every thread; when its groups spill to disk and that
+         * needs more than this, it runs again on as many threads as this
+         * holds at 160 MiB each (one at the default, which reads a month of
+         * 850,000 daily rows). A file that needs more still is refused with
+         * a 413 naming this key, and nothing is written. Default: `256MB`.
          * @visibility backend
          */
         memoryLimit?: string;
         /**
-         * Threads DuckDB uses to read a file. Default: 2.
+         * Threads DuckDB uses to read a file (summing rows to days may use
+         * fewer, see `memoryLimit`). Default: 2.
          * @visibility backend
          */
         threads?: number;

@@ -837,6 +837,27 @@ describe.each(databases.eachSupportedId())('cost API on %p', databaseId => {
       expect(await summaryTotal(server)).toBe(1260);
     });
 
+    it('refuses a file that needs more memory than memoryLimit with a 413 naming it and the temp directory, and keeps what was there', async () => {
+      const knex = await databases.init(databaseId);
+      await importDemo(await startBackend({ knex }));
+      const server = await startBackend({
+        knex,
+        config: limit({ memoryLimit: '1MB' }),
+      });
+
+      const res = await request(server)
+        .post('/api/multicloud/cost/imports?fileName=revised.csv')
+        .set('Content-Type', 'text/csv')
+        .send(Buffer.from(demoExport()));
+
+      expect(res.status).toBe(413);
+      expect(res.body.error.message).toMatch(
+        /^Reading the file needed more than multicloud\.cost\.imports\.memoryLimit \(1MB\) of memory besides what it could spill to the temp directory \(multicloud\.cost\.imports\.tempDirectory\); raise memoryLimit, or make room in the temp directory, and import the file again\. Nothing was written\./,
+      );
+      expect(res.body.error.message).not.toMatch(INTERNALS);
+      expect(await summaryTotal(server)).toBe(1260);
+    });
+
     it('refuses more rows than maxRows with a 400 naming it', async () => {
       const server = await startBackend({ config: limit({ maxRows: 400 }) });
 

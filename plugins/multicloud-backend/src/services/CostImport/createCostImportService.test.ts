@@ -435,22 +435,50 @@ describe('createCostImportService', () => {
       ).toBe(10);
     });
 
-    it('names the memory limit to raise when DuckDB runs out of it, and writes nothing', async () => {
-      const { knex, importer } = await setUp(databaseId, undefined, {
-        memoryLimit: '1MB',
+    it('refuses a file that needs more memory than memoryLimit with a 413 naming it and the temp directory, and writes nothing', async () => {
+      const { knex, importer, attribution, logger } = await setUp(databaseId);
+      await importer.importFile({
+        path: writeFile(
+          directory,
+          'oct.csv',
+          focusCsv([focusRow({ BilledCost: 10 })]),
+        ),
+        source: 'test',
       });
-      const file = writeFile(
+      const starved = createCostImportService({
+        knex,
+        logger,
+        attribution,
+        limits: testImportLimits(directory, { memoryLimit: '1MB' }),
+      });
+      const revised = writeFile(
         directory,
-        'oct.csv',
-        focusCsv([focusRow({ BilledCost: 10 })]),
+        'oct2.csv',
+        focusCsv([focusRow({ BilledCost: 99 }), focusRow({ BilledCost: 1 })]),
       );
 
-      await expect(
-        importer.importFile({ path: file, source: 'test' }),
-      ).rejects.toThrow(
-        /needed more than multicloud\.cost\.imports\.memoryLimit \(1MB\).*Nothing was written/,
+      const error = await starved
+        .importFile({ path: revised, source: 'test' })
+        .catch(e => e);
+
+      expect(error).toBeInstanceOf(CostImportLimitError);
+      expect(error.statusCode).toBe(413);
+      expect(error.setting).toBe('multicloud.cost.imports.memoryLimit');
+      expect(error.message).toContain(
+        'needed more than multicloud.cost.imports.memoryLimit (1MB) of memory besides what it could spill to the temp directory (multicloud.cost.imports.tempDirectory); raise memoryLimit, or make room in the temp directory, and import the file again. Nothing was written.',
       );
-      expect(await factTotals(knex)).toEqual([]);
+      expect(error.message).not.toContain(directory);
+      expect(await factTotals(knex)).toEqual([
+        { provider: 'AWS', billed: 10, effective: 1, n: 1 },
+      ]);
+      // Not the file's fault: failed, not rejected, so it may be tried again.
+      expect(
+        (
+          await knex('multicloud_cost_imports')
+            .orderBy('started_at')
+            .select('status')
+        ).map(r => r.status),
+      ).toEqual(['completed', 'failed']);
     });
 
     it('imports an upload from a stream and refuses one over the size limit', async () => {

@@ -25,6 +25,18 @@ import { CostImportLimitError, FocusFileRejectedError } from './types';
  */
 const CSV_BUFFER_BYTES = 8 * 1024 * 1024;
 
+/**
+ * DuckDB memory one thread of the daily grouping needs once its groups
+ * outgrow memory and spill: DuckDB's hash aggregate then splits each
+ * thread's groups into up to 256 partitions, each with a pinned 256 KiB
+ * block of rows and one of strings while it writes them out, besides the
+ * thread's CSV buffers. One thread needed 125-145 MiB for a month of
+ * 850,000 daily rows (DuckDB 1.5.5); two threads under a 256MB limit ran
+ * out of memory when both spilled at once (at random: when their spills
+ * overlapped).
+ */
+const GROUPING_BYTES_PER_THREAD = 160 * 1024 * 1024;
+
 /** Formats the importer reads. */
 export type FocusFileFormat = 'csv' | 'csv.gz' | 'parquet';
 
@@ -320,6 +332,42 @@ async function releaseReadBuffers(connection: DuckDBConnection) {
   }
 }
 
+const BYTE_UNITS: Record<string, number> = {
+  bytes: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
+  PiB: 1024 ** 5,
+};
+
+/**
+ * Threads for a daily grouping that spills: as many as the memory limit
+ * holds (see {@link GROUPING_BYTES_PER_THREAD}), at least one, at most
+ * `threads`. The limit is read back from DuckDB, which accepts more
+ * spellings of it than we would parse, and prints it as `244.1 MiB`.
+ */
+async function spillingGroupingThreads(
+  connection: DuckDBConnection,
+  threads: number,
+): Promise<number> {
+  const [{ setting }] = (
+    await connection.runAndReadAll(
+      `SELECT current_setting('memory_limit') AS setting`,
+    )
+  ).getRowObjectsJS();
+  const match = /^([\d.]+)\s*([A-Za-z]+)$/.exec(String(setting).trim());
+  const unit = match ? BYTE_UNITS[match[2]] : undefined;
+  if (!match || !unit) {
+    return 1;
+  }
+  const bytes = Number(match[1]) * unit;
+  return Math.max(
+    1,
+    Math.min(threads, Math.floor(bytes / GROUPING_BYTES_PER_THREAD)),
+  );
+}
+
 /** What DuckDB reads: a plain CSV file with its header, or a Parquet file. */
 type FocusSource = {
   path: string;
@@ -528,7 +576,7 @@ async function analyse(
   // One pass over the file: hourly (or finer) rows summed per day and per
   // every attribute we keep. Only what varies per row is computed per row;
   // keys are normalized and checked on the (far fewer) groups afterwards.
-  await connection.run(`
+  const grouping = `
     CREATE TEMP TABLE grouped AS
     SELECT
       ${day('ChargePeriodStart')} AS usage_date,
@@ -559,7 +607,25 @@ async function analyse(
       ${missingOrBad} AS missing_or_bad
     FROM ${source}
     GROUP BY ALL
-  `);
+  `;
+  try {
+    await connection.run(grouping);
+  } catch (error) {
+    // Files whose groups fit in memory (hourly exports summed to days) are
+    // grouped on every thread. One whose groups spill may need more memory
+    // on them than the limit gives: it is grouped again (the failed
+    // statement created nothing) on as many threads as the limit holds.
+    if (!isOutOfMemory(error)) {
+      throw error;
+    }
+    const threads = await spillingGroupingThreads(connection, options.threads);
+    if (threads >= options.threads) {
+      throw error;
+    }
+    await connection.run(`SET threads = ${threads}`);
+    await connection.run(grouping);
+    await connection.run(`SET threads = ${options.threads}`);
+  }
   const keyChecks = rowChecks()
     .filter(c => KEY_COLUMNS[c.column])
     .map(
@@ -730,9 +796,13 @@ function truncate(value: string, max = 80) {
   return value.length > max ? `${value.slice(0, max - 3)}...` : value;
 }
 
+function isOutOfMemory(error: unknown): boolean {
+  const message = (error as { message?: unknown })?.message;
+  return typeof message === 'string' && /^Out of Memory Error/.test(message);
+}
+
 /** DuckDB's error classes that mean the server, not the file, failed. */
-const SERVER_SIDE =
-  /^(Out of Memory Error|INTERNAL Error|FATAL Error|Fatal Error)/;
+const SERVER_SIDE = /^(INTERNAL Error|FATAL Error|Fatal Error)/;
 /** I/O failures of the server's disk (spilling, decompressed copies). */
 const DISK_FAILURE =
   /No space left|Disk quota|Permission denied|Too many open files|Could not (write|create|open) .*(tmp|temp)/i;
@@ -762,10 +832,13 @@ function translateDuckDbError(
       text.trim(),
     );
   const detail = redact(message.split('\n')[0]);
-  if (/^Out of Memory Error/.test(message)) {
-    // Not the file's fault: the server's limit is too small for its days.
-    return new Error(
-      `Reading the file needed more than multicloud.cost.imports.memoryLimit (${options.memoryLimit}) and the temp directory could not take the rest; raise memoryLimit or free space in ${options.tempDirectory}. Nothing was written. (${detail})`,
+  if (isOutOfMemory(error)) {
+    // The file is too large for the server's limits, as with the size
+    // limits: a 413 that names the settings (not the server's paths).
+    return new CostImportLimitError(
+      `Reading the file needed more than multicloud.cost.imports.memoryLimit (${options.memoryLimit}) of memory besides what it could spill to the temp directory (multicloud.cost.imports.tempDirectory); raise memoryLimit, or make room in the temp directory, and import the file again. Nothing was written. (${detail})`,
+      'multicloud.cost.imports.memoryLimit',
+      413,
     );
   }
   if (SERVER_SIDE.test(message) || DISK_FAILURE.test(message)) {

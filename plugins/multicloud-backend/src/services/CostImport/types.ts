@@ -68,9 +68,10 @@ export class FocusFileRejectedError extends InputError {
 }
 
 /**
- * A file over one of the import limits: 413 for sizes, 400 for rows and
- * time. Not the file's fault alone, so a folder import tries it again after
- * a restart (which a changed limit needs).
+ * A file over one of the import limits: 413 for sizes and for more memory
+ * than `memoryLimit` gives DuckDB, 400 for rows and time. Not the file's
+ * fault alone, so a folder import tries it again after a restart (which a
+ * changed limit needs).
  */
 export class CostImportLimitError extends InputError {
   constructor(
