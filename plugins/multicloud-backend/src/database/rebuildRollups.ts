@@ -368,21 +368,37 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
   const delta = `${DELTA_PREFIX}${rollup}`;
   const merged = `${DELTA_PREFIX}${rollup}_merged`;
   const touchedKeys = `${DELTA_PREFIX}${rollup}_keys`;
-  // The rollup rows the moved cost falls on, found from the keys through
-  // the rollup's index: a lookup per moved row, where a test of every
-  // rollup row against the keys reads the whole rollup (tens of millions of
-  // rows on a large estate; on SQLite a scan of the keys per rollup row).
+  // The rollup rows the moved cost falls on, less those it leaves as they
+  // were: an ancestor of both the old and the new entity (the organisation,
+  // an owner or system that stayed) loses and gains the same cost, so its
+  // rows are not touched (on the resources rollup, unless the resource
+  // entity it names changed). The rest are found from the keys through the
+  // rollup's index: a lookup per moved row, where a test of every rollup row
+  // against the keys reads the whole rollup (tens of millions of rows on a
+  // large estate; on SQLite a scan of the keys per rollup row).
+  const unchanged = [
+    ...COSTS.map(c => `ABS(SUM(${c})) < ${ZERO}`),
+    ...(attributes.includes('resource_ref')
+      ? [
+          `COALESCE(MAX(CASE WHEN side = 'new' THEN resource_ref END), '') =
+           COALESCE(MAX(CASE WHEN side = 'old' THEN resource_ref END), '')`,
+        ]
+      : []),
+  ];
   await tx.raw(`DROP TABLE IF EXISTS ${touchedKeys}`);
   await tx.raw(
     `CREATE TEMPORARY TABLE ${touchedKeys} AS
-     SELECT DISTINCT ${keys.join(', ')} FROM ${delta}`,
+     SELECT ${keys.join(', ')} FROM ${delta}
+     GROUP BY ${keys.join(', ')}
+     HAVING NOT (${unchanged.join(' AND ')})`,
   );
   if (isPostgres(tx)) {
     await tx.raw(`ANALYZE ${touchedKeys}`);
   }
   // CROSS JOIN: SQLite loops over its left side, the keys, first.
-  const touchedRows = `${touchedKeys} k CROSS JOIN ${table} r
+  const rowsOfKeys = (of: string) => `${touchedKeys} k CROSS JOIN ${of} r
      WHERE ${keys.map(k => `r.${k} = k.${k}`).join(' AND ')}`;
+  const touchedRows = rowsOfKeys(table);
   const attributeSql = attributes.map(attribute =>
     attribute === 'resource_ref'
       ? `CASE WHEN SUM(CASE WHEN side = 'new' THEN 1 ELSE 0 END) > 0
@@ -404,7 +420,8 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
        SELECT ${allColumns.map(c => `r.${c}`).join(', ')}, 'kept' AS side
        FROM ${touchedRows}
        UNION ALL
-       SELECT ${allColumns.join(', ')}, side FROM ${delta}
+       SELECT ${allColumns.map(c => `r.${c}`).join(', ')}, r.side
+       FROM ${rowsOfKeys(delta)}
      ) rows_of_keys
      GROUP BY ${keys.join(', ')}`,
   );
