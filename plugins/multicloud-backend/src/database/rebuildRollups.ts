@@ -408,6 +408,16 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
       : `MAX(${attribute}) AS ${attribute}`,
   );
   const allColumns = [...keys, ...attributes, ...COSTS];
+  // The touched rows are read once, with where they are: the delete then
+  // goes straight to them instead of looking each up again.
+  const kept = `${DELTA_PREFIX}${rollup}_kept`;
+  const rowId = isPostgres(tx) ? 'r.ctid' : 'r.rowid';
+  await tx.raw(`DROP TABLE IF EXISTS ${kept}`);
+  await tx.raw(
+    `CREATE TEMPORARY TABLE ${kept} AS
+     SELECT ${rowId} AS row_id, ${allColumns.map(c => `r.${c}`).join(', ')}
+     FROM ${touchedRows}`,
+  );
   await tx.raw(`DROP TABLE IF EXISTS ${merged}`);
   await tx.raw(
     `CREATE TEMPORARY TABLE ${merged} AS
@@ -417,8 +427,7 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
        ...COSTS.map(c => `SUM(${c}) AS ${c}`),
      ].join(', ')}
      FROM (
-       SELECT ${allColumns.map(c => `r.${c}`).join(', ')}, 'kept' AS side
-       FROM ${touchedRows}
+       SELECT ${allColumns.join(', ')}, 'kept' AS side FROM ${kept}
        UNION ALL
        SELECT ${allColumns.map(c => `r.${c}`).join(', ')}, r.side
        FROM ${rowsOfKeys(delta)}
@@ -427,12 +436,11 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
   );
   if (isPostgres(tx)) {
     await tx.raw(
-      `DELETE FROM ${table} r USING ${touchedKeys} k
-       WHERE ${keys.map(k => `r.${k} = k.${k}`).join(' AND ')}`,
+      `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT row_id FROM ${kept}))`,
     );
   } else {
     await tx.raw(
-      `DELETE FROM ${table} WHERE rowid IN (SELECT r.rowid FROM ${touchedRows})`,
+      `DELETE FROM ${table} WHERE rowid IN (SELECT row_id FROM ${kept})`,
     );
   }
   await tx.raw(
@@ -441,6 +449,7 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
      WHERE NOT (${COSTS.map(c => `ABS(${c}) < ${ZERO}`).join(' AND ')})`,
   );
   await tx.raw(`DROP TABLE ${merged}`);
+  await tx.raw(`DROP TABLE ${kept}`);
   await tx.raw(`DROP TABLE ${touchedKeys}`);
   await tx.raw(`DROP TABLE ${delta}`);
 }
