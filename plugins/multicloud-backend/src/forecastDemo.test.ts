@@ -19,7 +19,13 @@ import {
   backtestMape,
   forecastCoverage,
 } from './services/CostAnalytics/forecast';
-import { schedulerProbe, until } from './testUtils/testBackend';
+import {
+  DEMO_CATALOG_FILES,
+  EXAMPLES,
+  demoCatalogConfig,
+  schedulerProbe,
+  until,
+} from './testUtils/testBackend';
 
 // The issue asks for 80% intervals that hold 75-85% of the time in rolling
 // backtests on the demo data: this measures them on the series the cost API
@@ -28,7 +34,6 @@ import { schedulerProbe, until } from './testUtils/testBackend';
 
 jest.setTimeout(300_000);
 
-const EXAMPLES = resolve(__dirname, '../../../examples');
 /** A fixed last day, so the export and the figures are the same every run. */
 const LAST_DAY = '2026-12-06';
 const COST_KINDS = ['Component', 'System', 'Domain', 'Group'];
@@ -73,10 +78,6 @@ describe('forecast intervals on the demo data', () => {
     exportFolder = await mkdtemp(join(tmpdir(), 'multicloud-forecast-demo-'));
     // Generated while the catalog ingests the demo catalog.
     const generated = generateDemoExport(exportFolder);
-    const catalogFiles = [
-      resolve(EXAMPLES, 'org.yaml'),
-      resolve(EXAMPLES, 'entities.yaml'),
-    ];
     const { probe, module } = schedulerProbe();
     const { server } = await startTestBackend({
       features: [
@@ -87,32 +88,7 @@ describe('forecast intervals on the demo data', () => {
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         mockServices.rootConfig.factory({
           data: {
-            catalog: {
-              rules: [
-                {
-                  allow: [
-                    'Component',
-                    'System',
-                    'Domain',
-                    'API',
-                    'Resource',
-                    'Location',
-                    'Group',
-                    'User',
-                  ],
-                },
-              ],
-              locations: catalogFiles.map(target => ({ type: 'file', target })),
-              providers: {
-                multicloud: {
-                  demo: {
-                    type: 'inventory',
-                    path: resolve(EXAMPLES, 'inventory'),
-                    defaultOwner: 'group:platform-team',
-                  },
-                },
-              },
-            },
+            catalog: demoCatalogConfig(),
             multicloud: {
               cost: {
                 imports: {
@@ -137,7 +113,7 @@ describe('forecast intervals on the demo data', () => {
 
     // The groups first, so that the provider resolves the owner tags the
     // way it does in a running portal.
-    const expected = await catalogFileRefs(catalogFiles);
+    const expected = await catalogFileRefs(DEMO_CATALOG_FILES);
     await until(
       async () =>
         (

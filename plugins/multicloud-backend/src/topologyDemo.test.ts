@@ -5,14 +5,15 @@ import {
   MulticloudHealth,
   TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
-import { resolve } from 'node:path';
 import request from 'supertest';
 import { multicloudPlugin } from './plugin';
-import { schedulerProbe, until } from './testUtils/testBackend';
+import {
+  demoCatalogConfig,
+  schedulerProbe,
+  until,
+} from './testUtils/testBackend';
 
 jest.setTimeout(300_000);
-
-const EXAMPLES = resolve(__dirname, '../../../examples');
 
 const INVERSE: Record<string, string> = {
   dependencyOf: 'dependsOn',
@@ -114,34 +115,8 @@ describe('topology of the demo catalog, through the real catalog', () => {
         mockServices.rootConfig.factory({
           data: {
             catalog: {
+              ...demoCatalogConfig(),
               processingInterval: { seconds: 1 },
-              rules: [
-                {
-                  allow: [
-                    'Component',
-                    'System',
-                    'Domain',
-                    'API',
-                    'Resource',
-                    'Location',
-                    'Group',
-                    'User',
-                  ],
-                },
-              ],
-              locations: [
-                { type: 'file', target: resolve(EXAMPLES, 'org.yaml') },
-                { type: 'file', target: resolve(EXAMPLES, 'entities.yaml') },
-              ],
-              providers: {
-                multicloud: {
-                  demo: {
-                    type: 'inventory',
-                    path: resolve(EXAMPLES, 'inventory'),
-                    defaultOwner: 'group:platform-team',
-                  },
-                },
-              },
             },
           },
         }),

@@ -519,6 +519,26 @@ function dailyCostSource(
  * rollup keeps, are read from the facts.
  */
 export function createCostFactsStore(knex: Knex): CostFactsStore {
+  /** The lines' rows of the period, and their cost in `currency` (converted where rates say). */
+  const daysInCurrency = (
+    lines: CostLines,
+    period: DayRange,
+    currency: string,
+  ) => {
+    const source = lineSource(knex, lines);
+    const query = source
+      .base()
+      .whereBetween(source.date, [period.from, period.to]);
+    const cost = costInCurrency(
+      knex,
+      query,
+      source,
+      currency,
+      lines.exchangeRates,
+    );
+    return { source, query, cost };
+  };
+
   return {
     write: (work, options) =>
       writeCostStore(knex, tx => work(createWriter(tx)), options),
@@ -668,18 +688,8 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
     },
 
     async lineDailyCosts(lines, keys, period, currency) {
-      const source = lineSource(knex, lines);
-      const query = source
-        .base()
-        .whereBetween(source.date, [period.from, period.to])
-        .whereIn(source.key, keys);
-      const cost = costInCurrency(
-        knex,
-        query,
-        source,
-        currency,
-        lines.exchangeRates,
-      );
+      const { source, query, cost } = daysInCurrency(lines, period, currency);
+      query.whereIn(source.key, keys);
       const rows: Array<{ usage_date: string; k: string; cost: number }> =
         await query
           .groupBy(source.date, source.key)
@@ -693,17 +703,7 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
     },
 
     async coveredDailyCosts(lines, period, currency) {
-      const source = lineSource(knex, lines);
-      const query = source
-        .base()
-        .whereBetween(source.date, [period.from, period.to]);
-      const cost = costInCurrency(
-        knex,
-        query,
-        source,
-        currency,
-        lines.exchangeRates,
-      );
+      const { source, query, cost } = daysInCurrency(lines, period, currency);
       const rows: Array<{ usage_date: string; cost: number }> = await query
         .groupBy(source.date)
         .select({ usage_date: source.date })

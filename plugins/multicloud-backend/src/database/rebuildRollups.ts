@@ -261,15 +261,21 @@ async function replaceRollupsPostgres(
     table: string;
     qualified: string;
     rebuilt: string;
+    indexes: Array<{ indexdef: string }>;
+    comment: string | null;
   }>;
   for (const { table } of Object.values(ROLLUPS)) {
     const {
-      rows: [{ schema }],
+      rows: [{ schema, comment }],
     } = await tx.raw(
-      `SELECT n.nspname AS schema FROM pg_class c
-       JOIN pg_namespace n ON n.oid = c.relnamespace
+      `SELECT n.nspname AS schema, obj_description(c.oid, 'pg_class') AS comment
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE c.oid = to_regclass(?)`,
       [table],
+    );
+    const { rows: indexes } = await tx.raw(
+      'SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = ?',
+      [schema, table],
     );
     const qualified = `"${schema}"."${table}"`;
     const rebuilt = `"${schema}"."${table}_rebuilt"`;
@@ -278,24 +284,11 @@ async function replaceRollupsPostgres(
       `CREATE TABLE ${rebuilt} (LIKE ${qualified}
          INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMMENTS)`,
     );
-    tables.push({ table, qualified, rebuilt });
+    tables.push({ table, qualified, rebuilt, indexes, comment });
   }
   const [daily, dimensions, resources] = tables.map(t => t.rebuilt);
   await write({ daily, dimensions, resources });
-  for (const { table, qualified, rebuilt } of tables) {
-    const { rows: indexes } = await tx.raw(
-      `SELECT indexdef FROM pg_indexes
-       WHERE schemaname = (SELECT n.nspname FROM pg_class c
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.oid = to_regclass(?)) AND tablename = ?`,
-      [table, table],
-    );
-    const {
-      rows: [{ comment }],
-    } = await tx.raw(
-      `SELECT obj_description(to_regclass(?), 'pg_class') AS comment`,
-      [table],
-    );
+  for (const { table, qualified, rebuilt, indexes, comment } of tables) {
     await tx.raw(`DROP TABLE ${qualified}`);
     await tx.raw(`ALTER TABLE ${rebuilt} RENAME TO "${table}"`);
     for (const { indexdef } of indexes) {

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
   createServiceFactory,
+  resolvePackagePath,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
@@ -54,4 +55,50 @@ export async function until<T>(
     value = await read();
   }
   return value;
+}
+
+/** The repository's demo data (catalog files, inventory, cost generator). */
+export const EXAMPLES = resolvePackagePath(
+  '@multicloud/plugin-multicloud-backend',
+  '../../examples',
+);
+
+/** The demo catalog files the portal registers: the organisation and the software. */
+export const DEMO_CATALOG_FILES = [
+  `${EXAMPLES}/org.yaml`,
+  `${EXAMPLES}/entities.yaml`,
+];
+
+/**
+ * The `catalog` config of a test backend that reads the demo as the portal
+ * does: the demo catalog files and the multicloud inventory provider on the
+ * demo inventory.
+ */
+export function demoCatalogConfig() {
+  return {
+    rules: [
+      {
+        allow: [
+          'Component',
+          'System',
+          'Domain',
+          'API',
+          'Resource',
+          'Location',
+          'Group',
+          'User',
+        ],
+      },
+    ],
+    locations: DEMO_CATALOG_FILES.map(target => ({ type: 'file', target })),
+    providers: {
+      multicloud: {
+        demo: {
+          type: 'inventory',
+          path: `${EXAMPLES}/inventory`,
+          defaultOwner: 'group:platform-team',
+        },
+      },
+    },
+  };
 }
