@@ -8,6 +8,8 @@ const ACCOUNT_ID = `CASE WHEN f.sub_account_id <> '' THEN f.sub_account_id ELSE 
 const LINES = 'multicloud_cost_rebuild_lines';
 const KEYS = 'multicloud_cost_reattribute_keys';
 const DELTA_PREFIX = 'multicloud_cost_reattribute_';
+const FAN_OUT_LABELS = 'multicloud_cost_rebuild_labels';
+const FAN_OUT_ANCESTORS = 'multicloud_cost_rebuild_fan_out';
 /** Breakdown dimensions and their column in the rebuild's lines. */
 const DIMENSION_COLUMNS = {
   service: 'service_name',
@@ -20,6 +22,8 @@ const COSTS = ['billed_cost', 'effective_cost', 'list_cost'];
 const CHUNK_FACTS = 250_000;
 /** Work memory of a rebuild's sums on PostgreSQL (per hash table; default 4MB). */
 const WORK_MEM = '64MB';
+/** Memory of the rebuilt rollups' index builds on PostgreSQL (default 64MB). */
+const INDEX_MEM = '256MB';
 /** A merged rollup row this close to zero in every cost held only moved cost: it goes. */
 const ZERO = 1e-9;
 
@@ -52,7 +56,8 @@ type Rollup = keyof typeof ROLLUPS;
 
 /**
  * Sums the facts (all, or `where`'s) per attribution key, day and line
- * (a few rows per resource and day) into the scratch table `LINES`.
+ * (a few rows per resource and day) into the scratch table `LINES`, with the
+ * entity each key is attributed to now (`entity_ref`, `via`, `tagged`).
  */
 async function createLines(
   tx: Knex.Transaction,
@@ -62,120 +67,305 @@ async function createLines(
   await tx.raw(`DROP TABLE IF EXISTS ${LINES}`);
   await tx.raw(
     `CREATE TEMPORARY TABLE ${LINES} AS
-     SELECT f.attribution_key, f.usage_date, f.provider,
+     SELECT at.entity_ref, at.via, at.tagged, f.usage_date, f.provider,
        ${ACCOUNT_ID} AS account_id, f.region, f.service_name, f.currency,
        f.resource_key, MAX(f.resource_name) AS resource_name,
        SUM(f.billed_cost) AS billed_cost,
        SUM(f.effective_cost) AS effective_cost,
        SUM(f.list_cost) AS list_cost
      FROM multicloud_cost_facts f
+     JOIN multicloud_cost_attribution at
+       ON at.attribution_key = f.attribution_key
      ${where}
-     GROUP BY f.attribution_key, f.usage_date, f.provider, ${ACCOUNT_ID},
-       f.region, f.service_name, f.currency, f.resource_key`,
+     GROUP BY at.entity_ref, at.via, at.tagged,
+       f.usage_date, f.provider, ${ACCOUNT_ID}, f.region, f.service_name,
+       f.currency, f.resource_key`,
     bindings,
   );
-  if (isPostgres(tx)) {
-    // Without statistics of the new table the planner expects a few rows
-    // and sorts the fan-out's millions instead of hashing them; hash tables
-    // of that size need more than the default 4MB of work memory.
-    await tx.raw(`SET LOCAL work_mem = '${WORK_MEM}'`);
-    await tx.raw(`ANALYZE ${LINES}`);
-  }
 }
 
 /**
- * The lines summed per entity they are attributed to (as the attribution
- * table says now) and the `groups` columns (of the line `l` or of its
- * attribution `at`), with the largest value of the `maxima`, joined to the
- * entity's ancestors: the fan-out then multiplies one row per entity and
- * value instead of one per line.
+ * Runs `work` with PostgreSQL's sums hashed in memory: the planner, which
+ * cannot tell how few groups the fan-out's millions of rows fall into,
+ * otherwise sorts them (on disk); the hash tables of those sums need more
+ * than the default 4MB of work memory. SQLite is left as it is.
  */
-function perEntityWithAncestors(
-  groups: string[],
-  maxima: Record<string, string> = {},
-) {
-  return `(SELECT at.entity_ref, ${[
-    ...groups.map(g => `${g} AS ${g.split('.')[1]}`),
-    ...Object.entries(maxima).map(([alias, sql]) => `MAX(${sql}) AS ${alias}`),
-    ...COSTS.map(c => `SUM(l.${c}) AS ${c}`),
-  ].join(', ')}
-     FROM ${LINES} l
-     JOIN multicloud_cost_attribution at ON at.attribution_key = l.attribution_key
-     GROUP BY at.entity_ref, ${groups.join(', ')}) e
-     JOIN multicloud_cost_ancestors an ON an.entity_ref = e.entity_ref`;
+async function withHashedSums(tx: Knex.Transaction, work: () => Promise<void>) {
+  if (!isPostgres(tx)) {
+    await work();
+    return;
+  }
+  await tx.raw(`SET LOCAL work_mem = '${WORK_MEM}'`);
+  await tx.raw('SET LOCAL enable_sort = off');
+  await work();
+  await tx.raw('SET LOCAL enable_sort = on');
+  await tx.raw('RESET work_mem');
+}
+
+/**
+ * How a rollup's rows are made from the lines: the columns (of the line `l`)
+ * it groups by and keeps the largest value of,
+ * under the rollup's column names, and whether the row names the ancestor's
+ * kind and a constant dimension.
+ */
+type FanOutShape = {
+  groups: Record<string, string>;
+  maxima: Record<string, string>;
+  kind?: boolean;
+  dimension?: string;
+  /** Leave out the organisation's rows (`*`). */
+  notEverything?: boolean;
+};
+
+/** The shapes of every rollup statement of a fan-out. */
+function fanOutShapes(): Array<{ rollup: Rollup; shape: FanOutShape }> {
+  return [
+    {
+      rollup: 'daily',
+      shape: {
+        groups: {
+          usage_date: 'l.usage_date',
+          currency: 'l.currency',
+          via: 'l.via',
+          tagged: 'l.tagged',
+        },
+        maxima: {},
+        kind: true,
+      },
+    },
+    ...Object.entries(DIMENSION_COLUMNS).map(([dimension, column]) => ({
+      rollup: 'dimensions' as const,
+      shape: {
+        groups: {
+          usage_date: 'l.usage_date',
+          value: `l.${column}`,
+          currency: 'l.currency',
+        },
+        maxima: { provider: 'l.provider' },
+        dimension,
+      },
+    })),
+    {
+      rollup: 'resources',
+      shape: {
+        groups: {
+          usage_date: 'l.usage_date',
+          resource_key: 'l.resource_key',
+          provider: 'l.provider',
+          currency: 'l.currency',
+        },
+        maxima: {
+          resource_name: 'l.resource_name',
+          resource_ref: `CASE WHEN l.via = 'resource' THEN l.entity_ref END`,
+        },
+        notEverything: true,
+      },
+    },
+  ];
+}
+
+/**
+ * Writes what the scratch table `FAN_OUT_LABELS` says of how each entity's
+ * cost reaches its ancestors (the entities `entities`, an SQL list of refs,
+ * else all). Entities with the same ancestors share a label, and their cost
+ * is summed per label before it is fanned out to the label's ancestors
+ * (`FAN_OUT_ANCESTORS`): thousands of resources in a component fan out as
+ * one. An entity no other entity rolls up to (a resource) is left out of its
+ * own label and written to itself on its own (`own_kind`), so that its
+ * siblings can share the rest; an entity others roll up to stays in its
+ * label, which makes each rollup row come from one place.
+ */
+async function createFanOutLabels(tx: Knex.Transaction, entities?: string) {
+  const query = tx('multicloud_cost_ancestors').select(
+    'entity_ref',
+    'ancestor_ref',
+    'ancestor_kind',
+  );
+  if (entities) {
+    query.whereIn('entity_ref', tx.raw(entities));
+  }
+  const ancestors = new Map<string, Array<{ ref: string; kind: string }>>();
+  const inner = new Set<string>();
+  for (const row of (await query) as Array<{
+    entity_ref: string;
+    ancestor_ref: string;
+    ancestor_kind: string;
+  }>) {
+    const list = ancestors.get(row.entity_ref) ?? [];
+    list.push({ ref: row.ancestor_ref, kind: row.ancestor_kind });
+    ancestors.set(row.entity_ref, list);
+    if (row.ancestor_ref !== row.entity_ref) {
+      inner.add(row.ancestor_ref);
+    }
+  }
+  const labelIds = new Map<string, number>();
+  const labels: Array<{
+    entity_ref: string;
+    label: number;
+    own_kind: string | null;
+  }> = [];
+  const fanOutRows: Array<{
+    label: number;
+    ancestor_ref: string;
+    ancestor_kind: string;
+  }> = [];
+  for (const [entityRef, list] of ancestors) {
+    const own = inner.has(entityRef)
+      ? undefined
+      : list.find(a => a.ref === entityRef);
+    const rest = list
+      .filter(a => a !== own)
+      .sort((a, b) => (a.ref < b.ref ? -1 : Number(a.ref > b.ref)));
+    const key = JSON.stringify(rest);
+    let label = labelIds.get(key);
+    if (label === undefined) {
+      label = labelIds.size;
+      labelIds.set(key, label);
+      fanOutRows.push(
+        ...rest.map(a => ({
+          label: label!,
+          ancestor_ref: a.ref,
+          ancestor_kind: a.kind,
+        })),
+      );
+    }
+    labels.push({ entity_ref: entityRef, label, own_kind: own?.kind ?? null });
+  }
+  await tx.raw(`DROP TABLE IF EXISTS ${FAN_OUT_LABELS}`);
+  await tx.raw(`DROP TABLE IF EXISTS ${FAN_OUT_ANCESTORS}`);
+  await tx.raw(
+    `CREATE TEMPORARY TABLE ${FAN_OUT_LABELS} (entity_ref varchar(255)
+       PRIMARY KEY, label integer NOT NULL, own_kind varchar(32))`,
+  );
+  await tx.raw(
+    `CREATE TEMPORARY TABLE ${FAN_OUT_ANCESTORS} (label integer NOT NULL,
+       ancestor_ref varchar(255) NOT NULL, ancestor_kind varchar(32) NOT NULL)`,
+  );
+  for (const [table, rows] of [
+    [FAN_OUT_LABELS, labels],
+    [FAN_OUT_ANCESTORS, fanOutRows],
+  ] as const) {
+    for (let start = 0; start < rows.length; start += 500) {
+      await tx(table).insert(rows.slice(start, start + 500));
+    }
+    if (isPostgres(tx)) {
+      await tx.raw(`ANALYZE ${table}`);
+    }
+  }
+}
+
+async function dropFanOutLabels(tx: Knex.Transaction) {
+  await tx.raw(`DROP TABLE ${FAN_OUT_LABELS}`);
+  await tx.raw(`DROP TABLE ${FAN_OUT_ANCESTORS}`);
 }
 
 /**
  * Fans the lines out to every ancestor of the entity each line's key is
- * attributed to (as the attribution and ancestor tables say now), summed per
- * rollup row, into `targets` (the rollups themselves, or a re-attribution's
- * scratch tables, which take the `sign` and `side` columns too). The lines
- * are first summed per entity and rollup row (`perEntityWithAncestors`).
+ * attributed to (as the attribution and the fan-out labels say now), summed
+ * per rollup row, into `targets` (the rollups themselves, or a
+ * re-attribution's scratch tables, which take the `sign` and `side` columns
+ * too). The lines are summed per entity (`e`); an entity of its own label
+ * gets those sums as they are, and the sums of each label are summed again
+ * before they go to its ancestors: each rollup row is written once.
  */
 async function fanOut(
   tx: Knex.Transaction,
   targets: Record<Rollup, string>,
   delta?: { sign: 1 | -1; side: 'old' | 'new' },
 ) {
-  const sign = delta ? `${delta.sign} * ` : '';
-  const costs = COSTS.map(c => `${sign}SUM(e.${c})`).join(', ');
-  const costColumns = COSTS.join(', ');
-  const sideColumn = delta ? ', side' : '';
-  const side = delta ? `, '${delta.side}'` : '';
-  await tx.raw(
-    `INSERT INTO ${targets.daily} (entity_ref, entity_kind, usage_date,
-       currency, via, tagged, ${costColumns}${sideColumn})
-     SELECT an.ancestor_ref, an.ancestor_kind, e.usage_date, e.currency,
-       e.via, e.tagged, ${costs}${side}
-     FROM ${perEntityWithAncestors([
-       'at.via',
-       'at.tagged',
-       'l.usage_date',
-       'l.currency',
-     ])}
-     GROUP BY an.ancestor_ref, an.ancestor_kind, e.usage_date, e.currency,
-       e.via, e.tagged`,
-  );
-  for (const [dimension, column] of Object.entries(DIMENSION_COLUMNS)) {
-    await tx.raw(
-      `INSERT INTO ${targets.dimensions} (entity_ref, dimension, usage_date,
-         value, provider, currency, ${costColumns}${sideColumn})
-       SELECT an.ancestor_ref, ?, e.usage_date, e.${column},
-         MAX(e.value_provider), e.currency, ${costs}${side}
-       FROM ${perEntityWithAncestors(
-         ['l.usage_date', `l.${column}`, 'l.currency'],
-         { value_provider: 'l.provider' },
-       )}
-       GROUP BY an.ancestor_ref, e.usage_date, e.${column}, e.currency`,
-      [dimension],
-    );
+  for (const { rollup, shape } of fanOutShapes()) {
+    await fanOutRollup(tx, targets[rollup], shape, delta);
   }
+}
+
+/** One statement of `fanOut`: the rows of one rollup (one dimension) into `target`. */
+async function fanOutRollup(
+  tx: Knex.Transaction,
+  target: string,
+  shape: FanOutShape,
+  delta?: { sign: 1 | -1; side: 'old' | 'new' },
+) {
+  const sign = delta ? `${delta.sign} * ` : '';
+  const groups = Object.keys(shape.groups);
+  const maxima = Object.keys(shape.maxima);
+  const constant = shape.dimension === undefined ? [] : ['?'];
+  const bindings = shape.dimension === undefined ? [] : [shape.dimension];
+  const notEverything = (ref: string) =>
+    shape.notEverything ? `WHERE ${ref} <> ?` : '';
+  const columns = [
+    'entity_ref',
+    ...(shape.kind ? ['entity_kind'] : []),
+    ...(shape.dimension === undefined ? [] : ['dimension']),
+    ...groups,
+    ...maxima,
+    ...COSTS,
+    ...(delta ? ['side'] : []),
+  ];
+  const side = delta ? [`'${delta.side}'`] : [];
   await tx.raw(
-    `INSERT INTO ${targets.resources} (entity_ref, usage_date, resource_key,
-       resource_name, resource_ref, provider, currency, ${costColumns}${sideColumn})
-     SELECT an.ancestor_ref, e.usage_date, e.resource_key,
-       MAX(e.resource_name), MAX(e.resource_ref), e.provider, e.currency,
-       ${costs}${side}
-     FROM ${perEntityWithAncestors(
-       ['l.usage_date', 'l.resource_key', 'l.provider', 'l.currency'],
-       {
-         resource_name: 'l.resource_name',
-         resource_ref: `CASE WHEN at.via = 'resource' THEN at.entity_ref END`,
-       },
-     )}
-     WHERE an.ancestor_ref <> ?
-     GROUP BY an.ancestor_ref, e.usage_date, e.resource_key, e.provider,
-       e.currency`,
-    [EVERYTHING],
+    `WITH e AS MATERIALIZED (
+       SELECT l.entity_ref, ${[
+         ...Object.entries(shape.groups).map(([a, sql]) => `${sql} AS ${a}`),
+         ...Object.entries(shape.maxima).map(
+           ([a, sql]) => `MAX(${sql}) AS ${a}`,
+         ),
+         ...COSTS.map(c => `SUM(l.${c}) AS ${c}`),
+       ].join(', ')}
+       FROM ${LINES} l
+       GROUP BY l.entity_ref, ${Object.values(shape.groups).join(', ')}
+     )
+     INSERT INTO ${target} (${columns.join(', ')})
+     SELECT ${[
+       'lb.entity_ref',
+       ...(shape.kind ? ['lb.own_kind'] : []),
+       ...constant,
+       ...[...groups, ...maxima].map(c => `e.${c}`),
+       ...COSTS.map(c => `${sign}e.${c}`),
+       ...side,
+     ].join(', ')}
+     FROM e JOIN ${FAN_OUT_LABELS} lb
+       ON lb.entity_ref = e.entity_ref AND lb.own_kind IS NOT NULL
+     ${notEverything('lb.entity_ref')}
+     UNION ALL
+     SELECT ${[
+       'fo.ancestor_ref',
+       ...(shape.kind ? ['fo.ancestor_kind'] : []),
+       ...constant,
+       ...groups.map(c => `x.${c}`),
+       ...maxima.map(c => `MAX(x.${c})`),
+       ...COSTS.map(c => `${sign}SUM(x.${c})`),
+       ...side,
+     ].join(', ')}
+     FROM (
+       SELECT lb.label, ${[
+         ...groups.map(c => `e.${c}`),
+         ...maxima.map(c => `MAX(e.${c}) AS ${c}`),
+         ...COSTS.map(c => `SUM(e.${c}) AS ${c}`),
+       ].join(', ')}
+       FROM e JOIN ${FAN_OUT_LABELS} lb ON lb.entity_ref = e.entity_ref
+       GROUP BY lb.label, ${groups.map(c => `e.${c}`).join(', ')}
+     ) x
+     JOIN ${FAN_OUT_ANCESTORS} fo ON fo.label = x.label
+     ${notEverything('fo.ancestor_ref')}
+     GROUP BY fo.ancestor_ref, ${[
+       ...(shape.kind ? ['fo.ancestor_kind'] : []),
+       ...groups.map(c => `x.${c}`),
+     ].join(', ')}`,
+    [
+      ...bindings,
+      ...(shape.notEverything ? [EVERYTHING] : []),
+      ...bindings,
+      ...(shape.notEverything ? [EVERYTHING] : []),
+    ],
   );
 }
 
 /**
  * Rebuilds the rollups of some days (all when none are given) from the
  * facts, the attribution and the ancestors. The facts are first summed per
- * attribution key, day and line (a few rows per resource and day), and only
- * those sums are fanned out to every ancestor of the entity each key belongs
- * to: the fan-out multiplies thousands of rows a day instead of every fact.
+ * entity, day and line (a few rows per resource and day), and only those
+ * sums are fanned out (`fanOut`) to the ancestors of the entity: the fan-out
+ * multiplies thousands of rows a day instead of every fact.
  * The days go in chunks of about `CHUNK_FACTS` facts, whose sums fit in
  * memory where the whole would be sorted on disk.
  */
@@ -184,14 +374,18 @@ export async function rebuildRollups(
   days?: { from: string; to: string },
 ) {
   const fanOutChunks = async (targets: Record<Rollup, string>) => {
-    for (const chunk of await dayChunks(tx, days)) {
-      await createLines(tx, 'WHERE f.usage_date BETWEEN ? AND ?', [
-        chunk.from,
-        chunk.to,
-      ]);
-      await fanOut(tx, targets);
-      await tx.raw(`DROP TABLE ${LINES}`);
-    }
+    await createFanOutLabels(tx);
+    await withHashedSums(tx, async () => {
+      for (const chunk of await dayChunks(tx, days)) {
+        await createLines(tx, 'WHERE f.usage_date BETWEEN ? AND ?', [
+          chunk.from,
+          chunk.to,
+        ]);
+        await fanOut(tx, targets);
+        await tx.raw(`DROP TABLE ${LINES}`);
+      }
+    });
+    await dropFanOutLabels(tx);
   };
   const rollups = {
     daily: ROLLUPS.daily.table,
@@ -288,6 +482,8 @@ async function replaceRollupsPostgres(
   }
   const [daily, dimensions, resources] = tables.map(t => t.rebuilt);
   await write({ daily, dimensions, resources });
+  // Each index is sorted in memory rather than in runs on disk.
+  await tx.raw(`SET LOCAL maintenance_work_mem = '${INDEX_MEM}'`);
   for (const { table, qualified, rebuilt, indexes, comment } of tables) {
     await tx.raw(`DROP TABLE ${qualified}`);
     await tx.raw(`ALTER TABLE ${rebuilt} RENAME TO "${table}"`);
@@ -470,22 +666,33 @@ export async function reattributeRollups(
       keys.slice(start, start + 500).map(key => ({ attribution_key: key })),
     );
   }
-  await createLines(
-    tx,
-    `WHERE f.attribution_key IN (SELECT attribution_key FROM ${KEYS})`,
-    [],
-  );
   const targets = {
     daily: await createDeltaTable(tx, 'daily'),
     dimensions: await createDeltaTable(tx, 'dimensions'),
     resources: await createDeltaTable(tx, 'resources'),
   };
-  await fanOut(tx, targets, { sign: -1, side: 'old' });
+  // The keys' lines and the entities they are attributed to, before and
+  // after the moves.
+  const fanOutKeys = async (delta: { sign: 1 | -1; side: 'old' | 'new' }) => {
+    await createLines(
+      tx,
+      `WHERE f.attribution_key IN (SELECT attribution_key FROM ${KEYS})`,
+      [],
+    );
+    await createFanOutLabels(
+      tx,
+      `SELECT at.entity_ref FROM multicloud_cost_attribution at
+       JOIN ${KEYS} k ON k.attribution_key = at.attribution_key`,
+    );
+    await fanOut(tx, targets, delta);
+    await dropFanOutLabels(tx);
+    await tx.raw(`DROP TABLE ${LINES}`);
+  };
+  await withHashedSums(tx, () => fanOutKeys({ sign: -1, side: 'old' }));
   await replaceMappings();
-  await fanOut(tx, targets, { sign: 1, side: 'new' });
+  await withHashedSums(tx, () => fanOutKeys({ sign: 1, side: 'new' }));
   for (const rollup of Object.keys(ROLLUPS) as Rollup[]) {
     await mergeDelta(tx, rollup);
   }
-  await tx.raw(`DROP TABLE ${LINES}`);
   await tx.raw(`DROP TABLE ${KEYS}`);
 }
