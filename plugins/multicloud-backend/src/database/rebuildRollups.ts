@@ -27,7 +27,12 @@ const INDEX_MEM = '256MB';
 /** A merged rollup row this close to zero in every cost held only moved cost: it goes. */
 const ZERO = 1e-9;
 
-/** The three rollups: their key columns, and how the other columns merge. */
+/**
+ * The three rollups: their key columns, and how the other columns merge.
+ * A row's labels (the provider of a dimension value, a resource's name) are
+ * part of its key, not the largest of its lines': a re-attribution that
+ * takes cost out of a row cannot tell which label the rest would have.
+ */
 const ROLLUPS = {
   daily: {
     table: 'multicloud_cost_rollup_daily',
@@ -43,16 +48,32 @@ const ROLLUPS = {
   },
   dimensions: {
     table: 'multicloud_cost_rollup_dimensions',
-    keys: ['entity_ref', 'dimension', 'usage_date', 'value', 'currency'],
-    attributes: ['provider'],
+    keys: [
+      'entity_ref',
+      'dimension',
+      'usage_date',
+      'value',
+      'provider',
+      'currency',
+    ],
+    attributes: [] as string[],
   },
   resources: {
     table: 'multicloud_cost_rollup_resources',
-    keys: ['entity_ref', 'usage_date', 'resource_key', 'provider', 'currency'],
-    attributes: ['resource_name', 'resource_ref'],
+    keys: [
+      'entity_ref',
+      'usage_date',
+      'resource_key',
+      'resource_name',
+      'provider',
+      'currency',
+    ],
+    attributes: ['resource_ref'],
   },
 };
 type Rollup = keyof typeof ROLLUPS;
+/** Key columns that may be null: equal when both are. */
+const NULLABLE_KEYS = new Set(['resource_name']);
 
 /**
  * Sums the facts (all, or `where`'s) per attribution key, day and line
@@ -69,7 +90,7 @@ async function createLines(
     `CREATE TEMPORARY TABLE ${LINES} AS
      SELECT at.entity_ref, at.via, at.tagged, f.usage_date, f.provider,
        ${ACCOUNT_ID} AS account_id, f.region, f.service_name, f.currency,
-       f.resource_key, MAX(f.resource_name) AS resource_name,
+       f.resource_key, f.resource_name,
        SUM(f.billed_cost) AS billed_cost,
        SUM(f.effective_cost) AS effective_cost,
        SUM(f.list_cost) AS list_cost
@@ -79,7 +100,7 @@ async function createLines(
      ${where}
      GROUP BY at.entity_ref, at.via, at.tagged,
        f.usage_date, f.provider, ${ACCOUNT_ID}, f.region, f.service_name,
-       f.currency, f.resource_key`,
+       f.currency, f.resource_key, f.resource_name`,
     bindings,
   );
 }
@@ -139,9 +160,10 @@ function fanOutShapes(): Array<{ rollup: Rollup; shape: FanOutShape }> {
         groups: {
           usage_date: 'l.usage_date',
           value: `l.${column}`,
+          provider: 'l.provider',
           currency: 'l.currency',
         },
-        maxima: { provider: 'l.provider' },
+        maxima: {},
         dimension,
       },
     })),
@@ -151,11 +173,11 @@ function fanOutShapes(): Array<{ rollup: Rollup; shape: FanOutShape }> {
         groups: {
           usage_date: 'l.usage_date',
           resource_key: 'l.resource_key',
+          resource_name: 'l.resource_name',
           provider: 'l.provider',
           currency: 'l.currency',
         },
         maxima: {
-          resource_name: 'l.resource_name',
           resource_ref: `CASE WHEN l.via = 'resource' THEN l.entity_ref END`,
         },
         notEverything: true,
@@ -548,9 +570,9 @@ async function createDeltaTable(tx: Knex.Transaction, rollup: Rollup) {
  * Replaces the rows of `rollup` that the scratch table's rows fall on with
  * their sum with those rows: the existing cost, less what the moved keys
  * brought under their old attribution, plus what they bring under the new.
- * Rows left at zero go. Of the non-cost columns, the resource a resource
- * row is (`resource_ref`) is the new attribution's wherever the moved keys
- * still reach the row; the others are the largest value.
+ * Rows left at zero go. The one column outside the key, the resource a
+ * resource row is (`resource_ref`), is the new attribution's wherever the
+ * moved keys still reach the row.
  */
 async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
   const { table, keys, attributes } = ROLLUPS[rollup];
@@ -585,8 +607,16 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
     await tx.raw(`ANALYZE ${touchedKeys}`);
   }
   // CROSS JOIN: SQLite loops over its left side, the keys, first.
+  const sameKey = (k: string) => {
+    if (!NULLABLE_KEYS.has(k)) {
+      return `r.${k} = k.${k}`;
+    }
+    return isPostgres(tx)
+      ? `r.${k} IS NOT DISTINCT FROM k.${k}`
+      : `r.${k} IS k.${k}`;
+  };
   const rowsOfKeys = (of: string) => `${touchedKeys} k CROSS JOIN ${of} r
-     WHERE ${keys.map(k => `r.${k} = k.${k}`).join(' AND ')}`;
+     WHERE ${keys.map(sameKey).join(' AND ')}`;
   const touchedRows = rowsOfKeys(table);
   const attributeSql = attributes.map(attribute =>
     attribute === 'resource_ref'
