@@ -284,7 +284,7 @@ const entityRow = (e: CostEntityRow) => ({
   annotation_budget_currency: e.annotationBudgetCurrency,
 });
 
-function createWriter(tx: Knex.Transaction): CostFactsWriter {
+function createWriter(tx: Knex.Transaction, knex: Knex): CostFactsWriter {
   // What the cost API answers changes with the rollups and the entities:
   // the transaction counts one change, whatever it rewrites.
   let counted = false;
@@ -459,7 +459,7 @@ function createWriter(tx: Knex.Transaction): CostFactsWriter {
 
     async rebuildRollups(days) {
       await changed();
-      await rebuildRollups(tx, days);
+      await rebuildRollups(tx, days, { helper: knex });
     },
 
     async reattributeRollups(keys, replaceMappings) {
@@ -541,7 +541,7 @@ export function createCostFactsStore(knex: Knex): CostFactsStore {
 
   return {
     write: (work, options) =>
-      writeCostStore(knex, tx => work(createWriter(tx)), options),
+      writeCostStore(knex, tx => work(createWriter(tx, knex)), options),
 
     async importStarted(record) {
       await knex('multicloud_cost_imports').insert({

@@ -6,6 +6,7 @@ import {
   createCostFactsStore,
 } from './CostFactsStore';
 import { applyDatabaseMigrations } from './migrations';
+import { rebuildRollups } from './rebuildRollups';
 
 jest.setTimeout(60_000);
 
@@ -399,6 +400,12 @@ describe('rebuildRollups', () => {
       // A rebuild of some days replaces just those days' rows.
       await store.write(writer =>
         writer.rebuildRollups({ from: '2026-10-02', to: '2026-10-03' }),
+      );
+      expect(await stored()).toEqual(want);
+
+      // In chunks of a day, on PostgreSQL on two connections at once.
+      await knex.transaction(tx =>
+        rebuildRollups(tx, undefined, { helper: knex, chunkFacts: 50 }),
       );
       expect(await stored()).toEqual(want);
     });

@@ -10,6 +10,8 @@ const KEYS = 'multicloud_cost_reattribute_keys';
 const DELTA_PREFIX = 'multicloud_cost_reattribute_';
 const FAN_OUT_LABELS = 'multicloud_cost_rebuild_labels';
 const FAN_OUT_ANCESTORS = 'multicloud_cost_rebuild_fan_out';
+/** A full rebuild's attribution, copied for its second connection (which cannot see the rebuild's own, uncommitted). */
+const ATTRIBUTION_COPY = 'multicloud_cost_rebuild_attribution';
 /** Breakdown dimensions and their column in the rebuild's lines. */
 const DIMENSION_COLUMNS = {
   service: 'service_name',
@@ -84,6 +86,7 @@ async function createLines(
   tx: Knex.Transaction,
   where: string,
   bindings: Knex.RawBinding[],
+  attribution = 'multicloud_cost_attribution',
 ) {
   await tx.raw(`DROP TABLE IF EXISTS ${LINES}`);
   await tx.raw(
@@ -95,8 +98,7 @@ async function createLines(
        SUM(f.effective_cost) AS effective_cost,
        SUM(f.list_cost) AS list_cost
      FROM multicloud_cost_facts f
-     JOIN multicloud_cost_attribution at
-       ON at.attribution_key = f.attribution_key
+     JOIN ${attribution} at ON at.attribution_key = f.attribution_key
      ${where}
      GROUP BY at.entity_ref, at.via, at.tagged,
        f.usage_date, f.provider, ${ACCOUNT_ID}, f.region, f.service_name,
@@ -198,6 +200,23 @@ function fanOutShapes(): Array<{ rollup: Rollup; shape: FanOutShape }> {
  * label, which makes each rollup row come from one place.
  */
 async function createFanOutLabels(tx: Knex.Transaction, entities?: string) {
+  await writeFanOutLabels(tx, await readFanOutLabels(tx, entities));
+}
+
+type FanOutLabels = {
+  labels: Array<{ entity_ref: string; label: number; own_kind: string | null }>;
+  fanOutRows: Array<{
+    label: number;
+    ancestor_ref: string;
+    ancestor_kind: string;
+  }>;
+};
+
+/** The rows of `createFanOutLabels`' tables, from the ancestors. */
+async function readFanOutLabels(
+  tx: Knex.Transaction,
+  entities?: string,
+): Promise<FanOutLabels> {
   const query = tx('multicloud_cost_ancestors').select(
     'entity_ref',
     'ancestor_ref',
@@ -221,16 +240,8 @@ async function createFanOutLabels(tx: Knex.Transaction, entities?: string) {
     }
   }
   const labelIds = new Map<string, number>();
-  const labels: Array<{
-    entity_ref: string;
-    label: number;
-    own_kind: string | null;
-  }> = [];
-  const fanOutRows: Array<{
-    label: number;
-    ancestor_ref: string;
-    ancestor_kind: string;
-  }> = [];
+  const labels: FanOutLabels['labels'] = [];
+  const fanOutRows: FanOutLabels['fanOutRows'] = [];
   for (const [entityRef, list] of ancestors) {
     const own = inner.has(entityRef)
       ? undefined
@@ -253,6 +264,14 @@ async function createFanOutLabels(tx: Knex.Transaction, entities?: string) {
     }
     labels.push({ entity_ref: entityRef, label, own_kind: own?.kind ?? null });
   }
+  return { labels, fanOutRows };
+}
+
+/** Writes the fan-out labels into the connection's scratch tables. */
+async function writeFanOutLabels(
+  tx: Knex.Transaction,
+  { labels, fanOutRows }: FanOutLabels,
+) {
   await tx.raw(`DROP TABLE IF EXISTS ${FAN_OUT_LABELS}`);
   await tx.raw(`DROP TABLE IF EXISTS ${FAN_OUT_ANCESTORS}`);
   await tx.raw(
@@ -263,16 +282,21 @@ async function createFanOutLabels(tx: Knex.Transaction, entities?: string) {
     `CREATE TEMPORARY TABLE ${FAN_OUT_ANCESTORS} (label integer NOT NULL,
        ancestor_ref varchar(255) NOT NULL, ancestor_kind varchar(32) NOT NULL)`,
   );
-  for (const [table, rows] of [
-    [FAN_OUT_LABELS, labels],
-    [FAN_OUT_ANCESTORS, fanOutRows],
-  ] as const) {
-    for (let start = 0; start < rows.length; start += 500) {
-      await tx(table).insert(rows.slice(start, start + 500));
-    }
-    if (isPostgres(tx)) {
-      await tx.raw(`ANALYZE ${table}`);
-    }
+  await insertScratch(tx, FAN_OUT_LABELS, labels);
+  await insertScratch(tx, FAN_OUT_ANCESTORS, fanOutRows);
+}
+
+/** Inserts `rows` into a scratch table, and on PostgreSQL gives the planner its statistics. */
+async function insertScratch(
+  tx: Knex.Transaction,
+  table: string,
+  rows: Array<Record<string, unknown>>,
+) {
+  for (let start = 0; start < rows.length; start += 500) {
+    await tx(table).insert(rows.slice(start, start + 500));
+  }
+  if (isPostgres(tx)) {
+    await tx.raw(`ANALYZE ${table}`);
   }
 }
 
@@ -389,24 +413,77 @@ async function fanOutRollup(
  * sums are fanned out (`fanOut`) to the ancestors of the entity: the fan-out
  * multiplies thousands of rows a day instead of every fact.
  * The days go in chunks of about `CHUNK_FACTS` facts, whose sums fit in
- * memory where the whole would be sorted on disk.
+ * memory where the whole would be sorted on disk. A whole rebuild on
+ * PostgreSQL sums them on two connections when given the pool (`helper`):
+ * the second one reads a copy of the transaction's attribution, which it
+ * could not see.
  */
 export async function rebuildRollups(
   tx: Knex.Transaction,
   days?: { from: string; to: string },
+  options: { helper?: Knex; chunkFacts?: number } = {},
 ) {
-  const fanOutChunks = async (targets: Record<Rollup, string>) => {
-    await createFanOutLabels(tx);
-    await withHashedSums(tx, async () => {
-      for (const chunk of await dayChunks(tx, days)) {
-        await createLines(tx, 'WHERE f.usage_date BETWEEN ? AND ?', [
-          chunk.from,
-          chunk.to,
-        ]);
-        await fanOut(tx, targets);
-        await tx.raw(`DROP TABLE ${LINES}`);
+  const { helper, chunkFacts = CHUNK_FACTS } = options;
+  const fanOutChunks = async (
+    targets: Record<Rollup, string>,
+    parallel?: Knex,
+  ) => {
+    const labels = await readFanOutLabels(tx);
+    await writeFanOutLabels(tx, labels);
+    const chunks = await dayChunks(tx, chunkFacts, days);
+    let failed = false;
+    // Takes the next chunk until none is left (or the other connection failed).
+    const work = (db: Knex.Transaction, attribution?: string) =>
+      withHashedSums(db, async () => {
+        for (
+          let chunk = chunks.shift();
+          chunk && !failed;
+          chunk = chunks.shift()
+        ) {
+          await createLines(
+            db,
+            'WHERE f.usage_date BETWEEN ? AND ?',
+            [chunk.from, chunk.to],
+            attribution,
+          );
+          await fanOut(db, targets);
+          await db.raw(`DROP TABLE ${LINES}`);
+        }
+      }).catch(error => {
+        failed = true;
+        throw error;
+      });
+    // (A pool of one connection would wait for the transaction's own.)
+    if (parallel && chunks.length > 1 && poolSize(parallel) > 1) {
+      const attribution = await tx('multicloud_cost_attribution').select(
+        'attribution_key',
+        'entity_ref',
+        'via',
+        'tagged',
+      );
+      const results = await Promise.allSettled([
+        work(tx),
+        parallel.transaction(async helperTx => {
+          await helperTx.raw(
+            `CREATE TEMPORARY TABLE ${ATTRIBUTION_COPY} (attribution_key
+               varchar(32) PRIMARY KEY, entity_ref varchar(255) NOT NULL,
+               via varchar(16) NOT NULL, tagged boolean NOT NULL)
+             ON COMMIT DROP`,
+          );
+          await insertScratch(helperTx, ATTRIBUTION_COPY, attribution);
+          await writeFanOutLabels(helperTx, labels);
+          await work(helperTx, ATTRIBUTION_COPY);
+          await dropFanOutLabels(helperTx);
+        }),
+      ]);
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          throw result.reason;
+        }
       }
-    });
+    } else {
+      await work(tx);
+    }
     await dropFanOutLabels(tx);
   };
   const rollups = {
@@ -420,18 +497,28 @@ export async function rebuildRollups(
     }
     await fanOutChunks(rollups);
   } else if (isPostgres(tx)) {
-    await replaceRollupsPostgres(tx, fanOutChunks);
+    await replaceRollupsPostgres(
+      tx,
+      targets => fanOutChunks(targets, helper),
+      helper,
+    );
   } else {
     await replaceRollupsSqlite(tx, () => fanOutChunks(rollups));
   }
 }
 
+/** How many connections `knex`'s pool may open. */
+function poolSize(knex: Knex): number {
+  return Number(knex.client.pool?.max ?? 1);
+}
+
 /**
  * Consecutive days (of `days`, else all) with facts, in chunks of at most
- * `CHUNK_FACTS` facts (a day with more is a chunk of its own).
+ * `chunkFacts` facts (a day with more is a chunk of its own).
  */
 async function dayChunks(
   tx: Knex.Transaction,
+  chunkFacts: number,
   days?: { from: string; to: string },
 ): Promise<Array<{ from: string; to: string }>> {
   const query = tx('multicloud_cost_facts')
@@ -450,7 +537,7 @@ async function dayChunks(
   }>) {
     const last = chunks[chunks.length - 1];
     const dayFacts = Number(row.facts);
-    if (last && facts + dayFacts <= CHUNK_FACTS) {
+    if (last && facts + dayFacts <= chunkFacts) {
       last.to = row.usage_date;
       facts += dayFacts;
     } else {
@@ -468,11 +555,21 @@ async function dayChunks(
  * and inserting every row again through the indexes. Readers see the old
  * rollups until the transaction commits; only the swap locks them out, for
  * its few statements. (yarn bench:cost: 300,000 facts 34 s -> 10 s.)
+ *
+ * With `helper` (the pool the transaction came from), the new tables are
+ * created outside the transaction, committed at once, so that a second
+ * connection can write half of the days into them at the same time (two
+ * cores instead of one); its rows are committed before the swap. A rebuild
+ * that fails leaves them behind; the next one drops them.
  */
 async function replaceRollupsPostgres(
   tx: Knex.Transaction,
   write: (targets: Record<Rollup, string>) => Promise<void>,
+  helper?: Knex,
 ) {
+  // With a second connection, the new tables are created outside the
+  // transaction (committed at once), for that connection to write to.
+  const ddl = helper ?? tx;
   const tables = [] as Array<{
     table: string;
     qualified: string;
@@ -495,8 +592,8 @@ async function replaceRollupsPostgres(
     );
     const qualified = `"${schema}"."${table}"`;
     const rebuilt = `"${schema}"."${table}_rebuilt"`;
-    await tx.raw(`DROP TABLE IF EXISTS ${rebuilt}`);
-    await tx.raw(
+    await ddl.raw(`DROP TABLE IF EXISTS ${rebuilt}`);
+    await ddl.raw(
       `CREATE TABLE ${rebuilt} (LIKE ${qualified}
          INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMMENTS)`,
     );
