@@ -294,8 +294,12 @@ function createWriter(tx: Knex.Transaction, knex: Knex): CostFactsWriter {
       await countChange(tx);
     }
   };
+  // A whole rebuild sums on helper connections, which see only committed
+  // facts: not when this transaction has changed them.
+  let factsChanged = false;
   return {
     async replacePartitions(partitions) {
+      factsChanged = true;
       const inPartitions = (q: Knex.QueryBuilder) =>
         q.where(outer => {
           for (const p of partitions) {
@@ -316,7 +320,10 @@ function createWriter(tx: Knex.Transaction, knex: Knex): CostFactsWriter {
       return old?.from ? { from: old.from, to: old.to } : null;
     },
 
-    insertFacts: (rows, importId) => insertFacts(tx, rows, importId),
+    insertFacts: (rows, importId) => {
+      factsChanged = true;
+      return insertFacts(tx, rows, importId);
+    },
 
     async unattributedPairs(days) {
       const rows: PairRow[] = await tx('multicloud_cost_facts as f')
@@ -459,7 +466,7 @@ function createWriter(tx: Knex.Transaction, knex: Knex): CostFactsWriter {
 
     async rebuildRollups(days) {
       await changed();
-      await rebuildRollups(tx, days, { helper: knex });
+      await rebuildRollups(tx, days, factsChanged ? {} : { helper: knex });
     },
 
     async reattributeRollups(keys, replaceMappings) {

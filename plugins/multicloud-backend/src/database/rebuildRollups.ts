@@ -10,8 +10,12 @@ const KEYS = 'multicloud_cost_reattribute_keys';
 const DELTA_PREFIX = 'multicloud_cost_reattribute_';
 const FAN_OUT_LABELS = 'multicloud_cost_rebuild_labels';
 const FAN_OUT_ANCESTORS = 'multicloud_cost_rebuild_fan_out';
-/** A full rebuild's attribution, copied for its second connection (which cannot see the rebuild's own, uncommitted). */
+/** A full rebuild's attribution, copied for its helper connections (which cannot see the rebuild's own, uncommitted). */
 const ATTRIBUTION_COPY = 'multicloud_cost_rebuild_attribution';
+/** Connections besides its transaction's that a whole rebuild on PostgreSQL sums and indexes on. */
+const HELPERS = 2;
+/** The suffix of a whole rebuild's new tables and indexes on PostgreSQL until they take the old ones' place. */
+const REBUILT = '_rebuilt';
 /** Breakdown dimensions and their column in the rebuild's lines. */
 const DIMENSION_COLUMNS = {
   service: 'service_name',
@@ -118,11 +122,16 @@ async function withHashedSums(tx: Knex.Transaction, work: () => Promise<void>) {
     await work();
     return;
   }
-  await tx.raw(`SET LOCAL work_mem = '${WORK_MEM}'`);
-  await tx.raw('SET LOCAL enable_sort = off');
+  await hashSums(tx);
   await work();
   await tx.raw('SET LOCAL enable_sort = on');
   await tx.raw('RESET work_mem');
+}
+
+/** Hashes the sums for the rest of the transaction (see `withHashedSums`). */
+async function hashSums(tx: Knex.Transaction) {
+  await tx.raw(`SET LOCAL work_mem = '${WORK_MEM}'`);
+  await tx.raw('SET LOCAL enable_sort = off');
 }
 
 /**
@@ -223,7 +232,7 @@ async function readFanOutLabels(
     'ancestor_kind',
   );
   if (entities) {
-    query.whereIn('entity_ref', tx.raw(entities));
+    query.whereRaw(`entity_ref IN (${entities})`);
   }
   const ancestors = new Map<string, Array<{ ref: string; kind: string }>>();
   const inner = new Set<string>();
@@ -414,9 +423,10 @@ async function fanOutRollup(
  * multiplies thousands of rows a day instead of every fact.
  * The days go in chunks of about `CHUNK_FACTS` facts, whose sums fit in
  * memory where the whole would be sorted on disk. A whole rebuild on
- * PostgreSQL sums them on two connections when given the pool (`helper`):
- * the second one reads a copy of the transaction's attribution, which it
- * could not see.
+ * PostgreSQL given the pool (`helper`) sums and indexes on `HELPERS`
+ * connections at once (`replaceRollupsPostgres`); they read a copy of the
+ * transaction's attribution, which they could not see, and the committed
+ * facts: only for a transaction that has not changed the facts.
  */
 export async function rebuildRollups(
   tx: Knex.Transaction,
@@ -426,64 +436,56 @@ export async function rebuildRollups(
   const { helper, chunkFacts = CHUNK_FACTS } = options;
   const fanOutChunks = async (
     targets: Record<Rollup, string>,
-    parallel?: Knex,
+    helpers?: Knex,
   ) => {
     const labels = await readFanOutLabels(tx);
-    await writeFanOutLabels(tx, labels);
     const chunks = await dayChunks(tx, chunkFacts, days);
-    let failed = false;
-    // Takes the next chunk until none is left (or the other connection failed).
-    const work = (db: Knex.Transaction, attribution?: string) =>
-      withHashedSums(db, async () => {
-        for (
-          let chunk = chunks.shift();
-          chunk && !failed;
-          chunk = chunks.shift()
-        ) {
-          await createLines(
-            db,
-            'WHERE f.usage_date BETWEEN ? AND ?',
-            [chunk.from, chunk.to],
-            attribution,
-          );
-          await fanOut(db, targets);
-          await db.raw(`DROP TABLE ${LINES}`);
-        }
-      }).catch(error => {
-        failed = true;
-        throw error;
-      });
-    // (A pool of one connection would wait for the transaction's own.)
-    if (parallel && chunks.length > 1 && poolSize(parallel) > 1) {
+    const fanOutChunk = async (
+      db: Knex.Transaction,
+      chunk: { from: string; to: string },
+      attribution?: string,
+    ) => {
+      await createLines(
+        db,
+        'WHERE f.usage_date BETWEEN ? AND ?',
+        [chunk.from, chunk.to],
+        attribution,
+      );
+      await fanOut(db, targets);
+      await db.raw(`DROP TABLE ${LINES}`);
+    };
+    if (helpers) {
+      // The helpers cannot see the transaction's attribution: they get a copy.
       const attribution = await tx('multicloud_cost_attribution').select(
         'attribution_key',
         'entity_ref',
         'via',
         'tagged',
       );
-      const results = await Promise.allSettled([
-        work(tx),
-        parallel.transaction(async helperTx => {
-          await helperTx.raw(
+      await onHelpers(
+        helpers,
+        chunks,
+        async db => {
+          await db.raw(
             `CREATE TEMPORARY TABLE ${ATTRIBUTION_COPY} (attribution_key
                varchar(32) PRIMARY KEY, entity_ref varchar(255) NOT NULL,
                via varchar(16) NOT NULL, tagged boolean NOT NULL)
              ON COMMIT DROP`,
           );
-          await insertScratch(helperTx, ATTRIBUTION_COPY, attribution);
-          await writeFanOutLabels(helperTx, labels);
-          await work(helperTx, ATTRIBUTION_COPY);
-          await dropFanOutLabels(helperTx);
-        }),
-      ]);
-      for (const result of results) {
-        if (result.status === 'rejected') {
-          throw result.reason;
-        }
-      }
-    } else {
-      await work(tx);
+          await insertScratch(db, ATTRIBUTION_COPY, attribution);
+          await writeFanOutLabels(db, labels);
+          await hashSums(db);
+        },
+        (db, chunk) => fanOutChunk(db, chunk, ATTRIBUTION_COPY),
+      );
+      return;
     }
+    await writeFanOutLabels(tx, labels);
+    await withHashedSums(tx, async () => {
+      for (const chunk of chunks) {
+        await fanOutChunk(tx, chunk);
+      }
+    });
     await dropFanOutLabels(tx);
   };
   const rollups = {
@@ -497,13 +499,51 @@ export async function rebuildRollups(
     }
     await fanOutChunks(rollups);
   } else if (isPostgres(tx)) {
+    // (A pool too small for the helpers would wait for its own connections.)
+    const helpers = helper && poolSize(helper) > HELPERS ? helper : undefined;
     await replaceRollupsPostgres(
       tx,
-      targets => fanOutChunks(targets, helper),
-      helper,
+      targets => fanOutChunks(targets, helpers),
+      helpers,
     );
   } else {
     await replaceRollupsSqlite(tx, () => fanOutChunks(rollups));
+  }
+}
+
+/**
+ * Runs `run` for each item of `queue` on `HELPERS` connections of `pool` at
+ * once, each in a transaction of its own that `setup` prepares and that
+ * commits when the queue is empty. After a failure no helper takes another
+ * item; the first failure is thrown once all have stopped.
+ */
+async function onHelpers<T>(
+  pool: Knex,
+  queue: T[],
+  setup: (db: Knex.Transaction) => Promise<void>,
+  run: (db: Knex.Transaction, item: T) => Promise<void>,
+) {
+  let failed = false;
+  const results = await Promise.allSettled(
+    Array.from({ length: HELPERS }, () =>
+      pool
+        .transaction(async db => {
+          await setup(db);
+          for (let item = queue.shift(); item && !failed; ) {
+            await run(db, item);
+            item = queue.shift();
+          }
+        })
+        .catch(error => {
+          failed = true;
+          throw error;
+        }),
+    ),
+  );
+  for (const result of results) {
+    if (result.status === 'rejected') {
+      throw result.reason;
+    }
   }
 }
 
@@ -556,25 +596,27 @@ async function dayChunks(
  * rollups until the transaction commits; only the swap locks them out, for
  * its few statements. (yarn bench:cost: 300,000 facts 34 s -> 10 s.)
  *
- * With `helper` (the pool the transaction came from), the new tables are
- * created outside the transaction, committed at once, so that a second
- * connection can write half of the days into them at the same time (two
- * cores instead of one); its rows are committed before the swap. A rebuild
- * that fails leaves them behind; the next one drops them.
+ * With `helpers` (the pool the transaction came from), the new tables are
+ * created outside the transaction, committed at once, and `HELPERS`
+ * connections write the days into them and then index them side by side
+ * (two cores instead of one), each committing before the swap, which the
+ * transaction does. A rebuild that fails leaves them behind; the next one
+ * drops them.
  */
 async function replaceRollupsPostgres(
   tx: Knex.Transaction,
   write: (targets: Record<Rollup, string>) => Promise<void>,
-  helper?: Knex,
+  helpers?: Knex,
 ) {
-  // With a second connection, the new tables are created outside the
-  // transaction (committed at once), for that connection to write to.
-  const ddl = helper ?? tx;
+  // With helpers, the new tables are created outside the transaction
+  // (committed at once), for the helpers to write to and index.
+  const ddl = helpers ?? tx;
   const tables = [] as Array<{
     table: string;
+    schema: string;
     qualified: string;
     rebuilt: string;
-    indexes: Array<{ indexdef: string }>;
+    indexes: Array<{ indexname: string; indexdef: string }>;
     comment: string | null;
   }>;
   for (const { table } of Object.values(ROLLUPS)) {
@@ -587,27 +629,63 @@ async function replaceRollupsPostgres(
       [table],
     );
     const { rows: indexes } = await tx.raw(
-      'SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = ?',
+      `SELECT indexname, indexdef FROM pg_indexes
+       WHERE schemaname = ? AND tablename = ?`,
       [schema, table],
     );
     const qualified = `"${schema}"."${table}"`;
-    const rebuilt = `"${schema}"."${table}_rebuilt"`;
+    const rebuilt = `"${schema}"."${table}${REBUILT}"`;
     await ddl.raw(`DROP TABLE IF EXISTS ${rebuilt}`);
     await ddl.raw(
       `CREATE TABLE ${rebuilt} (LIKE ${qualified}
          INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMMENTS)`,
     );
-    tables.push({ table, qualified, rebuilt, indexes, comment });
+    tables.push({ table, schema, qualified, rebuilt, indexes, comment });
   }
   const [daily, dimensions, resources] = tables.map(t => t.rebuilt);
   await write({ daily, dimensions, resources });
-  // Each index is sorted in memory rather than in runs on disk.
-  await tx.raw(`SET LOCAL maintenance_work_mem = '${INDEX_MEM}'`);
-  for (const { table, qualified, rebuilt, indexes, comment } of tables) {
+  if (helpers) {
+    // The helpers index the new tables side by side, under names of their
+    // own until the swap (the old indexes hold the real ones), and give the
+    // planner their statistics.
+    const statements = tables.flatMap(({ rebuilt, indexes }) => [
+      ...indexes.map(({ indexname, indexdef }) => {
+        const unique = indexdef.startsWith('CREATE UNIQUE') ? 'UNIQUE ' : '';
+        const using = indexdef.slice(indexdef.indexOf(' USING '));
+        return `CREATE ${unique}INDEX "${indexname}${REBUILT}" ON ${rebuilt}${using}`;
+      }),
+      `ANALYZE ${rebuilt}`,
+    ]);
+    await onHelpers(
+      helpers,
+      statements,
+      async db => {
+        await db.raw(`SET LOCAL maintenance_work_mem = '${INDEX_MEM}'`);
+      },
+      async (db, statement) => {
+        await db.raw(statement);
+      },
+    );
+  } else {
+    // Each index is sorted in memory rather than in runs on disk.
+    await tx.raw(`SET LOCAL maintenance_work_mem = '${INDEX_MEM}'`);
+  }
+  for (const {
+    table,
+    schema,
+    qualified,
+    rebuilt,
+    indexes,
+    comment,
+  } of tables) {
     await tx.raw(`DROP TABLE ${qualified}`);
     await tx.raw(`ALTER TABLE ${rebuilt} RENAME TO "${table}"`);
-    for (const { indexdef } of indexes) {
-      await tx.raw(indexdef);
+    for (const { indexname, indexdef } of indexes) {
+      await tx.raw(
+        helpers
+          ? `ALTER INDEX "${schema}"."${indexname}${REBUILT}" RENAME TO "${indexname}"`
+          : indexdef,
+      );
     }
     if (comment) {
       // COMMENT takes no parameters: PostgreSQL quotes the literal.
@@ -619,8 +697,10 @@ async function replaceRollupsPostgres(
       );
       await tx.raw(statement);
     }
-    // The planner's statistics of the new table, which has none yet.
-    await tx.raw(`ANALYZE ${qualified}`);
+    if (!helpers) {
+      // The planner's statistics of the new table, which has none yet.
+      await tx.raw(`ANALYZE ${qualified}`);
+    }
   }
 }
 
