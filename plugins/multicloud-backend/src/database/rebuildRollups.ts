@@ -462,21 +462,28 @@ export async function rebuildRollups(
         'via',
         'tagged',
       );
+      // One transaction per helper, which takes chunks until none is left.
       await onHelpers(
         helpers,
-        chunks,
-        async db => {
-          await db.raw(
-            `CREATE TEMPORARY TABLE ${ATTRIBUTION_COPY} (attribution_key
-               varchar(32) PRIMARY KEY, entity_ref varchar(255) NOT NULL,
-               via varchar(16) NOT NULL, tagged boolean NOT NULL)
-             ON COMMIT DROP`,
-          );
-          await insertScratch(db, ATTRIBUTION_COPY, attribution);
-          await writeFanOutLabels(db, labels);
-          await hashSums(db);
-        },
-        (db, chunk) => fanOutChunk(db, chunk, ATTRIBUTION_COPY),
+        Array.from({ length: HELPERS }, () => chunks),
+        queue =>
+          helpers.transaction(async db => {
+            await db.raw(
+              `CREATE TEMPORARY TABLE ${ATTRIBUTION_COPY} (attribution_key
+                 varchar(32) PRIMARY KEY, entity_ref varchar(255) NOT NULL,
+                 via varchar(16) NOT NULL, tagged boolean NOT NULL)
+               ON COMMIT DROP`,
+            );
+            await insertScratch(db, ATTRIBUTION_COPY, attribution);
+            await writeFanOutLabels(db, labels);
+            await hashSums(db);
+            for (let chunk = queue.shift(); chunk; chunk = queue.shift()) {
+              await fanOutChunk(db, chunk, ATTRIBUTION_COPY).catch(error => {
+                queue.length = 0; // the other helper stops too
+                throw error;
+              });
+            }
+          }),
       );
       return;
     }
@@ -512,33 +519,30 @@ export async function rebuildRollups(
 }
 
 /**
- * Runs `run` for each item of `queue` on `HELPERS` connections of `pool` at
- * once, each in a transaction of its own that `setup` prepares and that
- * commits when the queue is empty. After a failure no helper takes another
- * item; the first failure is thrown once all have stopped.
+ * Runs `run` for each item of `queue`, `HELPERS` at a time. After a failure
+ * no other item starts (the queue is emptied); the first failure is thrown
+ * once all have stopped.
  */
 async function onHelpers<T>(
   pool: Knex,
   queue: T[],
-  setup: (db: Knex.Transaction) => Promise<void>,
-  run: (db: Knex.Transaction, item: T) => Promise<void>,
+  run: (item: T) => Promise<void>,
 ) {
-  let failed = false;
+  const next = async (): Promise<void> => {
+    const item = queue.shift();
+    if (item === undefined) {
+      return;
+    }
+    try {
+      await run(item);
+    } catch (error) {
+      queue.length = 0;
+      throw error;
+    }
+    await next();
+  };
   const results = await Promise.allSettled(
-    Array.from({ length: HELPERS }, () =>
-      pool
-        .transaction(async db => {
-          await setup(db);
-          for (let item = queue.shift(); item && !failed; ) {
-            await run(db, item);
-            item = queue.shift();
-          }
-        })
-        .catch(error => {
-          failed = true;
-          throw error;
-        }),
-    ),
+    Array.from({ length: Math.min(HELPERS, poolSize(pool) - 1) }, next),
   );
   for (const result of results) {
     if (result.status === 'rejected') {
@@ -646,26 +650,36 @@ async function replaceRollupsPostgres(
   await write({ daily, dimensions, resources });
   if (helpers) {
     // The helpers index the new tables side by side, under names of their
-    // own until the swap (the old indexes hold the real ones), and give the
-    // planner their statistics.
-    const statements = tables.flatMap(({ rebuilt, indexes }) => [
-      ...indexes.map(({ indexname, indexdef }) => {
-        const unique = indexdef.startsWith('CREATE UNIQUE') ? 'UNIQUE ' : '';
-        const using = indexdef.slice(indexdef.indexOf(' USING '));
-        return `CREATE ${unique}INDEX "${indexname}${REBUILT}" ON ${rebuilt}${using}`;
-      }),
-      `ANALYZE ${rebuilt}`,
-    ]);
-    await onHelpers(
-      helpers,
-      statements,
-      async db => {
-        await db.raw(`SET LOCAL maintenance_work_mem = '${INDEX_MEM}'`);
-      },
-      async (db, statement) => {
-        await db.raw(statement);
-      },
+    // own until the swap (the old indexes hold the real ones), the largest
+    // table's first, then give the planner their statistics. Each statement
+    // commits on its own: none waits for another's locks longer than that
+    // statement runs.
+    const sizes = new Map<string, number>();
+    for (const { rebuilt } of tables) {
+      const {
+        rows: [{ size }],
+      } = await tx.raw('SELECT pg_relation_size(?) AS size', [rebuilt]);
+      sizes.set(rebuilt, Number(size));
+    }
+    const largestFirst = [...tables].sort(
+      (a, b) => sizes.get(b.rebuilt)! - sizes.get(a.rebuilt)!,
     );
+    const statements = [
+      ...largestFirst.flatMap(({ rebuilt, indexes }) =>
+        indexes.map(({ indexname, indexdef }) => {
+          const unique = indexdef.startsWith('CREATE UNIQUE') ? 'UNIQUE ' : '';
+          const using = indexdef.slice(indexdef.indexOf(' USING '));
+          return `CREATE ${unique}INDEX "${indexname}${REBUILT}" ON ${rebuilt}${using}`;
+        }),
+      ),
+      ...largestFirst.map(({ rebuilt }) => `ANALYZE ${rebuilt}`),
+    ];
+    await onHelpers(helpers, statements, async statement => {
+      await helpers.transaction(async db => {
+        await db.raw(`SET LOCAL maintenance_work_mem = '${INDEX_MEM}'`);
+        await db.raw(statement);
+      });
+    });
   } else {
     // Each index is sorted in memory rather than in runs on disk.
     await tx.raw(`SET LOCAL maintenance_work_mem = '${INDEX_MEM}'`);
