@@ -82,9 +82,11 @@ type Rollup = keyof typeof ROLLUPS;
 const NULLABLE_KEYS = new Set(['resource_name']);
 
 /**
- * Sums the facts (all, or `where`'s) per attribution key, day and line
- * (a few rows per resource and day) into the scratch table `LINES`, with the
- * entity each key is attributed to now (`entity_ref`, `via`, `tagged`).
+ * The facts (all, or `where`'s) with the entity each one's key is
+ * attributed to now (`entity_ref`, `via`, `tagged`) and the account as the
+ * rollups have it, in the scratch table `LINES`. Not summed here: every
+ * statement of the fan-out sums them per entity and its own columns anyway
+ * (and at 10,000,000 facts a year a fact is a line of its own).
  */
 async function createLines(
   tx: Knex.Transaction,
@@ -98,15 +100,10 @@ async function createLines(
      SELECT at.entity_ref, at.via, at.tagged, f.usage_date, f.provider,
        ${ACCOUNT_ID} AS account_id, f.region, f.service_name, f.currency,
        f.resource_key, f.resource_name,
-       SUM(f.billed_cost) AS billed_cost,
-       SUM(f.effective_cost) AS effective_cost,
-       SUM(f.list_cost) AS list_cost
+       f.billed_cost, f.effective_cost, f.list_cost
      FROM multicloud_cost_facts f
      JOIN ${attribution} at ON at.attribution_key = f.attribution_key
-     ${where}
-     GROUP BY at.entity_ref, at.via, at.tagged,
-       f.usage_date, f.provider, ${ACCOUNT_ID}, f.region, f.service_name,
-       f.currency, f.resource_key, f.resource_name`,
+     ${where}`,
     bindings,
   );
 }
