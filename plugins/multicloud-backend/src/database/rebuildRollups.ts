@@ -774,7 +774,9 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
   // entity it names changed). The rest are found from the keys through the
   // rollup's index: a lookup per moved row, where a test of every rollup row
   // against the keys reads the whole rollup (tens of millions of rows on a
-  // large estate; on SQLite a scan of the keys per rollup row).
+  // large estate; on SQLite a scan of the keys per rollup row). The keys are
+  // kept in the index's order, so that one lookup finds the index pages the
+  // one before it read.
   const unchanged = [
     ...COSTS.map(c => `ABS(SUM(${c})) < ${ZERO}`),
     ...(attributes.includes('resource_ref')
@@ -789,7 +791,8 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
     `CREATE TEMPORARY TABLE ${touchedKeys} AS
      SELECT ${keys.join(', ')} FROM ${delta}
      GROUP BY ${keys.join(', ')}
-     HAVING NOT (${unchanged.join(' AND ')})`,
+     HAVING NOT (${unchanged.join(' AND ')})
+     ORDER BY ${keys.join(', ')}`,
   );
   if (isPostgres(tx)) {
     await tx.raw(`ANALYZE ${touchedKeys}`);
@@ -909,8 +912,10 @@ export async function reattributeRollups(
   await withHashedSums(tx, () => fanOutKeys({ sign: -1, side: 'old' }));
   await replaceMappings();
   await withHashedSums(tx, () => fanOutKeys({ sign: 1, side: 'new' }));
-  for (const rollup of Object.keys(ROLLUPS) as Rollup[]) {
-    await mergeDelta(tx, rollup);
-  }
+  await withHashedSums(tx, async () => {
+    for (const rollup of Object.keys(ROLLUPS) as Rollup[]) {
+      await mergeDelta(tx, rollup);
+    }
+  });
   await tx.raw(`DROP TABLE ${KEYS}`);
 }
