@@ -385,14 +385,18 @@ describe('rebuildRollups', () => {
       };
     };
 
-    it('writes every ancestor of every fact once per rollup row, whichever entities share their ancestors', async () => {
-      const facts = makeFacts();
-      await store.write(async writer => {
+    /** The facts, attributed and rolled up in one transaction, as an import leaves them. */
+    const seed = (facts: DailyCostRow[]) =>
+      store.write(async writer => {
         await writer.insertFacts(facts, 'import-1');
         await writer.replaceAttribution(attributionRows(KEYS));
         await writer.replaceAncestors(ancestorRows(ANCESTRY));
         await writer.rebuildRollups();
       });
+
+    it('writes every ancestor of every fact once per rollup row, whichever entities share their ancestors', async () => {
+      const facts = makeFacts();
+      await seed(facts);
       const want = expected(facts, KEYS, ANCESTRY);
       expect(want.resources.length).toBeGreaterThan(100);
       expect(await stored()).toEqual(want);
@@ -403,7 +407,8 @@ describe('rebuildRollups', () => {
       );
       expect(await stored()).toEqual(want);
 
-      // In chunks of a day, on PostgreSQL on two connections at once.
+      // In chunks of a day, on PostgreSQL on helper connections at once
+      // (the facts are committed now).
       await knex.transaction(tx =>
         rebuildRollups(tx, undefined, { helper: knex, chunkFacts: 50 }),
       );
@@ -412,12 +417,7 @@ describe('rebuildRollups', () => {
 
     it('moves keys between entities of different ancestries to what a plain fan-out of the new attribution gives', async () => {
       const facts = makeFacts();
-      await store.write(async writer => {
-        await writer.insertFacts(facts, 'import-1');
-        await writer.replaceAttribution(attributionRows(KEYS));
-        await writer.replaceAncestors(ancestorRows(ANCESTRY));
-        await writer.rebuildRollups();
-      });
+      await seed(facts);
       // r2 goes to the nested component's resource ancestry, the tagged key
       // of r1 to the group of its own, and c3 leaves c1 for system s2.
       const movedTo: Record<string, string> = {
