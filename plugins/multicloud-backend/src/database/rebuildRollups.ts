@@ -34,8 +34,7 @@ const INDEX_MEM = '256MB';
 const ZERO = 1e-9;
 
 /**
- * The three rollups: their key columns, how the other columns merge, and
- * the columns of their index (`prefix`, the key's first columns).
+ * The three rollups: their key columns, and how the other columns merge.
  * A row's labels (the provider of a dimension value, a resource's name) are
  * part of its key, not the largest of its lines': a re-attribution that
  * takes cost out of a row cannot tell which label the rest would have.
@@ -52,7 +51,6 @@ const ROLLUPS = {
       'tagged',
     ],
     attributes: [] as string[],
-    prefix: ['entity_ref', 'usage_date'],
   },
   dimensions: {
     table: 'multicloud_cost_rollup_dimensions',
@@ -65,7 +63,6 @@ const ROLLUPS = {
       'currency',
     ],
     attributes: [] as string[],
-    prefix: ['entity_ref', 'dimension', 'usage_date'],
   },
   resources: {
     table: 'multicloud_cost_rollup_resources',
@@ -78,7 +75,6 @@ const ROLLUPS = {
       'currency',
     ],
     attributes: ['resource_ref'],
-    prefix: ['entity_ref', 'usage_date'],
   },
 };
 type Rollup = keyof typeof ROLLUPS;
@@ -767,7 +763,7 @@ async function createDeltaTable(tx: Knex.Transaction, rollup: Rollup) {
  * moved keys still reach the row.
  */
 async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
-  const { table, keys, attributes, prefix } = ROLLUPS[rollup];
+  const { table, keys, attributes } = ROLLUPS[rollup];
   const delta = `${DELTA_PREFIX}${rollup}`;
   const merged = `${DELTA_PREFIX}${rollup}_merged`;
   const touchedKeys = `${DELTA_PREFIX}${rollup}_keys`;
@@ -812,6 +808,7 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
   };
   const rowsOfKeys = (of: string) => `${touchedKeys} k CROSS JOIN ${of} r
      WHERE ${keys.map(sameKey).join(' AND ')}`;
+  const touchedRows = rowsOfKeys(table);
   const attributeSql = attributes.map(attribute =>
     attribute === 'resource_ref'
       ? `CASE WHEN SUM(CASE WHEN side = 'new' THEN 1 ELSE 0 END) > 0
@@ -822,36 +819,15 @@ async function mergeDelta(tx: Knex.Transaction, rollup: Rollup) {
   );
   const allColumns = [...keys, ...attributes, ...COSTS];
   // The touched rows are read once, with where they are: the delete then
-  // goes straight to them instead of looking each up again. They are found
-  // through the index's columns (`prefix`): each of its ranges is read once
-  // however many of its keys moved (a domain's day holds hundreds of
-  // resources, a few of which moved), its rows tested against the keys.
+  // goes straight to them instead of looking each up again.
   const kept = `${DELTA_PREFIX}${rollup}_kept`;
-  const prefixes = `${DELTA_PREFIX}${rollup}_prefixes`;
   const rowId = isPostgres(tx) ? 'r.ctid' : 'r.rowid';
-  await tx.raw(`DROP TABLE IF EXISTS ${prefixes}`);
-  await tx.raw(
-    `CREATE TEMPORARY TABLE ${prefixes} AS
-     SELECT DISTINCT ${prefix.join(', ')} FROM ${touchedKeys}
-     ORDER BY ${prefix.join(', ')}`,
-  );
-  if (isPostgres(tx)) {
-    await tx.raw(`ANALYZE ${prefixes}`);
-  } else {
-    await tx.raw(
-      `CREATE INDEX ${touchedKeys}_idx ON ${touchedKeys} (${keys.join(', ')})`,
-    );
-  }
   await tx.raw(`DROP TABLE IF EXISTS ${kept}`);
   await tx.raw(
     `CREATE TEMPORARY TABLE ${kept} AS
      SELECT ${rowId} AS row_id, ${allColumns.map(c => `r.${c}`).join(', ')}
-     FROM ${prefixes} p CROSS JOIN ${table} r
-     WHERE ${prefix.map(c => `r.${c} = p.${c}`).join(' AND ')}
-       AND EXISTS (SELECT 1 FROM ${touchedKeys} k
-                   WHERE ${keys.map(sameKey).join(' AND ')})`,
+     FROM ${touchedRows}`,
   );
-  await tx.raw(`DROP TABLE ${prefixes}`);
   await tx.raw(`DROP TABLE IF EXISTS ${merged}`);
   await tx.raw(
     `CREATE TEMPORARY TABLE ${merged} AS
