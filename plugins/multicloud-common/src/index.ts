@@ -11,3 +11,4 @@ export * from './resourceTypes';
 export * from './cost';
 export * from './topology';
 export * from './alerts';
+export * from './sources';

@@ -74,6 +74,28 @@ export const multicloudAlertUpdatePermission = createPermission({
 });
 
 /**
+ * See the configured cloud sources and cost folders with their last runs
+ * (the Cloud page's Sources section, `GET /sources`). A basic permission.
+ *
+ * @public
+ */
+export const multicloudSourceReadPermission = createPermission({
+  name: 'multicloud.source.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Run a cloud source or cost folder now ("Refresh now"), outside its
+ * schedule. A basic permission; admins only in the default policy.
+ *
+ * @public
+ */
+export const multicloudSourceRefreshPermission = createPermission({
+  name: 'multicloud.source.refresh',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission of the multicloud plugin, for registration with the
  * permissions registry and for policy authors.
  *
@@ -85,4 +107,6 @@ export const multicloudPermissions = [
   multicloudBudgetUpdatePermission,
   multicloudAlertReadPermission,
   multicloudAlertUpdatePermission,
+  multicloudSourceReadPermission,
+  multicloudSourceRefreshPermission,
 ];

@@ -84,6 +84,12 @@ export type MulticloudSourceRun = {
   resources?: number;
   /** Entities handed to the catalog (`applied` runs only). */
   entities?: number;
+  /**
+   * Entities the run added to the catalog and removed from it, against the
+   * source's entities before the run (`applied` runs).
+   */
+  added?: number;
+  removed?: number;
   /** Groups in the catalog when the run resolved owner tags (`applied` runs). */
   groups?: number;
   /**
