@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
@@ -43,6 +44,7 @@ export const catalogModuleMulticloud = createBackendModule({
         catalogProcessing: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
+        metrics: metricsServiceRef,
         scheduler: coreServices.scheduler,
         sourceStatus: multicloudSourceStatusServiceRef,
       },
@@ -52,6 +54,7 @@ export const catalogModuleMulticloud = createBackendModule({
         catalogProcessing,
         config,
         logger,
+        metrics,
         scheduler,
         sourceStatus,
       }) {
@@ -62,6 +65,7 @@ export const catalogModuleMulticloud = createBackendModule({
           scheduler,
           sourceStatus,
           extraSources: [...extraSources.values()],
+          metrics,
         });
         catalogProcessing.addEntityProvider(providers);
         logger.info(

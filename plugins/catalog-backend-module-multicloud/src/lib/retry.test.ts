@@ -72,6 +72,30 @@ describe('withRetry', () => {
     });
   });
 
+  it('counts every attempt, and the throttled ones, for the request metrics', async () => {
+    const counted = { attempted: 0, throttled: 0 };
+    const failures = [
+      Object.assign(new Error('slow down'), { statusCode: 429 }),
+      Object.assign(new Error('bad gateway'), { statusCode: 502 }),
+    ];
+    await withRetry(
+      async attempt => {
+        if (attempt < failures.length) {
+          throw failures[attempt];
+        }
+        return 'ok';
+      },
+      {
+        baseDelayMs: 1,
+        requests: {
+          attempted: () => counted.attempted++,
+          throttled: () => counted.throttled++,
+        },
+      },
+    );
+    expect(counted).toEqual({ attempted: 3, throttled: 1 });
+  });
+
   it('gives up after the configured retries and rethrows the last error', async () => {
     let calls = 0;
     await expect(

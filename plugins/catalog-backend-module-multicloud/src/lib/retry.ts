@@ -1,3 +1,9 @@
+/** Counts the requests of one cloud API operation: every attempt, and those throttled. */
+export type RequestCounter = {
+  attempted(): void;
+  throttled(): void;
+};
+
 /** How {@link withRetry} retries. */
 export type RetryOptions = {
   /** Retries after the first attempt. Default 5. */
@@ -14,6 +20,8 @@ export type RetryOptions = {
     attempt: number;
     delayMs: number;
   }) => void;
+  /** Told of every attempt, and of every attempt that was throttled. */
+  requests?: RequestCounter;
 };
 
 const THROTTLING_NAMES = new Set([
@@ -131,11 +139,16 @@ export async function withRetry<T>(
     signal,
     isRetryable = isRetryableError,
     onRetry,
+    requests,
   } = options;
   for (let attempt = 0; ; attempt++) {
     try {
+      requests?.attempted();
       return await fn(attempt);
     } catch (error) {
+      if (requests && isThrottlingError(error)) {
+        requests.throttled();
+      }
       if (attempt >= retries || !isRetryable(error) || signal?.aborted) {
         throw error;
       }

@@ -330,6 +330,46 @@ describe('MulticloudEntityProvider', () => {
     expect(appliedEntities(connection)).toHaveLength(2);
   });
 
+  it('reports the entities a run added and removed against those of the source before it', async () => {
+    const kept = existingResource(
+      resourceEntityName(vpc.name, vpc.nativeId),
+      'aws',
+    );
+    const { provider, connection, lastRun } = setup(
+      { id: 'aws', readResources: async () => [vpc, instance] },
+      [
+        group('checkout-team'),
+        kept,
+        existingResource('gone-1', 'aws'),
+        // Of another source: neither removed nor counted.
+        existingResource('elsewhere', 'other'),
+      ],
+    );
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(lastRun().lastAppliedRun).toMatchObject({
+      outcome: 'applied',
+      entities: 2,
+      added: 1,
+      removed: 1,
+    });
+
+    // A second run against the same catalog changes it the same way: the
+    // counts are against what the catalog holds, not against the last run.
+    await provider.refresh();
+    expect(lastRun().lastAppliedRun).toMatchObject({ added: 1, removed: 1 });
+  });
+
+  it('counts every entity of a source as added on its first run', async () => {
+    const { provider, connection, lastRun } = setup({
+      id: 'aws',
+      readResources: async () => [vpc, instance],
+    });
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(lastRun().lastAppliedRun).toMatchObject({ added: 2, removed: 0 });
+  });
+
   it('removes none of the entities of a failed part, and counts only real removals against the guard', async () => {
     // 6 entities of the failed account (its regions and services), 2 of a
     // part that read, of which one is gone.
@@ -379,6 +419,8 @@ describe('MulticloudEntityProvider', () => {
       outcome: 'applied',
       resources: 1,
       entities: 7,
+      added: 1,
+      removed: 2,
       failedParts: [{ part: 'services:111', error: 'AssumeRole denied' }],
     });
     expect(logger.info).toHaveBeenCalledWith(

@@ -5,6 +5,7 @@ import {
   SchedulerServiceTaskRunner,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
 import { ANNOTATION_LOCATION } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import {
@@ -24,6 +25,10 @@ import {
   MulticloudSourceStatusService,
   resourceEntityName,
 } from '@multicloud/plugin-multicloud-node';
+import {
+  createMulticloudSourceMetrics,
+  measuredSourceStatus,
+} from '../lib/metrics';
 import { createCloudSourceFromConfig } from '../sources/createCloudSourceFromConfig';
 import { countGroups, createOwnerResolver, OwnerResolver } from './owners';
 import { resourceToEntity } from './resourceToEntity';
@@ -65,12 +70,21 @@ const DEFAULT_OWNER_RECHECK = { intervalMs: 10_000, attempts: 60 };
 const OWN_ENTITIES_PAGE = 1000;
 
 /**
+ * The source's entities in the catalog before a run: their names, and the
+ * part that read each (only when the run has failed parts).
+ */
+type PreviousEntities = {
+  names: Set<string>;
+  partOf: Map<string, string>;
+};
+
+/**
  * Of the source's entities in the catalog, those a run that read
  * `readNames` must remove, and how many it keeps because their part failed:
  * a failed part `p` covers the parts `p` and `p:...`.
  */
 function keptEntities(
-  previous: Array<{ name: string; part?: string }>,
+  previous: PreviousEntities,
   readNames: Set<string>,
   failedParts: CloudSourceReadResult['failedParts'],
 ): { removed: string[]; kept: number } {
@@ -80,11 +94,11 @@ function keptEntities(
     failed.some(key => part === key || part.startsWith(`${key}:`));
   const removed: string[] = [];
   let kept = 0;
-  for (const { name, part } of previous) {
+  for (const name of previous.names) {
     if (readNames.has(name)) {
       continue;
     }
-    if (covered(part)) {
+    if (covered(previous.partOf.get(name))) {
       kept++;
     } else {
       removed.push(name);
@@ -133,6 +147,8 @@ export class MulticloudEntityProvider implements EntityProvider {
       auth: AuthService;
       sourceStatus: MulticloudSourceStatusService;
       extraSources?: CloudSource[];
+      /** Where run durations, outcomes and API requests are measured (docs/metrics.md). */
+      metrics?: MetricsService;
     },
   ): MulticloudEntityProvider[] {
     const providersConfig = rootConfig.getOptionalConfig(
@@ -144,9 +160,15 @@ export class MulticloudEntityProvider implements EntityProvider {
       ...extraSources.keys(),
     ]);
 
+    const sourceMetrics =
+      deps.metrics && createMulticloudSourceMetrics(deps.metrics);
     return [...ids].map(id => {
       const sourceConfig = providersConfig?.getOptionalConfig(id);
       const logger = deps.logger.child({ sourceId: id });
+      const type = extraSources.has(id)
+        ? 'extension'
+        : sourceConfig!.getString('type');
+      const metrics = sourceMetrics?.forSource(id, type);
       const source =
         extraSources.get(id) ??
         createCloudSourceFromConfig({
@@ -154,18 +176,14 @@ export class MulticloudEntityProvider implements EntityProvider {
           config: sourceConfig!,
           rootConfig,
           logger,
+          apiRequests: metrics?.apiRequests,
         });
       const schedule = sourceConfig?.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
             sourceConfig.getConfig('schedule'),
           )
         : DEFAULT_SCHEDULE;
-      deps.sourceStatus.register({
-        id,
-        type: extraSources.has(id)
-          ? 'extension'
-          : sourceConfig!.getString('type'),
-      });
+      deps.sourceStatus.register({ id, type });
       return new MulticloudEntityProvider(
         source,
         readProviderOptions(sourceConfig),
@@ -173,7 +191,9 @@ export class MulticloudEntityProvider implements EntityProvider {
         logger,
         deps.catalog,
         deps.auth,
-        deps.sourceStatus,
+        metrics
+          ? measuredSourceStatus(deps.sourceStatus, metrics)
+          : deps.sourceStatus,
       );
     });
   }
@@ -251,7 +271,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       report(read);
       return;
     }
-    const { entities, owners, failedParts, keep } = read;
+    const { entities, owners, failedParts, keep, changes } = read;
     try {
       await connection.applyMutation(
         keep
@@ -278,6 +298,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       outcome: 'applied',
       resources: entities.length,
       entities: entities.length + kept,
+      ...changes,
       groups: owners.groups,
       unresolvedOwners: owners.unresolved(),
       ...(failedParts.length ? { failedParts } : {}),
@@ -306,6 +327,8 @@ export class MulticloudEntityProvider implements EntityProvider {
         failedParts: CloudSourceReadResult['failedParts'];
         /** When parts failed: what the delta mutation removes, and how many entities of the failed parts it keeps. */
         keep?: { removed: string[]; kept: number };
+        /** Entities the mutation adds to the catalog and removes from it. */
+        changes: { added: number; removed: number };
       }
     | {
         outcome: 'failed' | 'refused';
@@ -317,7 +340,7 @@ export class MulticloudEntityProvider implements EntityProvider {
     let resources: CloudResource[];
     let failedParts: CloudSourceReadResult['failedParts'];
     let owners: OwnerResolver;
-    let previous: number | Array<{ name: string; part?: string }>;
+    let previous: PreviousEntities;
     try {
       const read = await this.source.readResources({ signal });
       ({ resources, failedParts } = Array.isArray(read)
@@ -326,9 +349,7 @@ export class MulticloudEntityProvider implements EntityProvider {
       const credentials = await this.auth.getOwnServiceCredentials();
       [owners, previous] = await Promise.all([
         createOwnerResolver(this.catalog, credentials),
-        failedParts.length
-          ? this.listOwnEntities(credentials)
-          : this.countOwnEntities(credentials),
+        this.listOwnEntities(credentials, failedParts.length > 0),
       ]);
     } catch (error) {
       this.logger.error(
@@ -340,12 +361,13 @@ export class MulticloudEntityProvider implements EntityProvider {
     const entityNames = resources.map(r =>
       resourceEntityName(r.name, r.nativeId),
     );
-    const keep =
-      typeof previous === 'number'
-        ? undefined
-        : keptEntities(previous, new Set(entityNames), failedParts);
-    const previousCount =
-      typeof previous === 'number' ? previous : previous.length;
+    const readNames = new Set(entityNames);
+    const keep = failedParts.length
+      ? keptEntities(previous, readNames, failedParts)
+      : undefined;
+    const previousCount = previous.names.size;
+    // The guard weighs a full run by how many fewer resources it read, so
+    // that renamed resources do not count as removals against it.
     const removed = keep
       ? keep.removed.length
       : previousCount - resources.length;
@@ -393,7 +415,29 @@ export class MulticloudEntityProvider implements EntityProvider {
       ),
       locationKey,
     }));
-    return { entities, owners, failedParts, keep };
+    let added = 0;
+    for (const name of readNames) {
+      if (!previous.names.has(name)) {
+        added++;
+      }
+    }
+    let gone = 0;
+    if (keep) {
+      gone = keep.removed.length;
+    } else {
+      for (const name of previous.names) {
+        if (!readNames.has(name)) {
+          gone++;
+        }
+      }
+    }
+    return {
+      entities,
+      owners,
+      failedParts,
+      keep,
+      changes: { added, removed: gone },
+    };
   }
 
   /**
@@ -439,14 +483,21 @@ export class MulticloudEntityProvider implements EntityProvider {
     schedule();
   }
 
-  /** The source's entities in the catalog, with the part that read each. */
+  /**
+   * The names of the source's entities in the catalog, and with `withParts`
+   * the part that read each: only the names otherwise, so that a source of
+   * 100,000 entities costs a Set of names.
+   */
   private async listOwnEntities(
     credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
-  ): Promise<Array<{ name: string; part?: string }>> {
-    const entities: Array<{ name: string; part?: string }> = [];
+    withParts: boolean,
+  ): Promise<PreviousEntities> {
+    const previous: PreviousEntities = { names: new Set(), partOf: new Map() };
+    const fields = withParts
+      ? ['metadata.name', 'metadata.annotations']
+      : ['metadata.name'];
     let cursor: string | undefined;
     do {
-      const fields = ['metadata.name', 'metadata.annotations'];
       const page = await this.catalog.queryEntities(
         cursor
           ? { cursor, fields, limit: OWN_ENTITIES_PAGE }
@@ -461,32 +512,16 @@ export class MulticloudEntityProvider implements EntityProvider {
         { credentials },
       );
       for (const entity of page.items) {
-        entities.push({
-          name: entity.metadata.name,
-          part: entity.metadata.annotations?.[
-            MULTICLOUD_ANNOTATIONS.sourcePart
-          ],
-        });
+        const { name } = entity.metadata;
+        previous.names.add(name);
+        const part =
+          entity.metadata.annotations?.[MULTICLOUD_ANNOTATIONS.sourcePart];
+        if (part !== undefined) {
+          previous.partOf.set(name, part);
+        }
       }
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
-    return entities;
-  }
-
-  private async countOwnEntities(
-    credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
-  ): Promise<number> {
-    const { totalItems } = await this.catalog.queryEntities(
-      {
-        filter: {
-          kind: 'Resource',
-          [`metadata.annotations.${ANNOTATION_LOCATION}`]: this.location,
-        },
-        fields: ['metadata.name'],
-        limit: 1,
-      },
-      { credentials },
-    );
-    return totalItems;
+    return previous;
   }
 }

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
+import { ApiRequestCounters } from '../lib/metrics';
 import {
   CloudSource,
   CloudSourceReadOptions,
@@ -22,12 +23,13 @@ export interface PartedCloudSource extends CloudSource {
 /**
  * What every built-in source's `create<Cloud>Source` receives: the source id
  * (its key under `catalog.providers.multicloud`), that key's config block,
- * and a logger.
+ * a logger, and the counters of its cloud API requests by operation.
  */
 export type CloudSourceFactoryOptions = {
   id: string;
   config: Config;
   logger: LoggerService;
+  apiRequests?: ApiRequestCounters;
 };
 
 /** Options every source shares, read by {@link readSharedSourceOptions}. */

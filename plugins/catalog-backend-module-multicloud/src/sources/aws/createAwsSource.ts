@@ -7,6 +7,7 @@ import {
   CloudSourceReadResult,
 } from '@multicloud/plugin-multicloud-node';
 import { mapWithConcurrency } from '../../lib/limit';
+import { ApiRequestCounters } from '../../lib/metrics';
 import { withRetry } from '../../lib/retry';
 import {
   CloudSourceFactoryOptions,
@@ -158,6 +159,7 @@ type AwsSourceSettings = AwsSourceConfig & {
   retries: number;
   requestTimeoutMs: number;
   retryBaseDelayMs?: number;
+  apiRequests?: ApiRequestCounters;
 };
 
 /**
@@ -744,7 +746,7 @@ class AwsSource implements CloudSource {
     iamAction?: string,
   ): Promise<T> {
     const where = `AWS source "${this.id}": ${what}`;
-    const { retries, retryBaseDelayMs, logger } = this.#settings;
+    const { retries, retryBaseDelayMs, logger, apiRequests } = this.#settings;
     let attempts = 0;
     signal?.throwIfAborted();
     try {
@@ -757,6 +759,8 @@ class AwsSource implements CloudSource {
           retries,
           baseDelayMs: retryBaseDelayMs,
           signal,
+          // Calls without an IAM action read configured credentials, no API.
+          requests: iamAction ? apiRequests?.(iamAction) : undefined,
           onRetry: ({ error, attempt, delayMs }) =>
             logger.warn(
               `${where} failed (${describeAwsError(
@@ -818,6 +822,7 @@ export function createAwsSource(
       ...awsConfig,
       ...readSharedSourceOptions(config),
       retryBaseDelayMs: options.retryBaseDelayMs,
+      apiRequests: options.apiRequests,
     },
     listers,
     loadAwsSdk(servicesOf(awsConfig, listers)),

@@ -65,6 +65,11 @@ type ListTask = {
   detail?: { type: string; firstPage: string };
 };
 
+/** The ARM operation a list calls: `resources.list`, `resourceGroups.list`, or a provider's list of one type. */
+function operationOf(task: ListTask): string {
+  return task.detail ? `${task.detail.type}.list` : `${task.list}.list`;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
@@ -380,6 +385,7 @@ export function createAzureSource(
           retries: shared.retries,
           baseDelayMs: options.retryBaseDelayMs,
           signal,
+          requests: options.apiRequests?.(operationOf(task)),
           onRetry: ({ error, attempt, delayMs }) => {
             const retryAfterMs = Math.min(
               retryAfterMsOf(error) ?? 0,

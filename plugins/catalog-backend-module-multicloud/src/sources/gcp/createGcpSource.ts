@@ -317,6 +317,7 @@ export function createGcpSource(
           retries: shared.retries,
           baseDelayMs: options.retryBaseDelayMs,
           signal,
+          requests: options.apiRequests?.('searchAllResources'),
           onRetry: ({ error, attempt, delayMs }) =>
             logger.warn(
               `${search.where}, page ${pageNumber} failed (${describeGcpError(

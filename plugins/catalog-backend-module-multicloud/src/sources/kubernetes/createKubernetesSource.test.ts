@@ -6,6 +6,7 @@ import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { resourceEntityName } from '@multicloud/plugin-multicloud-node';
+import { ApiRequestCounters } from '../../lib/metrics';
 import { createKubernetesSource } from './createKubernetesSource';
 import { mapEksClusters } from '../aws/mapAwsServiceResources';
 import { encodeOffsetToken, listingOf } from '../../testUtils/localServer';
@@ -162,11 +163,16 @@ describe('createKubernetesSource', () => {
   });
 
   /** A source for the fake server; `connection` replaces the url + token connection. */
-  function makeSource(overrides: JsonObject = {}, connection?: JsonObject) {
+  function makeSource(
+    overrides: JsonObject = {},
+    connection?: JsonObject,
+    apiRequests?: ApiRequestCounters,
+  ) {
     const logger = mockServices.logger.mock();
     const source = createKubernetesSource({
       id: 'k8s-prod-eu',
       logger,
+      apiRequests,
       retryBaseDelayMs: 1,
       config: new ConfigReader({
         type: 'kubernetes',
@@ -518,6 +524,31 @@ describe('createKubernetesSource', () => {
     expect(logger.warn.mock.calls[0][0]).toMatch(
       /^Kubernetes source 'k8s-prod-eu' \(cluster 'prod-eu'\): listDeploymentForAllNamespaces page 2 failed: HTTP 429 TooManyRequests: storage is \(re\)initializing; retry 1 of 3 in \d+ ms$/,
     );
+  });
+
+  it('counts the requests of each API operation, and the throttled ones', async () => {
+    const counts = new Map<string, { attempted: number; throttled: number }>();
+    const { source } = makeSource({}, undefined, operation => {
+      const count = counts.get(operation) ?? { attempted: 0, throttled: 0 };
+      counts.set(operation, count);
+      return {
+        attempted: () => count.attempted++,
+        throttled: () => count.throttled++,
+      };
+    });
+    const deploymentsPath = '/apis/apps/v1/deployments';
+    server.faults.set(`${deploymentsPath}#${encodeOffsetToken(2)}`, ['429']);
+
+    await source.readResources();
+
+    expect(counts.get('listDeploymentForAllNamespaces')).toEqual({
+      attempted: server.requestsTo(deploymentsPath).length,
+      throttled: 1,
+    });
+    expect(counts.get('listNamespace')).toEqual({
+      attempted: server.requestsTo('/api/v1/namespaces').length,
+      throttled: 0,
+    });
   });
 
   it('rejects after the retries when the API keeps answering 500', async () => {

@@ -10,6 +10,7 @@ import type {
 import { CloudResource } from '@multicloud/plugin-multicloud-common';
 import { CloudSourceReadOptions } from '@multicloud/plugin-multicloud-node';
 import { mapWithConcurrency } from '../../lib/limit';
+import { ApiRequestCounters } from '../../lib/metrics';
 import { isRetryableError, withRetry } from '../../lib/retry';
 import {
   CloudSourceFactoryOptions,
@@ -192,6 +193,8 @@ type ReadKubernetesObjectsOptions = {
   retryBaseDelayMs?: number;
   logger: LoggerService;
   signal?: AbortSignal;
+  /** Counters of the requests by API operation (`listNamespacedDeployment`, ...). */
+  apiRequests?: ApiRequestCounters;
 };
 
 /** A failed request, classified for {@link withRetry}. Its message names the call and never holds credentials. */
@@ -485,6 +488,8 @@ async function readKubernetesObjects<Mapped>(
       baseDelayMs: options.retryBaseDelayMs,
       signal: run.signal,
       isRetryable,
+      // `what` starts with the client method, the API operation.
+      requests: options.apiRequests?.(what.split(' ')[0]),
       onRetry: ({ error, attempt, delayMs }) =>
         logger.warn(
           `${(error as Error)?.message ?? String(error)}; retry ${attempt} of ${
@@ -607,6 +612,7 @@ export function createKubernetesSource(
           retries: shared.retries,
           requestTimeoutMs: shared.requestTimeoutMs,
           retryBaseDelayMs: options.retryBaseDelayMs,
+          apiRequests: options.apiRequests,
           logger,
           signal: readOptions?.signal,
         },
