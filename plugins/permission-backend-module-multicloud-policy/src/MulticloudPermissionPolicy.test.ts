@@ -41,6 +41,8 @@ import {
   multicloudBudgetUpdatePermission,
   multicloudCostImportPermission,
   multicloudCostReadPermission,
+  multicloudSourceReadPermission,
+  multicloudSourceRefreshPermission,
 } from '@multicloud/plugin-multicloud-common';
 import {
   MulticloudPermissionPolicy,
@@ -241,6 +243,8 @@ const rows: Row[] = [
     multicloudBudgetUpdatePermission,
     multicloudAlertReadPermission,
     multicloudAlertUpdatePermission,
+    multicloudSourceReadPermission,
+    multicloudSourceRefreshPermission,
     catalogEntityReadPermission,
     catalogEntityDeletePermission,
     catalogLocationDeletePermission,
@@ -291,6 +295,16 @@ const rows: Row[] = [
     permission: multicloudAlertReadPermission,
     user: 'member',
     decision: ALLOW,
+  },
+  {
+    permission: multicloudSourceReadPermission,
+    user: 'member',
+    decision: ALLOW,
+  },
+  {
+    permission: multicloudSourceRefreshPermission,
+    user: 'member',
+    decision: DENY,
   },
 
   // Catalog.
@@ -371,6 +385,11 @@ const rows: Row[] = [
     permission: multicloudAlertReadPermission,
     user: 'anonymous',
     decision: ALLOW,
+  },
+  {
+    permission: multicloudSourceRefreshPermission,
+    user: 'anonymous',
+    decision: DENY,
   },
 ];
 

@@ -45,6 +45,8 @@ import {
   multicloudBudgetUpdatePermission,
   multicloudCostImportPermission,
   multicloudCostReadPermission,
+  multicloudSourceReadPermission,
+  multicloudSourceRefreshPermission,
 } from '@multicloud/plugin-multicloud-common';
 
 /**
@@ -141,8 +143,9 @@ function parseOwnershipRefs(refs: string[]): CompoundEntityRef[] {
  * change the budgets and alerts of the entities they own (directly or
  * through one of their groups) and of their own User and Group entities,
  * read cost (of every entity they can read, or only of their own with
- * `costRead: owners`), run templates except the privileged ones and see
- * their own scaffolder tasks; cost imports, template dry runs and the
+ * `costRead: owners`), see the cloud sources and cost folders, run
+ * templates except the privileged ones and see their own scaffolder tasks;
+ * cost imports, running a source now ("Refresh now"), template dry runs and the
  * template editor, deleting locations and managing catalog ingestion are
  * for admins. Any other permission is allowed. The package README has the
  * full decision table.
@@ -185,7 +188,7 @@ export class MulticloudPermissionPolicy implements PermissionPolicy {
     }
     if (policy.#adminGroups.size === 0) {
       options?.logger?.warn(
-        `No ${CONFIG_KEY}.adminGroups configured: nobody can import cost, dry-run templates, delete locations or run templates tagged '${
+        `No ${CONFIG_KEY}.adminGroups configured: nobody can import cost, refresh sources, dry-run templates, delete locations or run templates tagged '${
           policy.#privilegedTemplateTag
         }'`,
       );
@@ -241,8 +244,14 @@ export class MulticloudPermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
 
-    if (isPermission(permission, multicloudCostImportPermission)) {
+    if (
+      isPermission(permission, multicloudCostImportPermission) ||
+      isPermission(permission, multicloudSourceRefreshPermission)
+    ) {
       return { result: AuthorizeResult.DENY };
+    }
+    if (isPermission(permission, multicloudSourceReadPermission)) {
+      return { result: AuthorizeResult.ALLOW };
     }
     if (isPermission(permission, multicloudCostReadPermission)) {
       return this.#costRead === 'owners'
