@@ -45,9 +45,10 @@ chmod +x "$TOOLS/bin/yarn"
 
 # 3. System packages: headers for keytar (a native addon of the CLI), a
 #    compiler for native addons; for tests also Chromium (end-to-end test),
-#    Ansible (the ansible actions run it for real) and Alertmanager.
+#    Ansible (the ansible actions run it for real), Alertmanager and
+#    Prometheus (the metrics scrape test).
 packages=(libsecret-1-dev python3 make g++)
-$FOR_TESTS && packages+=(chromium ansible prometheus-alertmanager)
+$FOR_TESTS && packages+=(chromium ansible prometheus-alertmanager prometheus)
 apt_install "${packages[@]}"
 
 [ "$(node_major)" -ge "$NODE_MAJOR_REQUIRED" ] || fail "Node $(node --version) is first on PATH; Node ${NODE_MAJOR_REQUIRED}+ is required"

@@ -8,7 +8,14 @@ source "$(dirname "$0")/lib.sh"
 source "$ROOT/scripts/lib.sh"
 cd "$ROOT"
 
-node scripts/check-ports.mjs 3000 7007 || exit 1
+# The backend's metrics for Prometheus on :9464 (docs/metrics.md), unless the
+# OpenTelemetry exporter is configured otherwise.
+export OTEL_METRICS_EXPORTER="${OTEL_METRICS_EXPORTER-prometheus}"
+export OTEL_EXPORTER_PROMETHEUS_HOST="${OTEL_EXPORTER_PROMETHEUS_HOST-127.0.0.1}"
+export OTEL_EXPORTER_PROMETHEUS_PORT="${OTEL_EXPORTER_PROMETHEUS_PORT-9464}"
+ports=(3000 7007)
+[[ ",$OTEL_METRICS_EXPORTER," == *,prometheus,* ]] && ports+=("$OTEL_EXPORTER_PROMETHEUS_PORT")
+node scripts/check-ports.mjs "${ports[@]}" || exit 1
 mkdir -p .data
 # The demo cost export, ending yesterday (the same bytes all day, so the
 # backend imports it once a day at most).

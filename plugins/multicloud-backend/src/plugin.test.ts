@@ -72,6 +72,8 @@ describe('multicloud backend plugin', () => {
       'multicloud.budget.update',
       'multicloud.cost.import',
       'multicloud.cost.read',
+      'multicloud.source.read',
+      'multicloud.source.refresh',
     ]);
   });
 });

@@ -2,6 +2,10 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { isError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -9,7 +13,10 @@ import { multicloudPermissions } from '@multicloud/plugin-multicloud-common';
 import { multicloudSourceStatusServiceRef } from '@multicloud/plugin-multicloud-node';
 import fs from 'node:fs';
 import os from 'node:os';
+import { createMulticloudActions } from './actions/createMulticloudActions';
 import { applyDatabaseMigrations } from './database/migrations';
+import { createAccess } from './lib/access';
+import { createMulticloudMetrics } from './lib/metrics';
 import { createRouter } from './router';
 import { readCostConfig } from './config';
 import { readAlertmanagerConfig } from './services/Alertmanager/config';
@@ -19,6 +26,7 @@ import {
   EVALUATION_TASK_ID,
   readAlertsConfig,
 } from './services/Alerts/config';
+import { countOpenAlertsBySeverity } from './services/Alerts/alertRows';
 import { createAlertsService } from './services/Alerts/createAlertsService';
 import {
   createCostRuleSet,
@@ -30,6 +38,11 @@ import { createCostAttributionService } from './services/CostAttribution/createC
 import { createCostImportService } from './services/CostImport/createCostImportService';
 import { createCostQueryService } from './services/CostQuery/createCostQueryService';
 import { createHealthService } from './services/Health/createHealthService';
+import { createInventoryService } from './services/Inventory/createInventoryService';
+import {
+  costFolderTaskId,
+  createSourcesService,
+} from './services/Sources/createSourcesService';
 import { readTopologyConfig } from './services/Topology/config';
 import { createTopologyService } from './services/Topology/createTopologyService';
 
@@ -45,12 +58,15 @@ export const multicloudPlugin = createBackendPlugin({
       deps: {
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        actionsRegistry: actionsRegistryServiceRef,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
+        discovery: coreServices.discovery,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
+        metricsService: metricsServiceRef,
         notifications: notificationService,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -58,14 +74,17 @@ export const multicloudPlugin = createBackendPlugin({
         sourceStatus: multicloudSourceStatusServiceRef,
       },
       async init({
+        actionsRegistry,
         auditor,
         auth,
         catalog,
         config,
         database,
+        discovery,
         httpAuth,
         httpRouter,
         logger,
+        metricsService,
         notifications,
         permissions,
         permissionsRegistry,
@@ -76,6 +95,7 @@ export const multicloudPlugin = createBackendPlugin({
         const knex = await database.getClient();
         await applyDatabaseMigrations(knex, database);
         const costConfig = readCostConfig(config, os.tmpdir());
+        const metrics = createMulticloudMetrics(metricsService);
 
         const attribution = createCostAttributionService({
           knex,
@@ -83,12 +103,14 @@ export const multicloudPlugin = createBackendPlugin({
           auth,
           logger,
           tagKeys: costConfig.tagKeys,
+          metrics,
         });
         const costImport = createCostImportService({
           knex,
           logger,
           attribution,
           limits: costConfig.limits,
+          metrics,
         });
         const costQuery = createCostQueryService({
           knex,
@@ -129,7 +151,9 @@ export const multicloudPlugin = createBackendPlugin({
           fn: async () => {
             for (let round = 0; round < 3; round++) {
               evaluationRequested = false;
-              const counts = await alerts.evaluate();
+              const counts = await metrics.timeAlertsEvaluation(() =>
+                alerts.evaluate(),
+              );
               logger.info(
                 `Alerts evaluated: ${counts.opened} opened, ${counts.resolved} resolved, ${counts.open} open`,
               );
@@ -182,13 +206,18 @@ export const multicloudPlugin = createBackendPlugin({
           folderIds: costConfig.folders.map(f => f.id),
           lastImportAt: costImport.lastImportAt,
         });
+        metrics.observeLastImport(costImport.lastImportAt);
+        metrics.observeAttributionLag(health.attributionLagSeconds);
+        metrics.observeOpenAlerts(() => countOpenAlertsBySeverity(knex));
 
         await scheduler.scheduleTask({
           id: 'multicloud-cost-attribution',
           ...costConfig.attributionSchedule,
           fn: () =>
             health.trackRefresh(async () => {
-              const result = await attribution.refresh();
+              const result = await metrics.timeAttributionRefresh(() =>
+                attribution.refresh(),
+              );
               if (result.changed) {
                 requestEvaluation();
               }
@@ -197,7 +226,7 @@ export const multicloudPlugin = createBackendPlugin({
         });
         for (const folder of costConfig.folders) {
           await scheduler.scheduleTask({
-            id: `multicloud-cost-import:${folder.id}`,
+            id: costFolderTaskId(folder.id),
             ...folder.schedule,
             fn: () =>
               health.trackFolderRun(folder.id, async () => {
@@ -220,6 +249,20 @@ export const multicloudPlugin = createBackendPlugin({
           });
         }
 
+        const sources = createSourcesService({
+          health,
+          sourceStatus,
+          folderIds: costConfig.folders.map(f => f.id),
+          scheduler,
+          discovery,
+          auth,
+          logger,
+        });
+        const topology = createTopologyService({
+          knex,
+          catalog,
+          nodeBudget: readTopologyConfig(config).nodeBudget,
+        });
         httpRouter.use(
           await createRouter({
             auditor,
@@ -232,13 +275,22 @@ export const multicloudPlugin = createBackendPlugin({
             costQuery,
             alerts,
             alertmanager,
-            topology: createTopologyService({
-              knex,
-              catalog,
-              nodeBudget: readTopologyConfig(config).nodeBudget,
-            }),
+            sources,
+            inventory: createInventoryService({ catalog, sourceStatus }),
+            topology,
+            metrics,
           }),
         );
+        createMulticloudActions({
+          actionsRegistry,
+          access: createAccess({ permissions, catalog }),
+          auditor,
+          auth,
+          costQuery,
+          topology,
+          alerts,
+          sources,
+        });
       },
     });
   },

@@ -7,10 +7,8 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  AuthorizeResult,
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
@@ -22,6 +20,8 @@ import {
   multicloudBudgetUpdatePermission,
   multicloudCostImportPermission,
   multicloudCostReadPermission,
+  multicloudSourceReadPermission,
+  multicloudSourceRefreshPermission,
 } from '@multicloud/plugin-multicloud-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -40,6 +40,8 @@ import {
 } from './services/CostImport/types';
 import { CostQueryService } from './services/CostQuery/types';
 import { HealthService } from './services/Health/types';
+import { InventoryService } from './services/Inventory/types';
+import { SourcesService } from './services/Sources/types';
 import { TopologyService } from './services/Topology/types';
 import { parseTopologyQuery } from './lib/topologyParams';
 import { AlertmanagerService } from './services/Alertmanager/types';
@@ -52,7 +54,9 @@ import {
 } from './services/Alerts/requestParams';
 import { AlertsService } from './services/Alerts/types';
 import { hideUnreadableLines, summaryOfTeams } from './lib/readableSummaries';
+import { MulticloudMetrics } from './lib/metrics';
 import { createResponseCache } from './lib/responseCache';
+import { createAccess } from './lib/access';
 
 const IMPORT_CONTENT_TYPES = [
   'text/csv',
@@ -84,6 +88,12 @@ export async function createRouter(options: {
   /** The alerts API; left out, the routes under /alerts are not served. */
   alerts?: AlertsService;
   alertmanager?: AlertmanagerService;
+  /** The configured sources and "Refresh now"; left out, /sources is not served. */
+  sources?: SourcesService;
+  /** The counted cloud inventory; left out, /inventory is not served. */
+  inventory?: InventoryService;
+  /** Records the duration of every request; left out, nothing is recorded. */
+  metrics?: Pick<MulticloudMetrics, 'httpRequests'>;
   now?: () => Date;
 }): Promise<express.Router> {
   const {
@@ -98,11 +108,16 @@ export async function createRouter(options: {
     topology,
     alerts,
     alertmanager,
+    sources,
+    inventory,
   } = options;
   const clock = () => options.now?.() ?? new Date();
   const today = () =>
     (options.now?.() ?? new Date()).toISOString().slice(0, 10);
   const router = Router();
+  if (options.metrics) {
+    router.use(options.metrics.httpRequests());
+  }
   const entityCostAnswers = createResponseCache({
     maxBytes: ENTITY_COST_CACHE_BYTES,
   });
@@ -110,84 +125,17 @@ export async function createRouter(options: {
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
+  const access = createAccess({ permissions, catalog });
+  const { authorizedEntity, allowedRefs } = access;
+
   /** The caller's credentials, if they hold a basic permission. */
   async function authorize(
     req: express.Request,
     permission: BasicPermission,
   ): Promise<BackstageCredentials> {
     const credentials = await credentialsOf(req);
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You need the permission ${permission.name}; ask your Backstage admins for it`,
-      );
-    }
+    await access.authorize(credentials, permission);
     return credentials;
-  }
-
-  /** Throws 403 unless the caller holds `permission` on `entity`. */
-  async function authorizeOn(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
-    entity: Entity,
-  ): Promise<void> {
-    const resourceRef = stringifyEntityRef(entity);
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You need the permission ${permission.name} on ${resourceRef}; ask its owners or your Backstage admins`,
-      );
-    }
-  }
-
-  /**
-   * The entity, if the caller may see it in the catalog (else 404, so that
-   * its existence is not told) and holds `permission` on it (else 403).
-   */
-  async function authorizedEntity(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
-    entityRef: string,
-  ): Promise<Entity> {
-    const entity = await entityFor(entityRef, credentials);
-    await authorizeOn(credentials, permission, entity);
-    return entity;
-  }
-
-  /** Of `entityRefs`, those on which the caller holds `permission`. */
-  async function allowedRefs(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
-    entityRefs: string[],
-  ): Promise<Set<string>> {
-    const refs = [...new Set(entityRefs)];
-    if (refs.length === 0) {
-      return new Set();
-    }
-    const decisions = await permissions.authorize(
-      refs.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
-    );
-    return new Set(
-      refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
-    );
-  }
-
-  /** The entity, if the caller may see it in the catalog. */
-  async function entityFor(
-    entityRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    const entity = await catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
-    }
-    return entity;
   }
 
   /**
@@ -436,17 +384,12 @@ export async function createRouter(options: {
       alertId: string,
       credentials: BackstageCredentials,
       permission: ResourcePermission<'catalog-entity'>,
-    ) => {
-      const alert = await alerts.get(alertId);
-      const entity = await catalog.getEntityByRef(alert.entityRef, {
+    ) =>
+      access.authorizedAlert(
+        await alerts.get(alertId),
         credentials,
-      });
-      if (!entity) {
-        throw new NotFoundError(`No alert ${alertId}`);
-      }
-      await authorizeOn(credentials, permission, entity);
-      return alert;
-    };
+        permission,
+      );
 
     const alertmanagerFor = () => {
       if (!alertmanager?.enabled) {
@@ -604,6 +547,38 @@ export async function createRouter(options: {
           acted => ({ status: acted.status }),
         ),
       );
+    });
+  }
+
+  if (sources) {
+    router.get('/sources', async (req, res) => {
+      await authorize(req, multicloudSourceReadPermission);
+      res.json(await sources.list());
+    });
+
+    router.post('/sources/:kind/:id/refresh', async (req, res) => {
+      const { kind, id } = req.params;
+      if (kind !== 'cloud' && kind !== 'cost') {
+        throw new NotFoundError(
+          `No route ${req.method} /sources/${kind}/{id}/refresh; kinds are cloud and cost`,
+        );
+      }
+      await authorize(req, multicloudSourceRefreshPermission);
+      const asked = await audited(
+        req,
+        'source-refresh',
+        { kind, id },
+        () => sources.refresh(kind, id),
+        result => ({ requestedAt: result.requestedAt }),
+      );
+      res.status(202).json(asked);
+    });
+  }
+
+  if (inventory) {
+    router.get('/inventory', async (req, res) => {
+      // Catalog data: the catalog's own permissions decide what is counted.
+      res.json(await inventory.inventory(await credentialsOf(req)));
     });
   }
 

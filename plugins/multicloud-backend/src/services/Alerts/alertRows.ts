@@ -9,6 +9,7 @@ import {
   MulticloudAlert,
 } from '@multicloud/plugin-multicloud-common';
 import { hash } from 'node:crypto';
+import { Knex } from 'knex';
 import { AlertFinding } from './types';
 
 export const ALERTS_TABLE = 'multicloud_alerts';
@@ -16,6 +17,21 @@ export const EVENTS_TABLE = 'multicloud_alert_events';
 export const EVALUATIONS_TABLE = 'multicloud_alert_evaluations';
 /** The row of {@link EVALUATIONS_TABLE} for a whole evaluation run. */
 export const WHOLE_RUN = '*';
+
+/** Computed alerts whose status is open, by severity. */
+export async function countOpenAlertsBySeverity(
+  knex: Knex,
+): Promise<Partial<Record<AlertSeverity, number>>> {
+  const rows = (await knex(ALERTS_TABLE)
+    .where({ status: 'open' })
+    .groupBy('severity')
+    .select('severity')
+    .count({ n: '*' })) as Array<{
+    severity: AlertSeverity;
+    n: number | string;
+  }>;
+  return Object.fromEntries(rows.map(row => [row.severity, Number(row.n)]));
+}
 
 /** A timestamp as the database returns it: a Date (PostgreSQL) or milliseconds (SQLite). */
 export type DbTime = Date | number | string;

@@ -11,6 +11,7 @@ import {
   createCostFactsStore,
   PairAttribution,
 } from '../../database/CostFactsStore';
+import { MulticloudMetrics } from '../../lib/metrics';
 import {
   AttributionTagKeys,
   COST_KINDS,
@@ -115,8 +116,11 @@ export function createCostAttributionService(options: {
   tagKeys: AttributionTagKeys;
   /** Share of moved pairs above which a refresh rebuilds every rollup. Defaults to 0.3. */
   fullRebuildShare?: number;
+  metrics?: Pick<MulticloudMetrics, 'timeRebuild'>;
 }): CostAttributionService {
   const { catalog, auth, logger, tagKeys } = options;
+  const timeRebuild: MulticloudMetrics['timeRebuild'] = (scope, work) =>
+    options.metrics ? options.metrics.timeRebuild(scope, work) : work();
   const fullRebuildShare = options.fullRebuildShare ?? FULL_REBUILD_SHARE;
   const store = createCostFactsStore(options.knex);
 
@@ -214,7 +218,7 @@ export function createCostAttributionService(options: {
       ),
     );
     await writer.replaceEntities(entityRows(snapshot));
-    await writer.rebuildRollups(days);
+    await timeRebuild('days', () => writer.rebuildRollups(days));
   }
 
   const onWait = (what: string) => () =>
@@ -235,7 +239,7 @@ export function createCostAttributionService(options: {
       ),
     );
     await writer.replaceEntities(entityRows(snapshot));
-    await writer.rebuildRollups();
+    await timeRebuild('full', () => writer.rebuildRollups());
   }
 
   function logRebuilt(
@@ -330,10 +334,12 @@ export function createCostAttributionService(options: {
           logRebuilt(started, attribution, snapshot);
           return { changed: true };
         }
-        await writer.reattributeRollups(moved, async () => {
-          await writer.replaceAttribution(attribution);
-          await writer.replaceAncestors(ancestors);
-        });
+        await timeRebuild('reattribution', () =>
+          writer.reattributeRollups(moved, async () => {
+            await writer.replaceAttribution(attribution);
+            await writer.replaceAncestors(ancestors);
+          }),
+        );
         await writer.replaceEntities(entities);
         logger.info(
           `Cost attribution updated in ${Date.now() - started} ms: ${

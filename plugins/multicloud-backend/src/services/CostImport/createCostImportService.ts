@@ -14,6 +14,7 @@ import {
   CostRebuildResult,
 } from '../CostAttribution/types';
 import { CatalogSnapshot } from '../CostAttribution/attributionModel';
+import { MulticloudMetrics } from '../../lib/metrics';
 import {
   FocusFileFormat,
   FocusReaderOptions,
@@ -146,8 +147,9 @@ export function createCostImportService(options: {
   logger: LoggerService;
   attribution: CostAttributionService;
   limits: CostImportLimits;
+  metrics?: Pick<MulticloudMetrics, 'recordImport'>;
 }): CostImportService {
-  const { logger, attribution, limits } = options;
+  const { logger, attribution, limits, metrics } = options;
   const store = createCostFactsStore(options.knex);
   const serially = createSerialQueue();
   /**
@@ -188,6 +190,12 @@ export function createCostImportService(options: {
     });
     const started = Date.now();
     const timings = { read: started, written: started };
+    const measured = {
+      trigger: request.source.startsWith('folder:')
+        ? ('folder' as const)
+        : ('upload' as const),
+      bytes: (await fs.promises.stat(request.path)).size,
+    };
     try {
       const fileFormat = await sniffFormat(request.path);
       format = fileFormat;
@@ -261,6 +269,12 @@ export function createCostImportService(options: {
         signal,
       );
       await store.importCompleted(id, result);
+      metrics?.recordImport({
+        ...measured,
+        outcome: 'succeeded',
+        seconds: (Date.now() - started) / 1000,
+        rows: result.rows,
+      });
       logger.info(
         `Cost import ${id}: completed in ${
           Date.now() - started
@@ -280,6 +294,11 @@ export function createCostImportService(options: {
         status: rejectedForContent(reported) ? 'rejected' : 'failed',
         format,
         error: String((reported as Error).message ?? reported),
+      });
+      metrics?.recordImport({
+        ...measured,
+        outcome: 'failed',
+        seconds: (Date.now() - started) / 1000,
       });
       logger.warn(
         `Cost import ${id} of ${fileName} failed, nothing was changed: ${

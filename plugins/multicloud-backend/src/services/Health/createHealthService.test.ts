@@ -195,3 +195,26 @@ describe('issue 9 case 7: attribution counts as up to date only after the catalo
     });
   });
 });
+
+describe('attribution lag, for the multicloud.cost.attribution.lag gauge', () => {
+  it('is 0 when attribution is up to date, else the seconds since the oldest change it has not caught up with', async () => {
+    const { health, applyRun, serve, importNow } = await setup();
+    applyRun(2);
+    serve(2);
+    // Never refreshed: behind since the run finished, one tick (1 s) ago.
+    expect(await health.attributionLagSeconds()).toBe(1);
+
+    await health.trackRefresh(async () => ({ changed: true }));
+    expect((await health.check()).cost.attribution.upToDate).toBe(true);
+    expect(await health.attributionLagSeconds()).toBe(0);
+
+    importNow();
+    expect(await health.attributionLagSeconds()).toBe(1);
+    applyRun(2);
+    // The import is still the oldest change not attributed.
+    expect(await health.attributionLagSeconds()).toBe(4);
+
+    await health.trackRefresh(async () => ({ changed: false }));
+    expect(await health.attributionLagSeconds()).toBe(0);
+  });
+});

@@ -94,6 +94,7 @@ export async function createHealthService(options: {
   const folderRuns = new Map<string, MulticloudCostFolderHealth['lastRun']>();
   let lastRefresh: Refresh | undefined;
   let lastCaughtUpRefresh: Refresh | undefined;
+  const createdAt = now().toISOString();
 
   async function sources(): Promise<MulticloudSourceHealth[]> {
     const credentials = await auth.getOwnServiceCredentials();
@@ -200,6 +201,27 @@ export async function createHealthService(options: {
           },
         },
       };
+    },
+
+    async attributionLagSeconds() {
+      const [current, lastImportAt] = await Promise.all([
+        sources(),
+        options.lastImportAt(),
+      ]);
+      if (attributionUpToDate(current, lastImportAt)) {
+        return 0;
+      }
+      const since = lastCaughtUpRefresh?.startedAt;
+      const [oldestChange] = [
+        lastImportAt ?? undefined,
+        ...current.map(s => s.lastAppliedRun?.finishedAt),
+      ]
+        .filter((time): time is string => !!time && (!since || time > since))
+        .sort();
+      // Behind without a newer change (the catalog is still processing a
+      // run): since attribution last caught up, or since this process started.
+      const from = oldestChange ?? lastCaughtUpRefresh?.finishedAt ?? createdAt;
+      return Math.max(0, (now().getTime() - Date.parse(from)) / 1000);
     },
 
     async trackRefresh(refresh) {

@@ -18,6 +18,12 @@ export interface HealthService {
    * catalog served every source's last applied run when it started.
    */
   trackRefresh(refresh: () => Promise<{ changed: boolean }>): Promise<void>;
+  /**
+   * Seconds since the oldest change attribution has not caught up with (an
+   * applied source run or an import after the last refresh that caught up);
+   * 0 when attribution is up to date.
+   */
+  attributionLagSeconds(): Promise<number>;
   /** Runs one import of a cost folder and records its outcome. */
   trackFolderRun(
     folderId: string,

@@ -9,17 +9,13 @@ import {
   CLOUD_RESOURCE_FILTER,
   RESOURCE_FIELDS,
   catalogPages,
+  isTagLabel,
   lowerCase,
   ownerRefOf,
   refOf,
   resourceLinks,
   titleOf,
 } from './entities';
-
-/** Labels the provider writes itself; every other label is a tag. */
-const PROVIDER_LABELS = new Set(
-  ['provider', 'account', 'region'].map(key => `multicloud.io/${key}`),
-);
 
 const PORT_NAMES: Record<number, string> = {
   22: 'SSH',
@@ -152,7 +148,7 @@ export function hygieneFindings(
   if (rules.missingTags.enabled) {
     const present = new Set<string>();
     for (const key of Object.keys(entity.metadata.labels ?? {})) {
-      if (!PROVIDER_LABELS.has(key)) {
+      if (isTagLabel(key)) {
         present.add(tagKey(key.slice(key.lastIndexOf('/') + 1)));
       }
     }

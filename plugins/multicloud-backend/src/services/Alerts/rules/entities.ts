@@ -1,4 +1,7 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import {
   CATALOG_FILTER_EXISTS,
   EntityFilterQuery,
@@ -47,7 +50,19 @@ export async function* catalogPages(
   auth: AuthService,
   request: { filter: EntityFilterQuery; fields: string[] },
 ): AsyncGenerator<Entity[]> {
-  const credentials = await auth.getOwnServiceCredentials();
+  yield* catalogPagesAs(
+    catalog,
+    await auth.getOwnServiceCredentials(),
+    request,
+  );
+}
+
+/** Like {@link catalogPages}, with the credentials of a caller. */
+export async function* catalogPagesAs(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+  request: { filter: EntityFilterQuery; fields: string[] },
+): AsyncGenerator<Entity[]> {
   let cursor: string | undefined;
   do {
     const page = await catalog.queryEntities(
@@ -64,6 +79,14 @@ export async function* catalogPages(
     cursor = page.pageInfo.nextCursor;
   } while (cursor);
 }
+
+/** Labels the entity provider writes itself; every other label is a tag. */
+const PROVIDER_LABELS = new Set(
+  ['provider', 'account', 'region'].map(key => `multicloud.io/${key}`),
+);
+
+/** Whether a label of a cloud Resource is one of its tags. */
+export const isTagLabel = (key: string) => !PROVIDER_LABELS.has(key);
 
 /** The entities of `refs` that exist, with only `fields`, keyed by lower-cased ref. */
 export async function entitiesByRef(
