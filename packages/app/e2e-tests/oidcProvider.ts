@@ -26,9 +26,10 @@ export const OIDC_E2E_CLIENT = {
 };
 
 /**
- * The provider's accounts, by login. One has the email of a demo catalog User
- * (examples/org.yaml: daniel.kowalski, member of checkout-team); the other
- * has none.
+ * The provider's accounts, by login. Two have the email of a demo catalog
+ * User (examples/org.yaml: daniel.kowalski, member of checkout-team;
+ * alice.nguyen, member of platform-team, the demo's admins); the third has
+ * none.
  */
 export const OIDC_E2E_ACCOUNTS: Record<
   string,
@@ -38,6 +39,7 @@ export const OIDC_E2E_ACCOUNTS: Record<
     name: 'Daniel Kowalski',
     email: 'daniel.kowalski@example.com',
   },
+  'alice.nguyen': { name: 'Alice Nguyen', email: 'alice.nguyen@example.com' },
   'jo.outsider': {
     name: 'Jo Outsider',
     email: 'jo.outsider@example.com',

@@ -1,36 +1,11 @@
 import { expect, Page, test } from '@playwright/test';
 import { OIDC_E2E_ACCOUNTS } from './oidcProvider';
-import { waitForEntity } from './portal';
+import { signInAtProvider, waitForEntity } from './portal';
 
 const SCREENSHOTS = 'e2e-test-results/screenshots';
 
 /** The OpenID Provider's issuer, from playwright.config.ts. */
 const issuer = process.env.OIDC_E2E_ISSUER!;
-
-/**
- * Picks the OIDC card on the sign-in page and logs in at the OpenID Provider
- * in the popup it opens, through the provider's login and consent forms.
- * Resolves once the popup has handed the result to the app and closed.
- */
-async function signInAtProvider(
-  page: Page,
-  login: string,
-  options: { screenshot?: string } = {},
-) {
-  const popupOpens = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Sign In' }).click();
-  const popup = await popupOpens;
-  await expect(popup).toHaveURL(url => url.href.startsWith(`${issuer}/`));
-  await popup.getByPlaceholder('Enter any login').fill(login);
-  await popup.getByPlaceholder('and password').fill('any password');
-  if (options.screenshot) {
-    await popup.screenshot({ path: options.screenshot });
-  }
-  const closes = popup.waitForEvent('close');
-  await popup.getByRole('button', { name: 'Sign-in' }).click();
-  await popup.getByRole('button', { name: 'Continue' }).click();
-  await closes;
-}
 
 test.beforeEach(async ({ request }) => {
   expect(issuer, 'set by the OpenID Provider web server').toBeTruthy();

@@ -100,3 +100,31 @@ export async function waitForAlert(
     .toBe('found');
   return found!;
 }
+
+/**
+ * Picks the OIDC card on the sign-in page and logs in as `login` at the
+ * OpenID Provider (playwright.config.ts) in the popup it opens, through the
+ * provider's login and consent forms. Resolves once the popup has handed the
+ * result to the app and closed.
+ */
+export async function signInAtProvider(
+  page: Page,
+  login: string,
+  options: { screenshot?: string } = {},
+) {
+  const issuer = process.env.OIDC_E2E_ISSUER;
+  expect(issuer, 'set by the OpenID Provider web server').toBeTruthy();
+  const popupOpens = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Sign In' }).click();
+  const popup = await popupOpens;
+  await expect(popup).toHaveURL(url => url.href.startsWith(`${issuer}/`));
+  await popup.getByPlaceholder('Enter any login').fill(login);
+  await popup.getByPlaceholder('and password').fill('any password');
+  if (options.screenshot) {
+    await popup.screenshot({ path: options.screenshot });
+  }
+  const closes = popup.waitForEvent('close');
+  await popup.getByRole('button', { name: 'Sign-in' }).click();
+  await popup.getByRole('button', { name: 'Continue' }).click();
+  await closes;
+}

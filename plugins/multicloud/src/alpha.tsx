@@ -12,7 +12,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import {
+  convertLegacyRouteRef,
+  convertLegacyRouteRefs,
+} from '@backstage/core-compat-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -24,6 +27,7 @@ import { COST_ENTITY_KINDS } from './lib/costEntities';
 import { TOPOLOGY_ENTITY_KINDS } from './lib/topologyEntities';
 import {
   alertsContentRouteRef,
+  catalogIndexRouteRef,
   costContentRouteRef,
   rootRouteRef,
   topologyContentRouteRef,
@@ -147,4 +151,7 @@ export default createFrontendPlugin({
     entityAlertsCard,
   ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  externalRoutes: convertLegacyRouteRefs({
+    catalogIndex: catalogIndexRouteRef,
+  }),
 });

@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { MulticloudClient, multicloudApiRef } from './api';
-import { rootRouteRef } from './routes';
+import { catalogIndexRouteRef, rootRouteRef } from './routes';
 
 /**
  * The multicloud frontend plugin for apps on the legacy frontend system.
@@ -24,6 +24,7 @@ export const multicloudPlugin = createPlugin({
     }),
   ],
   routes: { root: rootRouteRef },
+  externalRoutes: { catalogIndex: catalogIndexRouteRef },
 });
 
 /**

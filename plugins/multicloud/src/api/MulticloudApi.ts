@@ -14,6 +14,9 @@ import {
   EntityCostResponse,
   MulticloudAlert,
   MulticloudHealth,
+  MulticloudInventoryResponse,
+  MulticloudSourceRefreshResponse,
+  MulticloudSourcesResponse,
   TopologyDirection,
   TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
@@ -157,6 +160,14 @@ export type ExpireAlertSilenceOptions = {
 };
 
 /**
+ * Which list of {@link MulticloudApi.getSources} a source is in: `cloud` for
+ * a cloud source, `cost` for a cost import folder.
+ *
+ * @public
+ */
+export type MulticloudSourceKind = MulticloudSourceRefreshResponse['kind'];
+
+/**
  * Client of the multicloud backend (`/api/multicloud`).
  *
  * @public
@@ -206,6 +217,19 @@ export interface MulticloudApi {
   ): Promise<{ id: string }>;
   /** Expires an Alertmanager silence (`DELETE /alerts/silences/{instance}/{id}`). */
   expireAlertSilence(options: ExpireAlertSilenceOptions): Promise<void>;
+  /** Every configured cloud source and cost folder with its last run (`GET /sources`). */
+  getSources(): Promise<MulticloudSourcesResponse>;
+  /**
+   * Asks for a run of a cloud source or cost folder now, outside its schedule
+   * (`POST /sources/{cloud|cost}/{id}/refresh`); resolves once it is asked
+   * for, not when it has run.
+   */
+  refreshSource(
+    kind: MulticloudSourceKind,
+    id: string,
+  ): Promise<MulticloudSourceRefreshResponse>;
+  /** The catalog's cloud resources the user may see, counted (`GET /inventory`). */
+  getInventory(): Promise<MulticloudInventoryResponse>;
 }
 
 /**

@@ -253,6 +253,71 @@ describe('MulticloudClient', () => {
     ]);
   });
 
+  it('reads the sources and the inventory', async () => {
+    const requests = recordRequests({ sources: [], costFolders: [] });
+
+    await expect(client.getSources()).resolves.toEqual({
+      sources: [],
+      costFolders: [],
+    });
+    await client.getInventory();
+
+    expect(requests.map(r => `${r.method} ${r.url}`)).toEqual([
+      `GET ${baseUrl}/sources`,
+      `GET ${baseUrl}/inventory`,
+    ]);
+  });
+
+  it('asks for a run of a cloud source or a cost folder by its escaped id', async () => {
+    const refresh = {
+      kind: 'cloud',
+      id: 'aws prod/eu',
+      requestedAt: '2025-03-15T10:00:00.000Z',
+    };
+    const requests = recordRequests(refresh, 202);
+
+    await expect(client.refreshSource('cloud', 'aws prod/eu')).resolves.toEqual(
+      refresh,
+    );
+    await client.refreshSource('cost', 'demo');
+
+    expect(requests).toEqual([
+      {
+        method: 'POST',
+        url: `${baseUrl}/sources/cloud/aws%20prod%2Feu/refresh`,
+        body: '',
+      },
+      { method: 'POST', url: `${baseUrl}/sources/cost/demo/refresh`, body: '' },
+    ]);
+  });
+
+  it('turns a refused refresh into a ResponseError with the server message', async () => {
+    recordRequests(
+      {
+        error: {
+          name: 'ConflictError',
+          message: 'The source demo-inventory is already running',
+        },
+        request: {
+          method: 'POST',
+          url: '/api/multicloud/sources/cloud/demo-inventory/refresh',
+        },
+        response: { statusCode: 409 },
+      },
+      409,
+    );
+
+    const error = await client
+      .refreshSource('cloud', 'demo-inventory')
+      .catch(e => e);
+
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(409);
+    expect(error.cause.message).toBe(
+      'The source demo-inventory is already running',
+    );
+  });
+
   it('turns an error answer into a ResponseError with the server message', async () => {
     recordRequests(
       {

@@ -8,6 +8,9 @@ import {
   EntityCostResponse,
   MulticloudAlert,
   MulticloudHealth,
+  MulticloudInventoryResponse,
+  MulticloudSourceRefreshResponse,
+  MulticloudSourcesResponse,
   TopologyResponse,
 } from '@multicloud/plugin-multicloud-common';
 import { costFilterParams } from '../lib/costFilters';
@@ -20,6 +23,7 @@ import {
   GetEntityCostOptions,
   GetTopologyOptions,
   MulticloudApi,
+  MulticloudSourceKind,
   SetBudgetOptions,
   SnoozeAlertOptions,
 } from './MulticloudApi';
@@ -180,6 +184,27 @@ export class MulticloudClient implements MulticloudApi {
       )}?${query({ entityRef })}`,
       { method: 'DELETE' },
     );
+  }
+
+  /** {@inheritDoc MulticloudApi.getSources} */
+  async getSources(): Promise<MulticloudSourcesResponse> {
+    return this.json<MulticloudSourcesResponse>('/sources');
+  }
+
+  /** {@inheritDoc MulticloudApi.refreshSource} */
+  async refreshSource(
+    kind: MulticloudSourceKind,
+    id: string,
+  ): Promise<MulticloudSourceRefreshResponse> {
+    return this.json<MulticloudSourceRefreshResponse>(
+      `/sources/${encodeURIComponent(kind)}/${encodeURIComponent(id)}/refresh`,
+      { method: 'POST' },
+    );
+  }
+
+  /** {@inheritDoc MulticloudApi.getInventory} */
+  async getInventory(): Promise<MulticloudInventoryResponse> {
+    return this.json<MulticloudInventoryResponse>('/inventory');
   }
 
   private async alertAction(

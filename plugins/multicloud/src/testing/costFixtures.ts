@@ -48,6 +48,9 @@ const API_METHODS: ReadonlyArray<keyof MulticloudApi> = [
   'reopenAlert',
   'createAlertSilence',
   'expireAlertSilence',
+  'getSources',
+  'refreshSource',
+  'getInventory',
 ];
 
 /**

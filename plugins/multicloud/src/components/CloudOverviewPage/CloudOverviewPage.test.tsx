@@ -12,6 +12,10 @@ import {
   healthResponse,
   mockMulticloudApi,
 } from '../../testing/costFixtures';
+import {
+  inventoryResponse,
+  sourcesResponse,
+} from '../../testing/sourceFixtures';
 import { CloudOverviewPage } from './CloudOverviewPage';
 
 // Charts and tables make for a heavy DOM; leave room on a busy machine.
@@ -268,6 +272,31 @@ describe('CloudOverviewPage', () => {
     );
   });
 
+  it('opens on the inventory and lists the sources after the cost and alerts', async () => {
+    const api = mockMulticloudApi({
+      getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
+      getAlertsSummary: async () => alertsSummaryResponse(),
+      getInventory: async () => inventoryResponse(),
+      getSources: async () => sourcesResponse(),
+    });
+    renderPage(api);
+
+    expect(await screen.findByText('Cloud resources')).toBeInTheDocument();
+    expect(await screen.findByText('aws-prod')).toBeInTheDocument();
+    const sections = screen
+      .getAllByRole('heading', { level: 2 })
+      .map(heading => heading.textContent);
+    const order = [
+      'Inventory',
+      'Cost',
+      'Alerts and savings by team',
+      'Sources',
+      'Status',
+    ].map(title => sections.indexOf(title));
+    expect(order).not.toContain(-1);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
   it('says when the alerts summary cannot be loaded, and still shows the cost', async () => {
     const api = mockMulticloudApi({
       getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
@@ -293,6 +322,8 @@ describe('the Cloud page header', () => {
       getHealth: async () => healthResponse({ version: '1.2.3' }),
       getCostSummary: async ({ groupBy }) => costSummaryResponse(groupBy!),
       getAlertsSummary: async () => alertsSummaryResponse(),
+      getInventory: async () => inventoryResponse(),
+      getSources: async () => sourcesResponse(),
     });
   }
 

@@ -13,6 +13,8 @@ import useAsync from 'react-use/esm/useAsync';
 import { multicloudApiRef } from '../../api';
 import { CostOverview } from '../CostOverview';
 import { AlertsByTeam } from './AlertsByTeam';
+import { InventoryOverview } from './InventoryOverview';
+import { SourcesTable } from './SourcesTable';
 
 const DATABASE_LABELS = {
   sqlite: 'SQLite',
@@ -58,10 +60,14 @@ export const BackendStatusCard = () => {
  */
 export const CloudOverviewContent = () => (
   <Content>
+    <ContentHeader title="Inventory" />
+    <InventoryOverview />
     <ContentHeader title="Cost" />
     <CostOverview />
     <ContentHeader title="Alerts and savings by team" />
     <AlertsByTeam />
+    <ContentHeader title="Sources" />
+    <SourcesTable />
     <ContentHeader title="Status" />
     <BackendStatusCard />
   </Content>
