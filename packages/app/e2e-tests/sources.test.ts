@@ -41,6 +41,7 @@ test('an admin sees the inventory and the sources on the Cloud page, and runs th
   await expect(page.getByRole('list', { name: 'By provider' })).toContainText(
     'aws',
   );
+  await page.screenshot({ path: `${SCREENSHOTS}/cloud-inventory.png` });
 
   // Sources: the demo inventory and the demo cost folder, with their runs.
   const sourcesHeading = page.getByRole('heading', {

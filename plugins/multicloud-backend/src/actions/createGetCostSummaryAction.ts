@@ -1,4 +1,4 @@
-import { MulticloudActionsOptions } from './types';
+import { MulticloudActionsOptions, costPeriodInput } from './types';
 import { readableCostSummary } from './readableCostSummary';
 
 /**
@@ -36,24 +36,7 @@ Teams, systems and domains whose cost the caller may not read are summed into on
             .describe(
               'What the breakdown lines are: owner (teams), system, domain, provider, account, region, service or resource. Default: provider',
             ),
-          from: z
-            .string()
-            .optional()
-            .describe(
-              'First day of the period, YYYY-MM-DD (UTC), included. Default: 29 days before "to"',
-            ),
-          to: z
-            .string()
-            .optional()
-            .describe(
-              'Last day of the period, YYYY-MM-DD (UTC), included. Default: today',
-            ),
-          metric: z
-            .enum(['billed', 'effective', 'list'])
-            .optional()
-            .describe(
-              'Which cost: effective (commitments amortized, the default), billed (as invoiced) or list (before discounts)',
-            ),
+          ...costPeriodInput(z),
         }),
       output: z =>
         z

@@ -9,7 +9,7 @@ import {
   parsePeriod,
 } from '../lib/params';
 import { parseBudgetAnnotation } from '../services/CostAttribution/types';
-import { MulticloudActionsOptions, today } from './types';
+import { MulticloudActionsOptions, today, costPeriodInput } from './types';
 
 /**
  * `get-entity-cost`: the answer of `GET /cost/entity` for an assistant,
@@ -39,28 +39,11 @@ Needs the permission multicloud.cost.read on the entity.`,
             .describe(
               'The entity, as kind:namespace/name, for example system:default/checkout',
             ),
-          from: z
-            .string()
-            .optional()
-            .describe(
-              'First day of the period, YYYY-MM-DD (UTC), included. Default: 29 days before "to"',
-            ),
-          to: z
-            .string()
-            .optional()
-            .describe(
-              'Last day of the period, YYYY-MM-DD (UTC), included. Default: today',
-            ),
+          ...costPeriodInput(z),
           groupBy: z
             .enum(['service', 'provider', 'account', 'region', 'resource'])
             .optional()
             .describe('What the breakdown lines are. Default: service'),
-          metric: z
-            .enum(['billed', 'effective', 'list'])
-            .optional()
-            .describe(
-              'Which cost: effective (commitments amortized, the default), billed (as invoiced) or list (before discounts)',
-            ),
         }),
       output: z =>
         z

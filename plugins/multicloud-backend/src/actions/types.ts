@@ -1,5 +1,6 @@
 import { AuditorService, AuthService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import type { z as zod } from 'zod/v3';
 import { Access } from '../lib/access';
 import { AlertsService } from '../services/Alerts/types';
 import { CostQueryService } from '../services/CostQuery/types';
@@ -23,3 +24,28 @@ export type MulticloudActionsOptions = {
 
 /** Today (UTC) as `YYYY-MM-DD`, the end of a cost period by default. */
 export const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * The period and metric of a cost question, as every cost action takes
+ * them (the REST API's `from`, `to` and `metric` query parameters).
+ */
+export const costPeriodInput = (z: typeof zod) => ({
+  from: z
+    .string()
+    .optional()
+    .describe(
+      'First day of the period, YYYY-MM-DD (UTC), included. Default: 29 days before "to"',
+    ),
+  to: z
+    .string()
+    .optional()
+    .describe(
+      'Last day of the period, YYYY-MM-DD (UTC), included. Default: today',
+    ),
+  metric: z
+    .enum(['billed', 'effective', 'list'])
+    .optional()
+    .describe(
+      'Which cost: effective (commitments amortized, the default), billed (as invoiced) or list (before discounts)',
+    ),
+});

@@ -27,7 +27,7 @@ function renderTable(
 /** The cells' texts of each body row of the Sources table. */
 function rowTexts(): string[][] {
   const table = screen
-    .getByText('Sources', { selector: 'h2' })
+    .getByText('Cloud sources and cost folders', { selector: 'h2' })
     .closest('[class*="MuiPaper-root"]') as HTMLElement;
   return within(table)
     .getAllByRole('row')

@@ -269,10 +269,12 @@ export const SourcesTable = () => {
       title: 'Status',
       field: 'status',
       render: row => (
-        <StatusLabel
-          status={row.status}
-          partial={row.status !== 'failed' && row.errors.length > 0}
-        />
+        <div className={classes.nowrap}>
+          <StatusLabel
+            status={row.status}
+            partial={row.status !== 'failed' && row.errors.length > 0}
+          />
+        </div>
       ),
     },
     {
@@ -343,7 +345,12 @@ export const SourcesTable = () => {
       sorting: false,
       render: row =>
         requested[row.key] ? (
-          <Button size="small" variant="outlined" disabled>
+          <Button
+            size="small"
+            variant="outlined"
+            className={classes.nowrap}
+            disabled
+          >
             Refresh requested
           </Button>
         ) : (
@@ -351,6 +358,7 @@ export const SourcesTable = () => {
             size="small"
             variant="outlined"
             color="primary"
+            className={classes.nowrap}
             disabled={row.running}
             aria-label={`Refresh now (${row.id})`}
             onClick={() => refresh(row)}
@@ -363,8 +371,8 @@ export const SourcesTable = () => {
 
   return (
     <Table<SourceRow>
-      title="Sources"
-      subtitle="Cloud sources and cost folders, with their last run"
+      title="Cloud sources and cost folders"
+      subtitle="Each one's last run, what it read and changed, and when it runs next"
       columns={columns}
       // material-table writes its state into the row objects: hand it copies.
       data={rows.map(row => ({ ...row }))}
