@@ -9,7 +9,8 @@ type MulticloudSourceKind = MulticloudSourceRefreshResponse['kind'];
 
 /**
  * What a source's row says of it: its last run's outcome, `running` while a
- * run is under way, `never run` before the first run ends.
+ * run is under way, `never run` before the backend process's first run of
+ * it ends (runs are kept in memory: after a restart, until the next one).
  */
 export type SourceStatus =
   | 'applied'

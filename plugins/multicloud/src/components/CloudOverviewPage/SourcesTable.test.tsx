@@ -154,7 +154,7 @@ describe('SourcesTable', () => {
     expect(rows.map(row => row[1])).toEqual([
       'applied, partly',
       'running',
-      'never run',
+      'not run since the backend started',
     ]);
     expect(rows[0][5]).toBe(
       'projects/shop-dev: Cloud Asset API has not been used in project shop-dev',

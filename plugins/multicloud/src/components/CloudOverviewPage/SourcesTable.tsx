@@ -79,7 +79,9 @@ const StatusLabel = (props: { status: SourceStatus; partial: boolean }) => {
     case 'running':
       return <StatusRunning>running</StatusRunning>;
     default:
-      return <StatusPending>never run</StatusPending>;
+      // Runs are kept by the backend process: after a restart a source has
+      // not run until its schedule (or Refresh now) starts it.
+      return <StatusPending>not run since the backend started</StatusPending>;
   }
 };
 
