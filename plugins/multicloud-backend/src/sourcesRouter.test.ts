@@ -409,10 +409,23 @@ describe('sources and inventory, through the real catalog and scheduler', () => 
   });
 
   it('counts the cloud resources, as each caller may read them', async () => {
-    await until(
+    // Its own run of the source, so that the test holds alone too.
+    const asked = await refresh('cloud', 'known');
+    expect(asked.status).toBe(202);
+    const { requestedAt } = asked.body as MulticloudSourceRefreshResponse;
+    const listed = await until(
       list,
-      sources => Boolean(cloudSource(sources, 'known')?.ingested),
-      'the catalog to serve the resources of the source known',
+      sources => {
+        const known = cloudSource(sources, 'known');
+        return Boolean(
+          known &&
+            !known.running &&
+            known.ingested &&
+            known.lastRun &&
+            known.lastRun.startedAt >= requestedAt,
+        );
+      },
+      'the run of the source known to end and the catalog to serve it',
     );
     const res = await request(server).get('/api/multicloud/inventory');
     expect(res.status).toBe(200);
@@ -439,26 +452,26 @@ describe('sources and inventory, through the real catalog and scheduler', () => 
         { key: 'us-east-1', provider: 'aws', count: 1 },
       ],
       byOwner: [
-        { key: 'group:platform-team', count: 3 },
+        { key: 'group:default/platform-team', count: 3 },
         { key: 'group:default/checkout-team', count: 1 },
       ],
       unowned: 3,
       untagged: 1,
-      changes: [
-        {
-          sourceId: 'known',
-          finishedAt: expect.any(String),
-          added: 4,
-          removed: 0,
-        },
-        {
-          sourceId: 'gated',
-          finishedAt: expect.any(String),
-          added: 0,
-          removed: 0,
-        },
-      ],
+      // What each source's last applied run changed, as GET /sources has it.
+      changes: listed.sources.flatMap(({ id, lastAppliedRun: run }) =>
+        run
+          ? [
+              {
+                sourceId: id,
+                finishedAt: run.finishedAt,
+                added: run.added,
+                removed: run.removed,
+              },
+            ]
+          : [],
+      ),
     });
+    expect(inventory.changes.map(change => change.sourceId)).toContain('known');
 
     const limited = await request(server)
       .get('/api/multicloud/inventory')

@@ -66,12 +66,13 @@ const ENTITIES: Entity[] = [
     owner: 'group:default/platform-team',
     annotations: { ...unowned, 'multicloud.io/owner-tag': 'old-team' },
   }),
+  // A source's defaultOwner written as a bare name: the same team.
   resource('bucket-1', {
     provider: 'gcp',
     account: 'shop-prod',
     region: 'westeurope',
     type: 'storage-bucket',
-    owner: 'group:default/platform-team',
+    owner: 'platform-team',
     labels: { 'cost-center': 'cc-1' },
     annotations: unowned,
   }),

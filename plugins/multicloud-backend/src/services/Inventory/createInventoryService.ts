@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   MULTICLOUD_ANNOTATIONS,
@@ -31,6 +32,30 @@ function counts(
     ...(provider ? { provider } : {}),
     count,
   }));
+}
+
+/**
+ * Owner counts by the owner's full ref: the catalog stores `spec.owner` as
+ * written (`platform-team`, `group:platform-team`,
+ * `group:default/platform-team` are one team).
+ */
+function ownerCounts(facet: Facet | undefined): MulticloudInventoryCount[] {
+  const byRef = new Map<string, number>();
+  for (const { value, count } of facet ?? []) {
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(
+        parseEntityRef(value, {
+          defaultKind: 'group',
+          defaultNamespace: 'default',
+        }),
+      ).toLocaleLowerCase('en-US');
+    } catch {
+      ref = value;
+    }
+    byRef.set(ref, (byRef.get(ref) ?? 0) + count);
+  }
+  return [...byRef].map(([key, count]) => ({ key, count }));
 }
 
 /** Most resources first, then by value. */
@@ -125,7 +150,7 @@ export function createInventoryService(options: {
         byType: counts(facets['spec.type']).sort(byCount),
         byAccount: perProvider.flatMap(p => p.accounts).sort(byCount),
         byRegion: perProvider.flatMap(p => p.regions).sort(byCount),
-        byOwner: counts(facets['spec.owner']).sort(byCount),
+        byOwner: ownerCounts(facets['spec.owner']).sort(byCount),
         unowned:
           facets[DEFAULT_OWNER]?.find(({ value }) => value === 'true')?.count ??
           0,

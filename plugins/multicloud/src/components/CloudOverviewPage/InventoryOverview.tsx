@@ -213,17 +213,17 @@ export const InventoryOverview = () => {
           description="They carry no tags at all"
         />
       </Grid>
-      <Grid item xs={12} sm={6} md={4} lg={2}>
+      <Grid item xs={12} sm={6} md={4}>
         <Breakdown title="By provider" counts={response.byProvider} />
       </Grid>
-      <Grid item xs={12} sm={6} md={4} lg={3}>
+      <Grid item xs={12} sm={6} md={4}>
         <Breakdown
           title="By type"
           counts={response.byType}
           link={count => catalogLink({ type: count.key })}
         />
       </Grid>
-      <Grid item xs={12} sm={6} md={4} lg={3}>
+      <Grid item xs={12} sm={6} md={4}>
         <Breakdown
           title="By team"
           counts={response.byOwner}
@@ -231,10 +231,10 @@ export const InventoryOverview = () => {
           link={count => catalogLink({ owner: count.key })}
         />
       </Grid>
-      <Grid item xs={12} sm={6} md={6} lg={2}>
+      <Grid item xs={12} sm={6} md={6}>
         <Breakdown title="By account" counts={response.byAccount} />
       </Grid>
-      <Grid item xs={12} sm={6} md={6} lg={2}>
+      <Grid item xs={12} sm={6} md={6}>
         <Breakdown title="By region" counts={response.byRegion} />
       </Grid>
       <Grid item xs={12}>
