@@ -1,4 +1,8 @@
-import { MulticloudActionsOptions, costPeriodInput } from './types';
+import {
+  MulticloudActionsOptions,
+  costPeriodInput,
+  summaryGroupByInput,
+} from './types';
 import { readableCostSummary } from './readableCostSummary';
 
 /**
@@ -21,21 +25,10 @@ Only lines whose cost the caller may read are listed. The period defaults to the
     schema: {
       input: z =>
         z.object({
-          groupBy: z
-            .enum([
-              'owner',
-              'system',
-              'domain',
-              'provider',
-              'account',
-              'region',
-              'service',
-              'resource',
-            ])
-            .optional()
-            .describe(
-              'What moved: owner (teams), system, domain, provider, account, region, service or resource. Default: provider',
-            ),
+          groupBy: summaryGroupByInput(
+            z,
+            'What moved: owner (teams), system, domain, provider, account, region, service or resource. Default: provider',
+          ),
           ...costPeriodInput(z),
         }),
       output: z =>

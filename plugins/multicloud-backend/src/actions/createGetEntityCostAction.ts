@@ -1,4 +1,5 @@
 import {
+  COST_GROUP_BY,
   MULTICLOUD_ANNOTATIONS,
   multicloudCostReadPermission,
 } from '@multicloud/plugin-multicloud-common';
@@ -9,7 +10,12 @@ import {
   parsePeriod,
 } from '../lib/params';
 import { parseBudgetAnnotation } from '../services/CostAttribution/types';
-import { MulticloudActionsOptions, today, costPeriodInput } from './types';
+import {
+  MulticloudActionsOptions,
+  today,
+  costPeriodInput,
+  enumOf,
+} from './types';
 
 /**
  * `get-entity-cost`: the answer of `GET /cost/entity` for an assistant,
@@ -41,7 +47,7 @@ Needs the permission multicloud.cost.read on the entity.`,
             ),
           ...costPeriodInput(z),
           groupBy: z
-            .enum(['service', 'provider', 'account', 'region', 'resource'])
+            .enum(enumOf(COST_GROUP_BY))
             .optional()
             .describe('What the breakdown lines are. Default: service'),
         }),

@@ -1,7 +1,9 @@
 import { AuditorService, AuthService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import { COST_SUMMARY_GROUP_BY } from '@multicloud/plugin-multicloud-common';
 import type { z as zod } from 'zod/v3';
 import { Access } from '../lib/access';
+import { METRICS } from '../lib/params';
 import { AlertsService } from '../services/Alerts/types';
 import { CostQueryService } from '../services/CostQuery/types';
 import { SourcesService } from '../services/Sources/types';
@@ -43,9 +45,17 @@ export const costPeriodInput = (z: typeof zod) => ({
       'Last day of the period, YYYY-MM-DD (UTC), included. Default: today',
     ),
   metric: z
-    .enum(['billed', 'effective', 'list'])
+    .enum(METRICS)
     .optional()
     .describe(
       'Which cost: effective (commitments amortized, the default), billed (as invoiced) or list (before discounts)',
     ),
 });
+
+/** The values of a list for a zod enum, which wants at least one. */
+export const enumOf = <T extends string>(values: readonly T[]) =>
+  values as unknown as [T, ...T[]];
+
+/** What a summary or its movers can be grouped by, as `GET /cost/summary` takes it. */
+export const summaryGroupByInput = (z: typeof zod, description: string) =>
+  z.enum(enumOf(COST_SUMMARY_GROUP_BY)).optional().describe(description);

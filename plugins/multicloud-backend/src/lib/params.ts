@@ -19,7 +19,12 @@ import { CostPeriod } from '../services/CostQuery/types';
 /** Longest period a cost query covers. */
 export const MAX_PERIOD_DAYS = 732;
 const DEFAULT_PERIOD_DAYS = 30;
-const METRICS: CostMetric[] = ['billed', 'effective', 'list'];
+/** Every {@link CostMetric} value. */
+export const METRICS: [CostMetric, ...CostMetric[]] = [
+  'billed',
+  'effective',
+  'list',
+];
 
 type Query = Record<string, unknown>;
 
