@@ -196,6 +196,28 @@ describe('issue 9 case 7: attribution counts as up to date only after the catalo
   });
 });
 
+describe('runs, for the sources list that polls them', () => {
+  it('reports the sources and cost folders as check() does', async () => {
+    const { health, applyRun, serve } = await setup();
+    applyRun(3);
+    serve(2);
+    await health.trackFolderRun('exports', folderRan);
+
+    const runs = await health.runs();
+    const report = await health.check();
+    expect(runs).toEqual({
+      sources: report.sources,
+      folders: report.cost.folders,
+    });
+    expect(runs.sources[0]).toMatchObject({
+      id: 'aws',
+      catalogEntities: 2,
+      ingested: false,
+    });
+    expect(runs.folders[0].lastRun).toMatchObject({ imported: 1 });
+  });
+});
+
 describe('attribution lag, for the multicloud.cost.attribution.lag gauge', () => {
   it('is 0 when attribution is up to date, else the seconds since the oldest change it has not caught up with', async () => {
     const { health, applyRun, serve, importNow } = await setup();

@@ -154,7 +154,14 @@ export async function createHealthService(options: {
     );
   }
 
+  const folderHealth = (): MulticloudCostFolderHealth[] =>
+    options.folderIds.map(id => ({ id, lastRun: folderRuns.get(id) }));
+
   return {
+    async runs() {
+      return { sources: await sources(), folders: folderHealth() };
+    },
+
     async check() {
       // A round trip proves the connection works, not only that it was configured.
       await knex.raw('select 1');
@@ -162,10 +169,7 @@ export async function createHealthService(options: {
         sources(),
         options.lastImportAt(),
       ]);
-      const folders = options.folderIds.map(id => ({
-        id,
-        lastRun: folderRuns.get(id),
-      }));
+      const folders = folderHealth();
       const upToDate = attributionUpToDate(current, lastImportAt);
       const pending = [
         ...current.map(pendingOfSource),

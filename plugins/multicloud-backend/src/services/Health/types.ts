@@ -1,4 +1,8 @@
-import { MulticloudHealth } from '@multicloud/plugin-multicloud-common';
+import {
+  MulticloudCostFolderHealth,
+  MulticloudHealth,
+  MulticloudSourceHealth,
+} from '@multicloud/plugin-multicloud-common';
 
 /** Counts of one folder import run. */
 export type FolderRunCounts = {
@@ -13,6 +17,16 @@ export type FolderRunCounts = {
  */
 export interface HealthService {
   check(): Promise<MulticloudHealth>;
+  /**
+   * The part of {@link HealthService.check} about runs: each source's runs
+   * next to what the catalog serves, and each cost folder's last run; without
+   * the database round trip, the last import or attribution, for callers that
+   * poll runs (the sources list).
+   */
+  runs(): Promise<{
+    sources: MulticloudSourceHealth[];
+    folders: MulticloudCostFolderHealth[];
+  }>;
   /**
    * Runs an attribution refresh and records it, together with whether the
    * catalog served every source's last applied run when it started.

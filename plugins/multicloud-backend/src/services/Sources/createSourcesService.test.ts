@@ -43,11 +43,11 @@ function setup(baseUrl: string) {
   const sourceStatus = createInMemorySourceStatus();
   sourceStatus.register({ id: 'aws', type: 'aws' });
   const health = {
-    check: async () => ({
+    runs: async () => ({
       sources: sourceStatus
         .list()
         .map(s => ({ ...s, catalogEntities: 0, ingested: false })),
-      cost: { folders: [{ id: 'exports' }] },
+      folders: [{ id: 'exports' }],
     }),
   } as unknown as HealthService;
   const scheduler = mockServices.scheduler.mock();

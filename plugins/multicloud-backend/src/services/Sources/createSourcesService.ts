@@ -165,18 +165,18 @@ export function createSourcesService(options: {
 
   return {
     async list() {
-      const [report, catalogTasks, ownTasks] = await Promise.all([
-        health.check(),
+      const [runs, catalogTasks, ownTasks] = await Promise.all([
+        health.runs(),
         tasksOf('catalog'),
         tasksOf('multicloud'),
       ]);
       return {
-        sources: report.sources.map(source => ({
+        sources: runs.sources.map(source => ({
           ...source,
           kind: 'cloud' as const,
           ...taskFacts(catalogTasks.get(cloudSourceTaskId(source.id))),
         })),
-        costFolders: report.cost.folders.map(folder => ({
+        costFolders: runs.folders.map(folder => ({
           ...folder,
           kind: 'cost' as const,
           ...taskFacts(ownTasks.get(costFolderTaskId(folder.id))),
