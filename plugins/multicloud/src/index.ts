@@ -19,4 +19,5 @@ export { isAlertsAvailable } from './components/AlertsTab/alertEntities';
 export { isCostAvailable } from './lib/costEntities';
 export { isTopologyAvailable } from './lib/topologyEntities';
 export { MERMAID_SETTINGS as topologyMermaidConfig } from './components/TopologyTab/renderMermaid';
+export { groupedLayoutLoader as topologyGroupedLayoutLoader } from './components/TopologyTab/groupedLayout';
 export * from './api';

@@ -27,14 +27,20 @@ import {
   seconds,
   table,
 } from './lib';
-import { RenderResult, Spread, measureRendering } from './topologyBrowser';
+import {
+  LAYOUTS,
+  Layout,
+  RenderResult,
+  Spread,
+  measureRendering,
+} from './topologyBrowser';
 import { TopologyPhaseInput, TopologyPhaseReady } from './topologyPhase';
 
 const TARGET_P95_MS = 200;
 /** Drawn in Chromium, median: the default (collapsed) answer, and every group open. */
 const TARGET_DRAWN_MS = { collapsed: 1_500, expanded: 8_000 };
 
-const USAGE = `yarn bench:topology [--engines=sqlite,postgres] [--resources=N] [--system-nodes=N] [--requests=N] [--warmup=N] [--renders=N] [--no-browser] [--fresh]
+const USAGE = `yarn bench:topology [--engines=sqlite,postgres] [--resources=N] [--system-nodes=N] [--requests=N] [--warmup=N] [--renders=N] [--layouts=dagre,elk] [--profile] [--no-browser] [--fresh]
   --engines       comma-separated sqlite,postgres; default both (env BENCH_ENGINES)
   --resources     Resource entities in the catalog (default 20000; env BENCH_RESOURCES)
   --system-nodes  about how many nodes the measured System's graph has (default 1000)
@@ -42,6 +48,10 @@ const USAGE = `yarn bench:topology [--engines=sqlite,postgres] [--resources=N] [
   --warmup        sequential warm-up requests per URL (default 20)
   --renders       drawings in Chromium per view and layout (default 5), on the
                   first engine's backend
+  --layouts       Mermaid layouts to draw with, comma-separated, of
+                  ${LAYOUTS.join(', ')} (default all)
+  --profile       record a CPU profile of each drawing into <tmpdir>/multicloud-bench/
+                  and print its heaviest functions (the times are then not the figures)
   --no-browser    no drawing in Chromium
   --chromium      the Chromium to drive (default /usr/bin/chromium; env CHROMIUM_PATH)
   --fresh         ingest the catalog afresh instead of copying the one kept from
@@ -59,11 +69,28 @@ type Options = {
   requests: number;
   warmup: number;
   renders: number;
+  layouts: Layout[];
+  profile: boolean;
   browser: boolean;
   chromium: string;
   postgres: string;
   out: string;
 };
+
+function layoutsOption(value: string | undefined): Layout[] {
+  if (value === undefined) {
+    return [...LAYOUTS];
+  }
+  return value.split(',').map(name => {
+    const layout = name.trim();
+    if (!LAYOUTS.includes(layout as Layout)) {
+      throw new UsageError(
+        `--layouts takes ${LAYOUTS.join(', ')}, got '${name}'`,
+      );
+    }
+    return layout as Layout;
+  });
+}
 
 function wholeNumber(
   name: string,
@@ -101,6 +128,8 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     'requests',
     'warmup',
     'renders',
+    'layouts',
+    'profile',
     'no-browser',
     'chromium',
     'postgres',
@@ -144,6 +173,8 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     requests: wholeNumber('--requests', args.get('requests'), 200, 10),
     warmup: wholeNumber('--warmup', args.get('warmup'), 20, 0),
     renders: wholeNumber('--renders', args.get('renders'), 5, 1),
+    layouts: layoutsOption(args.get('layouts')),
+    profile: args.has('profile'),
     browser: !args.has('no-browser'),
     chromium: args.get('chromium') || env.CHROMIUM_PATH || '/usr/bin/chromium',
     postgres: (
@@ -413,6 +444,8 @@ async function main() {
           apiUrl: ready.baseUrl,
           views: result.views,
           runs: options.renders,
+          layouts: options.layouts,
+          profileDir: options.profile ? BENCH_DIR : undefined,
           chromiumPath: options.chromium,
         });
       }

@@ -14,6 +14,7 @@ import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { CDPSession, chromium } from '@playwright/test';
+import { build } from 'esbuild';
 // The tab's own settings, from the frontend plugin's public entry point:
 // what the benchmark measures is what the tab draws.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
@@ -38,7 +39,12 @@ const SAMPLE_EVERY_MS = 50;
 
 const VIEWS = ['collapsed', 'expanded'] as const;
 export type View = (typeof VIEWS)[number];
-const LAYOUTS = ['dagre', 'elk'] as const;
+/**
+ * The layouts the bench can draw with: the tab's grouped layout (its own,
+ * registered with Mermaid), and Mermaid's dagre, ELK, layered and grid; the
+ * tab offers the first three.
+ */
+export const LAYOUTS = ['grouped', 'dagre', 'elk', 'layered', 'grid'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 
 /** What the page measures of one drawing (topologyRender.html). */
@@ -107,6 +113,24 @@ function spread(values: number[]): Spread {
   };
 }
 
+/** The plugin's grouped layout as one ES module for the page. */
+async function bundleGroupedLayout(pluginDirectory: string): Promise<string> {
+  const result = await build({
+    entryPoints: [
+      path.join(
+        pluginDirectory,
+        'src/components/TopologyTab/groupedLayout/groupedLayout.ts',
+      ),
+    ],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
 /**
  * Serves the page, Mermaid's browser build, and the API's answers, read
  * once before any drawing so that the backend does no work meanwhile.
@@ -130,6 +154,9 @@ async function startPageServer(answers: Record<View, Buffer>) {
     '.js': 'text/javascript',
     '.map': 'application/json',
   };
+  // The Topology tab's own Mermaid layout (`groupedLayoutLoader`), bundled
+  // for the page from the plugin's source, as the app's bundler would.
+  const groupedLayout = await bundleGroupedLayout(pluginDirectory);
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const view = url.pathname.slice('/topology/'.length) as View;
@@ -137,6 +164,9 @@ async function startPageServer(answers: Record<View, Buffer>) {
       if (url.pathname === '/') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         res.end(page);
+      } else if (url.pathname === '/grouped-layout.mjs') {
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(groupedLayout);
       } else if (url.pathname.startsWith('/topology/') && answers[view]) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(answers[view]);
@@ -316,12 +346,58 @@ function memorySampler(cdp: CDPSession) {
   };
 }
 
+/** What of a CDP `Profiler.Profile` the summary reads. */
+type CpuProfile = {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }>;
+  samples?: number[];
+};
+
+/**
+ * Writes a CPU profile and prints its heaviest functions by self time
+ * (samples of a function summed over every call site).
+ */
+function writeProfile(options: {
+  profile: CpuProfile;
+  file: string;
+  log: (line: string) => void;
+}) {
+  const { profile, file, log } = options;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(profile));
+  const hits = new Map<number, number>();
+  for (const id of profile.samples ?? []) {
+    hits.set(id, (hits.get(id) ?? 0) + 1);
+  }
+  const selfByFunction = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const count = hits.get(node.id) ?? 0;
+    const frame = node.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${path.basename(
+      frame.url || '',
+    )}:${frame.lineNumber + 1}`;
+    selfByFunction.set(name, (selfByFunction.get(name) ?? 0) + count);
+    total += count;
+  }
+  log(`  profile: ${file}; heaviest functions by self time:`);
+  for (const [name, count] of [...selfByFunction]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)) {
+    log(`    ${((count / total) * 100).toFixed(1).padStart(5)}%  ${name}`);
+  }
+}
+
 /** One drawing in a fresh Chromium. */
 async function renderOnce(options: {
   pageUrl: string;
   view: View;
   layout: Layout;
   chromiumPath: string;
+  /** Records a CPU profile of the drawing and hands it over. */
+  profile?: (profile: CpuProfile) => void;
 }): Promise<RenderRun> {
   const browser = await chromium.launch({
     executablePath: options.chromiumPath,
@@ -342,6 +418,11 @@ async function renderOnce(options: {
     );
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
+    if (options.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const sampler = memorySampler(cdp);
     const timings = await Promise.race([
       page.evaluate(() => (window as unknown as BenchWindow).drawTopology()),
@@ -358,6 +439,10 @@ async function renderOnce(options: {
       }),
     ]);
     const memory = await sampler.stop();
+    if (options.profile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      options.profile(profile);
+    }
     return { ...timings, warmUpMs, ...memory };
   } finally {
     clearTimeout(timer);
@@ -373,7 +458,14 @@ export async function measureRendering(options: {
   apiUrl: string;
   views: Record<View, string>;
   runs: number;
+  layouts: readonly Layout[];
   chromiumPath: string;
+  /**
+   * Where to write a CPU profile of each drawing (Chrome's `.cpuprofile`,
+   * opened by DevTools' Performance panel); its heaviest functions are
+   * printed. Profiling slows the drawing down: its times are not the figures.
+   */
+  profileDir?: string;
   log?: (line: string) => void;
 }): Promise<RenderResult[]> {
   const log = options.log ?? (line => console.log(line));
@@ -390,11 +482,20 @@ export async function measureRendering(options: {
       );
     }
   }
+  if (options.profileDir) {
+    // Kept with the profiles: the Mermaid text they drew.
+    for (const view of VIEWS) {
+      fs.writeFileSync(
+        path.join(options.profileDir, `topology-${view}.json`),
+        answers[view],
+      );
+    }
+  }
   const server = await startPageServer(answers);
   const results: RenderResult[] = [];
   try {
     for (const view of VIEWS) {
-      for (const layout of LAYOUTS) {
+      for (const layout of options.layouts) {
         const result: RenderResult = { view, layout, runs: [] };
         results.push(result);
         for (let i = 0; i < options.runs; i++) {
@@ -405,6 +506,18 @@ export async function measureRendering(options: {
               view,
               layout,
               chromiumPath: options.chromiumPath,
+              profile:
+                options.profileDir === undefined
+                  ? undefined
+                  : profile =>
+                      writeProfile({
+                        profile,
+                        file: path.join(
+                          options.profileDir!,
+                          `topology-${view}-${layout}-${i + 1}.cpuprofile`,
+                        ),
+                        log,
+                      }),
             });
           } catch (error) {
             result.error = String((error as Error).message ?? error).split(

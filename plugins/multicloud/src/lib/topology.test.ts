@@ -55,7 +55,7 @@ describe('topology helpers', () => {
   });
 
   it('lays out grouped graphs with ELK and flat ones with dagre', () => {
-    expect(preferredLayout(topologyResponse())).toBe('elk');
+    expect(preferredLayout(topologyResponse())).toBe('grouped');
     expect(preferredLayout(loneEntityTopology())).toBe('dagre');
   });
 

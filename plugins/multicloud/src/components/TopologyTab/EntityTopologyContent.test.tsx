@@ -169,7 +169,7 @@ describe('EntityTopologyContent', () => {
     expect(renderMermaidMock).toHaveBeenCalledWith(
       expect.stringMatching(/^topology-/),
       topologyResponse().mermaid,
-      { layout: 'elk' },
+      { layout: 'grouped' },
     );
     expect(database).toHaveAttribute('tabindex', '0');
     expect(
@@ -191,7 +191,7 @@ describe('EntityTopologyContent', () => {
     ).toBeInTheDocument();
     expect(screen.getByLabelText('Depth')).toHaveValue('2');
     expect(screen.getByLabelText('Direction')).toHaveValue('downstream');
-    expect(screen.getByLabelText('Layout')).toHaveValue('elk');
+    expect(screen.getByLabelText('Layout')).toHaveValue('grouped');
   });
 
   it('shows a legend of the providers, states and relations in the diagram', async () => {
@@ -357,7 +357,7 @@ describe('EntityTopologyContent', () => {
       expect(renderMermaidMock).toHaveBeenLastCalledWith(
         expect.any(String),
         next.mermaid,
-        { layout: 'elk' },
+        { layout: 'grouped' },
       ),
     );
     expect(

@@ -64,6 +64,7 @@ const DIRECTION_LABELS: Record<TopologyDirection, string> = {
 };
 
 const LAYOUT_LABELS: Record<DiagramLayout, string> = {
+  grouped: 'Grouped (fast)',
   elk: 'Layered (ELK)',
   dagre: 'Compact (dagre)',
 };
@@ -249,7 +250,7 @@ const TopologyView = (props: {
               label="Layout"
               value={layout}
               onChange={value => onLayoutChange(value as DiagramLayout)}
-              options={(['elk', 'dagre'] as const).map(value => ({
+              options={(['grouped', 'elk', 'dagre'] as const).map(value => ({
                 value,
                 label: LAYOUT_LABELS[value],
               }))}

@@ -1,9 +1,11 @@
 import type { MermaidConfig } from 'mermaid';
 import { DiagramLayout } from '../../lib/topology';
+import { GROUPED_LAYOUT, groupedLayoutLoader } from './groupedLayout';
 
 /**
  * Mermaid's settings for a topology, all but the layout: what to pass to
- * `mermaid.initialize` (with a `layout` of `'elk'` or `'dagre'`) to draw the
+ * `mermaid.initialize` (with a `layout` of `'elk'`, `'dagre'` or, once
+ * `groupedLayoutLoader` is registered, its name) to draw the
  * Mermaid text of `GET /api/multicloud/topology` the way the Topology tab
  * draws it. Exported from the package as `topologyMermaidConfig`; the
  * topology benchmark (packages/bench/src/topology) draws with it, so that it
@@ -61,7 +63,12 @@ export function renderMermaid(
 ): Promise<string> {
   const rendered = queue.then(async () => {
     const { default: mermaid } = await import('mermaid');
-    mermaid.initialize({ ...MERMAID_SETTINGS, layout: options.layout });
+    // Registering again replaces the same loader: harmless.
+    mermaid.registerLayoutLoaders([groupedLayoutLoader]);
+    mermaid.initialize({
+      ...MERMAID_SETTINGS,
+      layout: options.layout === 'grouped' ? GROUPED_LAYOUT : options.layout,
+    });
     const { svg } = await mermaid.render(diagramId, source);
     return svg;
   });

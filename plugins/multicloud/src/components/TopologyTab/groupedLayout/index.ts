@@ -1,0 +1,1 @@
+export { GROUPED_LAYOUT, groupedLayoutLoader } from './groupedLayout';
