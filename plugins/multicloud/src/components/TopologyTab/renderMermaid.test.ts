@@ -94,6 +94,15 @@ describe('renderMermaid', () => {
     expect(
       Array.from(drawn.querySelectorAll('g.cluster')).map(group => group.id),
     ).toEqual(['grouped-g1', 'grouped-g2']);
+    // Group titles over the edges, each naming its group.
+    expect(
+      Array.from(
+        drawn.querySelectorAll('g.cluster-labels > .cluster-label'),
+      ).map(title => [title.getAttribute('data-cluster'), title.textContent]),
+    ).toEqual([
+      ['grouped-g1', 'AWS, 12.00 USD'],
+      ['grouped-g2', 'VPC vpc-1'],
+    ]);
     expect(drawn.querySelectorAll('path.flowchart-link')).toHaveLength(3);
     expect(drawn.querySelectorAll('path.edge-pattern-dotted')).toHaveLength(1);
 

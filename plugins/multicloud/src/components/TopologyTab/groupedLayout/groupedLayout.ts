@@ -32,7 +32,11 @@ type FlowLayoutData = {
   rankSpacing?: number;
   config?: {
     fontFamily?: string;
-    themeVariables?: { fontFamily?: string; fontSize?: string };
+    themeVariables?: {
+      fontFamily?: string;
+      fontSize?: string;
+      clusterBkg?: string;
+    };
   };
 };
 /** The d3 selection of the diagram's `<svg>` Mermaid hands a layout. */
@@ -224,12 +228,16 @@ async function render(
   const container = element('g', { class: 'root' });
   const clusters = element('g', { class: 'clusters' });
   const edgePaths = element('g', { class: 'edgePaths' });
+  const clusterLabels = element('g', { class: 'cluster-labels' });
   const nodes = element('g', { class: 'nodes' });
-  // As Mermaid draws them: edges under the nodes, so that labels stay
-  // readable; an edge that passes under a node ends in its arrowhead. Links
-  // into a group end at its near side (see layoutGroups), so few pass under
-  // nodes.
-  container.append(clusters, edgePaths, nodes);
+  // As Mermaid draws them, edges go under the nodes, so that labels stay
+  // readable; an edge that passes under a node ends in its arrowhead (links
+  // into a group end at its near side, see layoutGroups, so few do). Group
+  // titles go over the edges, with a halo of the group's fill.
+  container.append(clusters, edgePaths, clusterLabels, nodes);
+  const titleHalo = `stroke:${
+    themeVariables.clusterBkg ?? '#ffffde'
+  };stroke-width:5px;stroke-linejoin:round;paint-order:stroke`;
 
   const ordered = [...data.nodes].sort(
     (a, b) => depthOf(a, nodesById) - depthOf(b, nodesById),
@@ -240,7 +248,10 @@ async function render(
       continue;
     }
     if (node.isGroup) {
-      clusters.appendChild(drawGroup(node, box, lines, lineHeight));
+      const { group, title } = drawGroup(node, box, lines, lineHeight);
+      title.setAttribute('style', titleHalo);
+      clusters.appendChild(group);
+      clusterLabels.appendChild(title);
     } else {
       nodes.appendChild(drawNode(node, box, lines, lineHeight));
     }
@@ -282,13 +293,15 @@ function depthOf(node: FlowNode, byId: Map<string, FlowNode>): number {
   return depth;
 }
 
+/** A group's box, and its title, drawn apart over the edges. */
 function drawGroup(
   node: FlowNode,
   box: Placed,
   lines: Map<string, string[]>,
   lineHeight: number,
-): SVGGElement {
-  const group = element('g', { class: 'cluster', id: node.domId ?? node.id });
+): { group: SVGGElement; title: SVGGElement } {
+  const id = node.domId ?? node.id;
+  const group = element('g', { class: 'cluster', id });
   group.appendChild(
     element('rect', {
       x: round(box.x),
@@ -299,13 +312,13 @@ function drawGroup(
   );
   const title = element('g', {
     class: 'cluster-label',
+    'data-cluster': id,
     transform: `translate(${round(box.x + box.width / 2)}, ${round(
       box.y + 12 + lineHeight / 2,
     )})`,
   });
   title.appendChild(textLines(lines.get(node.id) ?? [], lineHeight));
-  group.appendChild(title);
-  return group;
+  return { group, title };
 }
 
 function drawNode(

@@ -129,6 +129,35 @@ describe('layoutGroups', () => {
     });
   });
 
+  it('puts the groups in one column after every entity outside them, lined up on their near side', () => {
+    const items = [
+      node('system'),
+      node('api'),
+      node('worker'),
+      group('gcp', undefined, 300),
+      node('topic', 'gcp'),
+      group('aws'),
+      node('instance', 'aws'),
+    ];
+    const { placed } = layoutGroups(
+      items,
+      [
+        link('system', 'api'),
+        link('api', 'worker'),
+        link('api', 'topic'),
+        link('worker', 'instance'),
+      ],
+      SPACING,
+    );
+    const at = (id: string) => placed.get(id)!;
+    // The worker is a column further right than the api, and still before
+    // any group: the api's link to the aws group crosses no group.
+    expect(at('gcp').x).toBe(at('aws').x);
+    expect(at('gcp').x).toBeGreaterThan(at('worker').x + at('worker').width);
+    expect(at('worker').x).toBeGreaterThan(at('api').x + at('api').width);
+    expectNested(items, placed);
+  });
+
   it('draws each link from the border of one item to the border of the other', () => {
     const { placed, curves } = layoutGroups(
       [node('a'), node('b'), node('c')],

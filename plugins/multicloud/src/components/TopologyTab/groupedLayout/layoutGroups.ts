@@ -161,12 +161,15 @@ export function layoutGroups(
         sizes.set(id, { width: item.width, height: item.height });
       }
     }
-    const columns = orderColumns(
+    const columns = orderColumns({
       members,
-      containerLinks.get(containerId) ?? [],
+      links: containerLinks.get(containerId) ?? [],
       entries,
-      id => sizes.get(id)!.height,
-    );
+      heightOf: id => sizes.get(id)!.height,
+      // The catalog's entities first, then the groups of what they run on,
+      // in one column: no group stands between an entity and another group.
+      groupsLast: containerId === TOP ? id => byId.get(id)!.isGroup : undefined,
+    });
     const columnWidths = columns.map(column =>
       Math.max(...column.map(id => sizes.get(id)!.width)),
     );
@@ -181,7 +184,12 @@ export function layoutGroups(
       let y = (height - columnHeights[index]) / 2;
       for (const id of column) {
         const size = sizes.get(id)!;
-        relative.set(id, { x: x + (columnWidths[index] - size.width) / 2, y });
+        // Groups line up on their near side, so that links into one never
+        // cross another; nodes are centred in their column.
+        const indent = byId.get(id)!.isGroup
+          ? 0
+          : (columnWidths[index] - size.width) / 2;
+        relative.set(id, { x: x + indent, y });
         y += size.height + spacing.nodeSpacing;
       }
       x += columnWidths[index] + spacing.rankSpacing;
@@ -229,13 +237,17 @@ export function layoutGroups(
  * passing the columns before them: a link from another item to an entry
  * counts the other way round (a volume attached to an instance a Component
  * depends on goes right of the instance, its link drawn back to it).
+ * With `groupsLast`, the groups share the column after every other item.
  */
-function orderColumns(
-  members: string[],
-  links: Array<[string, string]>,
-  entries: Set<string>,
-  heightOf: (id: string) => number,
-): string[][] {
+function orderColumns(options: {
+  members: string[];
+  links: Array<[string, string]>;
+  entries: Set<string>;
+  heightOf: (id: string) => number;
+  /** When set, these items share one column after all the others. */
+  groupsLast?: (id: string) => boolean;
+}): string[][] {
+  const { members, links, entries, heightOf, groupsLast } = options;
   if (members.length === 0) {
     return [];
   }
@@ -281,6 +293,16 @@ function orderColumns(
     const id = order[i];
     for (const target of acyclic.get(id)!) {
       rank.set(target, Math.max(rank.get(target)!, rank.get(id)! + 1));
+    }
+  }
+  if (groupsLast) {
+    const last =
+      Math.max(
+        -1,
+        ...members.filter(id => !groupsLast(id)).map(id => rank.get(id)!),
+      ) + 1;
+    for (const id of members.filter(groupsLast)) {
+      rank.set(id, last);
     }
   }
   const columns: string[][] = [];
