@@ -390,8 +390,14 @@ export const GROUPED_LAYOUT = 'multicloud-grouped';
  * A Mermaid layout for topologies, to register with
  * `mermaid.registerLayoutLoaders([groupedLayoutLoader])`: nested groups laid
  * out each on its own, left to right, drawn with Mermaid's element
- * structure and classes. It draws a thousand-node topology in a few seconds
- * where dagre and ELK take half a minute or more (the topology benchmark).
+ * structure and classes. It draws a thousand-node topology in about two
+ * seconds where dagre and ELK take 20 seconds to a minute (the topology
+ * benchmark).
+ *
+ * It draws what the topology API writes, and no more: flowcharts left to
+ * right (whatever direction the text names), rectangles (the `[[ ]]` of a
+ * collapsed group with its bars), plain and dotted arrows. Edge labels and
+ * edges from a node to itself, which topologies do not have, are not drawn.
  *
  * @public
  */
