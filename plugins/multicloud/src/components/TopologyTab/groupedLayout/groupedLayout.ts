@@ -48,6 +48,8 @@ const NODE_PADDING_X = 15;
 const NODE_PADDING_Y = 12;
 const LINE_HEIGHT_EM = 1.1;
 const MIN_NODE_WIDTH = 120;
+/** Inside a group's border, around its title and its items. */
+const GROUP_PADDING = 12;
 /** Mermaid's placeholders for `#<code>;` entities, written back by Mermaid at the end. */
 const ENTITY_PLACEHOLDER = /ﬂ°°(\d+)¶ß|ﬂ°(\w+)¶ß|#(\d+);/g;
 const LINE_BREAK = /<br\s*\/?>/gi;
@@ -202,7 +204,7 @@ async function render(
   const layout = layoutGroups(items, links, {
     nodeSpacing: nodeSpacing / 2,
     rankSpacing,
-    groupPadding: 12,
+    groupPadding: GROUP_PADDING,
     titleGap: 8,
   });
 
@@ -239,14 +241,10 @@ async function render(
     themeVariables.clusterBkg ?? '#ffffde'
   };stroke-width:5px;stroke-linejoin:round;paint-order:stroke`;
 
-  const ordered = [...data.nodes].sort(
-    (a, b) => depthOf(a, nodesById) - depthOf(b, nodesById),
-  );
-  for (const node of ordered) {
-    const box = layout.placed.get(node.id);
-    if (!box) {
-      continue;
-    }
+  // `placed` holds every group before what it contains: nested groups are
+  // drawn over their parents.
+  for (const [id, box] of layout.placed) {
+    const node = nodesById.get(id)!;
     if (node.isGroup) {
       const { group, title } = drawGroup(node, box, lines, lineHeight);
       title.setAttribute('style', titleHalo);
@@ -281,18 +279,6 @@ async function render(
   root.append(marker, container);
 }
 
-function depthOf(node: FlowNode, byId: Map<string, FlowNode>): number {
-  let depth = 0;
-  for (
-    let parent = node.parentId;
-    parent !== undefined && depth < 50;
-    parent = byId.get(parent)?.parentId
-  ) {
-    depth += 1;
-  }
-  return depth;
-}
-
 /** A group's box, and its title, drawn apart over the edges. */
 function drawGroup(
   node: FlowNode,
@@ -314,7 +300,7 @@ function drawGroup(
     class: 'cluster-label',
     'data-cluster': id,
     transform: `translate(${round(box.x + box.width / 2)}, ${round(
-      box.y + 12 + lineHeight / 2,
+      box.y + GROUP_PADDING + lineHeight / 2,
     )})`,
   });
   title.appendChild(textLines(lines.get(node.id) ?? [], lineHeight));

@@ -27,7 +27,10 @@ export type LayoutSpacing = {
 };
 
 export type GroupsLayout = {
-  /** Every item, groups sized to hold their content. */
+  /**
+   * Every item, groups sized to hold their content; each group comes before
+   * the items in it.
+   */
   placed: Map<string, Placed>;
   /**
    * Each link between two placed items as a cubic Bézier curve: start,
